@@ -1,0 +1,276 @@
+//! From what people type to a scenario: `1`, `complete-database-loss`, `db-loss`, `database`,
+//! `infra-loss`. Works from the words of each title with common abbreviations, so it fits any
+//! runbook, not just one.
+
+use std::fmt;
+
+use super::model::{Runbook, Scenario};
+
+/// Abbreviations people use for words in scenario titles. Generic operations vocabulary.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("db", "database"),
+    ("dbs", "databases"),
+    ("app", "application"),
+    ("apps", "applications"),
+    ("infra", "infrastructure"),
+    ("sec", "security"),
+    ("auth", "authentication"),
+    ("authz", "authorization"),
+    ("net", "network"),
+    ("k8s", "kubernetes"),
+    ("cfg", "configuration"),
+    ("config", "configuration"),
+    ("env", "environment"),
+    ("prod", "production"),
+    ("svc", "service"),
+    ("dc", "datacenter"),
+    ("repo", "repository"),
+    ("cert", "certificate"),
+    ("certs", "certificates"),
+    ("msg", "message"),
+    ("perf", "performance"),
+    ("mem", "memory"),
+];
+
+/// Words for "it stopped working" that stand in for one another in titles and queries.
+const FAILURE_WORDS: &[&str] = &[
+    "loss",
+    "lost",
+    "down",
+    "outage",
+    "failure",
+    "fail",
+    "failed",
+    "crash",
+    "crashed",
+    "unavailable",
+    "dead",
+];
+
+/// Words that say how bad, not what: dropped to make short names (`database-loss`).
+const QUALIFIERS: &[&str] = &["complete", "total", "full", "partial", "major", "minor"];
+
+const STOP_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with",
+];
+
+/// Why what was typed did not pick one scenario.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("`{query}` could be {}: say which", list(candidates, " or "))]
+    Ambiguous {
+        query: String,
+        candidates: Vec<ScenarioName>,
+    },
+    #[error("no scenario matches `{query}`. Scenarios: {}", list(available, "; "))]
+    Unknown {
+        query: String,
+        available: Vec<ScenarioName>,
+    },
+}
+
+/// A scenario as shown in lookup messages: `1 db-loss (Complete Database Loss)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioName {
+    pub number: u32,
+    pub short_name: String,
+    pub title: String,
+}
+
+impl fmt::Display for ScenarioName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.number, self.short_name, self.title)
+    }
+}
+
+fn list(names: &[ScenarioName], separator: &str) -> String {
+    names
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+impl ScenarioName {
+    fn of(scenario: &Scenario) -> ScenarioName {
+        ScenarioName {
+            number: scenario.number,
+            short_name: scenario.short_name().to_string(),
+            title: scenario.title.clone(),
+        }
+    }
+}
+
+/// `Complete Database Loss!` → `complete-database-loss`.
+pub fn slugify(text: &str) -> String {
+    words(text).join("-")
+}
+
+/// Lowercase alphanumeric words of a text.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn expand(word: &str) -> &str {
+    ABBREVIATIONS
+        .iter()
+        .find(|(short, _)| *short == word)
+        .map_or(word, |(_, long)| long)
+}
+
+fn abbreviate(word: &str) -> &str {
+    ABBREVIATIONS
+        .iter()
+        .find(|(_, long)| *long == word)
+        .map_or(word, |(short, _)| short)
+}
+
+/// Short names derived from a title: abbreviated, and without qualifier words.
+/// `Complete Database Loss` → `db-loss`, `database-loss`.
+pub(crate) fn derived_aliases(title: &str) -> Vec<String> {
+    let all = words(title);
+    let core: Vec<&str> = all
+        .iter()
+        .map(String::as_str)
+        .filter(|word| !QUALIFIERS.contains(word))
+        .collect();
+    let core = if core.is_empty() {
+        all.iter().map(String::as_str).collect()
+    } else {
+        core
+    };
+    let abbreviated: Vec<&str> = core.iter().map(|word| abbreviate(word)).collect();
+    let mut aliases = Vec::new();
+    for alias in [abbreviated.join("-"), core.join("-")] {
+        if !alias.is_empty() && alias != slugify(title) && !aliases.contains(&alias) {
+            aliases.push(alias);
+        }
+    }
+    aliases
+}
+
+/// How well one typed word matches one title word; `None` when it does not.
+fn word_score(query: &str, title_word: &str) -> Option<u32> {
+    let (query, title_word) = (expand(query), expand(title_word));
+    if query == title_word {
+        return Some(4);
+    }
+    if query.len() >= 3 && title_word.starts_with(query) {
+        return Some(3);
+    }
+    if FAILURE_WORDS.contains(&query) && FAILURE_WORDS.contains(&title_word) {
+        return Some(2);
+    }
+    let typo_allowance = match query.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    (typo_allowance > 0 && strsim::damerau_levenshtein(query, title_word) <= typo_allowance)
+        .then_some(1)
+}
+
+/// How well a typed phrase matches a scenario title: every typed word must match some title word.
+fn phrase_score(query_words: &[String], scenario: &Scenario) -> Option<u32> {
+    let title_words = words(&scenario.title);
+    query_words.iter().try_fold(0, |total, query| {
+        title_words
+            .iter()
+            .filter_map(|word| word_score(query, word))
+            .max()
+            .map(|score| total + score)
+    })
+}
+
+/// Reads `1`, `#1`, `s1`, `scenario-1`, `scenario 1` as a scenario number.
+fn scenario_number(query_words: &[String]) -> Option<u32> {
+    match query_words {
+        [only] => only
+            .strip_prefix('s')
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(only)
+            .parse()
+            .ok(),
+        [scenario, number] if scenario == "scenario" => number.parse().ok(),
+        _ => None,
+    }
+}
+
+impl Runbook {
+    /// Finds the scenario someone means. Exact names (number, slug, alias) win; otherwise the best
+    /// match of the title's words, where a tie is reported as ambiguous.
+    pub fn find_scenario(&self, query: &str) -> Result<&Scenario, LookupError> {
+        let query_words = words(query);
+        let slug = query_words.join("-");
+        let exact = self.scenarios.iter().find(|scenario| {
+            scenario.slug == slug
+                || scenario.aliases.contains(&slug)
+                || scenario_number(&query_words) == Some(scenario.number)
+        });
+        if let Some(scenario) = exact {
+            return Ok(scenario);
+        }
+        let meaningful: Vec<String> = query_words
+            .into_iter()
+            .filter(|word| !STOP_WORDS.contains(&word.as_str()))
+            .collect();
+        let scored: Vec<(u32, &Scenario)> = if meaningful.is_empty() {
+            Vec::new()
+        } else {
+            self.scenarios
+                .iter()
+                .filter_map(|scenario| Some((phrase_score(&meaningful, scenario)?, scenario)))
+                .collect()
+        };
+        let best = scored.iter().map(|(score, _)| *score).max();
+        let winners: Vec<&Scenario> = scored
+            .iter()
+            .filter(|(score, _)| Some(*score) == best)
+            .map(|(_, scenario)| *scenario)
+            .collect();
+        match winners.as_slice() {
+            [one] => Ok(one),
+            [] => Err(LookupError::Unknown {
+                query: query.trim().to_string(),
+                available: self.scenarios.iter().map(ScenarioName::of).collect(),
+            }),
+            several => Err(LookupError::Ambiguous {
+                query: query.trim().to_string(),
+                candidates: several.iter().map(|s| ScenarioName::of(s)).collect(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_derived_names() {
+        assert_eq!(slugify("Complete Database Loss"), "complete-database-loss");
+        assert_eq!(slugify("  Data  Corruption!! "), "data-corruption");
+        assert_eq!(
+            derived_aliases("Complete Database Loss"),
+            vec!["db-loss", "database-loss"]
+        );
+        assert_eq!(
+            derived_aliases("Application Server Failure"),
+            vec!["app-server-failure"]
+        );
+        assert!(derived_aliases("Data Corruption").is_empty());
+    }
+
+    #[test]
+    fn word_scores_prefer_exact_over_prefix_over_typo() {
+        assert_eq!(word_score("db", "database"), Some(4));
+        assert_eq!(word_score("infra", "infrastructure"), Some(4));
+        assert_eq!(word_score("corrupt", "corruption"), Some(3));
+        assert_eq!(word_score("down", "loss"), Some(2));
+        assert_eq!(word_score("databse", "database"), Some(1));
+        assert_eq!(word_score("database", "data"), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! The typed runbook: what the parser understood from a team's Markdown, ready for the engine and
+//! for `check-runbook --json`. Field names are the JSON shape other tools rely on.
+
+use commands::duration::DurationRange;
+use commands::Severity;
+use serde::Serialize;
+
+/// Everything understood from one runbook file, plus what could not be placed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Runbook {
+    pub title: Option<String>,
+    /// `**Version:** 1.0`-style lines and YAML front matter, in document order.
+    pub metadata: Vec<MetadataEntry>,
+    pub scenarios: Vec<Scenario>,
+    pub objectives: Vec<Objective>,
+    pub contacts: Vec<Contact>,
+    pub templates: Vec<Template>,
+    pub follow_ups: Vec<FollowUp>,
+    /// Backup and drill procedures, alert thresholds and every other section, as plain data.
+    pub reference: Vec<ReferenceSection>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MetadataEntry {
+    pub key: String,
+    pub value: String,
+}
+
+/// One disaster scenario: a checklist the bot can run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+    pub severity: Option<Severity>,
+    /// Short names people type: the `**Aliases:**` annotation first, then names derived from the title.
+    pub aliases: Vec<String>,
+    /// Services from the `**Services:**` annotation, as written.
+    pub services: Vec<String>,
+    /// How to recognise the scenario: information, not steps.
+    pub symptoms: Vec<String>,
+    /// Prose under the scenario heading that is neither an annotation nor a step.
+    pub description: Vec<String>,
+    pub phases: Vec<Phase>,
+    pub line: usize,
+}
+
+impl Scenario {
+    /// The name shown to people: the first alias, else the slug.
+    pub fn short_name(&self) -> &str {
+        self.aliases.first().unwrap_or(&self.slug)
+    }
+
+    /// Every step in checklist order, across phases.
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.phases.iter().flat_map(|phase| phase.steps.iter())
+    }
+}
+
+/// A named group of steps: Immediate Actions, Recovery Steps, Post-Recovery, …
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub name: String,
+    pub notes: Vec<String>,
+    pub steps: Vec<Step>,
+    pub line: usize,
+}
+
+/// One confirmable step of a checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub title: String,
+    /// The time the runbook allows, when it gives one.
+    pub budget_secs: Option<DurationRange>,
+    pub marker: Option<Marker>,
+    pub details: Vec<String>,
+    /// Shell commands shown to copy, never executed.
+    pub commands: Vec<CodeBlock>,
+    /// When not empty, the step is a choice: exactly one option is taken.
+    pub options: Vec<StepOption>,
+    pub line: usize,
+}
+
+impl Step {
+    pub fn is_choice(&self) -> bool {
+        !self.options.is_empty()
+    }
+}
+
+/// A timing word in place of a budget: `(Immediate)`, `(Ongoing)`, `(Priority 1)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    Immediate,
+    Ongoing,
+    Priority(u8),
+}
+
+impl std::fmt::Display for Marker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Marker::Immediate => f.write_str("Immediate"),
+            Marker::Ongoing => f.write_str("Ongoing"),
+            Marker::Priority(rank) => write!(f, "Priority {rank}"),
+        }
+    }
+}
+
+impl Serialize for Marker {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One option of a choice step (`**Option A: Point-in-time recovery**`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StepOption {
+    /// The letter or number after "Option": `A`.
+    pub key: String,
+    pub title: String,
+    pub details: Vec<String>,
+    pub commands: Vec<CodeBlock>,
+    pub line: usize,
+}
+
+/// A fenced code block, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeBlock {
+    pub lang: Option<String>,
+    pub code: String,
+}
+
+/// A service's recovery objectives from the RTO/RPO table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Objective {
+    pub service: String,
+    pub rto_secs: Option<u64>,
+    pub rpo_secs: Option<u64>,
+    pub priority: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contact {
+    pub role: String,
+    pub contact: String,
+    pub availability: Option<String>,
+    pub line: usize,
+}
+
+/// A communication template such as INCIDENT or RESOLVED.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Template {
+    /// The first word of the body (`INCIDENT`), else the heading in capitals.
+    pub name: String,
+    pub heading: String,
+    pub body: String,
+    /// `[SEVERITY]`, `[SHORT DESCRIPTION]`, … without brackets, in order of first use.
+    pub placeholders: Vec<String>,
+    pub line: usize,
+}
+
+/// Post-incident work due within a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUp {
+    /// As written: `Within 24 Hours`.
+    pub deadline: String,
+    /// The deadline in seconds after resolution, when the heading gives one.
+    pub due_after_secs: Option<u64>,
+    pub items: Vec<String>,
+    pub line: usize,
+}
+
+/// What a reference section is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceKind {
+    Backup,
+    Drill,
+    Alerting,
+    Other,
+}
+
+/// A section kept as plain data: backup and drill procedures, alert thresholds, overview, tools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferenceSection {
+    pub kind: ReferenceKind,
+    /// The heading path: `Backup Procedures › Daily Backups`.
+    pub title: String,
+    pub items: Vec<String>,
+    pub commands: Vec<CodeBlock>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Warning,
+    Error,
+}
+
+/// Something the parser could not place or did not understand, with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub line: usize,
+    pub level: Level,
+    pub message: String,
+}
+
+impl Runbook {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The objectives row for a service, matched without regard to case.
+    pub fn objective(&self, service: &str) -> Option<&Objective> {
+        self.objectives
+            .iter()
+            .find(|objective| objective.service.eq_ignore_ascii_case(service.trim()))
+    }
+
+    /// The template with this name (`INCIDENT`, `RESOLVED`), matched without regard to case.
+    pub fn template(&self, name: &str) -> Option<&Template> {
+        self.templates
+            .iter()
+            .find(|template| template.name.eq_ignore_ascii_case(name))
+    }
+}
