@@ -161,15 +161,17 @@ impl Reader<'_> {
     /// Reads blocks until the end tag `stop` (consumed) or the end of input.
     fn blocks_until(&mut self, stop: Option<TagEnd>) -> Vec<Block> {
         let mut blocks = Vec::new();
-        while let Some((event, range)) = self.events.peek().cloned() {
-            if is_inline(&event) {
+        while let Some((event, _)) = self.events.peek() {
+            if is_inline(event) {
                 let lines = self.inline_lines();
                 if !lines.is_empty() {
                     blocks.push(Block::Text(lines));
                 }
                 continue;
             }
-            self.events.next();
+            let Some((event, range)) = self.events.next() else {
+                break;
+            };
             match event {
                 Event::End(end) if Some(end) == stop => break,
                 Event::Start(tag) => self.block(tag, range, &mut blocks),
@@ -374,11 +376,13 @@ impl Reader<'_> {
     /// Reads inline events into lines, stopping before the first event that is not inline.
     fn inline_lines(&mut self) -> Vec<TextLine> {
         let mut builder = LineBuilder::default();
-        while let Some((event, range)) = self.events.peek().cloned() {
-            if !is_inline(&event) {
+        while let Some((event, _)) = self.events.peek() {
+            if !is_inline(event) {
                 break;
             }
-            self.events.next();
+            let Some((event, range)) = self.events.next() else {
+                break;
+            };
             let line = self.lines.line(range.start);
             match event {
                 Event::Text(text) | Event::InlineHtml(text) | Event::InlineMath(text) => {

@@ -255,14 +255,15 @@ impl Reader {
             }
         }
         let leftover = Section {
-            blocks: rest,
-            children: Vec::new(),
             title: if section.title.is_empty() {
                 "Preamble".to_string()
             } else {
                 section.title.clone()
             },
-            ..section.clone()
+            level: section.level,
+            line: section.line,
+            blocks: rest,
+            children: Vec::new(),
         };
         reference::read_reference(&leftover, kind, None, &mut self.runbook.reference);
         tables
