@@ -54,7 +54,11 @@ fn number_times(number: &str, unit: u64) -> Option<u64> {
             if fraction.is_empty() || fraction.len() > 3 || fraction.contains('.') {
                 return None;
             }
-            let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+            let whole: u64 = if whole.is_empty() {
+                0
+            } else {
+                whole.parse().ok()?
+            };
             let scale = 10u64.pow(fraction.len() as u32);
             let fraction: u64 = fraction.parse().ok()?;
             let total = whole.checked_mul(unit)?;
@@ -66,7 +70,17 @@ fn number_times(number: &str, unit: u64) -> Option<u64> {
 /// Strips the approximation words people put in front of durations: `~`, `about`, `approx.`, `roughly`.
 fn strip_approximation(text: &str) -> &str {
     let mut text = text.trim();
-    for prefix in ["~", "≈", "about ", "approx. ", "approx ", "approximately ", "roughly ", "around ", "ca. "] {
+    for prefix in [
+        "~",
+        "≈",
+        "about ",
+        "approx. ",
+        "approx ",
+        "approximately ",
+        "roughly ",
+        "around ",
+        "ca. ",
+    ] {
         if let Some(rest) = text
             .get(..prefix.len())
             .filter(|head| head.eq_ignore_ascii_case(prefix))
@@ -202,8 +216,17 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_duration() {
         for text in [
-            "", "Immediate", "Ongoing", "Priority 1", "5", "minutes", "15-10 minutes", "5 parsecs",
-            "-", "1..5 min", "99999999999999999999 days",
+            "",
+            "Immediate",
+            "Ongoing",
+            "Priority 1",
+            "5",
+            "minutes",
+            "15-10 minutes",
+            "5 parsecs",
+            "-",
+            "1..5 min",
+            "99999999999999999999 days",
         ] {
             assert_eq!(parse_range(text), None, "{text}");
         }
@@ -211,7 +234,19 @@ mod tests {
 
     #[test]
     fn formatted_durations_read_back() {
-        for secs in [0, 1, 59, 60, 61, 900, 3_600, 5_400, 86_400, 90_061, u64::MAX / 2] {
+        for secs in [
+            0,
+            1,
+            59,
+            60,
+            61,
+            900,
+            3_600,
+            5_400,
+            86_400,
+            90_061,
+            u64::MAX / 2,
+        ] {
             assert_eq!(parse_duration(&format_duration(secs)), Some(secs), "{secs}");
         }
         assert_eq!(format_duration(5_400), "1h 30m");

@@ -1,0 +1,389 @@
+//! Properties of the whole language: no input makes the parser panic, and every valid command prints
+//! a canonical form that reads back as the same command.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use commands::{
+    parse_incident, parse_line, parse_postmortem, Assign, ChangeSeverity, Choose, Command,
+    CommandName, Drill, DrillTarget, Help, IncidentRef, List, Mention, Open, Postmortem, Resolve,
+    Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
+};
+use proptest::prelude::*;
+use proptest::sample::select;
+
+/// Words and fragments of the language, to build inputs that get past the first word.
+const PIECES: &[&str] = &[
+    "/incident",
+    "/postmortem",
+    "/INCIDENT",
+    "open",
+    "OPEN",
+    "drill",
+    "random",
+    "list",
+    "status",
+    "scenarios",
+    "help",
+    "step",
+    "choose",
+    "update",
+    "assign",
+    "severity",
+    "rpo",
+    "resolve",
+    "postmortem",
+    "opne",
+    "critical",
+    "sev1",
+    "critcal",
+    "done",
+    "ok",
+    "skip",
+    "fail",
+    "failed",
+    "retry",
+    "INC-3",
+    "inc-0",
+    "INC-",
+    "INC-x",
+    "INC-99999999999999999999",
+    "0",
+    "7",
+    "4294967296",
+    "--services",
+    "--services=",
+    "--services=a,b",
+    "a,",
+    ",",
+    "--x",
+    "\"",
+    "\\\"",
+    "\\",
+    "“",
+    "”",
+    "\"\"",
+    "<@U024BE7LH>",
+    "<@U1|al>",
+    "<@!42>",
+    "<@&1>",
+    "<!here>",
+    "@everyone",
+    "@alice",
+    "@",
+    "<",
+    "14:30",
+    "14:30:00",
+    "2026-11-25",
+    "2026-11-25T14:30:00Z",
+    "+01:00",
+    "10m",
+    "1h30m",
+    "ago",
+    "UTC",
+    "é",
+    "🙂",
+    "\u{3000}",
+    "\t",
+    "\n",
+    "\u{0}",
+];
+
+/// Strings made of the language's own words, quotes and mentions, glued or spaced.
+fn language_like() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![select(PIECES).prop_map(String::from), "\\PC{0,3}"];
+    let separator = select(&[" ", "", "  ", "\t"][..]);
+    prop::collection::vec((piece, separator), 0..10).prop_map(|pieces| {
+        pieces
+            .into_iter()
+            .flat_map(|(piece, separator)| [piece, separator.to_string()])
+            .collect()
+    })
+}
+
+fn any_input() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), language_like()]
+}
+
+/// How a word or free text may start and be misread: as an incident, an option, a quote, a mention,
+/// a step number or a keyword.
+const MISLEADING_STARTS: &[&str] = &[
+    "INC-3",
+    "inc-12",
+    "INC-",
+    "--services",
+    "--services=db",
+    "--",
+    "-",
+    "\"",
+    "“",
+    "”",
+    "\\",
+    "\\\"",
+    "@alice",
+    "<@U1>",
+    "<!here>",
+    "random",
+    "RANDOM",
+    "7",
+    "done",
+    "",
+    " ",
+];
+
+/// Text that often is, or starts with, something misleading.
+fn argument_text() -> impl Strategy<Value = String> {
+    let misleading_start = (
+        select(MISLEADING_STARTS),
+        select(&[" ", ""][..]),
+        language_like(),
+    )
+        .prop_map(|(start, separator, rest)| format!("{start}{separator}{rest}"));
+    prop_oneof![
+        any_input(),
+        misleading_start,
+        select(MISLEADING_STARTS).prop_map(String::from)
+    ]
+}
+
+fn incident() -> impl Strategy<Value = Option<IncidentRef>> {
+    proptest::option::of((1..=u64::MAX).prop_map(IncidentRef))
+}
+
+fn severity() -> impl Strategy<Value = Severity> {
+    select(&Severity::ALL[..])
+}
+
+/// A word argument: anything that is not blank.
+fn word() -> impl Strategy<Value = String> {
+    argument_text().prop_filter("a word is not blank", |text| !text.trim().is_empty())
+}
+
+/// Free text ending a command: trimmed and not empty.
+fn free_text() -> impl Strategy<Value = String> {
+    argument_text()
+        .prop_map(|text| text.trim().to_string())
+        .prop_filter("free text is not empty", |text| !text.is_empty())
+}
+
+/// A service name as the parser leaves it: trimmed, lowercased, without commas.
+fn service() -> impl Strategy<Value = String> {
+    argument_text()
+        .prop_map(|text| text.replace(',', "").trim().to_lowercase())
+        .prop_filter(
+            "a service name is trimmed, lowercase and not empty",
+            |name| !name.is_empty() && name.trim() == name && name.to_lowercase() == *name,
+        )
+}
+
+fn mention() -> impl Strategy<Value = Mention> {
+    prop_oneof![
+        "[A-Za-z0-9]{1,12}".prop_map(Mention::User),
+        "[a-zA-Z0-9é._-]{1,12}"
+            .prop_filter("not a group", |name| {
+                !["channel", "here", "everyone"]
+                    .iter()
+                    .any(|group| name.eq_ignore_ascii_case(group))
+            })
+            .prop_map(Mention::Handle),
+    ]
+}
+
+fn rpo_point() -> impl Strategy<Value = RpoPoint> {
+    let time = (0..24u32, 0..60u32, 0..60u32)
+        .prop_filter_map("a valid time", |(h, m, s)| NaiveTime::from_hms_opt(h, m, s));
+    let date = any::<i32>().prop_filter_map(
+        "a date chrono supports",
+        NaiveDate::from_num_days_from_ce_opt,
+    );
+    prop_oneof![
+        time.clone().prop_map(RpoPoint::TimeOfDay),
+        (date, time).prop_map(|(date, time)| RpoPoint::At(NaiveDateTime::new(date, time))),
+        any::<u64>().prop_map(RpoPoint::Ago),
+    ]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let action_and_note = prop_oneof![
+        (
+            select(&[StepAction::Done, StepAction::Retry][..]),
+            proptest::option::of(free_text())
+        ),
+        (
+            select(&[StepAction::Skip, StepAction::Fail][..]),
+            free_text().prop_map(Some)
+        ),
+    ];
+    (
+        incident(),
+        proptest::option::of(1..=u32::MAX),
+        action_and_note,
+    )
+        .prop_map(|(incident, number, (action, note))| Step {
+            incident,
+            number,
+            action,
+            note,
+        })
+}
+
+fn open() -> impl Strategy<Value = Open> {
+    let services = prop::collection::vec(service(), 0..4);
+    (
+        severity(),
+        word(),
+        services,
+        proptest::option::of(free_text()),
+    )
+        .prop_map(|(severity, scenario, services, description)| Open {
+            severity,
+            scenario,
+            services,
+            description,
+        })
+}
+
+fn drill() -> impl Strategy<Value = Drill> {
+    let target = prop_oneof![
+        Just(DrillTarget::Random),
+        word().prop_map(DrillTarget::Scenario)
+    ];
+    target.prop_map(|target| Drill { target })
+}
+
+fn help() -> impl Strategy<Value = Help> {
+    proptest::option::of(select(&CommandName::ALL[..])).prop_map(|topic| Help { topic })
+}
+
+fn choose() -> impl Strategy<Value = Choose> {
+    (incident(), free_text()).prop_map(|(incident, option)| Choose { incident, option })
+}
+
+fn update() -> impl Strategy<Value = Update> {
+    (incident(), free_text()).prop_map(|(incident, text)| Update { incident, text })
+}
+
+fn assign() -> impl Strategy<Value = Assign> {
+    (incident(), word(), mention()).prop_map(|(incident, role, assignee)| Assign {
+        incident,
+        role,
+        assignee,
+    })
+}
+
+fn change_severity() -> impl Strategy<Value = ChangeSeverity> {
+    (incident(), severity()).prop_map(|(incident, severity)| ChangeSeverity { incident, severity })
+}
+
+fn rpo() -> impl Strategy<Value = Rpo> {
+    (incident(), rpo_point()).prop_map(|(incident, last_good_data)| Rpo {
+        incident,
+        last_good_data,
+    })
+}
+
+fn resolve() -> impl Strategy<Value = Resolve> {
+    (incident(), proptest::option::of(free_text())).prop_map(|(incident, root_cause)| Resolve {
+        incident,
+        root_cause,
+    })
+}
+
+/// A command reads back as itself from its canonical form.
+fn assert_reads_back(command: Command) -> Result<(), TestCaseError> {
+    prop_assert_eq!(parse_line(&command.to_string()), Ok(command));
+    Ok(())
+}
+
+/// Whatever a text parses to reads back the same from its canonical form, and every error can be
+/// shown.
+fn assert_canonical(parsed: Result<Command, commands::ParseError>) -> Result<(), TestCaseError> {
+    match parsed {
+        Ok(command) => prop_assert_eq!(parse_line(&command.to_string()), Ok(command)),
+        Err(error) => prop_assert!(!error.to_string().is_empty()),
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_text_after_incident(text in any_input()) {
+        assert_canonical(parse_incident(&text))?;
+    }
+
+    #[test]
+    fn never_panics_on_text_after_postmortem(text in any_input()) {
+        assert_canonical(parse_postmortem(&text))?;
+    }
+
+    #[test]
+    fn never_panics_on_console_lines(text in any_input()) {
+        assert_canonical(parse_line(&text))?;
+        assert_canonical(parse_line(&format!("/incident {text}")))?;
+    }
+
+    #[test]
+    fn open_reads_back(command in open()) {
+        assert_reads_back(Command::Open(command))?;
+    }
+
+    #[test]
+    fn drill_reads_back(command in drill()) {
+        assert_reads_back(Command::Drill(command))?;
+    }
+
+    #[test]
+    fn status_reads_back(incident in incident()) {
+        assert_reads_back(Command::Status(Status { incident }))?;
+    }
+
+    #[test]
+    fn help_reads_back(command in help()) {
+        assert_reads_back(Command::Help(command))?;
+    }
+
+    #[test]
+    fn step_reads_back(command in step()) {
+        assert_reads_back(Command::Step(command))?;
+    }
+
+    #[test]
+    fn choose_reads_back(command in choose()) {
+        assert_reads_back(Command::Choose(command))?;
+    }
+
+    #[test]
+    fn update_reads_back(command in update()) {
+        assert_reads_back(Command::Update(command))?;
+    }
+
+    #[test]
+    fn assign_reads_back(command in assign()) {
+        assert_reads_back(Command::Assign(command))?;
+    }
+
+    #[test]
+    fn severity_reads_back(command in change_severity()) {
+        assert_reads_back(Command::Severity(command))?;
+    }
+
+    #[test]
+    fn rpo_reads_back(command in rpo()) {
+        assert_reads_back(Command::Rpo(command))?;
+    }
+
+    #[test]
+    fn resolve_reads_back(command in resolve()) {
+        assert_reads_back(Command::Resolve(command))?;
+    }
+
+    #[test]
+    fn postmortem_reads_back(incident in incident()) {
+        assert_reads_back(Command::Postmortem(Postmortem { incident }))?;
+    }
+}
+
+#[test]
+fn commands_without_arguments_read_back() {
+    for command in [Command::List(List), Command::Scenarios(Scenarios)] {
+        assert_eq!(parse_line(&command.to_string()), Ok(command));
+    }
+}
