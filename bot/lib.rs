@@ -1,5 +1,13 @@
 //! incident-bot: reads a team's Markdown disaster-recovery runbook and runs its scenarios as
 //! guided, timed incident checklists in chat. See ARCHITECTURE.md for the code map.
 
+pub mod chat;
 pub mod cli;
+pub mod clock;
+pub mod engine;
+pub mod incident;
+pub mod notify;
+pub mod postmortem;
 pub mod runbook;
+pub mod startup;
+pub mod store;

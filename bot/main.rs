@@ -1,4 +1,4 @@
-//! The `incident-bot` binary: parses the command line and runs the chosen verb.
+//! The `incident-bot` binary: sets up logging, parses the command line and runs the chosen verb.
 
 use std::process::ExitCode;
 
@@ -6,5 +6,12 @@ use clap::Parser;
 use incident_bot::cli::Cli;
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     Cli::parse().run()
 }

@@ -2,11 +2,15 @@
 //! declares the arguments and dispatches.
 
 mod check_runbook;
+mod console;
+mod postmortem;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::startup::DEFAULT_DATABASE_URL;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +35,35 @@ enum Verb {
         #[arg(long)]
         json: bool,
     },
+    /// An #incidents channel in the terminal: type commands, see the bot's posts.
+    ///
+    /// Reads commands from a pipe too, one per line. Console commands: /advance <duration>
+    /// (simulated clock), /as <name>, /quit.
+    Console {
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+        /// `simulated` starts at the current time and moves only with /advance.
+        #[arg(long, value_enum, default_value = "system")]
+        clock: console::ClockChoice,
+        /// Your name in the channel.
+        #[arg(long = "as", env = "USER", default_value = "you")]
+        user: String,
+    },
+    /// Print the post-mortem draft of an incident as Markdown.
+    Postmortem {
+        /// The incident, e.g. INC-3.
+        incident: String,
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 impl Cli {
@@ -39,6 +72,32 @@ impl Cli {
             Verb::CheckRunbook { file, json } => {
                 check_runbook::run(file, std::env::var("RUNBOOK").ok(), json)
             }
+            Verb::Console {
+                runbook,
+                database_url,
+                clock,
+                user,
+            } => block_on(console::run(runbook, database_url, clock, user)),
+            Verb::Postmortem {
+                incident,
+                runbook,
+                database_url,
+            } => block_on(postmortem::run(incident, runbook, database_url)),
+        }
+    }
+}
+
+/// Runs an async verb on a fresh runtime.
+fn block_on(verb: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(verb),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            ExitCode::from(2)
         }
     }
 }

@@ -114,6 +114,15 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Lowercase words of a text with abbreviations written out: `Complete DB Loss` → `complete`,
+/// `database`, `loss`.
+pub fn title_words(text: &str) -> Vec<String> {
+    words(text)
+        .iter()
+        .map(|word| expand(word).to_string())
+        .collect()
+}
+
 fn expand(word: &str) -> &str {
     ABBREVIATIONS
         .iter()

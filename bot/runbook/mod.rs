@@ -19,7 +19,7 @@ mod tables;
 mod text;
 mod timing;
 
-pub use lookup::{slugify, LookupError, ScenarioName};
+pub use lookup::{slugify, title_words, LookupError, ScenarioName};
 pub use model::*;
 pub use reference::placeholders;
 pub use source::{LoadError, RunbookSource, DEFAULT_RUNBOOK};

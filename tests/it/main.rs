@@ -1,9 +1,17 @@
 //! Integration tests: one binary, one module per capability (see matklad's "Delete Cargo
 //! Integration Tests").
 
+#[macro_use]
+mod test_db;
+
 mod check_runbook_cli;
+mod engine_cadence;
+mod engine_rules;
+mod engine_scenarios;
 mod fixtures;
 mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
 mod scenario_lookup;
+mod store;
+mod test_bot;

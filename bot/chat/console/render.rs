@@ -1,0 +1,107 @@
+//! Messages as terminal text.
+
+use std::fmt::Write as _;
+
+use crate::incident::clock_time;
+use crate::notify::{Block, Message};
+
+/// A progress bar of ten cells: `▰▰▰▱▱▱▱▱▱▱`.
+pub fn bar(done: usize, total: usize) -> String {
+    const CELLS: usize = 10;
+    let filled = (done * CELLS).checked_div(total).unwrap_or(0).min(CELLS);
+    format!("{}{}", "▰".repeat(filled), "▱".repeat(CELLS - filled))
+}
+
+/// One message as the console shows it, headed by who says it and when.
+pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
+    let mut out = format!("── {author} · {} ──\n", clock_time(at_ms));
+    for block in &message.blocks {
+        match block {
+            Block::Heading { text } => {
+                let _ = writeln!(out, "{text}");
+            }
+            Block::Text { text } => {
+                let _ = writeln!(out, "{text}");
+            }
+            Block::Fields { fields } => {
+                let width = fields
+                    .iter()
+                    .map(|(label, _)| label.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (label, value) in fields {
+                    let _ = writeln!(out, "  {label:<width$}  {value}");
+                }
+            }
+            Block::Code { code, .. } => {
+                for line in code.trim_end().lines() {
+                    let _ = writeln!(out, "  │ {line}");
+                }
+            }
+            Block::Progress { done, total, label } => {
+                let _ = writeln!(out, "{} {done}/{total}  {label}", bar(*done, *total));
+            }
+            Block::StepActions { .. } => {
+                let _ = writeln!(
+                    out,
+                    "→ /incident step done [note] · skip <reason> · fail <what happened>"
+                );
+            }
+            Block::Document { filename, markdown } => {
+                let _ = writeln!(out, "┌── {filename}");
+                for line in markdown.trim_end().lines() {
+                    let _ = writeln!(out, "│ {line}");
+                }
+                let _ = writeln!(out, "└──");
+            }
+        }
+    }
+    if !message.mentions.is_empty() {
+        let _ = writeln!(out, "(pings {})", message.mentions.join(", "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::MessageKind;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(bar(0, 11), "▱▱▱▱▱▱▱▱▱▱");
+        assert_eq!(bar(3, 11), "▰▰▱▱▱▱▱▱▱▱");
+        assert_eq!(bar(11, 11), "▰▰▰▰▰▰▰▰▰▰");
+        assert_eq!(bar(1, 0), "▱▱▱▱▱▱▱▱▱▱");
+    }
+
+    #[test]
+    fn renders_every_block() {
+        let message = Message::new(MessageKind::Checklist, Some(1))
+            .with(Block::Heading {
+                text: "INC-1 · DB".into(),
+            })
+            .with(Block::Fields {
+                fields: vec![("Severity".into(), "critical".into())],
+            })
+            .with(Block::Code {
+                lang: Some("bash".into()),
+                code: "psql -c 'SELECT 1'\n".into(),
+            })
+            .with(Block::Progress {
+                done: 1,
+                total: 2,
+                label: "Immediate Actions".into(),
+            })
+            .with(Block::StepActions {
+                incident: 1,
+                step: 1,
+            });
+        let text = render(&message, "incident-bot", 0);
+        assert_eq!(
+            text,
+            "── incident-bot · 00:00:00 UTC ──\nINC-1 · DB\n  Severity  critical\n  │ psql -c 'SELECT 1'\n\
+             ▰▰▰▰▰▱▱▱▱▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
+        );
+    }
+}

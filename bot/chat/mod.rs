@@ -1,0 +1,4 @@
+//! The edges where people talk to the bot. Each adapter verifies and decodes its platform's
+//! input, calls the engine, and renders the engine's neutral messages in its own format.
+
+pub mod console;

@@ -1,0 +1,236 @@
+//! Reading incidents from the store and writing their changes back: the optimistic-concurrency
+//! loop every state change goes through.
+
+use commands::IncidentRef;
+
+use super::{Engine, EngineError, Invocation, Reply, MAX_ATTEMPTS};
+use crate::incident::{Event, Incident, Recorded};
+use crate::notify::Message;
+use crate::store::{Commit, NewEvent, NewPost, StoreError, StoredIncident};
+
+/// An incident as read, with the version a change must be based on.
+pub(super) struct Loaded {
+    pub incident: Incident,
+    pub version: u64,
+}
+
+/// What follows from a change: posts for the channel, timers to set or clear, and the reply.
+#[derive(Default)]
+pub(super) struct Effects {
+    pub posts: Vec<Message>,
+    pub timers: Vec<(String, Option<i64>)>,
+    pub clear_timers: bool,
+    pub reply: Option<Message>,
+}
+
+fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
+    let incident =
+        serde_json::from_str(&stored.state).map_err(|source| EngineError::Unreadable {
+            incident: stored.id,
+            source,
+        })?;
+    Ok(Loaded {
+        incident,
+        version: stored.version,
+    })
+}
+
+pub(super) fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Error> {
+    Ok(NewEvent {
+        at_ms: recorded.at_ms,
+        actor: recorded.by.name.clone(),
+        kind: recorded.event.kind().to_string(),
+        data: serde_json::to_string(recorded)?,
+    })
+}
+
+pub(super) fn new_post(
+    incident: &Incident,
+    message: &Message,
+) -> Result<NewPost, serde_json::Error> {
+    let kind = serde_json::to_value(message.kind)?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    Ok(NewPost {
+        channel: incident.channel.clone(),
+        kind,
+        body: serde_json::to_string(message)?,
+        replaces: None,
+    })
+}
+
+/// The store's unit of work for an incident's new state, its new events and their effects.
+pub(super) fn commit_for(
+    after: &Incident,
+    recorded: &[Recorded],
+    effects: &Effects,
+) -> Result<Commit, EngineError> {
+    let unwritable = |source| EngineError::Unwritable {
+        incident: after.id,
+        source,
+    };
+    Ok(Commit {
+        events: recorded
+            .iter()
+            .map(new_event)
+            .collect::<Result<_, _>>()
+            .map_err(unwritable)?,
+        state: serde_json::to_string(after).map_err(unwritable)?,
+        is_open: after.is_open(),
+        timers: effects.timers.clone(),
+        clear_all_timers: effects.clear_timers,
+        posts: effects
+            .posts
+            .iter()
+            .map(|message| new_post(after, message))
+            .collect::<Result<_, _>>()
+            .map_err(unwritable)?,
+    })
+}
+
+impl Engine {
+    pub(super) async fn load(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
+        self.store.incident(id).await?.map(decode).transpose()
+    }
+
+    pub(super) async fn open_in_channel(
+        &self,
+        who: &Invocation,
+    ) -> Result<Vec<Incident>, EngineError> {
+        self.store
+            .open_incidents(&who.channel)
+            .await?
+            .into_iter()
+            .map(|stored| decode(stored).map(|loaded| loaded.incident))
+            .collect()
+    }
+
+    /// The incident a command is about: the one named, or the channel's only open incident.
+    /// `Err(reply)` explains to the user why there is none.
+    pub(super) async fn target(
+        &self,
+        who: &Invocation,
+        named: Option<IncidentRef>,
+        usage: &str,
+    ) -> Result<Result<u64, Reply>, EngineError> {
+        self.find_target(who, named, usage, false).await
+    }
+
+    /// Like [`Engine::target`], for commands that read: with no incident open, the channel's
+    /// latest one (the post-mortem the morning after).
+    pub(super) async fn target_or_latest(
+        &self,
+        who: &Invocation,
+        named: Option<IncidentRef>,
+        usage: &str,
+    ) -> Result<Result<u64, Reply>, EngineError> {
+        self.find_target(who, named, usage, true).await
+    }
+
+    async fn find_target(
+        &self,
+        who: &Invocation,
+        named: Option<IncidentRef>,
+        usage: &str,
+        or_latest: bool,
+    ) -> Result<Result<u64, Reply>, EngineError> {
+        if let Some(IncidentRef(id)) = named {
+            let found = self.store.incident(id).await?;
+            return Ok(match found {
+                Some(stored)
+                    if stored.channel.platform == who.channel.platform
+                        && stored.channel.workspace == who.channel.workspace =>
+                {
+                    Ok(stored.id)
+                }
+                _ => Err(Reply::refusal(format!(
+                    "There is no INC-{id} here. See the open incidents with /incident list"
+                ))),
+            });
+        }
+        let open = self.open_in_channel(who).await?;
+        if open.is_empty() && or_latest {
+            if let Some(latest) = self.store.latest_incident(&who.channel).await? {
+                return Ok(Ok(latest.id));
+            }
+        }
+        Ok(match open.as_slice() {
+            [only] => Ok(only.id),
+            [] => Err(Reply::refusal(format!(
+                "No open incident in this channel. Open one with /incident open <severity> <scenario> — usage: {usage}"
+            ))),
+            several => Err(Reply::refusal(format!(
+                "{} incidents are open here: {} — name one, e.g. {}",
+                several.len(),
+                several
+                    .iter()
+                    .map(|incident| format!("{} ({})", incident.reference(), incident.scenario.title))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                usage.replacen("[INC-n]", &several[0].reference(), 1)
+            ))),
+        })
+    }
+
+    /// Every event of an incident, oldest first.
+    pub(super) async fn timeline(&self, id: u64) -> Result<Vec<Recorded>, EngineError> {
+        self.store
+            .events(id)
+            .await?
+            .into_iter()
+            .map(|event| {
+                serde_json::from_str(&event.data).map_err(|source| EngineError::Unreadable {
+                    incident: id,
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// Decides events on the latest state, applies them, and commits them with their effects.
+    /// When another change got in first, decides again on the fresh state, so a step confirmed
+    /// twice at the same moment is confirmed once and the second person is told by whom.
+    pub(super) async fn change(
+        &self,
+        id: u64,
+        by: &crate::incident::Person,
+        decide: impl Fn(&Incident, i64) -> Result<Vec<Event>, String>,
+        effects: impl Fn(&Incident, &Incident, i64) -> Effects,
+    ) -> Result<Reply, EngineError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(loaded) = self.load(id).await? else {
+                return Ok(Reply::refusal(format!("There is no INC-{id}.")));
+            };
+            let now = self.now_ms();
+            let events = match decide(&loaded.incident, now) {
+                Ok(events) => events,
+                Err(refusal) => return Ok(Reply::refusal(refusal)),
+            };
+            let recorded: Vec<Recorded> = events
+                .into_iter()
+                .map(|event| Recorded {
+                    at_ms: now,
+                    by: by.clone(),
+                    event,
+                })
+                .collect();
+            let mut after = loaded.incident.clone();
+            for event in &recorded {
+                after.apply(event);
+            }
+            let effects = effects(&loaded.incident, &after, now);
+            let commit = commit_for(&after, &recorded, &effects)?;
+            match self.store.commit(id, loaded.version, &commit, now).await {
+                Ok(()) => {
+                    return Ok(Reply {
+                        message: effects.reply,
+                    })
+                }
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(EngineError::Contended { incident: id })
+    }
+}

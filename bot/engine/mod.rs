@@ -1,0 +1,131 @@
+//! The one dispatch: (who, where, command) → events committed to the store → posts queued in the
+//! outbox, and a reply for the person who asked. Adapters call [`Engine::handle`]; the scheduler
+//! calls [`Engine::run_due_timers`]. Every post and timer is committed with the events that caused
+//! it, in one transaction, before anything is acknowledged.
+
+mod config;
+mod handlers;
+mod load;
+mod scheduler;
+pub mod timers;
+
+use std::sync::Arc;
+
+use commands::Command;
+use tracing::Instrument;
+
+pub use config::{ConfigError, EngineConfig};
+
+use crate::clock::Clock;
+use crate::incident::{ChannelKey, Person};
+use crate::notify::{Message, MessageKind};
+use crate::runbook::Runbook;
+use crate::store::{Store, StoreError};
+
+/// Who asked, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub channel: ChannelKey,
+    pub person: Person,
+}
+
+/// The answer for the person who asked. `None` when the channel posts already say it all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub message: Option<Message>,
+}
+
+impl Reply {
+    fn none() -> Reply {
+        Reply { message: None }
+    }
+
+    fn with(message: Message) -> Reply {
+        Reply {
+            message: Some(message),
+        }
+    }
+
+    fn refusal(text: impl Into<String>) -> Reply {
+        Reply::with(Message::text(MessageKind::Error, None, text))
+    }
+}
+
+/// Failures that are not the user's doing: logged with their cause, shown as "internal error".
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("INC-{incident} is stored in a form this version cannot read: {source}")]
+    Unreadable {
+        incident: u64,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("cannot write INC-{incident}: {source}")]
+    Unwritable {
+        incident: u64,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("INC-{incident} kept changing under this command; try again")]
+    Contended { incident: u64 },
+}
+
+/// Commits that lose a race are re-decided on fresh state this many times.
+const MAX_ATTEMPTS: usize = 5;
+
+/// The bot's own name on the timeline, for what it does by itself.
+pub fn bot_person() -> Person {
+    Person {
+        id: "incident-bot".to_string(),
+        name: "incident-bot".to_string(),
+    }
+}
+
+pub struct Engine {
+    store: Store,
+    runbook: Arc<Runbook>,
+    clock: Arc<dyn Clock>,
+    config: EngineConfig,
+}
+
+impl Engine {
+    pub fn new(
+        store: Store,
+        runbook: Arc<Runbook>,
+        clock: Arc<dyn Clock>,
+        config: EngineConfig,
+    ) -> Engine {
+        Engine {
+            store,
+            runbook,
+            clock,
+            config,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn runbook(&self) -> &Runbook {
+        &self.runbook
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Runs one command. User mistakes come back as a refusal reply; only internal failures are
+    /// errors.
+    pub async fn handle(&self, who: &Invocation, command: Command) -> Result<Reply, EngineError> {
+        let span = tracing::info_span!(
+            "command",
+            channel = %who.channel.channel,
+            user = %who.person.name,
+            command = %command
+        );
+        handlers::handle(self, who, command).instrument(span).await
+    }
+}

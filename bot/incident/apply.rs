@@ -1,0 +1,104 @@
+//! Folding events into state: an incident is its `Opened` event plus everything after it.
+
+use std::collections::BTreeMap;
+
+use super::event::{Event, Opening, Recorded};
+use super::model::{Confirmation, Incident, Person, Remark, Resolution};
+
+impl Incident {
+    /// The incident an opening starts, at `at_ms` by `by`.
+    pub fn opened(id: u64, opening: &Opening, at_ms: i64, by: &Person) -> Incident {
+        let opening = opening.clone();
+        let mut steps = opening.steps;
+        if let Some(first) = steps.first_mut() {
+            first.started_at_ms = Some(at_ms);
+        }
+        Incident {
+            id,
+            channel: opening.channel,
+            drill: opening.drill,
+            severity: opening.severity,
+            scenario: opening.scenario,
+            description: opening.description,
+            opened_at_ms: at_ms,
+            opened_by: by.clone(),
+            services: opening.services,
+            rto_secs: opening.rto_secs,
+            rpo_secs: opening.rpo_secs,
+            roles: BTreeMap::from([("commander".to_string(), by.clone())]),
+            steps,
+            latest_note: None,
+            last_good_data_ms: None,
+            resolution: None,
+            updates_posted: 0,
+            rto_warned_percent: 0,
+        }
+    }
+
+    /// Applies one event. Events were validated before they were stored, so this only records.
+    pub fn apply(&mut self, recorded: &Recorded) {
+        let remark = |text: &str| Remark {
+            text: text.to_string(),
+            by: recorded.by.clone(),
+            at_ms: recorded.at_ms,
+        };
+        match &recorded.event {
+            Event::Opened(_) => {}
+            Event::StepConfirmed {
+                step,
+                outcome,
+                note,
+            } => {
+                if let Some(state) = self.steps.get_mut(*step) {
+                    state.confirmation = Some(Confirmation {
+                        outcome: *outcome,
+                        by: recorded.by.clone(),
+                        at_ms: recorded.at_ms,
+                        note: note.clone(),
+                    });
+                    state.failure = None;
+                }
+                if let Some(next) = self.current_step() {
+                    let next = &mut self.steps[next];
+                    next.started_at_ms.get_or_insert(recorded.at_ms);
+                }
+            }
+            Event::StepFailed { step, note } => {
+                if let Some(state) = self.steps.get_mut(*step) {
+                    state.failure = Some(remark(note));
+                }
+            }
+            Event::StepRetried { step, .. } => {
+                if let Some(state) = self.steps.get_mut(*step) {
+                    state.failure = None;
+                }
+            }
+            Event::OptionChosen { step, key } => {
+                if let Some(state) = self.steps.get_mut(*step) {
+                    state.chosen = Some(key.clone());
+                }
+            }
+            Event::NoteAdded { text } => self.latest_note = Some(remark(text)),
+            Event::RoleAssigned { role, person } => {
+                self.roles.insert(role.clone(), person.clone());
+            }
+            Event::SeverityChanged { severity } => self.severity = *severity,
+            Event::LastGoodDataRecorded { at_ms } => self.last_good_data_ms = Some(*at_ms),
+            Event::Resolved { root_cause } => {
+                self.resolution = Some(Resolution {
+                    at_ms: recorded.at_ms,
+                    by: recorded.by.clone(),
+                    root_cause: root_cause.clone(),
+                })
+            }
+            Event::UpdatePosted { number } => self.updates_posted = *number,
+            Event::RtoWarned { percent } => self.rto_warned_percent = *percent,
+            Event::StepNudged { step } => {
+                if let Some(state) = self.steps.get_mut(*step) {
+                    state.nudged = true;
+                }
+            }
+            Event::FollowUpReminded { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What can happen to an incident. Events are stored before anything is acknowledged, and the
+//! timeline of a post-mortem is these events.
+
+use commands::Severity;
+use serde::{Deserialize, Serialize};
+
+use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
+
+/// Everything decided when an incident opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    pub channel: ChannelKey,
+    pub drill: bool,
+    pub severity: Severity,
+    pub scenario: ScenarioRef,
+    pub description: Option<String>,
+    pub services: Vec<String>,
+    pub rto_secs: Option<u64>,
+    pub rpo_secs: Option<u64>,
+    pub steps: Vec<StepState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Opened(Box<Opening>),
+    StepConfirmed {
+        step: usize,
+        outcome: Outcome,
+        note: Option<String>,
+    },
+    StepFailed {
+        step: usize,
+        note: String,
+    },
+    StepRetried {
+        step: usize,
+        note: Option<String>,
+    },
+    OptionChosen {
+        step: usize,
+        key: String,
+    },
+    NoteAdded {
+        text: String,
+    },
+    RoleAssigned {
+        role: String,
+        person: Person,
+    },
+    SeverityChanged {
+        severity: Severity,
+    },
+    LastGoodDataRecorded {
+        at_ms: i64,
+    },
+    Resolved {
+        root_cause: Option<String>,
+    },
+    UpdatePosted {
+        number: u32,
+    },
+    RtoWarned {
+        percent: u8,
+    },
+    StepNudged {
+        step: usize,
+    },
+    FollowUpReminded {
+        group: usize,
+    },
+}
+
+impl Event {
+    /// The event's name as stored (`step_confirmed`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Opened(_) => "opened",
+            Event::StepConfirmed { .. } => "step_confirmed",
+            Event::StepFailed { .. } => "step_failed",
+            Event::StepRetried { .. } => "step_retried",
+            Event::OptionChosen { .. } => "option_chosen",
+            Event::NoteAdded { .. } => "note_added",
+            Event::RoleAssigned { .. } => "role_assigned",
+            Event::SeverityChanged { .. } => "severity_changed",
+            Event::LastGoodDataRecorded { .. } => "last_good_data_recorded",
+            Event::Resolved { .. } => "resolved",
+            Event::UpdatePosted { .. } => "update_posted",
+            Event::RtoWarned { .. } => "rto_warned",
+            Event::StepNudged { .. } => "step_nudged",
+            Event::FollowUpReminded { .. } => "follow_up_reminded",
+        }
+    }
+}
+
+/// An event with who caused it and when: the unit of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub at_ms: i64,
+    pub by: Person,
+    pub event: Event,
+}

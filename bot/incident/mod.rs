@@ -1,0 +1,13 @@
+//! The incident domain: an incident's state folded from its events, the checklist rules, and
+//! the plan an incident starts from. Knows nothing of chat platforms or databases.
+
+mod apply;
+pub mod decide;
+mod error;
+mod event;
+mod model;
+pub mod plan;
+
+pub use error::{clock_time, DomainError};
+pub use event::{Event, Opening, Recorded};
+pub use model::*;

@@ -1,0 +1,193 @@
+//! The state of one incident, as folded from its events: who opened it, which checklist it runs,
+//! how far it got, who did what and when.
+
+use std::collections::BTreeMap;
+
+use commands::duration::DurationRange;
+use commands::Severity;
+use serde::{Deserialize, Serialize};
+
+/// Where an incident lives: a channel of a workspace (Slack) or guild (Discord), or the console.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChannelKey {
+    pub platform: String,
+    pub workspace: String,
+    pub channel: String,
+}
+
+/// Someone in chat: the platform's user id (used for mentions) and a display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+}
+
+/// Which runbook scenario an incident runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioRef {
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+}
+
+/// Where an incident is in its life, derived from its checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Investigating,
+    Recovering,
+    Monitoring,
+    Resolved,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Investigating => "Investigating",
+            Status::Recovering => "Recovering",
+            Status::Monitoring => "Monitoring",
+            Status::Resolved => "Resolved",
+        })
+    }
+}
+
+/// How a step was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Done,
+    Skipped,
+}
+
+/// One step of an incident's checklist: what the runbook asks, and what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepState {
+    pub phase: String,
+    pub title: String,
+    pub budget: Option<DurationRange>,
+    /// `Immediate`, `Ongoing`, `Priority 1` when the runbook gives a marker instead of a budget.
+    pub marker: Option<String>,
+    /// For a choice: the options as (key, title).
+    pub options: Vec<(String, String)>,
+    pub chosen: Option<String>,
+    /// When the step became current (for actual-vs-budget).
+    pub started_at_ms: Option<i64>,
+    pub confirmation: Option<Confirmation>,
+    /// A failure that blocks the checklist until retried, skipped or worked around.
+    pub failure: Option<Remark>,
+    pub nudged: bool,
+}
+
+impl StepState {
+    pub fn is_choice(&self) -> bool {
+        !self.options.is_empty()
+    }
+
+    /// Seconds from start to confirmation, once confirmed.
+    pub fn actual_secs(&self) -> Option<u64> {
+        let confirmed = self.confirmation.as_ref()?.at_ms;
+        let started = self.started_at_ms?;
+        u64::try_from(confirmed.saturating_sub(started) / 1000).ok()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub outcome: Outcome,
+    pub by: Person,
+    pub at_ms: i64,
+    pub note: Option<String>,
+}
+
+/// Something someone said, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remark {
+    pub text: String,
+    pub by: Person,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub at_ms: i64,
+    pub by: Person,
+    pub root_cause: Option<String>,
+}
+
+/// An incident as it stands now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: u64,
+    pub channel: ChannelKey,
+    pub drill: bool,
+    pub severity: Severity,
+    pub scenario: ScenarioRef,
+    pub description: Option<String>,
+    pub opened_at_ms: i64,
+    pub opened_by: Person,
+    pub services: Vec<String>,
+    pub rto_secs: Option<u64>,
+    pub rpo_secs: Option<u64>,
+    /// Role → person; the opener is the commander until someone else is assigned.
+    pub roles: BTreeMap<String, Person>,
+    pub steps: Vec<StepState>,
+    pub latest_note: Option<Remark>,
+    /// The last good data point, for the actual RPO.
+    pub last_good_data_ms: Option<i64>,
+    pub resolution: Option<Resolution>,
+    pub updates_posted: u32,
+    /// The highest RTO warning given, in percent of the target.
+    pub rto_warned_percent: u8,
+}
+
+impl Incident {
+    /// `INC-7`.
+    pub fn reference(&self) -> String {
+        format!("INC-{}", self.id)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.resolution.is_none()
+    }
+
+    /// The first step not yet confirmed; `None` when every step is.
+    pub fn current_step(&self) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|step| step.confirmation.is_none())
+    }
+
+    pub fn confirmed_steps(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|step| step.confirmation.is_some())
+            .count()
+    }
+
+    /// Investigating while the first phase runs, Recovering after it (or after the first step
+    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved at the end.
+    pub fn status(&self) -> Status {
+        if self.resolution.is_some() {
+            return Status::Resolved;
+        }
+        let Some(current) = self.current_step() else {
+            return Status::Monitoring;
+        };
+        let first_phase = self.steps.first().map(|step| step.phase.as_str());
+        let single_phase = self
+            .steps
+            .iter()
+            .all(|step| Some(step.phase.as_str()) == first_phase);
+        let past_first_phase = Some(self.steps[current].phase.as_str()) != first_phase;
+        if past_first_phase || (single_phase && current > 0) {
+            Status::Recovering
+        } else {
+            Status::Investigating
+        }
+    }
+
+    /// Milliseconds from opening to `now_ms`, or to resolution.
+    pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
+        let end = self.resolution.as_ref().map_or(now_ms, |r| r.at_ms);
+        end.saturating_sub(self.opened_at_ms).max(0)
+    }
+}

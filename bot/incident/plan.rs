@@ -1,0 +1,138 @@
+//! What an incident starts with, from the runbook: its checklist, affected services and the
+//! recovery targets.
+//!
+//! Affected services: the services given with `--services` when someone typed them; else the
+//! scenario's `**Services:**` annotation; else every service in the RTO/RPO table whose name
+//! shares a word with the scenario title (`Complete Database Loss` → `Database`, abbreviations
+//! such as `db` counted). The targets are the tightest RTO and RPO among those services.
+
+use crate::runbook::{Runbook, Scenario};
+
+use super::model::StepState;
+
+/// The steps of a scenario as an incident checklist, in runbook order.
+pub fn checklist(scenario: &Scenario) -> Vec<StepState> {
+    scenario
+        .phases
+        .iter()
+        .flat_map(|phase| {
+            phase.steps.iter().map(|step| StepState {
+                phase: phase.name.clone(),
+                title: step.title.clone(),
+                budget: step.budget_secs,
+                marker: step.marker.map(|marker| marker.to_string()),
+                options: step
+                    .options
+                    .iter()
+                    .map(|option| (option.key.clone(), option.title.clone()))
+                    .collect(),
+                chosen: None,
+                started_at_ms: None,
+                confirmation: None,
+                failure: None,
+                nudged: false,
+            })
+        })
+        .collect()
+}
+
+/// Services and the recovery targets an incident is measured against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets {
+    pub services: Vec<String>,
+    pub rto_secs: Option<u64>,
+    pub rpo_secs: Option<u64>,
+    /// Services named that the RTO/RPO table does not list.
+    pub unknown_services: Vec<String>,
+}
+
+pub fn targets(runbook: &Runbook, scenario: &Scenario, typed_services: &[String]) -> Targets {
+    let services: Vec<String> = if !typed_services.is_empty() {
+        typed_services.to_vec()
+    } else if !scenario.services.is_empty() {
+        scenario.services.clone()
+    } else {
+        inferred_services(runbook, scenario)
+    };
+    let mut targets = Targets {
+        services: Vec::new(),
+        rto_secs: None,
+        rpo_secs: None,
+        unknown_services: Vec::new(),
+    };
+    for service in services {
+        match runbook.objective(&service) {
+            Some(objective) => {
+                targets.rto_secs = tightest(targets.rto_secs, objective.rto_secs);
+                targets.rpo_secs = tightest(targets.rpo_secs, objective.rpo_secs);
+                targets.services.push(objective.service.clone());
+            }
+            None => {
+                targets.unknown_services.push(service.clone());
+                targets.services.push(service);
+            }
+        }
+    }
+    targets
+}
+
+fn tightest(current: Option<u64>, candidate: Option<u64>) -> Option<u64> {
+    match (current, candidate) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn inferred_services(runbook: &Runbook, scenario: &Scenario) -> Vec<String> {
+    let title_words = crate::runbook::title_words(&scenario.title);
+    runbook
+        .objectives
+        .iter()
+        .filter(|objective| {
+            crate::runbook::title_words(&objective.service)
+                .iter()
+                .any(|word| word.len() >= 3 && title_words.contains(word))
+        })
+        .map(|objective| objective.service.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runbook;
+
+    const RUNBOOK: &str = "## RTO\n| Service | RTO | RPO |\n|---|---|---|\n\
+        | Database | 30 minutes | 5 minutes |\n| API Gateway | 1 hour | 15 minutes |\n\
+        ## Scenario 1: Complete DB Loss\n**Severity:** critical\n1. Restore (5 min)\n\
+        ## Scenario 2: Gateway down\n**Severity:** high\n**Services:** API Gateway, Database\n1. Fail over\n\
+        ## Scenario 3: Office fire\n**Severity:** low\n1. Leave\n";
+
+    #[test]
+    fn services_from_typed_names_annotation_or_title() {
+        let runbook = runbook::parse(RUNBOOK);
+        let inferred = targets(&runbook, &runbook.scenarios[0], &[]);
+        assert_eq!(inferred.services, vec!["Database"]);
+        assert_eq!(
+            (inferred.rto_secs, inferred.rpo_secs),
+            (Some(1_800), Some(300))
+        );
+        let annotated = targets(&runbook, &runbook.scenarios[1], &[]);
+        assert_eq!(annotated.services, vec!["API Gateway", "Database"]);
+        assert_eq!(
+            (annotated.rto_secs, annotated.rpo_secs),
+            (Some(1_800), Some(300))
+        );
+        let none = targets(&runbook, &runbook.scenarios[2], &[]);
+        assert!(none.services.is_empty());
+        assert_eq!(none.rto_secs, None);
+        let typed = targets(
+            &runbook,
+            &runbook.scenarios[2],
+            &["api gateway".into(), "badge readers".into()],
+        );
+        assert_eq!(typed.services, vec!["API Gateway", "badge readers"]);
+        assert_eq!(typed.unknown_services, vec!["badge readers"]);
+        assert_eq!(typed.rto_secs, Some(3_600));
+    }
+}

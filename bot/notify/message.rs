@@ -1,0 +1,121 @@
+//! The bot's messages in neutral form. The engine builds them; each chat adapter renders them in
+//! its own format (Block Kit, embeds, terminal text). All text here is plain: adapters escape it,
+//! so user text can never ping `@channel` or break formatting. Only `mentions` ever ping anyone.
+
+use serde::{Deserialize, Serialize};
+
+/// What a message is, so adapters can style it and tests can find it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// The INCIDENT notification when an incident opens.
+    Opened,
+    /// The checklist card: progress and the current step.
+    Checklist,
+    /// A step failed and blocks the checklist.
+    StepFailed,
+    /// The periodic status update from the INCIDENT template.
+    Update,
+    /// A human `/incident update`.
+    Note,
+    RtoWarning,
+    /// A step is over its budget.
+    Nudge,
+    /// Roles, severity, last good data: changes worth telling the channel.
+    Change,
+    /// The RESOLVED notification.
+    Resolved,
+    FollowUp,
+    /// Answers to the person who asked (status, list, scenarios, help, post-mortem).
+    Reply,
+    /// A refusal, with what to do instead.
+    Error,
+}
+
+/// One part of a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Heading {
+        text: String,
+    },
+    Text {
+        text: String,
+    },
+    /// Label/value pairs: `Severity: critical`.
+    Fields {
+        fields: Vec<(String, String)>,
+    },
+    /// Shell commands to copy (never run), or a filled-in template, verbatim.
+    Code {
+        lang: Option<String>,
+        code: String,
+    },
+    Progress {
+        done: usize,
+        total: usize,
+        label: String,
+    },
+    /// Buttons to confirm a step: Done, Skip, Failed. `step` is 0-based.
+    StepActions {
+        incident: u64,
+        step: usize,
+    },
+    /// A document to attach as a file (the post-mortem draft).
+    Document {
+        filename: String,
+        markdown: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub incident: Option<u64>,
+    pub blocks: Vec<Block>,
+    /// Platform user ids to ping. Nothing else in a message may ping anyone.
+    pub mentions: Vec<String>,
+}
+
+impl Message {
+    pub fn new(kind: MessageKind, incident: Option<u64>) -> Message {
+        Message {
+            kind,
+            incident,
+            blocks: Vec::new(),
+            mentions: Vec::new(),
+        }
+    }
+
+    /// A one-paragraph message.
+    pub fn text(kind: MessageKind, incident: Option<u64>, text: impl Into<String>) -> Message {
+        Message::new(kind, incident).with(Block::Text { text: text.into() })
+    }
+
+    pub fn with(mut self, block: Block) -> Message {
+        self.blocks.push(block);
+        self
+    }
+
+    /// Every text of the message, in order, for logs and searching in tests.
+    pub fn plain_text(&self) -> String {
+        let mut out = Vec::new();
+        for block in &self.blocks {
+            match block {
+                Block::Heading { text } | Block::Text { text } => out.push(text.clone()),
+                Block::Fields { fields } => out.extend(
+                    fields
+                        .iter()
+                        .map(|(label, value)| format!("{label}: {value}")),
+                ),
+                Block::Code { code, .. } => out.push(code.clone()),
+                Block::Progress { done, total, label } => {
+                    out.push(format!("{label} {done}/{total}"))
+                }
+                Block::StepActions { .. } => {}
+                Block::Document { filename, .. } => out.push(format!("[{filename}]")),
+            }
+        }
+        out.join("\n")
+    }
+}

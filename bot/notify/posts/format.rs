@@ -1,0 +1,167 @@
+//! Small formatting rules shared by every message and the post-mortem: times in UTC, durations,
+//! budgets, step lines.
+
+use commands::duration::{format_duration, DurationRange};
+
+use crate::incident::{Incident, StepState};
+
+/// `2026-11-25 03:04 UTC`.
+pub fn date_time(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "an unknown time".to_string())
+}
+
+/// `03:45 UTC`, for times a few minutes away (the next update).
+pub fn short_time(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|at| at.format("%H:%M UTC").to_string())
+        .unwrap_or_else(|| "an unknown time".to_string())
+}
+
+/// `5m`, `10m–15m`.
+pub fn budget_text(budget: &DurationRange) -> String {
+    if budget.min_secs == budget.max_secs {
+        format_duration(budget.max_secs)
+    } else {
+        format!(
+            "{}–{}",
+            format_duration(budget.min_secs),
+            format_duration(budget.max_secs)
+        )
+    }
+}
+
+/// What a step allows: its budget (`10m–15m`), else its marker (`Immediate`), else nothing.
+pub fn allowance(step: &StepState) -> Option<String> {
+    match (&step.budget, &step.marker) {
+        (Some(budget), _) => Some(budget_text(budget)),
+        (None, Some(marker)) => Some(marker.clone()),
+        (None, None) => None,
+    }
+}
+
+/// ` · budget 10m–15m`, ` · Immediate`, or nothing.
+pub fn allowance_suffix(step: &StepState) -> String {
+    match (&step.budget, &step.marker) {
+        (Some(budget), _) => format!(" · budget {}", budget_text(budget)),
+        (None, Some(marker)) => format!(" · {marker}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whole seconds between two instants, never negative.
+pub fn secs_between(from_ms: i64, to_ms: i64) -> u64 {
+    u64::try_from(to_ms.saturating_sub(from_ms) / 1000).unwrap_or_default()
+}
+
+/// A duration to the minute once it is a minute or more (`23m`, `1h 5m`); seconds below that.
+/// For clocks that run for tens of minutes, where seconds are noise.
+pub fn minutes(secs: u64) -> String {
+    if secs >= 60 {
+        format_duration(secs / 60 * 60)
+    } else {
+        format_duration(secs)
+    }
+}
+
+/// Seconds from opening to `now_ms` (or to resolution).
+pub fn elapsed_secs(incident: &Incident, now_ms: i64) -> u64 {
+    u64::try_from(incident.elapsed_ms(now_ms) / 1000).unwrap_or_default()
+}
+
+/// The text with a capital first letter: `commander` → `Commander`.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `Commander: alice, Scribe: bob` — the commander first.
+pub fn roles_text(incident: &Incident) -> String {
+    let mut roles: Vec<(&String, &crate::incident::Person)> = incident.roles.iter().collect();
+    roles.sort_by_key(|(role, _)| *role != "commander");
+    if roles.is_empty() {
+        return "none assigned".to_string();
+    }
+    roles
+        .iter()
+        .map(|(role, person)| format!("{}: {}", capitalized(role), person.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `3 steps`, `1 step`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A text progress bar, one cell per step up to 20 cells: `▰▰▰▱▱▱▱▱▱▱▱`.
+pub fn bar(done: usize, total: usize) -> String {
+    let cells = total.clamp(1, 20);
+    let filled = (done.min(total) * cells).checked_div(total).unwrap_or(0);
+    format!("{}{}", "▰".repeat(filled), "▱".repeat(cells - filled))
+}
+
+/// Remaining or overrun RTO, to the minute: `18m left of 30m`, `over by 5m`, `no target`.
+pub fn rto_left(incident: &Incident, now_ms: i64) -> String {
+    let Some(rto) = incident.rto_secs else {
+        return "no target".to_string();
+    };
+    let elapsed = elapsed_secs(incident, now_ms);
+    match (rto.checked_sub(elapsed), elapsed.saturating_sub(rto)) {
+        (Some(left), _) if left >= 60 => format!("{} left of {}", minutes(left), minutes(rto)),
+        (Some(left), _) if left > 0 => format!("under 1m left of {}", minutes(rto)),
+        (_, over) if over < 60 => format!("{} target reached", minutes(rto)),
+        (_, over) => format!("over by {} (target {})", minutes(over), minutes(rto)),
+    }
+}
+
+/// Percent of the RTO used, when there is a target.
+pub fn rto_percent(incident: &Incident, now_ms: i64) -> Option<u64> {
+    let rto = incident.rto_secs.filter(|rto| *rto > 0)?;
+    Some(elapsed_secs(incident, now_ms).saturating_mul(100) / rto)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_utc() {
+        assert_eq!(date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(short_time(3_600_000 + 45 * 60_000 + 59_000), "01:45 UTC");
+        assert_eq!(date_time(i64::MAX), "an unknown time");
+    }
+
+    #[test]
+    fn budgets_and_minutes() {
+        assert_eq!(budget_text(&DurationRange::exactly(300)), "5m");
+        assert_eq!(
+            budget_text(&DurationRange {
+                min_secs: 600,
+                max_secs: 900
+            }),
+            "10m–15m"
+        );
+        assert_eq!(minutes(59), "59s");
+        assert_eq!(minutes(23 * 60 + 59), "23m");
+        assert_eq!(minutes(3_900), "1h 5m");
+    }
+
+    #[test]
+    fn bars_have_a_cell_per_step() {
+        assert_eq!(bar(3, 11), "▰▰▰▱▱▱▱▱▱▱▱");
+        assert_eq!(bar(0, 0), "▱");
+        assert_eq!(bar(5, 3), "▰▰▰");
+        assert_eq!(bar(20, 40).chars().count(), 20);
+        assert_eq!(capitalized("commander"), "Commander");
+        assert_eq!(count(1, "step"), "1 step");
+    }
+}

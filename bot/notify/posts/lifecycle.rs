@@ -1,0 +1,477 @@
+//! What the channel sees over an incident's life: opened, status updates, notes, RTO warnings,
+//! changes, resolved, follow-ups.
+
+use super::checklist::current_step_text;
+use super::format::{count, date_time, elapsed_secs, minutes, rto_left, secs_between, short_time};
+use super::{drill_tag, heading, quoted_remark, text};
+use crate::incident::{clock_time, Incident, Remark};
+use crate::notify::message::{Block, Message, MessageKind};
+use crate::notify::template::{self, Notice};
+use crate::runbook::{FollowUp, Runbook};
+
+const DRILL_OPENED: &str = "This is a DR drill, not a real incident: work the checklist as if it \
+    were real. Time to recovery is measured against the RTO. Nobody is paged.";
+const DRILL_NOTE: &str = "This is a drill.";
+
+/// The INCIDENT notification: the runbook's template filled in, the targets, who is paged.
+/// `mentions` are the platform ids to ping; `mention_names` name the roles paged, for the text.
+pub fn opened(
+    incident: &Incident,
+    runbook: &Runbook,
+    mentions: Vec<String>,
+    mention_names: &[String],
+) -> Message {
+    let mut message = Message::new(MessageKind::Opened, Some(incident.id))
+        .with(heading(incident, &incident.scenario.title));
+    if incident.drill {
+        message = message.with(text(DRILL_OPENED));
+    }
+    let phases = phase_count(incident);
+    let checklist = if phases > 1 {
+        format!("{} in {phases} phases", count(incident.steps.len(), "step"))
+    } else {
+        count(incident.steps.len(), "step")
+    };
+    message = message
+        .with(Block::Code {
+            lang: None,
+            code: template::render(Notice::Incident, runbook, incident, incident.opened_at_ms),
+        })
+        .with(Block::Fields {
+            fields: vec![
+                ("Commander".to_string(), commander(incident)),
+                ("RTO target".to_string(), target(incident.rto_secs)),
+                ("RPO target".to_string(), target(incident.rpo_secs)),
+                ("Checklist".to_string(), checklist),
+            ],
+        });
+    let names: Vec<&str> = mention_names
+        .iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+        .collect();
+    if !incident.drill && !names.is_empty() {
+        message = message.with(text(format!("Paging: {}", names.join(", "))));
+        message.mentions = mentions;
+    }
+    message.with(text(
+        "Step 1 follows. Confirm each step with /incident step done · skip <reason> · fail <what happened>",
+    ))
+}
+
+fn phase_count(incident: &Incident) -> usize {
+    let mut phases: Vec<&str> = incident
+        .steps
+        .iter()
+        .map(|step| step.phase.as_str())
+        .collect();
+    phases.dedup();
+    phases.len()
+}
+
+fn commander(incident: &Incident) -> String {
+    incident
+        .roles
+        .get("commander")
+        .map_or_else(|| "none assigned".to_string(), |person| person.name.clone())
+}
+
+fn target(secs: Option<u64>) -> String {
+    secs.map_or_else(|| "no target".to_string(), minutes)
+}
+
+/// The periodic status update: the INCIDENT template from live state, then where things stand.
+pub fn update(
+    incident: &Incident,
+    runbook: &Runbook,
+    now_ms: i64,
+    next_update_ms: Option<i64>,
+) -> Message {
+    let title = match incident.updates_posted {
+        0 => "Update".to_string(),
+        number => format!("Update #{number}"),
+    };
+    let mut message = Message::new(MessageKind::Update, Some(incident.id)).with(Block::Heading {
+        text: format!(
+            "{}{title} · {} · {}",
+            drill_tag(incident),
+            incident.reference(),
+            incident.scenario.title
+        ),
+    });
+    if incident.drill {
+        message = message.with(text(DRILL_NOTE));
+    }
+    let latest = incident
+        .latest_note
+        .as_ref()
+        .map_or_else(|| "none yet".to_string(), quoted_remark);
+    let mut fields = Vec::new();
+    if !template::has_line(template::body(Notice::Incident, runbook), "Status") {
+        fields.push(("Status".to_string(), incident.status().to_string()));
+    }
+    fields.extend([
+        ("Progress".to_string(), progress_text(incident)),
+        (
+            "Elapsed".to_string(),
+            minutes(elapsed_secs(incident, now_ms)),
+        ),
+        ("RTO".to_string(), rto_left(incident, now_ms)),
+        ("Latest note".to_string(), latest),
+    ]);
+    if let Some(next) = next_update_ms.filter(|_| incident.is_open()) {
+        fields.push(("Next update".to_string(), short_time(next)));
+    }
+    message = message
+        .with(Block::Code {
+            lang: None,
+            code: template::render(Notice::Incident, runbook, incident, now_ms),
+        })
+        .with(Block::Fields { fields });
+    match incident.current_step() {
+        Some(index) if incident.is_open() => message.with(Block::StepActions {
+            incident: incident.id,
+            step: index,
+        }),
+        None if incident.is_open() => message.with(text(
+            "Every step is confirmed. Resolve with /incident resolve [root cause]",
+        )),
+        _ => message,
+    }
+}
+
+/// `4/11 · Recovery Steps · Provision new database instance`, or `11/11 · all steps confirmed`.
+pub(super) fn progress_text(incident: &Incident) -> String {
+    let done = format!("{}/{}", incident.confirmed_steps(), incident.steps.len());
+    match incident.current_step() {
+        Some(index) => {
+            let step = &incident.steps[index];
+            let failed = if step.failure.is_some() {
+                " (failed)"
+            } else {
+                ""
+            };
+            format!("{done} · {} · {}{failed}", step.phase, step.title)
+        }
+        None => format!("{done} · all steps confirmed"),
+    }
+}
+
+/// Someone's `/incident update`: their words, and where the incident stands.
+pub fn note(incident: &Incident, remark: &Remark) -> Message {
+    let mut context = format!("{} · {}", clock_time(remark.at_ms), incident.status());
+    if let Some(index) = incident.current_step() {
+        context.push_str(&format!(
+            " · step {} of {}: {}",
+            index + 1,
+            incident.steps.len(),
+            incident.steps[index].title
+        ));
+    }
+    Message::new(MessageKind::Note, Some(incident.id))
+        .with(heading(
+            incident,
+            &format!("Update from {}", remark.by.name),
+        ))
+        .with(text(remark.text.trim()))
+        .with(text(context))
+}
+
+/// 50%, 80% or 100% of the RTO used: the numbers, and the step the incident is at.
+pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
+    let elapsed = elapsed_secs(incident, now_ms);
+    let (title, line) = match incident.rto_secs {
+        Some(rto) if percent >= 100 || elapsed > rto => (
+            "RTO exceeded".to_string(),
+            format!(
+                "RTO exceeded: {} target, {} elapsed.",
+                minutes(rto),
+                minutes(elapsed)
+            ),
+        ),
+        Some(rto) => (
+            format!("RTO {percent}% used"),
+            format!(
+                "RTO {percent}% used: {} of {} elapsed, {} left.",
+                minutes(elapsed),
+                minutes(rto),
+                minutes(rto - elapsed)
+            ),
+        ),
+        None => (
+            format!("RTO {percent}% used"),
+            format!(
+                "{} elapsed; this incident has no RTO target.",
+                minutes(elapsed)
+            ),
+        ),
+    };
+    let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id))
+        .with(heading(incident, &title))
+        .with(text(line));
+    match incident.current_step() {
+        Some(index) => {
+            if let Some(step) = current_step_text(incident, now_ms) {
+                message = message.with(text(step));
+            }
+            message.with(Block::StepActions {
+                incident: incident.id,
+                step: index,
+            })
+        }
+        None => message.with(text(
+            "Every step is confirmed. Resolve with /incident resolve [root cause]",
+        )),
+    }
+}
+
+/// A role, severity or last-good-data change, in one line.
+pub fn change(incident: &Incident, text_line: String) -> Message {
+    Message::new(MessageKind::Change, Some(incident.id))
+        .with(heading(incident, &incident.scenario.title))
+        .with(text(text_line))
+}
+
+/// The last good data and what it means for the RPO: `02:58:00 UTC — RPO 6m, 1m over the 5m
+/// target`.
+pub fn rpo_summary(incident: &Incident) -> String {
+    let Some(last_good) = incident.last_good_data_ms else {
+        return "not recorded".to_string();
+    };
+    let when = if same_day(last_good, incident.opened_at_ms) {
+        clock_time(last_good)
+    } else {
+        date_time(last_good)
+    };
+    let actual = secs_between(last_good, incident.opened_at_ms);
+    let verdict = match incident.rpo_secs {
+        Some(target) if actual > target => format!(
+            "{} over the {} target",
+            minutes(actual - target),
+            minutes(target)
+        ),
+        Some(target) => format!("within the {} target", minutes(target)),
+        None => "no RPO target".to_string(),
+    };
+    format!("{when} — RPO {}, {verdict}", minutes(actual))
+}
+
+fn same_day(a_ms: i64, b_ms: i64) -> bool {
+    let day = |ms| chrono::DateTime::from_timestamp_millis(ms).map(|at| at.date_naive());
+    day(a_ms).is_some() && day(a_ms) == day(b_ms)
+}
+
+/// RTO against its target, for resolved and open incidents: `met: 25m of 30m`,
+/// `missed by 12m: 42m against 30m`, `so far 23m of 30m`, `no target`.
+pub fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
+    let actual = elapsed_secs(incident, now_ms);
+    let Some(target) = incident.rto_secs else {
+        return "no target".to_string();
+    };
+    match (incident.is_open(), actual > target) {
+        (false, false) => format!("met: {} of {}", minutes(actual), minutes(target)),
+        (false, true) => format!(
+            "missed by {}: {} against {}",
+            minutes(actual - target),
+            minutes(actual),
+            minutes(target)
+        ),
+        (true, false) => format!("so far {} of {}", minutes(actual), minutes(target)),
+        (true, true) => format!(
+            "over by {} so far: {} against {}",
+            minutes(actual - target),
+            minutes(actual),
+            minutes(target)
+        ),
+    }
+}
+
+/// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.
+pub fn rpo_verdict(incident: &Incident) -> String {
+    let Some(last_good) = incident.last_good_data_ms else {
+        return "not recorded — use /incident rpo <time of last good data>".to_string();
+    };
+    let actual = secs_between(last_good, incident.opened_at_ms);
+    match incident.rpo_secs {
+        Some(target) if actual > target => format!(
+            "missed by {}: {} against {}",
+            minutes(actual - target),
+            minutes(actual),
+            minutes(target)
+        ),
+        Some(target) => format!("met: {} of {}", minutes(actual), minutes(target)),
+        None => format!("{} (no target)", minutes(actual)),
+    }
+}
+
+/// `9/11 (2 skipped)`.
+pub(super) fn confirmed_text(incident: &Incident) -> String {
+    let skipped = incident
+        .steps
+        .iter()
+        .filter(|step| {
+            step.confirmation
+                .as_ref()
+                .is_some_and(|c| c.outcome == crate::incident::Outcome::Skipped)
+        })
+        .count();
+    let base = format!("{}/{}", incident.confirmed_steps(), incident.steps.len());
+    if skipped > 0 {
+        format!("{base} ({skipped} skipped)")
+    } else {
+        base
+    }
+}
+
+/// When a follow-up group is due: resolution plus its deadline.
+pub fn follow_up_due(incident: &Incident, group: &FollowUp) -> Option<i64> {
+    let resolved = incident.resolution.as_ref()?.at_ms;
+    let after_ms = i64::try_from(group.due_after_secs?)
+        .ok()?
+        .checked_mul(1000)?;
+    resolved.checked_add(after_ms)
+}
+
+/// The RESOLVED notification: the template filled in, RTO and RPO against their targets, the
+/// checklist tally and the follow-ups now scheduled.
+pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
+    let end = incident
+        .resolution
+        .as_ref()
+        .map_or(incident.opened_at_ms, |resolution| resolution.at_ms);
+    let mut message = Message::new(MessageKind::Resolved, Some(incident.id)).with(Block::Heading {
+        text: format!(
+            "{}{} resolved · {}",
+            drill_tag(incident),
+            incident.reference(),
+            incident.scenario.title
+        ),
+    });
+    if incident.drill {
+        let measured = match incident.rto_secs {
+            Some(rto) => format!("against the {} RTO", minutes(rto)),
+            None => "(no RTO target)".to_string(),
+        };
+        message = message.with(text(format!(
+            "Drill complete: time to recovery {} {measured}.",
+            minutes(elapsed_secs(incident, end))
+        )));
+    }
+    let mut fields = vec![
+        ("RTO".to_string(), rto_verdict(incident, end)),
+        ("RPO".to_string(), rpo_verdict(incident)),
+        ("Steps confirmed".to_string(), confirmed_text(incident)),
+    ];
+    if let Some(resolution) = &incident.resolution {
+        fields.push(("Resolved by".to_string(), resolution.by.name.clone()));
+    }
+    message = message
+        .with(Block::Code {
+            lang: None,
+            code: template::render(Notice::Resolved, runbook, incident, end),
+        })
+        .with(Block::Fields { fields });
+    let groups: Vec<String> = runbook
+        .follow_ups
+        .iter()
+        .map(|group| {
+            let items = count(group.items.len(), "item");
+            match follow_up_due(incident, group) {
+                Some(due) => format!("• {}: {items}, due {}", group.deadline, date_time(due)),
+                None => format!("• {}: {items}", group.deadline),
+            }
+        })
+        .collect();
+    if !groups.is_empty() {
+        message = message.with(text(format!(
+            "Follow-ups scheduled (reminders will be posted here):\n{}",
+            groups.join("\n")
+        )));
+    }
+    message.with(text(format!(
+        "Post-mortem draft: /postmortem {}",
+        incident.reference()
+    )))
+}
+
+/// A follow-up group is due: its deadline and items as a checklist.
+pub fn follow_up(incident: &Incident, group: &FollowUp) -> Message {
+    let mut message = Message::new(MessageKind::FollowUp, Some(incident.id)).with(heading(
+        incident,
+        &format!("Follow-ups: {}", group.deadline),
+    ));
+    let due = match (follow_up_due(incident, group), &incident.resolution) {
+        (Some(due), Some(resolution)) => format!(
+            "{} was resolved {}; these are due by {}.",
+            incident.reference(),
+            date_time(resolution.at_ms),
+            date_time(due)
+        ),
+        _ => format!(
+            "Due {} of resolving {}.",
+            group.deadline.to_lowercase(),
+            incident.reference()
+        ),
+    };
+    message = message.with(text(due));
+    let items = if group.items.is_empty() {
+        "No items listed in the runbook for this deadline.".to_string()
+    } else {
+        group
+            .items
+            .iter()
+            .map(|item| format!("☐ {item}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    message.with(text(items)).with(text(format!(
+        "Post-mortem draft: /postmortem {}",
+        incident.reference()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::test_support::{at, corruption_drill, db_loss, MIN};
+
+    #[test]
+    fn rto_and_rpo_verdicts() {
+        let open = db_loss(at(3, 27, 0));
+        assert_eq!(rto_verdict(&open.incident, open.now), "so far 23m of 30m");
+        assert_eq!(
+            rto_verdict(&open.incident, open.now + 20 * MIN),
+            "over by 13m so far: 43m against 30m"
+        );
+        assert!(rpo_verdict(&open.incident).starts_with("not recorded"));
+        let resolved = db_loss(at(4, 10, 0));
+        assert_eq!(
+            rto_verdict(&resolved.incident, resolved.now + 60 * MIN),
+            "missed by 36m: 1h 6m against 30m"
+        );
+        assert_eq!(
+            rpo_verdict(&resolved.incident),
+            "missed by 1m: 6m against 5m"
+        );
+        assert_eq!(
+            rpo_summary(&resolved.incident),
+            "02:58:00 UTC — RPO 6m, 1m over the 5m target"
+        );
+        let drill = corruption_drill(at(14, 13, 0));
+        assert_eq!(rto_verdict(&drill.incident, drill.now), "no target");
+        assert_eq!(rpo_summary(&drill.incident), "not recorded");
+    }
+
+    #[test]
+    fn drills_page_nobody() {
+        let drill = corruption_drill(at(14, 0, 0));
+        let message = opened(
+            &drill.incident,
+            crate::notify::test_support::runbook(),
+            vec!["U9".to_string()],
+            &["Platform Lead".to_string()],
+        );
+        assert!(message.mentions.is_empty());
+        assert!(!message.plain_text().contains("Paging"));
+    }
+}

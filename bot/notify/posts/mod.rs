@@ -1,0 +1,87 @@
+//! One function per message the bot posts or replies, from incident state (and the runbook).
+//! Pure: no IO, no clock — the time is passed in. All text is plain; only `mentions` ping.
+//!
+//! Every message about an incident starts with a heading `INC-3 · …` (`[DRILL] INC-3 · …` for a
+//! drill), and every message that shows a step says how to confirm it.
+
+mod checklist;
+pub mod format;
+mod lifecycle;
+mod replies;
+#[cfg(test)]
+mod tests;
+
+pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+pub use lifecycle::{
+    change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
+    rto_verdict, rto_warning, update,
+};
+pub use replies::{list, scenarios, status};
+
+use super::message::Block;
+use crate::incident::Incident;
+use format::allowance_suffix;
+
+/// How to confirm the current step, for messages that show it as text.
+pub(crate) const CONFIRM_HINT: &str =
+    "Confirm it: /incident step done [note] · skip <reason> · fail <what happened>";
+
+/// `[DRILL] ` for drills.
+fn drill_tag(incident: &Incident) -> &'static str {
+    if incident.drill {
+        "[DRILL] "
+    } else {
+        ""
+    }
+}
+
+/// `[DRILL] INC-3 · {rest}`.
+fn heading(incident: &Incident, rest: &str) -> Block {
+    Block::Heading {
+        text: format!("{}{} · {rest}", drill_tag(incident), incident.reference()),
+    }
+}
+
+fn text(text: impl Into<String>) -> Block {
+    Block::Text { text: text.into() }
+}
+
+/// `Step 5 of 11 · Restore from most recent backup · budget 15m–30m`.
+fn step_line(incident: &Incident, index: usize) -> String {
+    match incident.steps.get(index) {
+        Some(step) => format!(
+            "Step {} of {} · {}{}",
+            index + 1,
+            incident.steps.len(),
+            step.title,
+            allowance_suffix(step)
+        ),
+        None => format!("Step {}", index + 1),
+    }
+}
+
+/// `Step 5 (Restore from most recent backup)`.
+fn step_name(incident: &Incident, index: usize) -> String {
+    match incident.steps.get(index) {
+        Some(step) => format!("Step {} ({})", index + 1, step.title),
+        None => format!("Step {}", index + 1),
+    }
+}
+
+/// What to do about a failed step.
+fn ways_forward() -> &'static str {
+    "The checklist waits on this step. Ways forward:\n\
+     • /incident step retry [note] — try it again\n\
+     • /incident step skip <reason> — move on without it\n\
+     • /incident step done <workaround> — it was done another way; say how"
+}
+
+/// `"text" — alice, 03:10:00 UTC`.
+fn quoted_remark(remark: &crate::incident::Remark) -> String {
+    format!(
+        "\"{}\" — {}, {}",
+        remark.text.trim(),
+        remark.by.name,
+        crate::incident::clock_time(remark.at_ms)
+    )
+}

@@ -1,0 +1,229 @@
+//! Answers to the person who asked: an incident's status, the open incidents, the scenarios.
+
+use super::checklist::current_step_text;
+use super::format::{
+    bar, date_time, elapsed_secs, minutes, roles_text, rto_left, rto_percent, short_time,
+};
+use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary, rto_verdict};
+use super::{heading, quoted_remark, text};
+use crate::incident::{Incident, Status};
+use crate::notify::message::{Block, Message, MessageKind};
+use crate::runbook::Runbook;
+
+/// Where one incident stands: state, progress, current step, clocks, roles, updates.
+pub fn status(
+    incident: &Incident,
+    runbook: &Runbook,
+    now_ms: i64,
+    next_update_ms: Option<i64>,
+) -> Message {
+    let mut message = Message::new(MessageKind::Reply, Some(incident.id)).with(heading(
+        incident,
+        &format!("{} · {}", incident.scenario.title, incident.severity),
+    ));
+    if incident.drill {
+        message = message.with(text("This is a drill."));
+    }
+    let state = incident.status();
+    let done = incident.confirmed_steps();
+    let total = incident.steps.len();
+    let phase = incident
+        .current_step()
+        .map_or("all steps confirmed", |index| {
+            incident.steps[index].phase.as_str()
+        });
+    let elapsed = minutes(elapsed_secs(incident, now_ms));
+    let clock = match (rto_percent(incident, now_ms), incident.is_open()) {
+        (Some(percent), true) => format!(
+            "{elapsed} · RTO {percent}% used, {}",
+            rto_left(incident, now_ms)
+        ),
+        (Some(_), false) => format!("{elapsed} · RTO {}", rto_verdict(incident, now_ms)),
+        (None, _) => format!("{elapsed} · no RTO target"),
+    };
+    let mut fields = vec![
+        ("Status".to_string(), status_text(incident, state)),
+        (
+            "Progress".to_string(),
+            format!("{} {done}/{total} · {phase}", bar(done, total)),
+        ),
+        (
+            if incident.is_open() {
+                "Elapsed"
+            } else {
+                "Duration"
+            }
+            .to_string(),
+            clock,
+        ),
+    ];
+    if incident.last_good_data_ms.is_some() {
+        fields.push(("Last good data".to_string(), rpo_summary(incident)));
+    }
+    fields.push(("Roles".to_string(), roles_text(incident)));
+    if !incident.services.is_empty() {
+        fields.push(("Services".to_string(), incident.services.join(", ")));
+    }
+    fields.push((
+        "Latest note".to_string(),
+        incident
+            .latest_note
+            .as_ref()
+            .map_or_else(|| "none yet".to_string(), quoted_remark),
+    ));
+    if incident.is_open() {
+        let mut updates = match incident.updates_posted {
+            0 => "none posted yet".to_string(),
+            number => format!("#{number} posted"),
+        };
+        if let Some(next) = next_update_ms {
+            updates.push_str(&format!(" · next at {}", short_time(next)));
+        }
+        fields.push(("Updates".to_string(), updates));
+    }
+    if let Some(resolution) = &incident.resolution {
+        let root_cause = resolution
+            .root_cause
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .unwrap_or("to be determined");
+        fields.push(("Root cause".to_string(), root_cause.to_string()));
+        let due: Vec<String> = runbook
+            .follow_ups
+            .iter()
+            .filter_map(|group| {
+                let due = follow_up_due(incident, group)?;
+                Some(format!("{} (due {})", group.deadline, date_time(due)))
+            })
+            .collect();
+        if !due.is_empty() {
+            fields.push(("Follow-ups".to_string(), due.join(" · ")));
+        }
+    }
+    message = message.with(Block::Fields { fields });
+    match incident.current_step() {
+        Some(index) if incident.is_open() => {
+            if let Some(step) = current_step_text(incident, now_ms) {
+                message = message.with(text(step));
+            }
+            message.with(Block::StepActions {
+                incident: incident.id,
+                step: index,
+            })
+        }
+        None if incident.is_open() => message.with(text(
+            "Every step is confirmed. Resolve with /incident resolve [root cause]",
+        )),
+        _ => message.with(text(format!(
+            "Post-mortem draft: /postmortem {}",
+            incident.reference()
+        ))),
+    }
+}
+
+/// `Recovering`, with when and by whom once resolved.
+fn status_text(incident: &Incident, state: Status) -> String {
+    match &incident.resolution {
+        Some(resolution) => format!(
+            "Resolved {} by {} · steps confirmed {}",
+            date_time(resolution.at_ms),
+            resolution.by.name,
+            confirmed_text(incident)
+        ),
+        None => state.to_string(),
+    }
+}
+
+/// The incidents of a channel, one line each.
+pub fn list(incidents: &[Incident], now_ms: i64) -> Message {
+    if incidents.is_empty() {
+        return Message::text(
+            MessageKind::Reply,
+            None,
+            "No open incidents in this channel. Open one with /incident open <severity> <scenario>",
+        );
+    }
+    let lines: Vec<String> = incidents
+        .iter()
+        .map(|incident| {
+            format!(
+                "{}{} · {} · {} · {} · {}/{} · {}",
+                super::drill_tag(incident),
+                incident.reference(),
+                incident.severity,
+                incident.scenario.title,
+                incident.status(),
+                incident.confirmed_steps(),
+                incident.steps.len(),
+                minutes(elapsed_secs(incident, now_ms))
+            )
+        })
+        .collect();
+    let title = if incidents.iter().all(Incident::is_open) {
+        "Open incidents in this channel"
+    } else {
+        "Incidents in this channel"
+    };
+    Message::new(MessageKind::Reply, None)
+        .with(Block::Heading {
+            text: format!("{title}: {}", incidents.len()),
+        })
+        .with(text(lines.join("\n")))
+        .with(text("Details: /incident status INC-n"))
+}
+
+/// The runbook's scenarios, with the names to open them by.
+pub fn scenarios(runbook: &Runbook) -> Message {
+    if runbook.scenarios.is_empty() {
+        return Message::text(
+            MessageKind::Reply,
+            None,
+            "The runbook has no scenarios. Check it with: incident-bot check-runbook",
+        );
+    }
+    let rows: Vec<[String; 5]> = runbook
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            let steps = scenario.steps().count();
+            [
+                scenario.number.to_string(),
+                scenario.short_name().to_string(),
+                scenario.title.clone(),
+                scenario
+                    .severity
+                    .map_or_else(|| "-".to_string(), |severity| severity.to_string()),
+                super::format::count(steps, "step"),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 5];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let table: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect();
+    Message::new(MessageKind::Reply, None)
+        .with(Block::Heading {
+            text: format!("Scenarios in the runbook: {}", runbook.scenarios.len()),
+        })
+        .with(Block::Code {
+            lang: None,
+            code: table.join("\n"),
+        })
+        .with(text(
+            "Open one: /incident open <severity> <scenario> — practise one: /incident drill <scenario>",
+        ))
+}

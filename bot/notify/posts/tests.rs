@@ -1,0 +1,286 @@
+//! Snapshots of every message, from the shared runbook's incidents at fixed times. Review a
+//! changed snapshot as the tired responder who will read it at 3 a.m.
+
+use crate::notify::test_support::{at, corruption_drill, db_loss, render, runbook, scenario, HOUR};
+use crate::notify::{Message, MessageKind};
+
+use super::*;
+
+/// Snapshots live in `bot/notify/snapshots/`.
+macro_rules! snapshot {
+    ($name:expr, $message:expr) => {
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, render(&$message));
+        })
+    };
+}
+
+/// The runbook step for an index of a scenario, as the engine looks it up.
+fn step(number: u32, index: usize) -> Option<&'static crate::runbook::Step> {
+    scenario(number).steps().nth(index)
+}
+
+#[test]
+fn opened_pages_the_roles() {
+    let fixture = db_loss(at(3, 4, 0));
+    let message = opened(
+        &fixture.incident,
+        runbook(),
+        vec!["U0LEAD".to_string(), "U0DBA".to_string()],
+        &[
+            "Platform Lead".to_string(),
+            "DevOps Team".to_string(),
+            "Database Admin".to_string(),
+        ],
+    );
+    assert_eq!(message.kind, MessageKind::Opened);
+    assert_eq!(message.mentions, vec!["U0LEAD", "U0DBA"]);
+    snapshot!("opened", message);
+}
+
+#[test]
+fn opened_drill() {
+    let fixture = corruption_drill(at(14, 0, 0));
+    snapshot!(
+        "opened_drill",
+        opened(&fixture.incident, runbook(), Vec::new(), &[])
+    );
+}
+
+#[test]
+fn checklist_first_step() {
+    let fixture = db_loss(at(3, 4, 0));
+    let message = checklist(&fixture.incident, step(1, 0), None);
+    assert_eq!(message.kind, MessageKind::Checklist);
+    snapshot!("checklist_first_step", message);
+}
+
+#[test]
+fn checklist_after_a_confirmation() {
+    let fixture = db_loss(at(3, 10, 42));
+    let headline = confirmation_headline(&fixture.incident, 1);
+    snapshot!(
+        "checklist_after_confirmation",
+        checklist(&fixture.incident, step(1, 2), Some(headline))
+    );
+}
+
+#[test]
+fn checklist_failed_step() {
+    let fixture = db_loss(at(3, 31, 0));
+    snapshot!(
+        "checklist_failed_step",
+        checklist(&fixture.incident, step(1, 4), None)
+    );
+}
+
+#[test]
+fn checklist_choice_to_make() {
+    let fixture = corruption_drill(at(14, 11, 0));
+    let headline = confirmation_headline(&fixture.incident, 1);
+    snapshot!(
+        "checklist_choice",
+        checklist(&fixture.incident, step(3, 2), Some(headline))
+    );
+}
+
+#[test]
+fn checklist_option_chosen() {
+    let fixture = corruption_drill(at(14, 12, 0));
+    snapshot!(
+        "checklist_option_chosen",
+        checklist(
+            &fixture.incident,
+            step(3, 2),
+            Some("Option A (Point-in-time recovery) chosen by bob for step 3".to_string())
+        )
+    );
+}
+
+#[test]
+fn checklist_complete() {
+    let fixture = db_loss(at(4, 9, 0));
+    let headline = confirmation_headline(&fixture.incident, 10);
+    snapshot!(
+        "checklist_complete",
+        checklist(&fixture.incident, None, Some(headline))
+    );
+}
+
+#[test]
+fn checklist_without_the_runbook_step() {
+    let fixture = corruption_drill(at(14, 11, 0));
+    snapshot!(
+        "checklist_without_runbook_step",
+        checklist(&fixture.incident, None, None)
+    );
+}
+
+#[test]
+fn step_failed_offers_three_ways_forward() {
+    let fixture = db_loss(at(3, 31, 0));
+    let message = step_failed(&fixture.incident, 4);
+    assert_eq!(message.kind, MessageKind::StepFailed);
+    snapshot!("step_failed", message);
+}
+
+#[test]
+fn update_from_live_state() {
+    let fixture = db_loss(at(3, 34, 0));
+    let message = update(
+        &fixture.incident,
+        runbook(),
+        fixture.now,
+        Some(at(3, 49, 0)),
+    );
+    assert_eq!(message.kind, MessageKind::Update);
+    snapshot!("update", message);
+}
+
+#[test]
+fn update_of_a_drill() {
+    let fixture = corruption_drill(at(14, 15, 0));
+    snapshot!(
+        "update_drill",
+        update(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(14, 30, 0))
+        )
+    );
+}
+
+#[test]
+fn note_from_a_responder() {
+    let fixture = db_loss(at(3, 15, 0));
+    let remark = fixture
+        .incident
+        .latest_note
+        .clone()
+        .expect("a note at 03:15");
+    let message = note(&fixture.incident, &remark);
+    assert_eq!(message.kind, MessageKind::Note);
+    snapshot!("note", message);
+}
+
+#[test]
+fn rto_warnings() {
+    let fixture = db_loss(at(3, 28, 0));
+    let message = rto_warning(&fixture.incident, 80, fixture.now);
+    assert_eq!(message.kind, MessageKind::RtoWarning);
+    snapshot!("rto_warning_80", message);
+    let fixture = db_loss(at(3, 36, 0));
+    snapshot!(
+        "rto_warning_exceeded",
+        rto_warning(&fixture.incident, 100, fixture.now)
+    );
+}
+
+#[test]
+fn nudge_over_budget() {
+    let fixture = db_loss(at(3, 54, 30));
+    let message = nudge(&fixture.incident, 4, fixture.now);
+    assert_eq!(message.kind, MessageKind::Nudge);
+    snapshot!("nudge", message);
+}
+
+#[test]
+fn change_is_one_line() {
+    let fixture = db_loss(at(3, 11, 0));
+    let message = change(
+        &fixture.incident,
+        "@carol is now scribe of INC-3 (assigned by alice)".to_string(),
+    );
+    assert_eq!(message.kind, MessageKind::Change);
+    snapshot!("change", message);
+}
+
+#[test]
+fn resolved_with_follow_ups() {
+    let fixture = db_loss(at(4, 10, 0));
+    let message = resolved(&fixture.incident, runbook());
+    assert_eq!(message.kind, MessageKind::Resolved);
+    snapshot!("resolved", message);
+}
+
+#[test]
+fn follow_up_reminder() {
+    let fixture = db_loss(at(4, 10, 0));
+    let group = &runbook().follow_ups[0];
+    let message = follow_up(&fixture.incident, group);
+    assert_eq!(message.kind, MessageKind::FollowUp);
+    snapshot!("follow_up", message);
+}
+
+#[test]
+fn status_while_recovering() {
+    let fixture = db_loss(at(3, 27, 0));
+    let message = status(
+        &fixture.incident,
+        runbook(),
+        fixture.now,
+        Some(at(3, 34, 0)),
+    );
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("status_recovering", message);
+}
+
+#[test]
+fn status_once_resolved() {
+    let fixture = db_loss(at(4, 10, 0));
+    snapshot!(
+        "status_resolved",
+        status(&fixture.incident, runbook(), fixture.now + HOUR, None)
+    );
+}
+
+#[test]
+fn status_of_a_drill_at_a_choice() {
+    let fixture = corruption_drill(at(14, 11, 30));
+    snapshot!(
+        "status_drill",
+        status(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(14, 15, 0))
+        )
+    );
+}
+
+#[test]
+fn list_of_open_incidents() {
+    let real = db_loss(at(3, 27, 0)).incident;
+    let drill = corruption_drill(at(14, 11, 0)).incident;
+    let message = list(&[real, drill], at(14, 12, 0));
+    snapshot!("list", message);
+    let empty: Message = list(&[], 0);
+    assert_eq!(
+        empty.plain_text(),
+        "No open incidents in this channel. Open one with /incident open <severity> <scenario>"
+    );
+}
+
+#[test]
+fn scenarios_of_the_runbook() {
+    snapshot!("scenarios", scenarios(runbook()));
+    let none = scenarios(&crate::runbook::Runbook::default());
+    assert!(none.plain_text().contains("check-runbook"));
+}
+
+#[test]
+fn no_message_pings_through_its_text() {
+    let fixture = db_loss(at(4, 10, 0));
+    let messages = [
+        update(&fixture.incident, runbook(), fixture.now, None),
+        resolved(&fixture.incident, runbook()),
+        status(&fixture.incident, runbook(), fixture.now, None),
+    ];
+    for message in messages {
+        let text = message.plain_text();
+        for ping in ["@channel", "@here", "@everyone", "<!"] {
+            assert!(!text.contains(ping), "{text}");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The runbook's communication templates (INCIDENT, RESOLVED) filled from an incident.
+//!
+//! A template is the team's own text with `[PLACEHOLDER]`s. The bot fills the placeholders it
+//! knows ([`values`]) and leaves the others as written, so a team can see what it has not said
+//! yet. Lines such as `Status: Investigating` are literal in the template; [`set_line`] puts the
+//! live value there.
+
+use commands::duration::format_duration;
+
+use super::posts::format::date_time;
+use crate::incident::Incident;
+use crate::runbook::Runbook;
+
+/// The INCIDENT notification used when the runbook has none (the shape of the usual runbook's).
+pub const BUILT_IN_INCIDENT: &str = "INCIDENT: [SEVERITY] [SHORT DESCRIPTION]\n\
+    Time: [TIMESTAMP]\n\
+    Impact: [AFFECTED SERVICES]\n\
+    Status: Investigating\n\
+    Updates: Every 15 minutes at [LINK]";
+
+/// The RESOLVED notification used when the runbook has none.
+pub const BUILT_IN_RESOLVED: &str = "RESOLVED: [SHORT DESCRIPTION]\n\
+    Time: [TIMESTAMP]\n\
+    Duration: [DURATION]\n\
+    Root Cause: [BRIEF DESCRIPTION]\n\
+    Next Steps: [POST-MORTEM LINK]";
+
+/// Which notification a template is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Incident,
+    Resolved,
+}
+
+impl Notice {
+    /// The template's name in the runbook.
+    pub fn name(self) -> &'static str {
+        match self {
+            Notice::Incident => "INCIDENT",
+            Notice::Resolved => "RESOLVED",
+        }
+    }
+
+    fn built_in(self) -> &'static str {
+        match self {
+            Notice::Incident => BUILT_IN_INCIDENT,
+            Notice::Resolved => BUILT_IN_RESOLVED,
+        }
+    }
+}
+
+/// Replaces each `[NAME]` whose name is in `values` (any case; inner spaces count) with its
+/// value. Unknown placeholders and other brackets stay as written; values are not themselves
+/// searched for placeholders.
+pub fn fill(body: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find([']', '[', '\n'])
+            .filter(|&end| after[end..].starts_with(']'));
+        let value = close.and_then(|end| {
+            let name = after[..end].trim();
+            values
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(name))
+                .map(|(_, value)| (end, value))
+        });
+        match value {
+            Some((end, value)) => {
+                out.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Sets the value of the first `Label: …` line (label in any case, indentation kept). A body
+/// without such a line is returned as it is.
+pub fn set_line(body: &str, label: &str, value: &str) -> String {
+    let mut done = false;
+    let lines: Vec<String> = body
+        .split('\n')
+        .map(|line| {
+            if done {
+                return line.to_string();
+            }
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            match trimmed.split_once(':') {
+                Some((head, _)) if head.trim().eq_ignore_ascii_case(label.trim()) => {
+                    done = true;
+                    format!("{indent}{head}: {value}")
+                }
+                _ => line.to_string(),
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
+/// Every placeholder value the bot knows for an incident. `TIMESTAMP` is the opening time while
+/// the incident is open and the resolution time once resolved; `DURATION` runs to `now_ms` or to
+/// the resolution.
+pub fn values(incident: &Incident, now_ms: i64) -> Vec<(&'static str, String)> {
+    let description = incident
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .unwrap_or(&incident.scenario.title)
+        .to_string();
+    let timestamp = incident
+        .resolution
+        .as_ref()
+        .map_or(incident.opened_at_ms, |resolution| resolution.at_ms);
+    let services = if incident.services.is_empty() {
+        "unknown".to_string()
+    } else {
+        incident.services.join(", ")
+    };
+    let root_cause = incident
+        .resolution
+        .as_ref()
+        .and_then(|resolution| resolution.root_cause.as_deref())
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .unwrap_or("to be determined")
+        .to_string();
+    let elapsed_secs = u64::try_from(incident.elapsed_ms(now_ms) / 1000).unwrap_or_default();
+    let reference = incident.reference();
+    vec![
+        ("SEVERITY", incident.severity.as_str().to_uppercase()),
+        ("SHORT DESCRIPTION", description),
+        ("TIMESTAMP", date_time(timestamp)),
+        ("AFFECTED SERVICES", services),
+        ("LINK", format!("{reference} in this channel")),
+        ("DURATION", format_duration(elapsed_secs)),
+        ("BRIEF DESCRIPTION", root_cause),
+        ("POST-MORTEM LINK", format!("/postmortem {reference}")),
+        ("STATUS", incident.status().to_string()),
+        ("INCIDENT ID", reference),
+    ]
+}
+
+/// The body of the runbook's template for a notice, else the built-in one.
+pub fn body(notice: Notice, runbook: &Runbook) -> &str {
+    runbook
+        .template(notice.name())
+        .map_or(notice.built_in(), |template| template.body.as_str())
+}
+
+/// Whether a body has a `Label: …` line.
+pub fn has_line(body: &str, label: &str) -> bool {
+    body.lines().any(|line| {
+        line.split_once(':')
+            .is_some_and(|(head, _)| head.trim().eq_ignore_ascii_case(label.trim()))
+    })
+}
+
+/// The runbook's template for a notice (or the built-in one), filled from the incident, with its
+/// `Status:` line showing the live status.
+pub fn render(notice: Notice, runbook: &Runbook, incident: &Incident, now_ms: i64) -> String {
+    let filled = fill(body(notice, runbook), &values(incident, now_ms));
+    set_line(&filled, "Status", &incident.status().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::test_support::{self, MIN};
+
+    fn known() -> Vec<(&'static str, String)> {
+        vec![
+            ("SEVERITY", "CRITICAL".to_string()),
+            ("SHORT DESCRIPTION", "DB down".to_string()),
+        ]
+    }
+
+    #[test]
+    fn fills_known_placeholders_in_any_case_and_keeps_the_rest() {
+        assert_eq!(
+            fill(
+                "INCIDENT: [SEVERITY] [short description] at [LINK]",
+                &known()
+            ),
+            "INCIDENT: CRITICAL DB down at [LINK]"
+        );
+        assert_eq!(fill("[SHORTDESCRIPTION]", &known()), "[SHORTDESCRIPTION]");
+        assert_eq!(fill("[ SEVERITY ]", &known()), "CRITICAL");
+    }
+
+    #[test]
+    fn odd_brackets_survive_and_values_are_not_refilled() {
+        assert_eq!(fill("a [b [SEVERITY] c", &known()), "a [b CRITICAL c");
+        assert_eq!(fill("[SEVERITY", &known()), "[SEVERITY");
+        assert_eq!(fill("]][[]", &known()), "]][[]");
+        assert_eq!(fill("[SEV\nERITY]", &known()), "[SEV\nERITY]");
+        let sneaky = vec![("SEVERITY", "[SHORT DESCRIPTION]".to_string())];
+        assert_eq!(fill("[SEVERITY]", &sneaky), "[SHORT DESCRIPTION]");
+        assert_eq!(fill("é[SEVERITY]ü", &known()), "éCRITICALü");
+    }
+
+    #[test]
+    fn sets_the_first_labelled_line_only() {
+        let body = "INCIDENT: X\n  status: Investigating\nStatus: again";
+        assert_eq!(
+            set_line(body, "Status", "Recovering"),
+            "INCIDENT: X\n  status: Recovering\nStatus: again"
+        );
+        assert_eq!(set_line("no label here", "Status", "x"), "no label here");
+        assert_eq!(set_line("", "Status", "x"), "");
+        assert!(has_line(body, "STATUS"));
+        assert!(!has_line(body, "Impact"));
+    }
+
+    #[test]
+    fn renders_the_runbooks_templates_from_live_state() {
+        let fixture = test_support::db_loss_recovering();
+        let text = render(
+            Notice::Incident,
+            test_support::runbook(),
+            &fixture.incident,
+            fixture.now,
+        );
+        assert_eq!(
+            text,
+            "INCIDENT: CRITICAL Complete Database Loss\nTime: 2026-11-25 03:04 UTC\n\
+             Impact: Database\nStatus: Recovering\nUpdates: Every 15 minutes at INC-3 in this channel"
+        );
+        let resolved = test_support::db_loss_resolved();
+        let text = render(
+            Notice::Resolved,
+            &crate::runbook::Runbook::default(),
+            &resolved.incident,
+            resolved.now + 60 * MIN,
+        );
+        assert!(
+            text.starts_with(
+                "RESOLVED: Complete Database Loss\nTime: 2026-11-25 04:10 UTC\nDuration: 1h 6m\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Next Steps: /postmortem INC-3"), "{text}");
+        assert!(!text.contains('['), "{text}");
+    }
+}

@@ -1,0 +1,307 @@
+//! Fixtures for the message and post-mortem tests: the shared runbook, and two incidents run from
+//! it at fixed times, so every snapshot is deterministic.
+//!
+//! INC-3 is a real "Complete Database Loss" opened 2026-11-25 03:04:00 UTC: a failed restore,
+//! a nudge, the RTO missed, resolved at 04:10. INC-4 is a "Data Corruption" drill at 14:00 with
+//! a choice step. Each builder takes a cutoff: the incident as it stood then.
+
+use std::sync::LazyLock;
+
+use commands::Severity;
+
+use super::{Block, Message};
+use crate::incident::{
+    plan, ChannelKey, Event, Incident, Opening, Outcome, Person, Recorded, ScenarioRef,
+};
+use crate::runbook::{self, Runbook, Scenario};
+
+pub const SEC: i64 = 1_000;
+pub const MIN: i64 = 60 * SEC;
+pub const HOUR: i64 = 60 * MIN;
+
+static RUNBOOK: LazyLock<Runbook> = LazyLock::new(|| {
+    runbook::parse(include_str!(
+        "../../tests/fixtures/runbooks/shared-disaster-recovery-runbook.md"
+    ))
+});
+
+pub fn runbook() -> &'static Runbook {
+    &RUNBOOK
+}
+
+pub fn scenario(number: u32) -> &'static Scenario {
+    runbook()
+        .scenarios
+        .iter()
+        .find(|scenario| scenario.number == number)
+        .expect("the shared runbook has this scenario")
+}
+
+/// 2026-11-25 plus a time of day, in milliseconds.
+pub fn at(hour: u32, minute: u32, second: u32) -> i64 {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+        .and_then(|day| day.and_hms_opt(hour, minute, second))
+        .expect("valid time")
+        .and_utc()
+        .timestamp_millis()
+}
+
+fn person(id: &str, name: &str) -> Person {
+    Person {
+        id: id.to_string(),
+        name: name.to_string(),
+    }
+}
+
+pub fn alice() -> Person {
+    person("U01ALICE", "alice")
+}
+
+pub fn bob() -> Person {
+    person("U02BOB", "bob")
+}
+
+pub fn carol() -> Person {
+    person("U03CAROL", "carol")
+}
+
+pub fn bot() -> Person {
+    person("incident-bot", "incident-bot")
+}
+
+/// An incident folded from its timeline up to `now`.
+pub struct Fixture {
+    pub incident: Incident,
+    pub timeline: Vec<Recorded>,
+    pub now: i64,
+}
+
+fn opening(number: u32, severity: Severity, drill: bool, description: Option<&str>) -> Event {
+    let scenario = scenario(number);
+    let targets = plan::targets(runbook(), scenario, &[]);
+    Event::Opened(Box::new(Opening {
+        channel: ChannelKey {
+            platform: "slack".to_string(),
+            workspace: "T0ACME".to_string(),
+            channel: "C0INCIDENTS".to_string(),
+        },
+        drill,
+        severity,
+        scenario: ScenarioRef {
+            number: scenario.number,
+            slug: scenario.slug.clone(),
+            title: scenario.title.clone(),
+        },
+        description: description.map(str::to_string),
+        services: targets.services,
+        rto_secs: targets.rto_secs,
+        rpo_secs: targets.rpo_secs,
+        steps: plan::checklist(scenario),
+    }))
+}
+
+fn fold(id: u64, events: Vec<(i64, Person, Event)>, cutoff: i64) -> Fixture {
+    let timeline: Vec<Recorded> = events
+        .into_iter()
+        .filter(|(at_ms, _, _)| *at_ms <= cutoff)
+        .map(|(at_ms, by, event)| Recorded { at_ms, by, event })
+        .collect();
+    let first = &timeline[0];
+    let Event::Opened(opening) = &first.event else {
+        panic!("a fixture starts with Opened");
+    };
+    let mut incident = Incident::opened(id, opening, first.at_ms, &first.by);
+    for recorded in &timeline[1..] {
+        incident.apply(recorded);
+    }
+    Fixture {
+        incident,
+        timeline,
+        now: cutoff,
+    }
+}
+
+fn done(step: usize, note: Option<&str>) -> Event {
+    Event::StepConfirmed {
+        step,
+        outcome: Outcome::Done,
+        note: note.map(str::to_string),
+    }
+}
+
+fn skipped(step: usize, reason: &str) -> Event {
+    Event::StepConfirmed {
+        step,
+        outcome: Outcome::Skipped,
+        note: Some(reason.to_string()),
+    }
+}
+
+/// INC-3, Complete Database Loss, as it stood at `cutoff`.
+pub fn db_loss(cutoff: i64) -> Fixture {
+    let events =
+        vec![
+        (at(3, 4, 0), alice(), opening(1, Severity::Critical, false, None)),
+        (at(3, 9, 12), bob(), done(0, None)),
+        (at(3, 10, 42), alice(), done(1, None)),
+        (
+            at(3, 11, 0),
+            alice(),
+            Event::RoleAssigned {
+                role: "scribe".to_string(),
+                person: carol(),
+            },
+        ),
+        (
+            at(3, 13, 30),
+            bob(),
+            done(2, Some("latest dump is db-20261125-0200.dump.gz")),
+        ),
+        (
+            at(3, 15, 0),
+            bob(),
+            Event::NoteAdded {
+                text: "Provisioning the new instance from Terraform; restore starts right after"
+                    .to_string(),
+            },
+        ),
+        (at(3, 19, 0), bot(), Event::UpdatePosted { number: 1 }),
+        (at(3, 19, 0), bot(), Event::RtoWarned { percent: 50 }),
+        (at(3, 24, 30), carol(), done(3, None)),
+        (at(3, 28, 0), bot(), Event::RtoWarned { percent: 80 }),
+        (
+            at(3, 31, 0),
+            bob(),
+            Event::StepFailed {
+                step: 4,
+                note: "restore.sh exits 1: checksum mismatch on the 02:00 dump".to_string(),
+            },
+        ),
+        (
+            at(3, 33, 0),
+            bob(),
+            Event::StepRetried {
+                step: 4,
+                note: Some("using the 01:00 dump and WAL replay".to_string()),
+            },
+        ),
+        (at(3, 34, 0), bot(), Event::UpdatePosted { number: 2 }),
+        (at(3, 34, 0), bot(), Event::RtoWarned { percent: 100 }),
+        (at(3, 49, 0), bot(), Event::UpdatePosted { number: 3 }),
+        (at(3, 54, 30), bot(), Event::StepNudged { step: 4 }),
+        (
+            at(3, 56, 0),
+            bob(),
+            done(4, Some("restored db-20261125-0100.dump.gz, WAL replayed to 02:58")),
+        ),
+        (
+            at(3, 57, 0),
+            bob(),
+            Event::LastGoodDataRecorded {
+                at_ms: at(2, 58, 0),
+            },
+        ),
+        (at(4, 2, 0), carol(), done(5, None)),
+        (at(4, 4, 0), bot(), Event::UpdatePosted { number: 4 }),
+        (at(4, 5, 30), alice(), done(6, None)),
+        (at(4, 7, 0), carol(), done(7, None)),
+        (
+            at(4, 8, 0),
+            alice(),
+            skipped(8, "covered by the 1-week follow-up"),
+        ),
+        (at(4, 8, 30), alice(), done(9, None)),
+        (at(4, 9, 0), alice(), skipped(10, "decide in the post-mortem")),
+        (
+            at(4, 10, 0),
+            alice(),
+            Event::Resolved {
+                root_cause: Some(
+                    "Storage zone failure destroyed the primary volume; the 02:00 dump was corrupt"
+                        .to_string(),
+                ),
+            },
+        ),
+    ];
+    fold(3, events, cutoff)
+}
+
+/// INC-3 at 03:27, recovering: step 5 of 11 running, one update posted.
+pub fn db_loss_recovering() -> Fixture {
+    db_loss(at(3, 27, 0))
+}
+
+/// INC-3 resolved at 04:10.
+pub fn db_loss_resolved() -> Fixture {
+    db_loss(at(4, 10, 0))
+}
+
+/// INC-4, a Data Corruption drill (no RTO target: its services are not in the table).
+pub fn corruption_drill(cutoff: i64) -> Fixture {
+    let events = vec![
+        (
+            at(14, 0, 0),
+            carol(),
+            opening(3, Severity::High, true, Some("DR drill: Data Corruption")),
+        ),
+        (at(14, 4, 10), carol(), done(0, None)),
+        (
+            at(14, 11, 0),
+            bob(),
+            done(1, Some("corruption limited to the invoices table")),
+        ),
+        (
+            at(14, 12, 0),
+            bob(),
+            Event::OptionChosen {
+                step: 2,
+                key: "A".to_string(),
+            },
+        ),
+        (at(14, 15, 0), bot(), Event::UpdatePosted { number: 1 }),
+    ];
+    fold(4, events, cutoff)
+}
+
+/// Every block of a message, one per line, for snapshots: what `plain_text` shows plus the
+/// kind, code languages, buttons and mentions.
+pub fn render(message: &Message) -> String {
+    let mut out = format!(
+        "kind: {:?} · incident: {}",
+        message.kind,
+        message
+            .incident
+            .map_or("-".to_string(), |id| id.to_string())
+    );
+    if !message.mentions.is_empty() {
+        out.push_str(&format!(" · mentions: {}", message.mentions.join(", ")));
+    }
+    out.push('\n');
+    for block in &message.blocks {
+        match block {
+            Block::Heading { text } => out.push_str(&format!("# {text}\n")),
+            Block::Text { text } => out.push_str(&format!("{text}\n")),
+            Block::Fields { fields } => {
+                for (label, value) in fields {
+                    out.push_str(&format!("  {label}: {value}\n"));
+                }
+            }
+            Block::Code { lang, code } => out.push_str(&format!(
+                "```{}\n{}\n```\n",
+                lang.as_deref().unwrap_or(""),
+                code.trim_end()
+            )),
+            Block::Progress { done, total, label } => {
+                out.push_str(&format!("[progress {done}/{total} · {label}]\n"))
+            }
+            Block::StepActions { incident, step } => out.push_str(&format!(
+                "[buttons: done · skip · fail for INC-{incident} step {}]\n",
+                step + 1
+            )),
+            Block::Document { filename, markdown } => {
+                out.push_str(&format!("[document {filename}]\n{markdown}\n"))
+            }
+        }
+    }
+    out
+}

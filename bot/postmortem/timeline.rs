@@ -1,0 +1,196 @@
+//! The timeline section: every recorded event, in words, at its time.
+
+use std::fmt::Write as _;
+
+use commands::duration::format_duration;
+
+use super::{inline, quoted, time_of};
+use crate::incident::{Event, Incident, Outcome, Recorded};
+use crate::notify::format::{allowance, budget_text, date_time, minutes, secs_between};
+use crate::notify::rpo_summary;
+use crate::runbook::Runbook;
+
+pub(super) fn timeline_section(
+    out: &mut String,
+    incident: &Incident,
+    timeline: &[Recorded],
+    runbook: &Runbook,
+) {
+    let _ = writeln!(out, "## Timeline\n");
+    if timeline.is_empty() {
+        let _ = writeln!(out, "_No events recorded._\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "All times UTC, {}.\n",
+        date_time(incident.opened_at_ms)
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+    );
+    // Replays the timeline, so that each event is told against the state it changed.
+    let mut state: Option<Incident> = None;
+    for recorded in timeline {
+        let before = state.as_ref().unwrap_or(incident);
+        let words = describe(recorded, before, incident, runbook);
+        let _ = writeln!(
+            out,
+            "- {} — {words}",
+            time_of(recorded.at_ms, incident.opened_at_ms)
+        );
+        match (&recorded.event, state.as_mut()) {
+            (Event::Opened(opening), _) => {
+                state = Some(Incident::opened(
+                    incident.id,
+                    opening,
+                    recorded.at_ms,
+                    &recorded.by,
+                ))
+            }
+            (_, Some(current)) => current.apply(recorded),
+            (_, None) => {}
+        }
+    }
+    out.push('\n');
+}
+
+/// `step 1 “Confirm the issue”`.
+pub(super) fn step_ref(state: &Incident, step: usize) -> String {
+    match state.steps.get(step) {
+        Some(found) => format!("step {} {}", step + 1, quoted(&found.title)),
+        None => format!("step {}", step + 1),
+    }
+}
+
+/// One event in words, told against the state before it.
+fn describe(
+    recorded: &Recorded,
+    before: &Incident,
+    incident: &Incident,
+    runbook: &Runbook,
+) -> String {
+    let by = inline(&recorded.by.name);
+    match &recorded.event {
+        Event::Opened(opening) => {
+            let what = if opening.drill {
+                "started the drill"
+            } else {
+                "opened the incident"
+            };
+            let mut line = format!("{by} {what} ({})", opening.severity);
+            if let Some(description) = opening.description.as_deref().map(inline) {
+                if !description.is_empty() {
+                    line.push_str(&format!(": {}", quoted(&description)));
+                }
+            }
+            line
+        }
+        Event::StepConfirmed {
+            step,
+            outcome,
+            note,
+        } => {
+            let name = step_ref(before, *step);
+            let state = before.steps.get(*step);
+            let note = note.as_deref().map(inline).filter(|note| !note.is_empty());
+            match outcome {
+                Outcome::Skipped => match note {
+                    Some(reason) => format!("{by} skipped {name}: {}", quoted(&reason)),
+                    None => format!("{by} skipped {name}"),
+                },
+                Outcome::Done => {
+                    let actual = state
+                        .and_then(|state| state.started_at_ms)
+                        .map(|started| format_duration(secs_between(started, recorded.at_ms)));
+                    let allowed = state.and_then(allowance);
+                    let timing = match (actual, allowed) {
+                        (Some(actual), Some(allowed)) => format!("done, {actual} of {allowed}"),
+                        (Some(actual), None) => format!("done, {actual}"),
+                        (None, _) => "done".to_string(),
+                    };
+                    let mut line = format!("{by} confirmed {name} ({timing})");
+                    if let Some(note) = note {
+                        line.push_str(&format!(": {}", quoted(&note)));
+                    }
+                    line
+                }
+            }
+        }
+        Event::StepFailed { step, note } => format!(
+            "{by} reported {} failed: {}",
+            step_ref(before, *step),
+            quoted(note)
+        ),
+        Event::StepRetried { step, note } => {
+            let mut line = format!("{by} retried {}", step_ref(before, *step));
+            if let Some(note) = note.as_deref().map(inline).filter(|note| !note.is_empty()) {
+                line.push_str(&format!(": {}", quoted(&note)));
+            }
+            line
+        }
+        Event::OptionChosen { step, key } => {
+            let title = before
+                .steps
+                .get(*step)
+                .and_then(|state| state.options.iter().find(|(option, _)| option == key))
+                .map(|(_, title)| format!(" {}", quoted(title)))
+                .unwrap_or_default();
+            format!(
+                "{by} chose option {}{title} for {}",
+                inline(key),
+                step_ref(before, *step)
+            )
+        }
+        Event::NoteAdded { text } => format!("{by} posted an update: {}", quoted(text)),
+        Event::RoleAssigned { role, person } => {
+            format!("{by} made {} {}", inline(&person.name), inline(role))
+        }
+        Event::SeverityChanged { severity } => format!(
+            "{by} changed the severity from {} to {severity}",
+            before.severity
+        ),
+        Event::LastGoodDataRecorded { at_ms } => {
+            let mut recorded_state = before.clone();
+            recorded_state.last_good_data_ms = Some(*at_ms);
+            format!(
+                "{by} recorded the last good data: {}",
+                rpo_summary(&recorded_state)
+            )
+        }
+        Event::Resolved { root_cause } => {
+            match root_cause
+                .as_deref()
+                .map(inline)
+                .filter(|cause| !cause.is_empty())
+            {
+                Some(cause) => {
+                    format!("{by} resolved the incident; root cause: {}", quoted(&cause))
+                }
+                None => format!("{by} resolved the incident"),
+            }
+        }
+        Event::UpdatePosted { number } => format!("update #{number} posted"),
+        Event::RtoWarned { percent } => match before.rto_secs.or(incident.rto_secs) {
+            Some(rto) if *percent >= 100 => format!("RTO of {} exceeded", minutes(rto)),
+            Some(rto) => format!("RTO warning: {percent}% of {} used", minutes(rto)),
+            None => format!("RTO warning: {percent}% used"),
+        },
+        Event::StepNudged { step } => {
+            let budget = before
+                .steps
+                .get(*step)
+                .and_then(|state| state.budget.as_ref())
+                .map(|budget| format!(" {}", budget_text(budget)))
+                .unwrap_or_default();
+            format!(
+                "{} passed its{budget} budget; nudge posted",
+                step_ref(before, *step)
+            )
+        }
+        Event::FollowUpReminded { group } => match runbook.follow_ups.get(*group) {
+            Some(group) => format!("follow-up reminder posted: {}", inline(&group.deadline)),
+            None => "follow-up reminder posted".to_string(),
+        },
+    }
+}

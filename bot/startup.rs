@@ -1,0 +1,59 @@
+//! One start-up path for every way the bot runs (console, server, CLI verbs, tests): load the
+//! runbook, open the store, read the configuration, build the engine.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::engine::{ConfigError, Engine, EngineConfig};
+use crate::runbook::{Level, LoadError, RunbookSource};
+use crate::store::{redact_url, Store, StoreError};
+
+/// The database used when `DATABASE_URL` is not set: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub runbook: RunbookSource,
+    pub database_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Runbook(#[from] LoadError),
+    #[error("{runbook} has no scenarios the bot can run: see `incident-bot check-runbook`")]
+    NoScenarios { runbook: String },
+    #[error("cannot open the database {url}: {source}")]
+    Store {
+        url: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Builds the engine. Runbook problems are logged; a runbook without scenarios is refused.
+pub async fn engine(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Engine, StartupError> {
+    let runbook = settings.runbook.load()?;
+    let origin = settings.runbook.describe();
+    for diagnostic in &runbook.diagnostics {
+        match diagnostic.level {
+            Level::Error => tracing::error!("{origin}:{}: {}", diagnostic.line, diagnostic.message),
+            Level::Warning => {
+                tracing::warn!("{origin}:{}: {}", diagnostic.line, diagnostic.message)
+            }
+        }
+    }
+    if runbook.scenarios.is_empty() {
+        return Err(StartupError::NoScenarios { runbook: origin });
+    }
+    let config = EngineConfig::from_lookup(&runbook, |name| std::env::var(name).ok())?;
+    let store = Store::connect(&settings.database_url)
+        .await
+        .map_err(|source| StartupError::Store {
+            url: redact_url(&settings.database_url),
+            source,
+        })?;
+    Ok(Engine::new(store, Arc::new(runbook), clock, config))
+}

@@ -1,0 +1,86 @@
+//! What can go wrong in the store, worded for the person reading the log at 3 a.m.
+
+use super::Backend;
+
+/// Errors of the durable store.
+///
+/// [`StoreError::Conflict`] and [`StoreError::NotFound`] are expected outcomes the engine acts on
+/// (reload and retry, or tell the user); the others are internal failures to log with their cause
+/// chain (`{:#}` / `source()`); none of them carries a password.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Someone else committed to the incident first (optimistic concurrency). Nothing of this
+    /// commit was written.
+    #[error(
+        "INC-{incident_id} changed while this change was being saved (it is no longer at \
+         version {expected_version}); nothing was written: reload the incident and try again"
+    )]
+    Conflict {
+        incident_id: u64,
+        expected_version: u64,
+    },
+
+    /// The incident does not exist.
+    #[error("INC-{0} does not exist in the store")]
+    NotFound(u64),
+
+    /// The outbox post does not exist.
+    #[error("outbox post #{0} does not exist in the store")]
+    PostNotFound(u64),
+
+    /// The database URL names no backend the store supports. Only the scheme is kept: the rest
+    /// may hold a password.
+    #[error(
+        "unsupported database URL scheme `{scheme}`: use sqlite://path/to/file.db, \
+         sqlite::memory: or postgres://user@host:5432/database"
+    )]
+    UnsupportedUrl { scheme: String },
+
+    /// The database could not be reached or opened. `url` has any password masked.
+    #[error("cannot open the {backend} database at {url}")]
+    Connect {
+        backend: Backend,
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+
+    /// The schema migrations failed; the store refuses to run on a schema it does not know.
+    #[error("cannot bring the {backend} database schema up to date (migrations failed)")]
+    Migrate {
+        backend: Backend,
+        #[source]
+        source: sqlx::migrate::MigrateError,
+    },
+
+    /// Text the databases cannot store identically (PostgreSQL refuses NUL characters in TEXT),
+    /// refused up front on both backends so they behave the same. Nothing was written.
+    #[error("{field} contains a NUL character (\\0), which the database cannot store; nothing was written")]
+    NulInText { field: &'static str },
+
+    /// A channel id or timer name too long to index on PostgreSQL, refused up front on both
+    /// backends so they behave the same. Nothing was written.
+    #[error(
+        "{field} is {len} bytes long, more than the {max} the store accepts; nothing was written"
+    )]
+    KeyTooLong {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+
+    /// A row holds a value the store never writes (e.g. a negative id): the database was edited
+    /// by hand or by another program.
+    #[error("the database holds an unexpected value in {what}: {value}")]
+    Corrupt { what: &'static str, value: String },
+
+    /// Any other database failure (lost connection, disk full, constraint violated…).
+    #[error("database query failed")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e)
+    }
+}

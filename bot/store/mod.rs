@@ -1,0 +1,809 @@
+//! The durable store: incidents as event streams with a JSON snapshot, their timers, and the
+//! outbox of messages to post. One implementation for SQLite (an embedded file, the default) and
+//! PostgreSQL (several replicas), through sqlx's `Any` driver.
+//!
+//! Everything a command changes is written by one [`Commit`] in one transaction: events, the new
+//! snapshot, timers and the posts to send. Concurrent commands on the same incident are told apart
+//! by optimistic concurrency on the incident's `version` (its number of events): exactly one of
+//! them commits, the others get [`StoreError::Conflict`] and nothing of theirs is written.
+//!
+//! Conventions of the SQL (so the same text runs on both backends): `$1, $2…` placeholders,
+//! `RETURNING`, instants as BIGINT milliseconds since the Unix epoch, booleans as INTEGER 0/1,
+//! JSON as TEXT the store does not interpret. User text only ever reaches SQL through `.bind`.
+//!
+//! Writers on SQLite are serialised in-process by a mutex and start their transactions with
+//! `BEGIN IMMEDIATE`, so a transaction never has to upgrade a read lock to a write lock (the
+//! classic SQLite deadlock); other processes on the same file wait up to the 5 s busy timeout.
+
+mod connect;
+mod error;
+
+use std::fmt;
+use std::sync::Arc;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+pub use connect::redact_url;
+pub use error::StoreError;
+
+/// Which database the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+pub use crate::incident::ChannelKey;
+
+/// An event to append to an incident's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub at_ms: i64,
+    pub actor: String,
+    pub kind: String,
+    /// JSON, opaque to the store.
+    pub data: String,
+}
+
+/// An event of an incident's timeline, numbered from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub incident_id: u64,
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub kind: String,
+    pub data: String,
+}
+
+/// An incident as stored: where it lives, whether it is open, and the engine's snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredIncident {
+    /// `INC-<id>`.
+    pub id: u64,
+    pub channel: ChannelKey,
+    pub is_open: bool,
+    /// The number of events in its timeline; the expected version of the next commit.
+    pub version: u64,
+    pub opened_at_ms: i64,
+    /// JSON snapshot written by the engine, opaque to the store.
+    pub state: String,
+}
+
+/// A durable timer of an incident (`update`, `rto-50`, `nudge-3`, `follow-up-0`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timer {
+    pub incident_id: u64,
+    pub name: String,
+    pub due_at_ms: i64,
+}
+
+/// A message to queue in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPost {
+    pub channel: ChannelKey,
+    pub kind: String,
+    /// JSON of the rendered message, opaque to the store.
+    pub body: String,
+    /// The outbox id of an earlier post whose message this one edits.
+    pub replaces: Option<u64>,
+}
+
+/// A queued message not yet sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxPost {
+    pub id: u64,
+    pub incident_id: Option<u64>,
+    pub channel: ChannelKey,
+    pub kind: String,
+    pub body: String,
+    pub created_at_ms: i64,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// The outbox id of the post whose message this one edits.
+    pub replaces: Option<u64>,
+    /// The platform's reference (e.g. Slack `ts`) of the replaced post's message, once it has
+    /// been sent; `None` while it has not.
+    pub replaces_message_ref: Option<String>,
+}
+
+/// One unit of work on an incident, applied in one transaction: all or nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Commit {
+    /// Appended to the timeline in order, numbered after the incident's current version.
+    pub events: Vec<NewEvent>,
+    /// The new JSON snapshot.
+    pub state: String,
+    pub is_open: bool,
+    /// `Some(due)` sets or replaces the timer of that name, `None` deletes it; applied in order,
+    /// after `clear_all_timers`.
+    pub timers: Vec<(String, Option<i64>)>,
+    /// Delete every timer of the incident first (on resolve).
+    pub clear_all_timers: bool,
+    /// Queued in the outbox, due at the commit's time.
+    pub posts: Vec<NewPost>,
+}
+
+/// The durable store. Cheap to clone: clones share the connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite has one writer at a time: queue writers here rather than in SQLite's busy loop.
+    write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+/// PostgreSQL advisory lock held while allocating an incident id (`\0inc-ids` in ASCII).
+const ID_ALLOCATION_LOCK: i64 = 0x0069_6e63_2d69_6473;
+/// How many times creating an incident retries when its id was taken by a writer that does not
+/// take [`ID_ALLOCATION_LOCK`] (an older version of the bot, someone at a psql prompt).
+const CREATE_ATTEMPTS: usize = 16;
+/// Longest channel id or timer name accepted (they are indexed; PostgreSQL's index entries are
+/// limited to about 2.7 kB).
+const MAX_KEY_BYTES: usize = 512;
+/// Longest `last_error` kept for a failed post.
+const MAX_ERROR_CHARS: usize = 2000;
+
+const INCIDENT_SQL: &str =
+    "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
+     FROM incidents WHERE id = $1";
+// `is_open = 1` is a literal (not a parameter) so the planners can use the partial indexes.
+const OPEN_INCIDENTS_SQL: &str =
+    "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
+     FROM incidents \
+     WHERE platform = $1 AND workspace = $2 AND channel = $3 AND is_open = 1 ORDER BY id";
+const LATEST_INCIDENT_SQL: &str =
+    "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
+     FROM incidents \
+     WHERE platform = $1 AND workspace = $2 AND channel = $3 ORDER BY id DESC LIMIT 1";
+const ALL_OPEN_INCIDENTS_SQL: &str =
+    "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
+     FROM incidents WHERE is_open = 1 ORDER BY id";
+const DUE_TIMERS_SQL: &str = "SELECT incident_id, name, due_at_ms FROM timers \
+     WHERE due_at_ms <= $1 ORDER BY due_at_ms, incident_id, name LIMIT $2";
+const PENDING_POSTS_SQL: &str =
+    "SELECT o.id, o.incident_id, o.platform, o.workspace, o.channel, o.kind, o.body, \
+            o.created_at_ms, o.attempts, o.replaces_outbox_id, \
+            r.message_ref AS replaces_message_ref \
+     FROM outbox o LEFT JOIN outbox r ON r.id = o.replaces_outbox_id \
+     WHERE o.sent_at_ms IS NULL AND o.next_attempt_at_ms <= $1 AND o.platform = $2 \
+     ORDER BY o.next_attempt_at_ms, o.id LIMIT $3";
+
+/// A write transaction, holding the in-process writer lock (SQLite) until it ends.
+struct WriteTx<'s> {
+    tx: Transaction<'static, Any>,
+    _writer: Option<tokio::sync::MutexGuard<'s, ()>>,
+}
+
+impl Store {
+    /// Opens `sqlite://path/to/file.db` (created if missing; WAL, synchronous=NORMAL, busy
+    /// timeout 5 s, foreign keys on), `sqlite::memory:` (nothing durable) or `postgres://…`, and
+    /// brings its schema up to date with the embedded migrations of that backend.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let (pool, backend) = connect::open(url).await?;
+        let write_lock = match backend {
+            Backend::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
+            Backend::Postgres => None,
+        };
+        Ok(Store {
+            pool,
+            backend,
+            write_lock,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for health checks and tests. Everything else goes through the
+    /// methods of the store.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        let writer = match &self.write_lock {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx {
+            tx,
+            _writer: writer,
+        })
+    }
+
+    /// Creates an incident (version = `commit.events.len()`, events numbered 1…n) and returns its
+    /// id, the next after the highest so far.
+    pub async fn create_incident(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        commit: &Commit,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        self.create_incident_with(channel, opened_at_ms, now_ms, |_| {
+            Ok::<_, std::convert::Infallible>(commit.clone())
+        })
+        .await
+        .map(|created| created.unwrap_or_else(|never| match never {}))
+    }
+
+    /// Like [`Store::create_incident`], for commits that need the new incident's id (a snapshot or
+    /// a message that says `INC-7`): `build` gets the id and returns the commit. It may be called
+    /// more than once (if another replica takes the id first, the next id is tried); only the
+    /// commit built for the returned id is written. When `build` fails, nothing is written and
+    /// its error comes back as `Ok(Err(…))`.
+    pub async fn create_incident_with<F, E>(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        now_ms: i64,
+        mut build: F,
+    ) -> Result<Result<u64, E>, StoreError>
+    where
+        F: FnMut(u64) -> Result<Commit, E> + Send,
+        E: Send,
+    {
+        check_channel(channel)?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut w = self.begin_write().await?;
+            if self.backend == Backend::Postgres {
+                // Replicas creating incidents at once queue here (until commit or rollback)
+                // instead of all taking the same id and retrying.
+                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                    .bind(ID_ALLOCATION_LOCK)
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
+                .fetch_one(&mut *w.tx)
+                .await?;
+            let id = to_u64(next, "incidents.id")?;
+            let commit = match build(id) {
+                Ok(commit) => commit,
+                Err(error) => return Ok(Err(error)),
+            };
+            check_commit(&commit)?;
+            let inserted = sqlx::query(
+                "INSERT INTO incidents \
+                 (id, platform, workspace, channel, is_open, version, opened_at_ms, state) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(next)
+            .bind(&channel.platform)
+            .bind(&channel.workspace)
+            .bind(&channel.channel)
+            .bind(db_bool(commit.is_open))
+            .bind(to_i64(commit.events.len() as u64)?)
+            .bind(opened_at_ms)
+            .bind(&commit.state)
+            .execute(&mut *w.tx)
+            .await;
+            match inserted {
+                Ok(_) => {}
+                // Someone else allocated the same id and committed first. Dropping `w` rolls
+                // back; take the next id.
+                Err(sqlx::Error::Database(e))
+                    if e.is_unique_violation() && attempt < CREATE_ATTEMPTS =>
+                {
+                    tracing::debug!(id, attempt, "incident id taken concurrently, retrying");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            write_commit_rows(&mut w.tx, next, 0, &commit, now_ms).await?;
+            w.tx.commit().await?;
+            return Ok(Ok(id));
+        }
+    }
+
+    /// Applies `commit` to an incident iff its version is still `expected_version`: exactly one
+    /// of several commits at the same version wins, the others get [`StoreError::Conflict`] and
+    /// nothing of theirs is written. New events are numbered `expected_version + 1`…
+    ///
+    /// The version counts events, so a commit without events does not advance it and does not
+    /// fence off a concurrent commit at the same version: work that must happen once (a
+    /// scheduled post) should record an event.
+    pub async fn commit(
+        &self,
+        incident_id: u64,
+        expected_version: u64,
+        commit: &Commit,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let Ok(id) = i64::try_from(incident_id) else {
+            return Err(StoreError::NotFound(incident_id));
+        };
+        check_commit(commit)?;
+        let conflict = StoreError::Conflict {
+            incident_id,
+            expected_version,
+        };
+        let new_version = expected_version
+            .checked_add(commit.events.len() as u64)
+            .and_then(|v| i64::try_from(v).ok());
+        let (Ok(expected), Some(new_version)) = (i64::try_from(expected_version), new_version)
+        else {
+            // No stored version is that large.
+            return Err(match self.incident(incident_id).await? {
+                Some(_) => conflict,
+                None => StoreError::NotFound(incident_id),
+            });
+        };
+        let mut w = self.begin_write().await?;
+        // The first statement writes, so on SQLite the transaction never upgrades a read lock;
+        // on PostgreSQL a concurrent commit waits for this row and then finds the version moved.
+        let updated = sqlx::query(
+            "UPDATE incidents SET version = $1, state = $2, is_open = $3 \
+             WHERE id = $4 AND version = $5",
+        )
+        .bind(new_version)
+        .bind(&commit.state)
+        .bind(db_bool(commit.is_open))
+        .bind(id)
+        .bind(expected)
+        .execute(&mut *w.tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM incidents WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            return Err(match exists {
+                Some(_) => conflict,
+                None => StoreError::NotFound(incident_id),
+            });
+        }
+        write_commit_rows(&mut w.tx, id, expected, commit, now_ms).await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    /// The incident, if it exists.
+    pub async fn incident(&self, id: u64) -> Result<Option<StoredIncident>, StoreError> {
+        let Ok(id) = i64::try_from(id) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(INCIDENT_SQL)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(incident_from_row).transpose()
+    }
+
+    /// The open incidents of a channel, by id.
+    pub async fn open_incidents(
+        &self,
+        channel: &ChannelKey,
+    ) -> Result<Vec<StoredIncident>, StoreError> {
+        if check_channel(channel).is_err() {
+            return Ok(Vec::new()); // no such channel could ever have been stored
+        }
+        let rows = sqlx::query(OPEN_INCIDENTS_SQL)
+            .bind(&channel.platform)
+            .bind(&channel.workspace)
+            .bind(&channel.channel)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(incident_from_row).collect()
+    }
+
+    /// The channel's most recent incident, open or resolved.
+    pub async fn latest_incident(
+        &self,
+        channel: &ChannelKey,
+    ) -> Result<Option<StoredIncident>, StoreError> {
+        if check_channel(channel).is_err() {
+            return Ok(None);
+        }
+        let row = sqlx::query(LATEST_INCIDENT_SQL)
+            .bind(&channel.platform)
+            .bind(&channel.workspace)
+            .bind(&channel.channel)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(incident_from_row).transpose()
+    }
+
+    /// Every open incident, by id.
+    pub async fn all_open_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
+        let rows = sqlx::query(ALL_OPEN_INCIDENTS_SQL)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(incident_from_row).collect()
+    }
+
+    /// The timeline of an incident, by seq (empty if it does not exist).
+    pub async fn events(&self, incident_id: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        let Ok(id) = i64::try_from(incident_id) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "SELECT incident_id, seq, at_ms, actor, kind, data FROM events \
+             WHERE incident_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredEvent {
+                    incident_id: to_u64(row.try_get("incident_id")?, "events.incident_id")?,
+                    seq: to_u64(row.try_get("seq")?, "events.seq")?,
+                    at_ms: row.try_get("at_ms")?,
+                    actor: row.try_get("actor")?,
+                    kind: row.try_get("kind")?,
+                    data: row.try_get("data")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Timers due at or before `now_ms`, earliest first (ties by incident and name), at most
+    /// `limit`. Reads only the due end of the due-time index.
+    pub async fn due_timers(&self, now_ms: i64, limit: u32) -> Result<Vec<Timer>, StoreError> {
+        let rows = sqlx::query(DUE_TIMERS_SQL)
+            .bind(now_ms)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(timer_from_row).collect()
+    }
+
+    /// The earliest due time of any timer: how far a simulated clock may jump before something
+    /// is due.
+    pub async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT MIN(due_at_ms) FROM timers")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The timers of an incident, by name.
+    pub async fn timers(&self, incident_id: u64) -> Result<Vec<Timer>, StoreError> {
+        let Ok(id) = i64::try_from(incident_id) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "SELECT incident_id, name, due_at_ms FROM timers WHERE incident_id = $1 ORDER BY name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(timer_from_row).collect()
+    }
+
+    /// Posts for one platform not yet sent whose next attempt is due at or before `now_ms`, in
+    /// the order they became due (ties by id, i.e. oldest first), at most `limit`.
+    pub async fn pending_posts(
+        &self,
+        platform: &str,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxPost>, StoreError> {
+        let rows = sqlx::query(PENDING_POSTS_SQL)
+            .bind(now_ms)
+            .bind(platform)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let attempts: i64 = row.try_get("attempts")?;
+                Ok(OutboxPost {
+                    id: to_u64(row.try_get("id")?, "outbox.id")?,
+                    incident_id: row
+                        .try_get::<Option<i64>, _>("incident_id")?
+                        .map(|id| to_u64(id, "outbox.incident_id"))
+                        .transpose()?,
+                    channel: ChannelKey {
+                        platform: row.try_get("platform")?,
+                        workspace: row.try_get("workspace")?,
+                        channel: row.try_get("channel")?,
+                    },
+                    kind: row.try_get("kind")?,
+                    body: row.try_get("body")?,
+                    created_at_ms: row.try_get("created_at_ms")?,
+                    attempts: u32::try_from(attempts).map_err(|_| StoreError::Corrupt {
+                        what: "outbox.attempts",
+                        value: attempts.to_string(),
+                    })?,
+                    replaces: row
+                        .try_get::<Option<i64>, _>("replaces_outbox_id")?
+                        .map(|id| to_u64(id, "outbox.replaces_outbox_id"))
+                        .transpose()?,
+                    replaces_message_ref: row.try_get("replaces_message_ref")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that a post was delivered, with the platform's reference to the message (e.g.
+    /// Slack `ts`) if it has one. A post already marked sent keeps its first record.
+    pub async fn mark_sent(
+        &self,
+        post_id: u64,
+        sent_at_ms: i64,
+        message_ref: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = message_ref {
+            check_text("the message reference", r)?;
+        }
+        let Ok(id) = i64::try_from(post_id) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        let mut w = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET sent_at_ms = $1, message_ref = $2 \
+             WHERE id = $3 AND sent_at_ms IS NULL",
+        )
+        .bind(sent_at_ms)
+        .bind(message_ref)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            self.post_exists_or_not_found(&mut w.tx, post_id, id)
+                .await?;
+            tracing::warn!(
+                post_id,
+                "post was already marked sent; keeping the first record"
+            );
+        }
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a failed delivery: one more attempt, the error, and when to try again. A post
+    /// already sent is left as it is.
+    pub async fn mark_failed(
+        &self,
+        post_id: u64,
+        next_attempt_at_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let Ok(id) = i64::try_from(post_id) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        // Error texts come from HTTP libraries and platforms: keep them storable and bounded.
+        let error: String = error
+            .chars()
+            .filter(|&c| c != '\0')
+            .take(MAX_ERROR_CHARS)
+            .collect();
+        let mut w = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at_ms = $2 \
+             WHERE id = $3 AND sent_at_ms IS NULL",
+        )
+        .bind(&error)
+        .bind(next_attempt_at_ms)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            self.post_exists_or_not_found(&mut w.tx, post_id, id)
+                .await?;
+            tracing::warn!(post_id, "failure reported for a post already sent; ignored");
+        }
+        w.tx.commit().await?;
+        Ok(())
+    }
+
+    async fn post_exists_or_not_found(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        post_id: u64,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match found {
+            Some(_) => Ok(()),
+            None => Err(StoreError::PostNotFound(post_id)),
+        }
+    }
+}
+
+/// Writes a commit's events (numbered after `version`), timers and posts, inside `tx`.
+async fn write_commit_rows(
+    tx: &mut Transaction<'static, Any>,
+    incident_id: i64,
+    version: i64,
+    commit: &Commit,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    if commit.clear_all_timers {
+        sqlx::query("DELETE FROM timers WHERE incident_id = $1")
+            .bind(incident_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (seq, event) in (version + 1..).zip(&commit.events) {
+        sqlx::query(
+            "INSERT INTO events (incident_id, seq, at_ms, actor, kind, data) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(incident_id)
+        .bind(seq)
+        .bind(event.at_ms)
+        .bind(&event.actor)
+        .bind(&event.kind)
+        .bind(&event.data)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for (name, due) in &commit.timers {
+        match due {
+            Some(due_at_ms) => {
+                sqlx::query(
+                    "INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, $2, $3) \
+                     ON CONFLICT (incident_id, name) DO UPDATE SET due_at_ms = excluded.due_at_ms",
+                )
+                .bind(incident_id)
+                .bind(name)
+                .bind(*due_at_ms)
+                .execute(&mut **tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM timers WHERE incident_id = $1 AND name = $2")
+                    .bind(incident_id)
+                    .bind(name)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    for post in &commit.posts {
+        let replaces = post.replaces.map(to_i64).transpose()?;
+        sqlx::query(
+            "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                                 created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
+        )
+        .bind(incident_id)
+        .bind(&post.channel.platform)
+        .bind(&post.channel.workspace)
+        .bind(&post.channel.channel)
+        .bind(&post.kind)
+        .bind(&post.body)
+        .bind(now_ms)
+        .bind(replaces)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn incident_from_row(row: &AnyRow) -> Result<StoredIncident, StoreError> {
+    let is_open: i64 = row.try_get("is_open")?;
+    Ok(StoredIncident {
+        id: to_u64(row.try_get("id")?, "incidents.id")?,
+        channel: ChannelKey {
+            platform: row.try_get("platform")?,
+            workspace: row.try_get("workspace")?,
+            channel: row.try_get("channel")?,
+        },
+        is_open: is_open != 0,
+        version: to_u64(row.try_get("version")?, "incidents.version")?,
+        opened_at_ms: row.try_get("opened_at_ms")?,
+        state: row.try_get("state")?,
+    })
+}
+
+fn timer_from_row(row: &AnyRow) -> Result<Timer, StoreError> {
+    Ok(Timer {
+        incident_id: to_u64(row.try_get("incident_id")?, "timers.incident_id")?,
+        name: row.try_get("name")?,
+        due_at_ms: row.try_get("due_at_ms")?,
+    })
+}
+
+fn db_bool(b: bool) -> i32 {
+    i32::from(b)
+}
+
+fn to_u64(value: i64, what: &'static str) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt {
+        what,
+        value: value.to_string(),
+    })
+}
+
+/// Ids and counts the caller gives; beyond `i64::MAX` none can exist in the database.
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt {
+        what: "a number given to the store",
+        value: value.to_string(),
+    })
+}
+
+fn check_text(field: &'static str, text: &str) -> Result<(), StoreError> {
+    if text.contains('\0') {
+        Err(StoreError::NulInText { field })
+    } else {
+        Ok(())
+    }
+}
+
+/// Text that is part of an index (channel ids, timer names): no NUL, and short enough for a
+/// PostgreSQL index entry.
+fn check_key(field: &'static str, text: &str) -> Result<(), StoreError> {
+    check_text(field, text)?;
+    if text.len() > MAX_KEY_BYTES {
+        return Err(StoreError::KeyTooLong {
+            field,
+            len: text.len(),
+            max: MAX_KEY_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn check_channel(channel: &ChannelKey) -> Result<(), StoreError> {
+    check_key("the platform name", &channel.platform)?;
+    check_key("the workspace id", &channel.workspace)?;
+    check_key("the channel id", &channel.channel)
+}
+
+/// Refuses, before anything is written, text PostgreSQL could not store (so both backends
+/// behave the same).
+fn check_commit(commit: &Commit) -> Result<(), StoreError> {
+    check_text("the incident snapshot", &commit.state)?;
+    for event in &commit.events {
+        check_text("an event's actor", &event.actor)?;
+        check_text("an event's kind", &event.kind)?;
+        check_text("an event's data", &event.data)?;
+    }
+    for (name, _) in &commit.timers {
+        check_key("a timer's name", name)?;
+    }
+    for post in &commit.posts {
+        check_channel(&post.channel)?;
+        check_text("a post's kind", &post.kind)?;
+        check_text("a post's body", &post.body)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

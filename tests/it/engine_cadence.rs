@@ -1,0 +1,113 @@
+//! The automatic posts: updates at exactly +15, +30, +45 in virtual time and none after resolve;
+//! RTO warnings; step nudges; follow-up reminders; one catch-up after downtime, then the
+//! original cadence. On SQLite and on PostgreSQL.
+
+use incident_bot::notify::MessageKind::{self, *};
+
+use crate::test_bot::TestBot;
+use crate::test_db::TestDb;
+
+async fn updates_every_fifteen_minutes_until_resolved(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    // Scenario 2 has no RTO target in the shared runbook's table (no service in its title), so
+    // only updates and nudges run.
+    assert_eq!(
+        bot.say("alice", "/incident open high app-server Web tier down")
+            .await,
+        None
+    );
+    assert_eq!(bot.post_kinds().await, vec![(0, Opened), (0, Checklist)]);
+    bot.advance(15).await;
+    // Step 1 "Verify scope" has a 2-minute budget: one nudge at +2, then the update at +15.
+    assert_eq!(bot.post_kinds().await, vec![(2, Nudge), (15, Update)]);
+    bot.advance(15).await;
+    assert_eq!(bot.post_kinds().await, vec![(30, Update)]);
+    bot.advance(14).await;
+    assert_eq!(bot.post_kinds().await, vec![]);
+    bot.advance(1).await;
+    assert_eq!(bot.post_kinds().await, vec![(45, Update)]);
+    assert_eq!(
+        bot.say("alice", "/incident resolve failover done").await,
+        None
+    );
+    assert_eq!(bot.post_kinds().await, vec![(45, Resolved)]);
+    bot.advance(23 * 60).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![],
+        "nothing is posted for a resolved incident"
+    );
+    bot.advance(60).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![(45 + 24 * 60, FollowUp)],
+        "the 24-hour follow-up reminder"
+    );
+    bot.advance(7 * 24 * 60).await;
+    assert_eq!(bot.post_kinds().await, vec![(45 + 7 * 24 * 60, FollowUp)]);
+}
+
+async fn rto_warnings_at_half_four_fifths_and_all_of_the_target(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    // Database loss: the Database RTO of 30 minutes applies.
+    bot.say("alice", "/incident open critical db-loss").await;
+    bot.posts().await;
+    bot.advance(31).await;
+    let kinds: Vec<(i64, MessageKind)> = bot
+        .post_kinds()
+        .await
+        .into_iter()
+        .filter(|(_, kind)| *kind == RtoWarning || *kind == Update)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (15, RtoWarning),
+            (15, Update),
+            (24, RtoWarning),
+            (30, RtoWarning),
+            (30, Update)
+        ]
+    );
+}
+
+async fn one_catch_up_after_fifty_minutes_down_then_the_original_cadence(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open high app-server").await;
+    bot.advance(10).await;
+    bot.posts().await;
+    // The bot is down from +10 to +60: the updates due at +15, +30 and +45 are missed.
+    bot.clock.advance(chrono::Duration::minutes(50));
+    let bot = bot.restarted().await;
+    bot.engine.run_due_timers().await.expect("timers run");
+    let kinds = bot.post_kinds().await;
+    let updates: Vec<_> = kinds.iter().filter(|(_, kind)| *kind == Update).collect();
+    assert_eq!(
+        updates,
+        vec![&(60, Update)],
+        "one catch-up update, not a burst"
+    );
+    bot.advance(15).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![(75, Update)],
+        "back on the +15 cadence"
+    );
+    let timeline = bot.engine.store().events(1).await.expect("events");
+    let numbers: Vec<&str> = timeline
+        .iter()
+        .filter(|event| event.kind == "update_posted")
+        .map(|event| event.actor.as_str())
+        .collect();
+    assert_eq!(
+        numbers.len(),
+        2,
+        "nothing lost, nothing repeated: {timeline:?}"
+    );
+}
+
+on_both_backends! {
+    updates_at_15_30_45_and_none_after_resolve(db) => updates_every_fifteen_minutes_until_resolved(db);
+    rto_warnings_at_50_80_100_percent(db) => rto_warnings_at_half_four_fifths_and_all_of_the_target(db);
+    one_catch_up_after_downtime(db) => one_catch_up_after_fifty_minutes_down_then_the_original_cadence(db);
+}

@@ -1,0 +1,180 @@
+//! The engine's rules under pressure: concurrent confirmations, and bad input at every command
+//! (a clear refusal, and nothing changes). On SQLite and on PostgreSQL.
+
+use incident_bot::notify::{Message, MessageKind};
+
+use crate::test_bot::TestBot;
+use crate::test_db::TestDb;
+
+fn refusal(reply: Option<Message>) -> String {
+    match reply {
+        Some(message) if message.kind == MessageKind::Error => message.plain_text(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn two_people_confirming_one_step_advance_it_once(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open critical db-loss").await;
+    bot.posts().await;
+    for line in ["/incident step 1 done", "/incident step done"] {
+        let before = bot.engine.store().events(1).await.expect("events").len();
+        let (first, second) = tokio::join!(bot.say("alice", line), bot.say("bob", line));
+        let replies = [first, second];
+        let after = bot.engine.store().events(1).await.expect("events");
+        assert_eq!(
+            after.len(),
+            before + 1,
+            "one confirmation recorded for `{line}`"
+        );
+        let refused: Vec<String> = replies
+            .into_iter()
+            .flatten()
+            .map(|m| m.plain_text())
+            .collect();
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(
+            refused[0].contains("was already confirmed done by"),
+            "{}",
+            refused[0]
+        );
+        let confirmations = bot
+            .posts()
+            .await
+            .into_iter()
+            .filter(|(_, m)| m.kind == MessageKind::Checklist)
+            .count();
+        assert_eq!(confirmations, 1);
+    }
+}
+
+async fn bad_input_is_refused_clearly_and_changes_nothing(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    // Before any incident: commands that need one say how to open one.
+    for line in [
+        "/incident step done",
+        "/incident status",
+        "/incident resolve",
+        "/incident update still down",
+        "/postmortem",
+    ] {
+        let text = refusal(bot.say("alice", line).await);
+        assert!(
+            text.starts_with("No open incident in this channel"),
+            "{line}: {text}"
+        );
+    }
+    let text = refusal(
+        bot.say("alice", "/incident open critical meteor-strike")
+            .await,
+    );
+    assert!(
+        text.starts_with("no scenario matches `meteor-strike`. Scenarios: 1 db-loss"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "usage: /incident open <severity> <scenario> [--services a,b] [description]"
+        ),
+        "{text}"
+    );
+    assert!(bot
+        .engine
+        .store()
+        .incident(1)
+        .await
+        .expect("read")
+        .is_none());
+
+    bot.say("alice", "/incident open high corruption").await;
+    bot.posts().await;
+    let events = bot.event_count(1).await;
+    for (line, expected) in [
+        (
+            "/incident open critcal db-loss",
+            "`critcal` is not a severity: use critical, high, medium or low",
+        ),
+        ("/incident step skip", "`skip` needs a reason"),
+        (
+            "/incident step 7 done",
+            "there is no step 7: this checklist has 3 steps",
+        ),
+        (
+            "/incident step 2 done",
+            "step 2 is not the current step: the checklist is at step 1 (Isolate affected data)",
+        ),
+        (
+            "/incident step retry",
+            "has not failed, so there is nothing to retry",
+        ),
+        (
+            "/incident choose A",
+            "step 1 (Isolate affected data) is not a choice",
+        ),
+        ("/incident severity high", "INC-1 is already high"),
+        ("/incident rpo 2099-01-01 00:00", "is in the future"),
+        ("/incident step INC-9 done", "There is no INC-9 here"),
+        ("/incident assign commander @everyone", "is not a person"),
+    ] {
+        let text = refusal(bot.say("alice", line).await);
+        assert!(text.contains(expected), "{line}: {text}");
+    }
+    assert_eq!(
+        bot.event_count(1).await,
+        events,
+        "no refused command recorded anything"
+    );
+    assert_eq!(
+        bot.posts().await,
+        vec![],
+        "no refused command posted anything"
+    );
+
+    // At the choice: confirming without choosing is refused; a wrong option too.
+    bot.say("alice", "/incident step done").await;
+    bot.say("alice", "/incident step done").await;
+    let text = refusal(bot.say("alice", "/incident step done").await);
+    assert!(
+        text.contains("is a choice: pick one first with /incident choose"),
+        "{text}"
+    );
+    assert!(
+        text.contains("A Point-in-time recovery, B Selective restoration, C Manual correction"),
+        "{text}"
+    );
+    let text = refusal(bot.say("alice", "/incident choose Z").await);
+    assert!(text.contains("`Z` is not one of the options"), "{text}");
+
+    bot.say("alice", "/incident choose B").await;
+    bot.say("alice", "/incident step done tables restored")
+        .await;
+    bot.say("alice", "/incident resolve bad migration").await;
+    let resolved = bot.event_count(1).await;
+    for line in [
+        "/incident step INC-1 done",
+        "/incident update INC-1 more",
+        "/incident resolve INC-1 again",
+    ] {
+        let text = refusal(bot.say("alice", line).await);
+        assert!(text.contains("INC-1 was resolved at"), "{line}: {text}");
+    }
+    assert_eq!(bot.event_count(1).await, resolved);
+}
+
+async fn several_open_incidents_must_be_named(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open critical db-loss").await;
+    bot.say("bob", "/incident open high breach").await;
+    let text = refusal(bot.say("alice", "/incident step done").await);
+    assert!(
+        text.starts_with("2 incidents are open here: INC-1 (Complete Database Loss), INC-2 (Security Breach) — name one, e.g. /incident step INC-1"),
+        "{text}"
+    );
+    assert_eq!(bot.say("alice", "/incident step INC-2 done").await, None);
+}
+
+on_both_backends! {
+    concurrent_confirmations_advance_once(db) => two_people_confirming_one_step_advance_it_once(db);
+    bad_input_changes_nothing(db) => bad_input_is_refused_clearly_and_changes_nothing(db);
+    with_several_open_incidents_name_one(db) => several_open_incidents_must_be_named(db);
+}

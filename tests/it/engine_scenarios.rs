@@ -1,0 +1,140 @@
+//! Every scenario of the user's runbook, run through the engine from `/incident open` to
+//! `/postmortem`, as people would type it.
+
+use incident_bot::notify::{Block, Message, MessageKind};
+
+use crate::fixtures::shared_runbook;
+use crate::test_bot::TestBot;
+
+fn document(reply: Option<Message>) -> String {
+    let message = reply.expect("a reply");
+    message
+        .blocks
+        .iter()
+        .find_map(|block| match block {
+            Block::Document { markdown, .. } => Some(markdown.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no document in {message:?}"))
+}
+
+/// Opens a scenario by its short name, confirms every step a few minutes apart (taking option A
+/// at a choice), resolves it, and returns the post-mortem.
+async fn run_scenario(bot: &TestBot, number: u32) -> String {
+    let runbook = shared_runbook();
+    let scenario = &runbook.scenarios[number as usize - 1];
+    let severity = scenario
+        .severity
+        .expect("every shared scenario has a severity");
+    let open = format!(
+        "/incident open {severity} {} drill of the parser",
+        scenario.short_name()
+    );
+    assert_eq!(bot.say("alice", &open).await, None, "{open}");
+    let opened = bot.posts().await;
+    assert_eq!(opened[0].1.kind, MessageKind::Opened);
+    assert!(opened[0]
+        .1
+        .plain_text()
+        .contains(&format!("INCIDENT: {}", severity.as_str().to_uppercase())));
+    for (index, step) in scenario.steps().enumerate() {
+        bot.advance(3).await;
+        if step.is_choice() {
+            assert_eq!(bot.say("bob", "/incident choose A").await, None);
+        }
+        assert_eq!(
+            bot.say("bob", &format!("/incident step {} done", index + 1))
+                .await,
+            None
+        );
+        let card = bot
+            .posts()
+            .await
+            .into_iter()
+            .rfind(|(_, m)| m.kind == MessageKind::Checklist)
+            .expect("a checklist card after each confirmation");
+        assert!(
+            card.1.plain_text().contains(&step.title),
+            "{}",
+            card.1.plain_text()
+        );
+    }
+    assert_eq!(
+        bot.say("alice", "/incident resolve a root cause").await,
+        None
+    );
+    let resolved = bot.posts().await;
+    assert!(resolved
+        .iter()
+        .any(|(_, m)| m.kind == MessageKind::Resolved));
+    let markdown = document(bot.say("carol", "/postmortem").await);
+    for step in scenario.steps() {
+        assert!(
+            markdown.contains(&step.title),
+            "{} missing from\n{markdown}",
+            step.title
+        );
+    }
+    assert!(markdown.contains("a root cause"));
+    markdown
+}
+
+#[tokio::test]
+async fn every_scenario_of_the_shared_runbook_runs_to_its_post_mortem() {
+    let bot = TestBot::sqlite().await;
+    for number in 1..=5 {
+        let markdown = run_scenario(&bot, number).await;
+        assert!(
+            markdown.contains(&format!("# Post-mortem: INC-{number}")),
+            "{markdown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn post_mortem_of_a_database_loss() {
+    let bot = TestBot::sqlite().await;
+    bot.say(
+        "alice",
+        "/incident open critical db-loss Primary cluster unreachable",
+    )
+    .await;
+    bot.advance(4).await;
+    bot.say("alice", "/incident step done").await;
+    assert_eq!(
+        bot.say("alice", "/incident assign scribe <@U024BE7LH>")
+            .await,
+        None
+    );
+    bot.advance(3).await;
+    bot.say("bob", "/incident step done paged Platform Lead")
+        .await;
+    bot.advance(5).await;
+    bot.say("bob", "/incident step fail backups bucket is empty")
+        .await;
+    bot.advance(2).await;
+    bot.say("alice", "/incident step done used the replica snapshot")
+        .await;
+    assert_eq!(bot.say("alice", "/incident rpo 30m ago").await, None);
+    bot.say(
+        "alice",
+        "/incident update Restoring from the 02:50 replica snapshot",
+    )
+    .await;
+    bot.advance(12).await;
+    bot.say("bob", "/incident step done").await;
+    bot.say(
+        "bob",
+        "/incident step skip restore already verified by the snapshot tool",
+    )
+    .await;
+    bot.advance(10).await;
+    bot.say(
+        "alice",
+        "/incident resolve Replica lag hid a failed backup job",
+    )
+    .await;
+    bot.advance(60).await;
+    let markdown = document(bot.say("carol", "/postmortem INC-1").await);
+    insta::assert_snapshot!(markdown);
+}

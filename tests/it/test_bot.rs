@@ -1,0 +1,132 @@
+//! The engine as the console and the chat adapters drive it: real runbook, real store, real
+//! scheduler, with a simulated clock so 15-minute cadences run instantly.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration};
+use incident_bot::clock::SimulatedClock;
+use incident_bot::engine::{Engine, EngineConfig, Invocation};
+use incident_bot::incident::{ChannelKey, Person};
+use incident_bot::notify::{Message, MessageKind};
+use incident_bot::runbook::Runbook;
+use incident_bot::store::Store;
+
+use crate::fixtures::shared_runbook;
+use crate::test_db::TestDb;
+
+/// 2026-11-25 03:04:00 UTC, when every test incident starts.
+pub const START_MS: i64 = 1_795_575_840_000;
+pub const MINUTE_MS: i64 = 60_000;
+
+pub fn channel() -> ChannelKey {
+    ChannelKey {
+        platform: "console".into(),
+        workspace: "local".into(),
+        channel: "incidents".into(),
+    }
+}
+
+pub struct TestBot {
+    pub engine: Engine,
+    pub clock: SimulatedClock,
+    pub db: TestDb,
+}
+
+fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> Engine {
+    let config = EngineConfig::defaults_for(&runbook);
+    Engine::new(store, runbook, Arc::new(clock.clone()), config)
+}
+
+impl TestBot {
+    pub async fn on(db: TestDb) -> TestBot {
+        let clock = SimulatedClock::starting_at(
+            DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
+        );
+        let engine = engine(db.store.clone(), Arc::new(shared_runbook()), &clock);
+        TestBot { engine, clock, db }
+    }
+
+    /// A bot on a fresh SQLite file.
+    pub async fn sqlite() -> TestBot {
+        TestBot::on(TestDb::sqlite().await).await
+    }
+
+    /// A new engine on a fresh connection to the same database: a restarted bot.
+    pub async fn restarted(self) -> TestBot {
+        let store = self.db.reopen().await;
+        self.engine.store().close().await;
+        let engine = engine(store, Arc::new(shared_runbook()), &self.clock);
+        TestBot {
+            engine,
+            clock: self.clock,
+            db: self.db,
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        use incident_bot::clock::Clock;
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Types a command line as `who`; returns the reply only they see, if any.
+    pub async fn say(&self, who: &str, line: &str) -> Option<Message> {
+        let command = match commands::parse_line(line) {
+            Ok(command) => command,
+            Err(error) => return Some(Message::text(MessageKind::Error, None, error.to_string())),
+        };
+        let invocation = Invocation {
+            channel: channel(),
+            person: Person {
+                id: format!("U-{who}"),
+                name: who.to_string(),
+            },
+        };
+        self.engine
+            .handle(&invocation, command)
+            .await
+            .unwrap_or_else(|error| panic!("`{line}` failed inside: {error}"))
+            .message
+    }
+
+    /// Lets `minutes` pass, firing every timer at its own time.
+    pub async fn advance(&self, minutes: i64) {
+        self.engine
+            .advance_clock(&self.clock, Duration::minutes(minutes))
+            .await
+            .expect("timers run");
+    }
+
+    /// The posts queued for the channel since the last call, with the minute after START they
+    /// were made at; marks them sent.
+    pub async fn posts(&self) -> Vec<(i64, Message)> {
+        let store = self.engine.store();
+        let pending = store
+            .pending_posts("console", i64::MAX, 1000)
+            .await
+            .expect("outbox");
+        let mut posts = Vec::new();
+        for post in pending {
+            store
+                .mark_sent(post.id, self.now_ms(), None)
+                .await
+                .expect("mark sent");
+            let message: Message = serde_json::from_str(&post.body).expect("a message");
+            posts.push(((post.created_at_ms - START_MS) / MINUTE_MS, message));
+        }
+        posts
+    }
+
+    /// The kinds of the posts since the last call, with their minute.
+    pub async fn post_kinds(&self) -> Vec<(i64, MessageKind)> {
+        self.posts()
+            .await
+            .into_iter()
+            .map(|(minute, m)| (minute, m.kind))
+            .collect()
+    }
+
+    /// How many events INC-`id` has.
+    pub async fn event_count(&self, id: u64) -> usize {
+        self.engine.store().events(id).await.expect("events").len()
+    }
+}
