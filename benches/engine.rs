@@ -46,9 +46,13 @@ async fn engine(url: &str, runbook: Arc<Runbook>, clock: &SimulatedClock) -> Eng
     Engine::new(store, runbook, Arc::new(clock.clone()), config)
 }
 
+/// Time spent per command of the mix (by its position), for the per-command report.
+type Spent = [Duration; MIX.len()];
+
 /// Runs the mix for incidents `first..first + count`, each in its own channel.
-async fn run_mix(engine: &Engine, first: usize, count: usize) -> usize {
+async fn run_mix(engine: &Engine, first: usize, count: usize) -> (usize, Spent) {
     let mut commands = 0;
+    let mut spent = [Duration::ZERO; MIX.len()];
     for n in first..first + count {
         let who = Invocation {
             channel: channel(n),
@@ -57,9 +61,11 @@ async fn run_mix(engine: &Engine, first: usize, count: usize) -> usize {
                 name: "alice".into(),
             },
         };
-        for line in MIX {
+        for (position, line) in MIX.iter().enumerate() {
+            let started = Instant::now();
             let command = commands::parse_line(line).expect("valid command");
             let reply = engine.handle(&who, command).await.expect("handled");
+            spent[position] += started.elapsed();
             assert!(
                 reply
                     .message
@@ -70,7 +76,7 @@ async fn run_mix(engine: &Engine, first: usize, count: usize) -> usize {
             commands += 1;
         }
     }
-    commands
+    (commands, spent)
 }
 
 fn resident_mb() -> (f64, f64) {
@@ -123,9 +129,9 @@ async fn bench() {
     let engine = Arc::new(engine(&url, runbook, &clock).await);
 
     // Warm-up, then one client.
-    run_mix(&engine, 0, 100).await;
+    let _ = run_mix(&engine, 0, 100).await;
     let started = Instant::now();
-    let commands = run_mix(&engine, 100, 1_000).await;
+    let (commands, spent) = run_mix(&engine, 100, 1_000).await;
     let elapsed = started.elapsed();
     println!(
         "commands, 1 client:  {commands} in {:.2} s = {:.0} commands/s ({:.0} µs each)",
@@ -133,13 +139,24 @@ async fn bench() {
         commands as f64 / elapsed.as_secs_f64(),
         elapsed.as_secs_f64() * 1e6 / commands as f64
     );
+    for (line, time) in MIX.iter().zip(spent).take(4) {
+        let verb = line
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        println!(
+            "  {verb:<32} {:>6.0} µs mean",
+            time.as_secs_f64() * 1e6 / 1_000.0
+        );
+    }
 
     // Eight clients at once, each in its own channels.
     let started = Instant::now();
     let tasks: Vec<_> = (0..8)
         .map(|client| {
             let engine = engine.clone();
-            tokio::spawn(async move { run_mix(&engine, 10_000 + client * 1_000, 250).await })
+            tokio::spawn(async move { run_mix(&engine, 10_000 + client * 1_000, 250).await.0 })
         })
         .collect();
     let mut commands = 0;

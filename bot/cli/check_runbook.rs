@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use commands::duration::{format_duration, DurationRange};
+use commands::duration::format_duration;
+
+use crate::notify::format::{budget_text, count};
 
 use crate::runbook::{Level, Phase, Runbook, RunbookSource, Scenario, Step};
 
@@ -175,19 +177,6 @@ fn timing(step: &Step) -> String {
     }
 }
 
-/// `5m`, `10m–15m`.
-pub fn budget_text(budget: &DurationRange) -> String {
-    if budget.min_secs == budget.max_secs {
-        format_duration(budget.max_secs)
-    } else {
-        format!(
-            "{}–{}",
-            format_duration(budget.min_secs),
-            format_duration(budget.max_secs)
-        )
-    }
-}
-
 fn counts(step: &Step) -> String {
     let mut parts = Vec::new();
     if !step.commands.is_empty() {
@@ -200,15 +189,6 @@ fn counts(step: &Step) -> String {
         parts.push(format!("choice of {}", step.options.len()));
     }
     parts.join(", ")
-}
-
-/// `1 command`, `3 commands`.
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 fn write_objectives(out: &mut String, runbook: &Runbook) {

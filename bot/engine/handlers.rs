@@ -8,7 +8,7 @@ use commands::{
 
 use super::load::{commit_for, Effects};
 use super::timers::{self, next_update_ms, rto_threshold_ms};
-use super::{Engine, EngineError, Invocation, Reply};
+use super::{Engine, EngineError, Invocation, Reply, Stop};
 use crate::incident::{
     decide, plan, Event, Incident, Opening, Outcome, Person, Recorded, ScenarioRef,
 };
@@ -20,7 +20,7 @@ pub(super) async fn handle(
     who: &Invocation,
     command: Command,
 ) -> Result<Reply, EngineError> {
-    match command {
+    let outcome = match command {
         Command::Open(open) => engine.open(who, open).await,
         Command::Drill(drill) => engine.drill(who, drill).await,
         Command::List(_) => {
@@ -43,6 +43,10 @@ pub(super) async fn handle(
         Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
         Command::Resolve(resolve) => engine.resolve(who, resolve).await,
         Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+    };
+    match outcome {
+        Ok(reply) | Err(Stop::Refused(reply)) => Ok(reply),
+        Err(Stop::Failed(error)) => Err(error),
     }
 }
 
@@ -108,7 +112,7 @@ fn ms_to_time(ms: i64) -> DateTime<Utc> {
 }
 
 impl Engine {
-    async fn open(&self, who: &Invocation, open: Open) -> Result<Reply, EngineError> {
+    async fn open(&self, who: &Invocation, open: Open) -> Result<Reply, Stop> {
         let scenario = match self.runbook().find_scenario(&open.scenario) {
             Ok(scenario) => scenario,
             Err(error) => return Ok(lookup_refusal(error, usage(commands::CommandName::Open))),
@@ -124,7 +128,7 @@ impl Engine {
         .await
     }
 
-    async fn drill(&self, who: &Invocation, drill: Drill) -> Result<Reply, EngineError> {
+    async fn drill(&self, who: &Invocation, drill: Drill) -> Result<Reply, Stop> {
         let scenarios = &self.runbook().scenarios;
         let scenario = match &drill.target {
             DrillTarget::Scenario(name) => match self.runbook().find_scenario(name) {
@@ -157,7 +161,7 @@ impl Engine {
         description: Option<String>,
         typed_services: &[String],
         drill: bool,
-    ) -> Result<Reply, EngineError> {
+    ) -> Result<Reply, Stop> {
         let targets = plan::targets(self.runbook(), scenario, typed_services);
         let now = self.now_ms();
         let opening = Opening {
@@ -245,17 +249,10 @@ impl Engine {
         &self,
         who: &Invocation,
         named: Option<commands::IncidentRef>,
-    ) -> Result<Reply, EngineError> {
-        let id = match self
+    ) -> Result<Reply, Stop> {
+        let loaded = self
             .target_or_latest(who, named, usage(commands::CommandName::Status))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
-        let Some(loaded) = self.load(id).await? else {
-            return Ok(Reply::refusal(format!("There is no INC-{id}.")));
-        };
+            .await?;
         let now = self.now_ms();
         let incident = loaded.incident;
         let next_update = incident.is_open().then(|| {
@@ -273,157 +270,141 @@ impl Engine {
         )))
     }
 
-    async fn step(&self, who: &Invocation, step: Step) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn step(&self, who: &Invocation, step: Step) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, step.incident, usage(commands::CommandName::Step))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
+            .await?;
         let pinned = match step.number {
             Some(number) => Some(
                 usize::try_from(number)
                     .unwrap_or(usize::MAX)
                     .saturating_sub(1),
             ),
-            None => self
-                .load(id)
-                .await?
-                .and_then(|loaded| meant_step(&loaded.incident, &who.person, self.now_ms())),
+            None => meant_step(&loaded.incident, &who.person, self.now_ms()),
         };
         let action = step.action;
         let note = step.note.clone();
         let name = who.person.name.clone();
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                let event = match action {
-                    StepAction::Done => {
-                        decide::confirm(incident, pinned, Outcome::Done, note.clone())
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    let event = match action {
+                        StepAction::Done => {
+                            decide::confirm(incident, pinned, Outcome::Done, note.clone())
+                        }
+                        StepAction::Skip => {
+                            decide::confirm(incident, pinned, Outcome::Skipped, note.clone())
+                        }
+                        StepAction::Fail => {
+                            decide::fail(incident, pinned, note.clone().unwrap_or_default())
+                        }
+                        StepAction::Retry => decide::retry(incident, pinned, note.clone()),
+                    };
+                    event
+                        .map(|event| vec![event])
+                        .map_err(|refusal| refusal.to_string())
+                },
+                |before, after, _| {
+                    let Some(index) = pinned.or_else(|| before.current_step()) else {
+                        return Effects::default();
+                    };
+                    let post = match action {
+                        StepAction::Fail => notify::step_failed(after, index),
+                        StepAction::Done | StepAction::Skip => checklist_post(
+                            self,
+                            after,
+                            Some(notify::confirmation_headline(after, index)),
+                        ),
+                        StepAction::Retry => checklist_post(
+                            self,
+                            after,
+                            Some(format!(
+                                "↻ Step {} ({}) is being retried by {name}",
+                                index + 1,
+                                after.steps[index].title
+                            )),
+                        ),
+                    };
+                    Effects {
+                        posts: vec![post],
+                        timers: vec![nudge_timer(after)],
+                        ..Effects::default()
                     }
-                    StepAction::Skip => {
-                        decide::confirm(incident, pinned, Outcome::Skipped, note.clone())
-                    }
-                    StepAction::Fail => {
-                        decide::fail(incident, pinned, note.clone().unwrap_or_default())
-                    }
-                    StepAction::Retry => decide::retry(incident, pinned, note.clone()),
-                };
-                event
-                    .map(|event| vec![event])
-                    .map_err(|refusal| refusal.to_string())
-            },
-            |before, after, _| {
-                let Some(index) = pinned.or_else(|| before.current_step()) else {
-                    return Effects::default();
-                };
-                let post = match action {
-                    StepAction::Fail => notify::step_failed(after, index),
-                    StepAction::Done | StepAction::Skip => checklist_post(
-                        self,
-                        after,
-                        Some(notify::confirmation_headline(after, index)),
-                    ),
-                    StepAction::Retry => checklist_post(
-                        self,
-                        after,
-                        Some(format!(
-                            "↻ Step {} ({}) is being retried by {name}",
-                            index + 1,
-                            after.steps[index].title
-                        )),
-                    ),
-                };
-                Effects {
-                    posts: vec![post],
-                    timers: vec![nudge_timer(after)],
-                    ..Effects::default()
-                }
-            },
-        )
-        .await
+                },
+            )
+            .await?)
     }
 
-    async fn choose(&self, who: &Invocation, choose: Choose) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn choose(&self, who: &Invocation, choose: Choose) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, choose.incident, usage(commands::CommandName::Choose))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
+            .await?;
         let name = who.person.name.clone();
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                decide::choose(incident, &choose.option)
-                    .map(|event| vec![event])
-                    .map_err(|refusal| refusal.to_string())
-            },
-            |_, after, _| {
-                let headline = after.current_step().and_then(|index| {
-                    let step = &after.steps[index];
-                    let key = step.chosen.as_deref()?;
-                    let title = step
-                        .options
-                        .iter()
-                        .find(|(k, _)| k == key)
-                        .map(|(_, t)| t.as_str())?;
-                    Some(format!(
-                        "Option {key} ({title}) chosen by {name} for step {}",
-                        index + 1
-                    ))
-                });
-                Effects {
-                    posts: vec![checklist_post(self, after, headline)],
-                    ..Effects::default()
-                }
-            },
-        )
-        .await
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    decide::choose(incident, &choose.option)
+                        .map(|event| vec![event])
+                        .map_err(|refusal| refusal.to_string())
+                },
+                |_, after, _| {
+                    let headline = after.current_step().and_then(|index| {
+                        let step = &after.steps[index];
+                        let key = step.chosen.as_deref()?;
+                        let title = step
+                            .options
+                            .iter()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, t)| t.as_str())?;
+                        Some(format!(
+                            "Option {key} ({title}) chosen by {name} for step {}",
+                            index + 1
+                        ))
+                    });
+                    Effects {
+                        posts: vec![checklist_post(self, after, headline)],
+                        ..Effects::default()
+                    }
+                },
+            )
+            .await?)
     }
 
-    async fn update(&self, who: &Invocation, update: Update) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn update(&self, who: &Invocation, update: Update) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, update.incident, usage(commands::CommandName::Update))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
-                Ok(vec![Event::NoteAdded {
-                    text: update.text.clone(),
-                }])
-            },
-            |_, after, _| Effects {
-                posts: after
-                    .latest_note
-                    .as_ref()
-                    .map(|remark| notify::note(after, remark))
-                    .into_iter()
-                    .collect(),
-                ..Effects::default()
-            },
-        )
-        .await
+            .await?;
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
+                    Ok(vec![Event::NoteAdded {
+                        text: update.text.clone(),
+                    }])
+                },
+                |_, after, _| Effects {
+                    posts: after
+                        .latest_note
+                        .as_ref()
+                        .map(|remark| notify::note(after, remark))
+                        .into_iter()
+                        .collect(),
+                    ..Effects::default()
+                },
+            )
+            .await?)
     }
 
-    async fn assign(&self, who: &Invocation, assign: Assign) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn assign(&self, who: &Invocation, assign: Assign) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, assign.incident, usage(commands::CommandName::Assign))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
+            .await?;
         let (person, ping) = match &assign.assignee {
             commands::Mention::User(id) => (
                 Person {
@@ -442,119 +423,114 @@ impl Engine {
         };
         let role = assign.role.trim().to_lowercase();
         let by = who.person.name.clone();
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
-                Ok(vec![Event::RoleAssigned {
-                    role: role.clone(),
-                    person: person.clone(),
-                }])
-            },
-            |_, after, _| {
-                let mut message = notify::change(
-                    after,
-                    format!(
-                        "{} is now {role} of {} (assigned by {by})",
-                        person.name,
-                        after.reference()
-                    ),
-                );
-                message.mentions.extend(ping.clone());
-                Effects {
-                    posts: vec![message],
-                    ..Effects::default()
-                }
-            },
-        )
-        .await
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
+                    Ok(vec![Event::RoleAssigned {
+                        role: role.clone(),
+                        person: person.clone(),
+                    }])
+                },
+                |_, after, _| {
+                    let mut message = notify::change(
+                        after,
+                        format!(
+                            "{} is now {role} of {} (assigned by {by})",
+                            person.name,
+                            after.reference()
+                        ),
+                    );
+                    message.mentions.extend(ping.clone());
+                    Effects {
+                        posts: vec![message],
+                        ..Effects::default()
+                    }
+                },
+            )
+            .await?)
     }
 
     async fn change_severity(
         &self,
         who: &Invocation,
         change: ChangeSeverity,
-    ) -> Result<Reply, EngineError> {
-        let id = match self
+    ) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, change.incident, usage(commands::CommandName::Severity))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
+            .await?;
         let by = who.person.name.clone();
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
-                if incident.severity == change.severity {
-                    return Err(format!(
-                        "{} is already {}",
-                        incident.reference(),
-                        change.severity
-                    ));
-                }
-                Ok(vec![Event::SeverityChanged {
-                    severity: change.severity,
-                }])
-            },
-            |before, after, now| {
-                let verb = if after.severity < before.severity {
-                    "raised"
-                } else {
-                    "lowered"
-                };
-                let already: Vec<String> = self
-                    .config
-                    .paging(before.severity)
-                    .into_iter()
-                    .map(|(role, _)| role)
-                    .collect();
-                let newly: Vec<(String, Option<String>)> = self
-                    .config
-                    .paging(after.severity)
-                    .into_iter()
-                    .filter(|(role, _)| !already.contains(role))
-                    .collect();
-                let mut text = format!(
-                    "Severity {verb} from {} to {} by {by}",
-                    before.severity, after.severity
-                );
-                if !newly.is_empty() {
-                    let names: Vec<&str> = newly.iter().map(|(role, _)| role.as_str()).collect();
-                    text.push_str(&format!(". Paging: {}", names.join(", ")));
-                }
-                let mut message = notify::change(after, text);
-                if !after.drill {
-                    message.mentions = newly.into_iter().filter_map(|(_, id)| id).collect();
-                }
-                let interval = self.config.update_interval_secs(after.severity);
-                Effects {
-                    posts: vec![message],
-                    timers: vec![(
-                        timers::UPDATE.to_string(),
-                        Some(next_update_ms(after.opened_at_ms, interval, now)),
-                    )],
-                    ..Effects::default()
-                }
-            },
-        )
-        .await
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
+                    if incident.severity == change.severity {
+                        return Err(format!(
+                            "{} is already {}",
+                            incident.reference(),
+                            change.severity
+                        ));
+                    }
+                    Ok(vec![Event::SeverityChanged {
+                        severity: change.severity,
+                    }])
+                },
+                |before, after, now| {
+                    let verb = if after.severity < before.severity {
+                        "raised"
+                    } else {
+                        "lowered"
+                    };
+                    let already: Vec<String> = self
+                        .config
+                        .paging(before.severity)
+                        .into_iter()
+                        .map(|(role, _)| role)
+                        .collect();
+                    let newly: Vec<(String, Option<String>)> = self
+                        .config
+                        .paging(after.severity)
+                        .into_iter()
+                        .filter(|(role, _)| !already.contains(role))
+                        .collect();
+                    let mut text = format!(
+                        "Severity {verb} from {} to {} by {by}",
+                        before.severity, after.severity
+                    );
+                    if !newly.is_empty() {
+                        let names: Vec<&str> =
+                            newly.iter().map(|(role, _)| role.as_str()).collect();
+                        text.push_str(&format!(". Paging: {}", names.join(", ")));
+                    }
+                    let mut message = notify::change(after, text);
+                    if !after.drill {
+                        message.mentions = newly.into_iter().filter_map(|(_, id)| id).collect();
+                    }
+                    let interval = self.config.update_interval_secs(after.severity);
+                    Effects {
+                        posts: vec![message],
+                        timers: vec![(
+                            timers::UPDATE.to_string(),
+                            Some(next_update_ms(after.opened_at_ms, interval, now)),
+                        )],
+                        ..Effects::default()
+                    }
+                },
+            )
+            .await?)
     }
 
-    async fn record_rpo(&self, who: &Invocation, rpo: Rpo) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn record_rpo(&self, who: &Invocation, rpo: Rpo) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, rpo.incident, usage(commands::CommandName::Rpo))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
+            .await?;
         let by = who.person.name.clone();
-        self.change(
-            id,
+        Ok(self.change(
+            loaded,
             &who.person,
             |incident, now| {
                 decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
@@ -581,68 +557,55 @@ impl Engine {
                 }
             },
         )
-        .await
+        .await?)
     }
 
-    async fn resolve(&self, who: &Invocation, resolve: Resolve) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn resolve(&self, who: &Invocation, resolve: Resolve) -> Result<Reply, Stop> {
+        let loaded = self
             .target(who, resolve.incident, usage(commands::CommandName::Resolve))
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
-        self.change(
-            id,
-            &who.person,
-            |incident, _| {
-                decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
-                Ok(vec![Event::Resolved {
-                    root_cause: resolve.root_cause.clone(),
-                }])
-            },
-            |_, after, now| Effects {
-                posts: vec![notify::resolved(after, self.runbook())],
-                clear_timers: true,
-                timers: self
-                    .runbook()
-                    .follow_ups
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, group)| {
-                        let due = i64::try_from(group.due_after_secs?)
-                            .ok()?
-                            .checked_mul(1000)?;
-                        Some((timers::follow_up_name(index), Some(now.saturating_add(due))))
-                    })
-                    .collect(),
-                reply: None,
-            },
-        )
-        .await
+            .await?;
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, _| {
+                    decide::ensure_open(incident).map_err(|refusal| refusal.to_string())?;
+                    Ok(vec![Event::Resolved {
+                        root_cause: resolve.root_cause.clone(),
+                    }])
+                },
+                |_, after, now| Effects {
+                    posts: vec![notify::resolved(after, self.runbook())],
+                    clear_timers: true,
+                    timers: self
+                        .runbook()
+                        .follow_ups
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(index, group)| {
+                            let due = i64::try_from(group.due_after_secs?)
+                                .ok()?
+                                .checked_mul(1000)?;
+                            Some((timers::follow_up_name(index), Some(now.saturating_add(due))))
+                        })
+                        .collect(),
+                    reply: None,
+                },
+            )
+            .await?)
     }
 
-    async fn postmortem(
-        &self,
-        who: &Invocation,
-        postmortem: Postmortem,
-    ) -> Result<Reply, EngineError> {
-        let id = match self
+    async fn postmortem(&self, who: &Invocation, postmortem: Postmortem) -> Result<Reply, Stop> {
+        let loaded = self
             .target_or_latest(
                 who,
                 postmortem.incident,
                 usage(commands::CommandName::Postmortem),
             )
-            .await?
-        {
-            Ok(id) => id,
-            Err(refusal) => return Ok(refusal),
-        };
-        let Some(loaded) = self.load(id).await? else {
-            return Ok(Reply::refusal(format!("There is no INC-{id}.")));
-        };
-        let timeline = self.timeline(id).await?;
+            .await?;
         let incident = loaded.incident;
+        let id = incident.id;
+        let timeline = self.timeline(id).await?;
         let markdown =
             crate::postmortem::draft(&incident, &timeline, self.runbook(), self.now_ms());
         let state = if incident.is_open() {

@@ -3,7 +3,7 @@
 
 use commands::IncidentRef;
 
-use super::{Engine, EngineError, Invocation, Reply, MAX_ATTEMPTS};
+use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
 use crate::incident::{Event, Incident, Recorded};
 use crate::notify::Message;
 use crate::store::{Commit, NewEvent, NewPost, StoreError, StoredIncident};
@@ -113,7 +113,7 @@ impl Engine {
         who: &Invocation,
         named: Option<IncidentRef>,
         usage: &str,
-    ) -> Result<Result<u64, Reply>, EngineError> {
+    ) -> Result<Loaded, Stop> {
         self.find_target(who, named, usage, false).await
     }
 
@@ -124,7 +124,7 @@ impl Engine {
         who: &Invocation,
         named: Option<IncidentRef>,
         usage: &str,
-    ) -> Result<Result<u64, Reply>, EngineError> {
+    ) -> Result<Loaded, Stop> {
         self.find_target(who, named, usage, true).await
     }
 
@@ -134,43 +134,51 @@ impl Engine {
         named: Option<IncidentRef>,
         usage: &str,
         or_latest: bool,
-    ) -> Result<Result<u64, Reply>, EngineError> {
+    ) -> Result<Loaded, Stop> {
         if let Some(IncidentRef(id)) = named {
             let found = self.store.incident(id).await?;
-            return Ok(match found {
+            return match found {
                 Some(stored)
                     if stored.channel.platform == who.channel.platform
                         && stored.channel.workspace == who.channel.workspace =>
                 {
-                    Ok(stored.id)
+                    Ok(decode(stored)?)
                 }
-                _ => Err(Reply::refusal(format!(
+                _ => Err(Stop::refusal(format!(
                     "There is no INC-{id} here. See the open incidents with /incident list"
                 ))),
-            });
+            };
         }
-        let open = self.open_in_channel(who).await?;
+        let mut open = self.store.open_incidents(&who.channel).await?;
         if open.is_empty() && or_latest {
             if let Some(latest) = self.store.latest_incident(&who.channel).await? {
-                return Ok(Ok(latest.id));
+                return Ok(decode(latest)?);
             }
         }
-        Ok(match open.as_slice() {
-            [only] => Ok(only.id),
-            [] => Err(Reply::refusal(format!(
+        if open.len() == 1 {
+            if let Some(only) = open.pop() {
+                return Ok(decode(only)?);
+            }
+        }
+        if open.is_empty() {
+            return Err(Stop::refusal(format!(
                 "No open incident in this channel. Open one with /incident open <severity> <scenario> — usage: {usage}"
-            ))),
-            several => Err(Reply::refusal(format!(
-                "{} incidents are open here: {} — name one, e.g. {}",
-                several.len(),
-                several
-                    .iter()
-                    .map(|incident| format!("{} ({})", incident.reference(), incident.scenario.title))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                usage.replacen("[INC-n]", &several[0].reference(), 1)
-            ))),
-        })
+            )));
+        }
+        let several = open
+            .into_iter()
+            .map(|stored| decode(stored).map(|loaded| loaded.incident))
+            .collect::<Result<Vec<_>, _>>()?;
+        Err(Stop::refusal(format!(
+            "{} incidents are open here: {} — name one, e.g. {}",
+            several.len(),
+            several
+                .iter()
+                .map(|incident| format!("{} ({})", incident.reference(), incident.scenario.title))
+                .collect::<Vec<_>>()
+                .join(", "),
+            usage.replacen("[INC-n]", &several[0].reference(), 1)
+        )))
     }
 
     /// Every event of an incident, oldest first.
@@ -191,16 +199,24 @@ impl Engine {
     /// Decides events on the latest state, applies them, and commits them with their effects.
     /// When another change got in first, decides again on the fresh state, so a step confirmed
     /// twice at the same moment is confirmed once and the second person is told by whom.
+    ///
+    /// `first` is the state the command was resolved against; later attempts read afresh.
     pub(super) async fn change(
         &self,
-        id: u64,
+        first: Loaded,
         by: &crate::incident::Person,
         decide: impl Fn(&Incident, i64) -> Result<Vec<Event>, String>,
         effects: impl Fn(&Incident, &Incident, i64) -> Effects,
     ) -> Result<Reply, EngineError> {
+        let id = first.incident.id;
+        let mut next = Some(first);
         for _ in 0..MAX_ATTEMPTS {
-            let Some(loaded) = self.load(id).await? else {
-                return Ok(Reply::refusal(format!("There is no INC-{id}.")));
+            let loaded = match next.take() {
+                Some(loaded) => loaded,
+                None => match self.load(id).await? {
+                    Some(loaded) => loaded,
+                    None => return Ok(Reply::refusal(format!("There is no INC-{id}."))),
+                },
             };
             let now = self.now_ms();
             let events = match decide(&loaded.incident, now) {

@@ -72,6 +72,30 @@ pub enum EngineError {
     Contended { incident: u64 },
 }
 
+/// Why a command stops early: a refusal the user sees, or an internal failure.
+pub(super) enum Stop {
+    Refused(Reply),
+    Failed(EngineError),
+}
+
+impl From<EngineError> for Stop {
+    fn from(error: EngineError) -> Stop {
+        Stop::Failed(error)
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(error: StoreError) -> Stop {
+        Stop::Failed(error.into())
+    }
+}
+
+impl Stop {
+    fn refusal(text: impl Into<String>) -> Stop {
+        Stop::Refused(Reply::refusal(text))
+    }
+}
+
 /// Commits that lose a race are re-decided on fresh state this many times.
 const MAX_ATTEMPTS: usize = 5;
 

@@ -64,8 +64,11 @@ impl Engine {
     async fn fire(&self, timer: &Timer) -> Result<(), EngineError> {
         let name = timer.name.clone();
         let bot = bot_person();
+        let Some(loaded) = self.load(timer.incident_id).await? else {
+            return Ok(());
+        };
         self.change(
-            timer.incident_id,
+            loaded,
             &bot,
             |incident, now| Ok(self.timer_events(incident, &name, now)),
             |before, after, now| self.timer_effects(before, after, &name, now),

@@ -16,8 +16,6 @@ use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::Message;
 
-pub use render::bar;
-
 /// The console's one channel.
 pub fn channel() -> ChannelKey {
     ChannelKey {

@@ -3,14 +3,8 @@
 use std::fmt::Write as _;
 
 use crate::incident::clock_time;
+use crate::notify::format::bar;
 use crate::notify::{Block, Message};
-
-/// A progress bar of ten cells: `▰▰▰▱▱▱▱▱▱▱`.
-pub fn bar(done: usize, total: usize) -> String {
-    const CELLS: usize = 10;
-    let filled = (done * CELLS).checked_div(total).unwrap_or(0).min(CELLS);
-    format!("{}{}", "▰".repeat(filled), "▱".repeat(CELLS - filled))
-}
 
 /// One message as the console shows it, headed by who says it and when.
 pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
@@ -68,14 +62,6 @@ mod tests {
     use crate::notify::MessageKind;
 
     #[test]
-    fn bars_fill_in_proportion() {
-        assert_eq!(bar(0, 11), "▱▱▱▱▱▱▱▱▱▱");
-        assert_eq!(bar(3, 11), "▰▰▱▱▱▱▱▱▱▱");
-        assert_eq!(bar(11, 11), "▰▰▰▰▰▰▰▰▰▰");
-        assert_eq!(bar(1, 0), "▱▱▱▱▱▱▱▱▱▱");
-    }
-
-    #[test]
     fn renders_every_block() {
         let message = Message::new(MessageKind::Checklist, Some(1))
             .with(Block::Heading {
@@ -101,7 +87,7 @@ mod tests {
         assert_eq!(
             text,
             "── incident-bot · 00:00:00 UTC ──\nINC-1 · DB\n  Severity  critical\n  │ psql -c 'SELECT 1'\n\
-             ▰▰▰▰▰▱▱▱▱▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
+             ▰▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
         );
     }
 }
