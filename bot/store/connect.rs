@@ -127,8 +127,11 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
                 .await
                 .map_err(connect_error)?
         }
+        // A local file's connections do not go stale: skip the ping before each use, which
+        // would cost a round trip to SQLite's worker thread per query.
         Backend::Sqlite => sqlite_pragmas(AnyPoolOptions::new())
             .max_connections(SQLITE_FILE_CONNECTIONS)
+            .test_before_acquire(false)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect(&pool_url)
             .await

@@ -17,12 +17,15 @@
 
 mod connect;
 mod error;
+mod statements;
 
 use std::fmt;
 use std::sync::Arc;
 
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
+
+use statements::{Arg, Statement};
 
 pub use connect::redact_url;
 pub use error::StoreError;
@@ -231,11 +234,16 @@ impl Store {
         self.pool.close().await;
     }
 
-    async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
-        let writer = match &self.write_lock {
+    /// Queues this process's SQLite writers (nothing on PostgreSQL).
+    async fn lock_writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_lock {
             Some(lock) => Some(lock.lock().await),
             None => None,
-        };
+        }
+    }
+
+    async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        let writer = self.lock_writer().await;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
@@ -282,55 +290,93 @@ impl Store {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut w = self.begin_write().await?;
-            if self.backend == Backend::Postgres {
-                // Replicas creating incidents at once queue here (until commit or rollback)
-                // instead of all taking the same id and retrying.
-                sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
-                    .bind(ID_ALLOCATION_LOCK)
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-            let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
-                .fetch_one(&mut *w.tx)
-                .await?;
-            let id = to_u64(next, "incidents.id")?;
-            let commit = match build(id) {
-                Ok(commit) => commit,
-                Err(error) => return Ok(Err(error)),
+            let created = match self.backend {
+                Backend::Sqlite => {
+                    self.create_on_sqlite(channel, opened_at_ms, now_ms, &mut build)
+                        .await
+                }
+                Backend::Postgres => {
+                    self.create_on_postgres(channel, opened_at_ms, now_ms, &mut build)
+                        .await
+                }
             };
-            check_commit(&commit)?;
-            let inserted = sqlx::query(
-                "INSERT INTO incidents \
-                 (id, platform, workspace, channel, is_open, version, opened_at_ms, state) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(next)
-            .bind(&channel.platform)
-            .bind(&channel.workspace)
-            .bind(&channel.channel)
-            .bind(db_bool(commit.is_open))
-            .bind(to_i64(commit.events.len() as u64)?)
-            .bind(opened_at_ms)
-            .bind(&commit.state)
-            .execute(&mut *w.tx)
-            .await;
-            match inserted {
-                Ok(_) => {}
-                // Someone else allocated the same id and committed first. Dropping `w` rolls
-                // back; take the next id.
-                Err(sqlx::Error::Database(e))
+            match created {
+                // Someone else allocated the same id and committed first: take the next id.
+                Err(StoreError::Database(sqlx::Error::Database(e)))
                     if e.is_unique_violation() && attempt < CREATE_ATTEMPTS =>
                 {
-                    tracing::debug!(id, attempt, "incident id taken concurrently, retrying");
-                    continue;
+                    tracing::debug!(attempt, "incident id taken concurrently, retrying");
                 }
-                Err(e) => return Err(e.into()),
+                other => return other,
             }
-            write_commit_rows(&mut w.tx, next, 0, &commit, now_ms).await?;
-            w.tx.commit().await?;
-            return Ok(Ok(id));
         }
+    }
+
+    /// One attempt at creating an incident on SQLite: read the next id, then write everything in
+    /// one script. This process's writers are queued meanwhile; another process taking the same
+    /// id makes the script fail on the primary key, and the caller tries again.
+    async fn create_on_sqlite<F, E>(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        now_ms: i64,
+        build: &mut F,
+    ) -> Result<Result<u64, E>, StoreError>
+    where
+        F: FnMut(u64) -> Result<Commit, E> + Send,
+        E: Send,
+    {
+        let _writer = self.lock_writer().await;
+        let mut connection = self.pool.acquire().await?;
+        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
+            .fetch_one(&mut *connection)
+            .await?;
+        let id = to_u64(next, "incidents.id")?;
+        let commit = match build(id) {
+            Ok(commit) => commit,
+            Err(error) => return Ok(Err(error)),
+        };
+        check_commit(&commit)?;
+        let mut statements = vec![new_incident_row(next, channel, opened_at_ms, &commit)?];
+        statements.extend(commit_rows(next, 0, &commit, now_ms)?);
+        statements::run_script(&mut connection, &statements).await?;
+        Ok(Ok(id))
+    }
+
+    /// One attempt at creating an incident on PostgreSQL, in a transaction that holds the id
+    /// allocation lock.
+    async fn create_on_postgres<F, E>(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        now_ms: i64,
+        build: &mut F,
+    ) -> Result<Result<u64, E>, StoreError>
+    where
+        F: FnMut(u64) -> Result<Commit, E> + Send,
+        E: Send,
+    {
+        let mut w = self.begin_write().await?;
+        // Replicas creating incidents at once queue here (until commit or rollback) instead of
+        // all taking the same id and retrying.
+        sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+            .bind(ID_ALLOCATION_LOCK)
+            .execute(&mut *w.tx)
+            .await?;
+        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let id = to_u64(next, "incidents.id")?;
+        let commit = match build(id) {
+            Ok(commit) => commit,
+            Err(error) => return Ok(Err(error)),
+        };
+        check_commit(&commit)?;
+        let mut statements = vec![new_incident_row(next, channel, opened_at_ms, &commit)?];
+        statements.extend(commit_rows(next, 0, &commit, now_ms)?);
+        statements::run_each(&mut w.tx, &statements).await?;
+        w.tx.commit().await?;
+        Ok(Ok(id))
     }
 
     /// Applies `commit` to an incident iff its version is still `expected_version`: exactly one
@@ -366,32 +412,49 @@ impl Store {
                 None => StoreError::NotFound(incident_id),
             });
         };
-        let mut w = self.begin_write().await?;
-        // The first statement writes, so on SQLite the transaction never upgrades a read lock;
-        // on PostgreSQL a concurrent commit waits for this row and then finds the version moved.
-        let updated = sqlx::query(
+        let update = Statement::new(
             "UPDATE incidents SET version = $1, state = $2, is_open = $3 \
              WHERE id = $4 AND version = $5",
-        )
-        .bind(new_version)
-        .bind(&commit.state)
-        .bind(db_bool(commit.is_open))
-        .bind(id)
-        .bind(expected)
-        .execute(&mut *w.tx)
-        .await?;
-        if updated.rows_affected() != 1 {
+            vec![
+                Arg::Int(new_version),
+                Arg::Text(&commit.state),
+                Arg::Flag(commit.is_open),
+                Arg::Int(id),
+                Arg::Int(expected),
+            ],
+        );
+        let rows = commit_rows(id, expected, commit, now_ms)?;
+        let moved = || async {
             let exists: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM incidents WHERE id = $1")
                     .bind(id)
-                    .fetch_optional(&mut *w.tx)
+                    .fetch_optional(&self.pool)
                     .await?;
-            return Err(match exists {
+            Ok::<_, StoreError>(match exists {
                 Some(_) => conflict,
                 None => StoreError::NotFound(incident_id),
-            });
+            })
+        };
+        if self.backend == Backend::Sqlite {
+            let mut statements = vec![update, Statement::new(VERSION_GUARD, vec![])];
+            statements.extend(rows);
+            let _writer = self.lock_writer().await;
+            let mut connection = self.pool.acquire().await?;
+            return match statements::run_script(&mut connection, &statements).await {
+                Ok(()) => Ok(()),
+                Err(error) if is_version_guard(&error) => Err(moved().await?),
+                Err(error) => Err(error.into()),
+            };
         }
-        write_commit_rows(&mut w.tx, id, expected, commit, now_ms).await?;
+        // The first statement writes, so a concurrent commit waits for this row and then finds
+        // the version moved.
+        let mut w = self.begin_write().await?;
+        let updated = statements::query(&update).execute(&mut *w.tx).await?;
+        if updated.rows_affected() != 1 {
+            drop(w);
+            return Err(moved().await?);
+        }
+        statements::run_each(&mut w.tx, &rows).await?;
         w.tx.commit().await?;
         Ok(())
     }
@@ -644,74 +707,98 @@ impl Store {
 }
 
 /// Writes a commit's events (numbered after `version`), timers and posts, inside `tx`.
-async fn write_commit_rows(
-    tx: &mut Transaction<'static, Any>,
+/// The rows a commit writes besides the incident's own: events numbered after `version`,
+/// timers, posts.
+fn commit_rows<'a>(
     incident_id: i64,
     version: i64,
-    commit: &Commit,
+    commit: &'a Commit,
     now_ms: i64,
-) -> Result<(), StoreError> {
+) -> Result<Vec<Statement<'a>>, StoreError> {
+    let mut rows = Vec::new();
     if commit.clear_all_timers {
-        sqlx::query("DELETE FROM timers WHERE incident_id = $1")
-            .bind(incident_id)
-            .execute(&mut **tx)
-            .await?;
+        rows.push(Statement::new(
+            "DELETE FROM timers WHERE incident_id = $1",
+            vec![Arg::Int(incident_id)],
+        ));
     }
     for (seq, event) in (version + 1..).zip(&commit.events) {
-        sqlx::query(
+        rows.push(Statement::new(
             "INSERT INTO events (incident_id, seq, at_ms, actor, kind, data) \
              VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(incident_id)
-        .bind(seq)
-        .bind(event.at_ms)
-        .bind(&event.actor)
-        .bind(&event.kind)
-        .bind(&event.data)
-        .execute(&mut **tx)
-        .await?;
+            vec![
+                Arg::Int(incident_id),
+                Arg::Int(seq),
+                Arg::Int(event.at_ms),
+                Arg::Text(&event.actor),
+                Arg::Text(&event.kind),
+                Arg::Text(&event.data),
+            ],
+        ));
     }
     for (name, due) in &commit.timers {
-        match due {
-            Some(due_at_ms) => {
-                sqlx::query(
-                    "INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, $2, $3) \
-                     ON CONFLICT (incident_id, name) DO UPDATE SET due_at_ms = excluded.due_at_ms",
-                )
-                .bind(incident_id)
-                .bind(name)
-                .bind(*due_at_ms)
-                .execute(&mut **tx)
-                .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM timers WHERE incident_id = $1 AND name = $2")
-                    .bind(incident_id)
-                    .bind(name)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
+        rows.push(match due {
+            Some(due_at_ms) => Statement::new(
+                "INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (incident_id, name) DO UPDATE SET due_at_ms = excluded.due_at_ms",
+                vec![Arg::Int(incident_id), Arg::Text(name), Arg::Int(*due_at_ms)],
+            ),
+            None => Statement::new(
+                "DELETE FROM timers WHERE incident_id = $1 AND name = $2",
+                vec![Arg::Int(incident_id), Arg::Text(name)],
+            ),
+        });
     }
     for post in &commit.posts {
-        let replaces = post.replaces.map(to_i64).transpose()?;
-        sqlx::query(
+        rows.push(Statement::new(
             "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
                                  created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
-        )
-        .bind(incident_id)
-        .bind(&post.channel.platform)
-        .bind(&post.channel.workspace)
-        .bind(&post.channel.channel)
-        .bind(&post.kind)
-        .bind(&post.body)
-        .bind(now_ms)
-        .bind(replaces)
-        .execute(&mut **tx)
-        .await?;
+            vec![
+                Arg::Int(incident_id),
+                Arg::Text(&post.channel.platform),
+                Arg::Text(&post.channel.workspace),
+                Arg::Text(&post.channel.channel),
+                Arg::Text(&post.kind),
+                Arg::Text(&post.body),
+                Arg::Int(now_ms),
+                Arg::OptionalInt(post.replaces.map(to_i64).transpose()?),
+            ],
+        ));
     }
-    Ok(())
+    Ok(rows)
+}
+
+/// The incident's own row of a new incident.
+fn new_incident_row<'a>(
+    id: i64,
+    channel: &'a ChannelKey,
+    opened_at_ms: i64,
+    commit: &'a Commit,
+) -> Result<Statement<'a>, StoreError> {
+    Ok(Statement::new(
+        "INSERT INTO incidents \
+         (id, platform, workspace, channel, is_open, version, opened_at_ms, state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        vec![
+            Arg::Int(id),
+            Arg::Text(&channel.platform),
+            Arg::Text(&channel.workspace),
+            Arg::Text(&channel.channel),
+            Arg::Flag(commit.is_open),
+            Arg::Int(to_i64(commit.events.len() as u64)?),
+            Arg::Int(opened_at_ms),
+            Arg::Text(&commit.state),
+        ],
+    ))
+}
+
+/// On SQLite a commit script aborts here when its versioned update changed no row: the
+/// `commit_guard` table's CHECK fails (see the SQLite migration).
+const VERSION_GUARD: &str = "INSERT INTO commit_guard (ok) SELECT 0 WHERE changes() = 0";
+
+fn is_version_guard(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.message().contains("version_moved"))
 }
 
 fn incident_from_row(row: &AnyRow) -> Result<StoredIncident, StoreError> {
@@ -736,10 +823,6 @@ fn timer_from_row(row: &AnyRow) -> Result<Timer, StoreError> {
         name: row.try_get("name")?,
         due_at_ms: row.try_get("due_at_ms")?,
     })
-}
-
-fn db_bool(b: bool) -> i32 {
-    i32::from(b)
 }
 
 fn to_u64(value: i64, what: &'static str) -> Result<u64, StoreError> {

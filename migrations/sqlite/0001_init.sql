@@ -66,3 +66,10 @@ CREATE TABLE outbox (
 
 -- Pending posts in the order they are due; sent posts drop out of the index.
 CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE sent_at_ms IS NULL;
+
+-- Never holds a row. A commit script inserts into it only when its versioned UPDATE changed
+-- nothing, and the CHECK then aborts the whole script: optimistic concurrency in one round trip.
+CREATE TABLE commit_guard (
+    ok INTEGER NOT NULL,
+    CONSTRAINT version_moved CHECK (ok = 1)
+) STRICT;
