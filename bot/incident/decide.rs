@@ -46,6 +46,9 @@ fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
             outcome: confirmation.outcome,
             by: confirmation.by.name.clone(),
             at_ms: confirmation.at_ms,
+            now_at: incident
+                .current_step()
+                .map(|current| (current + 1, incident.steps[current].title.clone())),
         },
         None => DomainError::ChecklistComplete {
             incident: incident.reference(),
@@ -238,7 +241,8 @@ mod tests {
         let error = confirm(&incident, Some(0), Outcome::Done, None).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "step 1 (Isolate) was already confirmed done by alice at 00:01:01 UTC"
+            "step 1 (Isolate) was already confirmed done by alice at 00:01:01 UTC — the checklist is \
+             at step 2 (Assess)"
         );
         assert_eq!(
             confirm(&incident, None, Outcome::Done, None),

@@ -18,17 +18,26 @@ fn outcome_word(outcome: &Outcome) -> &'static str {
     }
 }
 
+fn now_at_text(now_at: &Option<(usize, String)>) -> String {
+    match now_at {
+        Some((step, title)) => format!(" — the checklist is at step {step} ({title})"),
+        None => String::new(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DomainError {
     #[error("{incident} was resolved at {}: open a new incident with /incident open", clock_time(*at_ms))]
     Resolved { incident: String, at_ms: i64 },
-    #[error("step {step} ({title}) was already confirmed {} by {by} at {}", outcome_word(outcome), clock_time(*at_ms))]
+    #[error("step {step} ({title}) was already confirmed {} by {by} at {}{}", outcome_word(outcome), clock_time(*at_ms), now_at_text(now_at))]
     AlreadyConfirmed {
         step: usize,
         title: String,
         outcome: Outcome,
         by: String,
         at_ms: i64,
+        /// The step the checklist is at now (1-based), if any.
+        now_at: Option<(usize, String)>,
     },
     #[error("step {asked} is not the current step: the checklist is at step {current} ({title})")]
     NotCurrent {

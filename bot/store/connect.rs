@@ -155,14 +155,14 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
     Ok((pool, backend))
 }
 
-/// Per-connection SQLite settings: write-ahead log (readers never block the writer), fsync at
-/// checkpoints rather than every commit (a crash may lose the last commits but never corrupts),
+/// Per-connection SQLite settings: write-ahead log (readers never block the writer), an fsync at
+/// every commit (an acknowledged command survives a power cut, for about 10% of throughput),
 /// wait up to 5 s for another writer, enforce foreign keys.
 fn sqlite_pragmas(options: AnyPoolOptions) -> AnyPoolOptions {
     options.after_connect(|conn, _meta| {
         Box::pin(async move {
             conn.execute("PRAGMA journal_mode = WAL").await?;
-            conn.execute("PRAGMA synchronous = NORMAL").await?;
+            conn.execute("PRAGMA synchronous = FULL").await?;
             conn.execute("PRAGMA busy_timeout = 5000").await?;
             conn.execute("PRAGMA foreign_keys = ON").await?;
             Ok(())

@@ -197,7 +197,7 @@ struct WriteTx<'s> {
 }
 
 impl Store {
-    /// Opens `sqlite://path/to/file.db` (created if missing; WAL, synchronous=NORMAL, busy
+    /// Opens `sqlite://path/to/file.db` (created if missing; WAL, synchronous=FULL, busy
     /// timeout 5 s, foreign keys on), `sqlite::memory:` (nothing durable) or `postgres://…`, and
     /// brings its schema up to date with the embedded migrations of that backend.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {

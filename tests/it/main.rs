@@ -5,6 +5,7 @@
 mod test_db;
 
 mod check_runbook_cli;
+mod console_cli;
 mod engine_cadence;
 mod engine_rules;
 mod engine_scenarios;

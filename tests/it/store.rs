@@ -1208,7 +1208,7 @@ async fn the_sqlite_file_is_in_wal_mode_with_the_settings_of_the_store() {
                 .unwrap()
         }
     };
-    assert_eq!(number("synchronous").await, 1, "synchronous = NORMAL");
+    assert_eq!(number("synchronous").await, 2, "synchronous = FULL");
     assert_eq!(number("foreign_keys").await, 1);
     assert_eq!(number("busy_timeout").await, 5000);
     // And the WAL is where the commits go until a checkpoint.
