@@ -17,6 +17,7 @@
 
 mod connect;
 mod error;
+mod group_commit;
 mod statements;
 
 use std::fmt;
@@ -144,6 +145,8 @@ pub struct Store {
     backend: Backend,
     /// SQLite has one writer at a time: queue writers here rather than in SQLite's busy loop.
     write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// SQLite commits waiting to be written together.
+    group_commit: Option<Arc<group_commit::GroupCommit>>,
 }
 
 impl fmt::Debug for Store {
@@ -206,10 +209,14 @@ impl Store {
             Backend::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
             Backend::Postgres => None,
         };
+        let group_commit = write_lock
+            .clone()
+            .map(|lock| Arc::new(group_commit::GroupCommit::new(lock)));
         Ok(Store {
             pool,
             backend,
             write_lock,
+            group_commit,
         })
     }
 
@@ -339,7 +346,7 @@ impl Store {
         check_commit(&commit)?;
         let mut statements = vec![new_incident_row(next, channel, opened_at_ms, &commit)?];
         statements.extend(commit_rows(next, 0, &commit, now_ms)?);
-        statements::run_script(&mut connection, &statements).await?;
+        statements::run_script(&mut connection, &statements, true).await?;
         Ok(Ok(id))
     }
 
@@ -435,12 +442,11 @@ impl Store {
                 None => StoreError::NotFound(incident_id),
             })
         };
-        if self.backend == Backend::Sqlite {
+        if let Some(group_commit) = &self.group_commit {
             let mut statements = vec![update, Statement::new(VERSION_GUARD, vec![])];
             statements.extend(rows);
-            let _writer = self.lock_writer().await;
-            let mut connection = self.pool.acquire().await?;
-            return match statements::run_script(&mut connection, &statements).await {
+            let owned = statements.iter().map(Into::into).collect();
+            return match group_commit.write(&self.pool, owned).await {
                 Ok(()) => Ok(()),
                 Err(error) if is_version_guard(&error) => Err(moved().await?),
                 Err(error) => Err(error.into()),

@@ -62,16 +62,78 @@ pub(super) async fn run_each(
     Ok(())
 }
 
+/// A statement that owns its arguments, to be handed to another task (group commit).
+#[derive(Debug, Clone)]
+pub(super) struct OwnedStatement {
+    sql: &'static str,
+    args: Vec<OwnedArg>,
+}
+
+#[derive(Debug, Clone)]
+enum OwnedArg {
+    Flag(bool),
+    Int(i64),
+    OptionalInt(Option<i64>),
+    Text(String),
+}
+
+impl From<&Statement<'_>> for OwnedStatement {
+    fn from(statement: &Statement<'_>) -> OwnedStatement {
+        let args = statement
+            .args
+            .iter()
+            .map(|arg| match *arg {
+                Arg::Flag(value) => OwnedArg::Flag(value),
+                Arg::Int(value) => OwnedArg::Int(value),
+                Arg::OptionalInt(value) => OwnedArg::OptionalInt(value),
+                Arg::Text(value) => OwnedArg::Text(value.to_string()),
+            })
+            .collect();
+        OwnedStatement {
+            sql: statement.sql,
+            args,
+        }
+    }
+}
+
+impl OwnedStatement {
+    pub fn borrow(&self) -> Statement<'_> {
+        let args = self
+            .args
+            .iter()
+            .map(|arg| match arg {
+                OwnedArg::Flag(value) => Arg::Flag(*value),
+                OwnedArg::Int(value) => Arg::Int(*value),
+                OwnedArg::OptionalInt(value) => Arg::OptionalInt(*value),
+                OwnedArg::Text(value) => Arg::Text(value),
+            })
+            .collect();
+        Statement {
+            sql: self.sql,
+            args,
+        }
+    }
+
+    /// How many arguments the statement binds.
+    pub fn arg_count(&self) -> usize {
+        self.args.len()
+    }
+}
+
 /// Runs statements as one SQLite script inside `BEGIN IMMEDIATE … COMMIT`: one round trip. If
-/// any statement fails, the transaction is rolled back and the error returned.
+/// any statement fails, the transaction is rolled back and the error returned. A script that is
+/// not `reused` (a one-off group of commits) is not kept among the prepared statements.
 pub(super) async fn run_script(
     connection: &mut AnyConnection,
     statements: &[Statement<'_>],
+    reused: bool,
 ) -> Result<(), sqlx::Error> {
     let (sql, args) = script(statements);
     let query = args
         .into_iter()
-        .fold(sqlx::query(&sql), |query, arg| bind(query, arg));
+        .fold(sqlx::query(&sql).persistent(reused), |query, arg| {
+            bind(query, arg)
+        });
     let result = query.execute(&mut *connection).await;
     if result.is_err() {
         // The script stopped inside its transaction; end it so the connection is clean.

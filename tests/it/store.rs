@@ -46,6 +46,7 @@ on_both_backends! {
         restarted.close().await;
     };
     ten_thousand_open_incidents_with_timers(db) => ten_thousand_open_incidents(&db.store);
+    many_writers_at_once_each_get_their_own_outcome(db) => many_writers_at_once(&db.store);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,6 +109,58 @@ async fn all_pending(store: &Store) -> Vec<OutboxPost> {
 
 // ---------------------------------------------------------------------------------------------
 // Behaviours
+
+/// Commits that arrive together (written as one group on SQLite) each keep their own outcome:
+/// twenty commits on twenty incidents all land, and of two commits at the same version of one
+/// incident exactly one does, without failing the others.
+async fn many_writers_at_once(store: &Store) {
+    let chan = incidents_channel();
+    let mut incidents = Vec::new();
+    for n in 0..20 {
+        let id = store
+            .create_incident(&chan, T0, &opened(&format!(r#"{{"n":{n}}}"#)), T0)
+            .await
+            .unwrap();
+        incidents.push(id);
+    }
+    let mut writers = tokio::task::JoinSet::new();
+    let contested = incidents[0];
+    for (writer, id) in incidents.iter().copied().chain([contested]).enumerate() {
+        let store = store.clone();
+        writers.spawn(async move {
+            let commit = Commit {
+                events: vec![event(T0, "U_BOB", "noted", &format!("writer {writer}"))],
+                state: format!(r#"{{"writer":{writer}}}"#),
+                is_open: true,
+                posts: vec![post("note", &format!("from writer {writer}"))],
+                ..Commit::default()
+            };
+            (id, store.commit(id, 1, &commit, T0 + MINUTE).await)
+        });
+    }
+    let mut outcomes = Vec::new();
+    while let Some(joined) = writers.join_next().await {
+        outcomes.push(joined.unwrap());
+    }
+    let won = |id: u64| {
+        outcomes
+            .iter()
+            .filter(|(i, r)| *i == id && r.is_ok())
+            .count()
+    };
+    for id in &incidents {
+        assert_eq!(won(*id), 1, "INC-{id}: {outcomes:?}");
+        assert_eq!(store.events(*id).await.unwrap().len(), 2);
+    }
+    let lost: Vec<_> = outcomes.iter().filter(|(_, r)| r.is_err()).collect();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert!(matches!(lost[0], (id, Err(StoreError::Conflict { .. })) if *id == contested));
+    assert_eq!(
+        all_pending(store).await.len(),
+        20,
+        "one post per winning commit"
+    );
+}
 
 async fn creating_and_reading_back(store: &Store) {
     let chan = incidents_channel();
