@@ -151,24 +151,28 @@ async fn bench() {
         );
     }
 
-    // Eight clients at once, each in its own channels.
-    let started = Instant::now();
-    let tasks: Vec<_> = (0..8)
-        .map(|client| {
-            let engine = engine.clone();
-            tokio::spawn(async move { run_mix(&engine, 10_000 + client * 1_000, 250).await.0 })
-        })
-        .collect();
-    let mut commands = 0;
-    for task in tasks {
-        commands += task.await.expect("client task");
+    // Several clients at once, each in its own channels.
+    for (round, clients) in [8usize, 32].into_iter().enumerate() {
+        let incidents_each = 2_000 / clients;
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..clients)
+            .map(|client| {
+                let engine = engine.clone();
+                let first = 10_000 + round * 100_000 + client * 1_000;
+                tokio::spawn(async move { run_mix(&engine, first, incidents_each).await.0 })
+            })
+            .collect();
+        let mut commands = 0;
+        for task in tasks {
+            commands += task.await.expect("client task");
+        }
+        let elapsed = started.elapsed();
+        println!(
+            "commands, {clients} clients: {commands} in {:.2} s = {:.0} commands/s",
+            elapsed.as_secs_f64(),
+            commands as f64 / elapsed.as_secs_f64()
+        );
     }
-    let elapsed = started.elapsed();
-    println!(
-        "commands, 8 clients: {commands} in {:.2} s = {:.0} commands/s",
-        elapsed.as_secs_f64(),
-        commands as f64 / elapsed.as_secs_f64()
-    );
 
     // The scheduler with 10,000 open incidents: fill up to 10,000, then time ticks.
     let open = engine
@@ -180,7 +184,7 @@ async fn bench() {
     let started = Instant::now();
     for n in open..10_000 {
         let who = Invocation {
-            channel: channel(100_000 + n),
+            channel: channel(1_000_000 + n),
             person: Person {
                 id: "U1".into(),
                 name: "alice".into(),
