@@ -1,6 +1,7 @@
 //! One start-up path for every way the bot runs (console, server, CLI verbs, tests): load the
 //! runbook, open the store, read the configuration, build the engine.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -15,6 +16,16 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
 pub struct Settings {
     pub runbook: RunbookSource,
     pub database_url: String,
+}
+
+impl Settings {
+    /// The runbook given on the command line, else `RUNBOOK`, else the bundled one.
+    pub fn from_command_line(runbook: Option<PathBuf>, database_url: String) -> Settings {
+        Settings {
+            runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
+            database_url,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

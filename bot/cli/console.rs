@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::chat::console::Console;
 use crate::clock::{Clock, SimulatedClock, SystemClock};
-use crate::runbook::RunbookSource;
 use crate::startup::{self, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,10 +22,7 @@ pub async fn run(
     clock: ClockChoice,
     user: String,
 ) -> ExitCode {
-    let settings = Settings {
-        runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
-        database_url,
-    };
+    let settings = Settings::from_command_line(runbook, database_url);
     let (clock, simulated): (Arc<dyn Clock>, Option<SimulatedClock>) = match clock {
         ClockChoice::System => (Arc::new(SystemClock), None),
         ClockChoice::Simulated => {

@@ -10,7 +10,6 @@ use crate::clock::SystemClock;
 use crate::engine::Invocation;
 use crate::incident::Person;
 use crate::notify::{Block, MessageKind};
-use crate::runbook::RunbookSource;
 use crate::startup::{self, Settings};
 
 pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: String) -> ExitCode {
@@ -18,10 +17,7 @@ pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: Strin
         eprintln!("error: `{incident}` is not an incident reference — usage: incident-bot postmortem INC-n");
         return ExitCode::from(2);
     };
-    let settings = Settings {
-        runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
-        database_url,
-    };
+    let settings = Settings::from_command_line(runbook, database_url);
     let engine = match startup::engine(&settings, Arc::new(SystemClock)).await {
         Ok(engine) => engine,
         Err(error) => {

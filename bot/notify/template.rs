@@ -7,7 +7,7 @@
 
 use commands::duration::format_duration;
 
-use super::posts::format::date_time;
+use super::posts::format::{date_time, elapsed_secs};
 use crate::incident::Incident;
 use crate::runbook::Runbook;
 
@@ -135,7 +135,7 @@ pub fn values(incident: &Incident, now_ms: i64) -> Vec<(&'static str, String)> {
         .filter(|text| !text.is_empty())
         .unwrap_or("to be determined")
         .to_string();
-    let elapsed_secs = u64::try_from(incident.elapsed_ms(now_ms) / 1000).unwrap_or_default();
+    let elapsed_secs = elapsed_secs(incident, now_ms);
     let reference = incident.reference();
     vec![
         ("SEVERITY", incident.severity.as_str().to_uppercase()),

@@ -343,9 +343,7 @@ impl Store {
             Ok(commit) => commit,
             Err(error) => return Ok(Err(error)),
         };
-        check_commit(&commit)?;
-        let mut statements = vec![new_incident_row(next, channel, opened_at_ms, &commit)?];
-        statements.extend(commit_rows(next, 0, &commit, now_ms)?);
+        let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
         statements::run_script(&mut connection, &statements, true).await?;
         Ok(Ok(id))
     }
@@ -378,9 +376,7 @@ impl Store {
             Ok(commit) => commit,
             Err(error) => return Ok(Err(error)),
         };
-        check_commit(&commit)?;
-        let mut statements = vec![new_incident_row(next, channel, opened_at_ms, &commit)?];
-        statements.extend(commit_rows(next, 0, &commit, now_ms)?);
+        let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
         statements::run_each(&mut w.tx, &statements).await?;
         w.tx.commit().await?;
         Ok(Ok(id))
@@ -482,16 +478,7 @@ impl Store {
         &self,
         channel: &ChannelKey,
     ) -> Result<Vec<StoredIncident>, StoreError> {
-        if check_channel(channel).is_err() {
-            return Ok(Vec::new()); // no such channel could ever have been stored
-        }
-        let rows = sqlx::query(OPEN_INCIDENTS_SQL)
-            .bind(&channel.platform)
-            .bind(&channel.workspace)
-            .bind(&channel.channel)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(incident_from_row).collect()
+        self.channel_incidents(OPEN_INCIDENTS_SQL, channel).await
     }
 
     /// The channel's most recent incident, open or resolved.
@@ -499,16 +486,28 @@ impl Store {
         &self,
         channel: &ChannelKey,
     ) -> Result<Option<StoredIncident>, StoreError> {
+        Ok(self
+            .channel_incidents(LATEST_INCIDENT_SQL, channel)
+            .await?
+            .pop())
+    }
+
+    /// The incidents a channel query finds (`$1`, `$2`, `$3`: platform, workspace, channel).
+    async fn channel_incidents(
+        &self,
+        sql: &'static str,
+        channel: &ChannelKey,
+    ) -> Result<Vec<StoredIncident>, StoreError> {
         if check_channel(channel).is_err() {
-            return Ok(None);
+            return Ok(Vec::new()); // no such channel could ever have been stored
         }
-        let row = sqlx::query(LATEST_INCIDENT_SQL)
+        let rows = sqlx::query(sql)
             .bind(&channel.platform)
             .bind(&channel.workspace)
             .bind(&channel.channel)
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        row.as_ref().map(incident_from_row).transpose()
+        rows.iter().map(incident_from_row).collect()
     }
 
     /// Every open incident, by id.
@@ -773,6 +772,20 @@ fn commit_rows<'a>(
         ));
     }
     Ok(rows)
+}
+
+/// Everything that creates incident `id`: its own row, then the rows of its first commit.
+fn creation_statements<'a>(
+    id: i64,
+    channel: &'a ChannelKey,
+    opened_at_ms: i64,
+    commit: &'a Commit,
+    now_ms: i64,
+) -> Result<Vec<Statement<'a>>, StoreError> {
+    check_commit(commit)?;
+    let mut statements = vec![new_incident_row(id, channel, opened_at_ms, commit)?];
+    statements.extend(commit_rows(id, 0, commit, now_ms)?);
+    Ok(statements)
 }
 
 /// The incident's own row of a new incident.
