@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::engine::{ConfigError, Engine, EngineConfig};
+use crate::engine::{ConfigError, Engine, EngineConfig, EngineError};
 use crate::runbook::{Level, LoadError, RunbookSource};
 use crate::store::{redact_url, Store, StoreError};
 
@@ -42,10 +42,29 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error("cannot start the engine: {0}")]
+    Engine(#[from] EngineError),
 }
 
-/// Builds the engine. Runbook problems are logged; a runbook without scenarios is refused.
+/// Builds the engine that runs the bot: the only process writing to a SQLite file. Runbook
+/// problems are logged; a runbook without scenarios is refused.
 pub async fn engine(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Engine, StartupError> {
+    build(settings, clock, false).await
+}
+
+/// Builds an engine that only reads (the command line's post-mortem), beside a running bot.
+pub async fn read_only_engine(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+) -> Result<Engine, StartupError> {
+    build(settings, clock, true).await
+}
+
+async fn build(
+    settings: &Settings,
+    clock: Arc<dyn Clock>,
+    read_only: bool,
+) -> Result<Engine, StartupError> {
     let runbook = settings.runbook.load()?;
     let origin = settings.runbook.describe();
     for diagnostic in &runbook.diagnostics {
@@ -60,11 +79,13 @@ pub async fn engine(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Engine
         return Err(StartupError::NoScenarios { runbook: origin });
     }
     let config = EngineConfig::from_lookup(&runbook, |name| std::env::var(name).ok())?;
-    let store = Store::connect(&settings.database_url)
-        .await
-        .map_err(|source| StartupError::Store {
-            url: redact_url(&settings.database_url),
-            source,
-        })?;
-    Ok(Engine::new(store, Arc::new(runbook), clock, config))
+    let store = match read_only {
+        true => Store::connect_read_only(&settings.database_url).await,
+        false => Store::connect(&settings.database_url).await,
+    }
+    .map_err(|source| StartupError::Store {
+        url: redact_url(&settings.database_url),
+        source,
+    })?;
+    Ok(Engine::start(store, Arc::new(runbook), clock, config).await?)
 }

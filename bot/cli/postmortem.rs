@@ -18,7 +18,7 @@ pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: Strin
         return ExitCode::from(2);
     };
     let settings = Settings::from_command_line(runbook, database_url);
-    let engine = match startup::engine(&settings, Arc::new(SystemClock)).await {
+    let engine = match startup::read_only_engine(&settings, Arc::new(SystemClock)).await {
         Ok(engine) => engine,
         Err(error) => {
             eprintln!("error: {error}");

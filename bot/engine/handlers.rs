@@ -117,7 +117,7 @@ impl Engine {
             Ok(scenario) => scenario,
             Err(error) => return Ok(lookup_refusal(error, usage(commands::CommandName::Open))),
         };
-        self.start(
+        self.open_scenario(
             who,
             scenario,
             open.severity,
@@ -147,13 +147,13 @@ impl Engine {
         };
         let severity = scenario.severity.unwrap_or(commands::Severity::Medium);
         let description = Some(format!("DR drill: {}", scenario.title));
-        self.start(who, scenario, severity, description, &[], true)
+        self.open_scenario(who, scenario, severity, description, &[], true)
             .await
     }
 
     /// Opens an incident (or drill) for a scenario: the INCIDENT notification, the first step,
     /// and the timers for updates, RTO warnings and the first nudge.
-    async fn start(
+    async fn open_scenario(
         &self,
         who: &Invocation,
         scenario: &Scenario,
@@ -184,15 +184,21 @@ impl Engine {
             by: who.person.clone(),
             event: Event::Opened(Box::new(opening.clone())),
         };
+        let mut built = None;
         let created = self
             .store
             .create_incident_with(&who.channel, now, now, |id| {
                 let incident = Incident::opened(id, &opening, now, &who.person);
                 let effects = self.opening_effects(&incident, now);
-                commit_for(&incident, std::slice::from_ref(&recorded), &effects)
+                let commit = commit_for(&incident, std::slice::from_ref(&recorded), &effects);
+                built = Some(incident);
+                commit
             })
             .await?;
         let id = created?;
+        if let Some(incident) = built.filter(|incident| incident.id == id) {
+            self.remember_created(incident, 1);
+        }
         if targets.unknown_services.is_empty() {
             return Ok(Reply::none());
         }

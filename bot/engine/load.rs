@@ -4,11 +4,12 @@
 use commands::IncidentRef;
 
 use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
-use crate::incident::{Event, Incident, Recorded};
+use crate::incident::{ChannelKey, Event, Incident, Recorded};
 use crate::notify::Message;
 use crate::store::{Commit, NewEvent, NewPost, StoreError, StoredIncident};
 
 /// An incident as read, with the version a change must be based on.
+#[derive(Clone)]
 pub(super) struct Loaded {
     pub incident: Incident,
     pub version: u64,
@@ -90,20 +91,58 @@ pub(super) fn commit_for(
 }
 
 impl Engine {
+    /// The incident, from memory when this process is the database's only writer.
     pub(super) async fn load(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
-        self.store.incident(id).await?.map(decode).transpose()
+        if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(id)) {
+            return Ok(Some(hit));
+        }
+        self.load_fresh(id).await
+    }
+
+    /// The incident as the database has it now.
+    async fn load_fresh(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
+        let loaded = self.store.incident(id).await?.map(decode).transpose()?;
+        if let (Some(cache), Some(loaded)) = (&self.cache, &loaded) {
+            cache.remember(loaded);
+        }
+        Ok(loaded)
+    }
+
+    /// The open incidents of the channel, by id.
+    async fn open_loaded(&self, channel: &ChannelKey) -> Result<Vec<Loaded>, EngineError> {
+        let Some(cache) = &self.cache else {
+            return self
+                .store
+                .open_incidents(channel)
+                .await?
+                .into_iter()
+                .map(decode)
+                .collect();
+        };
+        let mut open = Vec::new();
+        for id in cache.open_in(channel) {
+            open.extend(self.load(id).await?);
+        }
+        Ok(open)
     }
 
     pub(super) async fn open_in_channel(
         &self,
         who: &Invocation,
     ) -> Result<Vec<Incident>, EngineError> {
-        self.store
-            .open_incidents(&who.channel)
+        Ok(self
+            .open_loaded(&who.channel)
             .await?
             .into_iter()
-            .map(|stored| decode(stored).map(|loaded| loaded.incident))
-            .collect()
+            .map(|loaded| loaded.incident)
+            .collect())
+    }
+
+    /// Keeps a newly created incident in memory (when this process is the only writer).
+    pub(super) fn remember_created(&self, incident: Incident, version: u64) {
+        if let Some(cache) = &self.cache {
+            cache.remember_created(&Loaded { incident, version });
+        }
     }
 
     /// The incident a command is about: the one named, or the channel's only open incident.
@@ -136,20 +175,19 @@ impl Engine {
         or_latest: bool,
     ) -> Result<Loaded, Stop> {
         if let Some(IncidentRef(id)) = named {
-            let found = self.store.incident(id).await?;
-            return match found {
-                Some(stored)
-                    if stored.channel.platform == who.channel.platform
-                        && stored.channel.workspace == who.channel.workspace =>
+            return match self.load(id).await? {
+                Some(loaded)
+                    if loaded.incident.channel.platform == who.channel.platform
+                        && loaded.incident.channel.workspace == who.channel.workspace =>
                 {
-                    Ok(decode(stored)?)
+                    Ok(loaded)
                 }
                 _ => Err(Stop::refusal(format!(
                     "There is no INC-{id} here. See the open incidents with /incident list"
                 ))),
             };
         }
-        let mut open = self.store.open_incidents(&who.channel).await?;
+        let mut open = self.open_loaded(&who.channel).await?;
         if open.is_empty() && or_latest {
             if let Some(latest) = self.store.latest_incident(&who.channel).await? {
                 return Ok(decode(latest)?);
@@ -157,7 +195,7 @@ impl Engine {
         }
         if open.len() == 1 {
             if let Some(only) = open.pop() {
-                return Ok(decode(only)?);
+                return Ok(only);
             }
         }
         if open.is_empty() {
@@ -165,10 +203,7 @@ impl Engine {
                 "No open incident in this channel. Open one with /incident open <severity> <scenario> — usage: {usage}"
             )));
         }
-        let several = open
-            .into_iter()
-            .map(|stored| decode(stored).map(|loaded| loaded.incident))
-            .collect::<Result<Vec<_>, _>>()?;
+        let several: Vec<Incident> = open.into_iter().map(|loaded| loaded.incident).collect();
         Err(Stop::refusal(format!(
             "{} incidents are open here: {} — name one, e.g. {}",
             several.len(),
@@ -213,7 +248,7 @@ impl Engine {
         for _ in 0..MAX_ATTEMPTS {
             let loaded = match next.take() {
                 Some(loaded) => loaded,
-                None => match self.load(id).await? {
+                None => match self.load_fresh(id).await? {
                     Some(loaded) => loaded,
                     None => return Ok(Reply::refusal(format!("There is no INC-{id}."))),
                 },
@@ -239,9 +274,15 @@ impl Engine {
             let commit = commit_for(&after, &recorded, &effects)?;
             match self.store.commit(id, loaded.version, &commit, now).await {
                 Ok(()) => {
+                    if let Some(cache) = &self.cache {
+                        cache.remember(&Loaded {
+                            incident: after,
+                            version: loaded.version + recorded.len() as u64,
+                        });
+                    }
                     return Ok(Reply {
                         message: effects.reply,
-                    })
+                    });
                 }
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(error) => return Err(error.into()),

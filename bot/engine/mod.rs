@@ -3,6 +3,7 @@
 //! calls [`Engine::run_due_timers`]. Every post and timer is committed with the events that caused
 //! it, in one transaction, before anything is acknowledged.
 
+mod cache;
 mod config;
 mod handlers;
 mod load;
@@ -112,21 +113,30 @@ pub struct Engine {
     runbook: Arc<Runbook>,
     clock: Arc<dyn Clock>,
     config: EngineConfig,
+    /// Incidents in memory, when this process is the database's only writer.
+    cache: Option<cache::Cache>,
 }
 
 impl Engine {
-    pub fn new(
+    /// An engine on `store`. When the store is its database's only writer, the open incidents'
+    /// channels are read into memory here, and incidents are kept in memory from then on.
+    pub async fn start(
         store: Store,
         runbook: Arc<Runbook>,
         clock: Arc<dyn Clock>,
         config: EngineConfig,
-    ) -> Engine {
-        Engine {
+    ) -> Result<Engine, EngineError> {
+        let cache = match store.is_sole_writer() {
+            true => Some(cache::Cache::new(store.open_incident_channels().await?)),
+            false => None,
+        };
+        Ok(Engine {
             store,
             runbook,
             clock,
             config,
-        }
+            cache,
+        })
     }
 
     pub fn store(&self) -> &Store {

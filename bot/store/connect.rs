@@ -12,8 +12,9 @@ use super::{Backend, StoreError};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// SQLite: one writer at a time anyway; a few connections let readers proceed under WAL.
-const SQLITE_FILE_CONNECTIONS: u32 = 4;
+/// SQLite: one connection. The writing process keeps what it reads most in memory, so readers
+/// rarely wait; and a connection's page cache stays warm only while no other connection writes.
+const SQLITE_FILE_CONNECTIONS: u32 = 1;
 /// PostgreSQL: enough for a replica's commands, scheduler and outbox worker at once.
 const POSTGRES_CONNECTIONS: u32 = 10;
 /// How long a caller waits for a free connection before the command fails.
@@ -51,6 +52,12 @@ fn sqlite_parts(url: &str) -> (&str, Option<&str>) {
         Some((database, query)) => (database, Some(query)),
         None => (rest, None),
     }
+}
+
+/// The file of a `sqlite:` URL; `None` for other backends and for databases in memory.
+pub(super) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let is_file = backend_of(url).ok()? == Backend::Sqlite && !sqlite_in_memory(url);
+    is_file.then(|| std::path::PathBuf::from(sqlite_parts(url).0))
 }
 
 fn sqlite_in_memory(url: &str) -> bool {
@@ -219,5 +226,11 @@ mod tests {
         assert!(sqlite_in_memory("sqlite::memory:"));
         assert!(sqlite_in_memory("sqlite://?mode=memory"));
         assert!(!sqlite_in_memory("sqlite://data/bot.db"));
+        assert_eq!(
+            sqlite_file("sqlite://data/bot.db?mode=rwc"),
+            Some("data/bot.db".into())
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://u@h/d"), None);
     }
 }

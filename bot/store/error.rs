@@ -74,6 +74,25 @@ pub enum StoreError {
     #[error("the database holds an unexpected value in {what}: {value}")]
     Corrupt { what: &'static str, value: String },
 
+    /// Another process is writing to this SQLite file (see `writer_lock`).
+    #[error(
+        "{database} is in use by another incident-bot ({holder}): stop that one first, or give \
+         this one its own DATABASE_URL"
+    )]
+    InUse { database: String, holder: String },
+
+    /// The lock file beside a SQLite database cannot be created or locked.
+    #[error("cannot lock {path} (needed to write to the database beside it)")]
+    LockFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A write on a store opened only for reading.
+    #[error("the database was opened read-only; nothing was written")]
+    ReadOnly,
+
     /// Any other database failure (lost connection, disk full, constraint violated…).
     #[error("database query failed")]
     Database(#[source] sqlx::Error),

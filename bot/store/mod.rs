@@ -11,14 +11,16 @@
 //! `RETURNING`, instants as BIGINT milliseconds since the Unix epoch, booleans as INTEGER 0/1,
 //! JSON as TEXT the store does not interpret. User text only ever reaches SQL through `.bind`.
 //!
-//! Writers on SQLite are serialised in-process by a mutex and start their transactions with
-//! `BEGIN IMMEDIATE`, so a transaction never has to upgrade a read lock to a write lock (the
-//! classic SQLite deadlock); other processes on the same file wait up to the 5 s busy timeout.
+//! A SQLite file has one writing process (`writer_lock`); others may open it read-only. Within
+//! that process, writers are serialised by a mutex, commits waiting together are written together
+//! (`group_commit`), and transactions start with `BEGIN IMMEDIATE`, so a transaction never has to
+//! upgrade a read lock to a write lock (the classic SQLite deadlock).
 
 mod connect;
 mod error;
 mod group_commit;
 mod statements;
+mod writer_lock;
 
 use std::fmt;
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use statements::{Arg, Statement};
+use writer_lock::WriterLock;
 
 pub use connect::redact_url;
 pub use error::StoreError;
@@ -138,11 +141,55 @@ pub struct Commit {
     pub posts: Vec<NewPost>,
 }
 
+/// Who else may write to the database while this store is open.
+#[derive(Debug, Clone)]
+enum Access {
+    /// This store only reads; its writes are refused.
+    ReadOnly,
+    /// Other processes may write too (PostgreSQL replicas).
+    Shared,
+    /// No other process writes: a SQLite file whose writer lock this store holds, or a database
+    /// in memory. Incident ids are then handed out from memory.
+    Sole(Option<Arc<WriterLock>>, Arc<IdAllocator>),
+}
+
+/// The next incident id of a sole writer: read from the database once, then counted here.
+#[derive(Debug, Default)]
+struct IdAllocator {
+    next: tokio::sync::Mutex<Option<i64>>,
+}
+
+impl IdAllocator {
+    async fn allocate(&self, pool: &AnyPool) -> Result<i64, StoreError> {
+        let mut next = self.next.lock().await;
+        let id = match *next {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        *next = Some(id + 1);
+        Ok(id)
+    }
+
+    /// Gives back an id whose creation failed, unless a later one was handed out meanwhile (then
+    /// the number stays unused).
+    async fn give_back(&self, id: i64) {
+        let mut next = self.next.lock().await;
+        if *next == Some(id + 1) {
+            *next = Some(id);
+        }
+    }
+}
+
 /// The durable store. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    access: Access,
     /// SQLite has one writer at a time: queue writers here rather than in SQLite's busy loop.
     write_lock: Option<Arc<tokio::sync::Mutex<()>>>,
     /// SQLite commits waiting to be written together.
@@ -203,7 +250,28 @@ impl Store {
     /// Opens `sqlite://path/to/file.db` (created if missing; WAL, synchronous=FULL, busy
     /// timeout 5 s, foreign keys on), `sqlite::memory:` (nothing durable) or `postgres://…`, and
     /// brings its schema up to date with the embedded migrations of that backend.
+    ///
+    /// A SQLite file has one writing process at a time: while another holds it, this fails with
+    /// [`StoreError::InUse`]. PostgreSQL takes any number of replicas.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let access = match connect::sqlite_file(url) {
+            Some(file) => Access::Sole(Some(Arc::new(WriterLock::acquire(&file)?)), Arc::default()),
+            None if connect::backend_of(url)? == Backend::Sqlite => {
+                Access::Sole(None, Arc::default())
+            }
+            None => Access::Shared,
+        };
+        Store::open(url, access).await
+    }
+
+    /// Opens a database to read while another process may be writing to it (the post-mortem
+    /// from the command line while the bot runs). Every write fails with
+    /// [`StoreError::ReadOnly`].
+    pub async fn connect_read_only(url: &str) -> Result<Store, StoreError> {
+        Store::open(url, Access::ReadOnly).await
+    }
+
+    async fn open(url: &str, access: Access) -> Result<Store, StoreError> {
         let (pool, backend) = connect::open(url).await?;
         let write_lock = match backend {
             Backend::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
@@ -215,9 +283,23 @@ impl Store {
         Ok(Store {
             pool,
             backend,
+            access,
             write_lock,
             group_commit,
         })
+    }
+
+    /// Whether this store is the only writer of its database, so that what it wrote is all there
+    /// is to know and may be kept in memory.
+    pub fn is_sole_writer(&self) -> bool {
+        matches!(self.access, Access::Sole(..))
+    }
+
+    fn check_writable(&self) -> Result<(), StoreError> {
+        match self.access {
+            Access::ReadOnly => Err(StoreError::ReadOnly),
+            _ => Ok(()),
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -236,9 +318,13 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection, waiting for those in use to be returned.
+    /// Closes every connection, waiting for those in use to be returned, and lets another
+    /// process write.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Access::Sole(Some(lock), _) = &self.access {
+            lock.release();
+        }
     }
 
     /// Queues this process's SQLite writers (nothing on PostgreSQL).
@@ -250,6 +336,7 @@ impl Store {
     }
 
     async fn begin_write(&self) -> Result<WriteTx<'_>, StoreError> {
+        self.check_writable()?;
         let writer = self.lock_writer().await;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
@@ -293,6 +380,7 @@ impl Store {
         F: FnMut(u64) -> Result<Commit, E> + Send,
         E: Send,
     {
+        self.check_writable()?;
         check_channel(channel)?;
         let mut attempt = 0;
         loop {
@@ -319,9 +407,9 @@ impl Store {
         }
     }
 
-    /// One attempt at creating an incident on SQLite: read the next id, then write everything in
-    /// one script. This process's writers are queued meanwhile; another process taking the same
-    /// id makes the script fail on the primary key, and the caller tries again.
+    /// One attempt at creating an incident on SQLite. This process is the file's only writer
+    /// (see `writer_lock`), so the id comes from memory and the creation is written with the
+    /// other commits waiting (group commit).
     async fn create_on_sqlite<F, E>(
         &self,
         channel: &ChannelKey,
@@ -333,19 +421,26 @@ impl Store {
         F: FnMut(u64) -> Result<Commit, E> + Send,
         E: Send,
     {
-        let _writer = self.lock_writer().await;
-        let mut connection = self.pool.acquire().await?;
-        let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM incidents")
-            .fetch_one(&mut *connection)
-            .await?;
-        let id = to_u64(next, "incidents.id")?;
-        let commit = match build(id) {
-            Ok(commit) => commit,
-            Err(error) => return Ok(Err(error)),
+        let (Access::Sole(_, ids), Some(group_commit)) = (&self.access, &self.group_commit) else {
+            return Err(StoreError::ReadOnly);
         };
-        let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
-        statements::run_script(&mut connection, &statements, true).await?;
-        Ok(Ok(id))
+        let next = ids.allocate(&self.pool).await?;
+        let written = async {
+            let id = to_u64(next, "incidents.id")?;
+            let commit = match build(id) {
+                Ok(commit) => commit,
+                Err(error) => return Ok(Err(error)),
+            };
+            let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
+            let owned = statements.iter().map(Into::into).collect();
+            group_commit.write(&self.pool, owned).await?;
+            Ok(Ok(id))
+        }
+        .await;
+        if !matches!(written, Ok(Ok(_))) {
+            ids.give_back(next).await;
+        }
+        written
     }
 
     /// One attempt at creating an incident on PostgreSQL, in a transaction that holds the id
@@ -399,6 +494,7 @@ impl Store {
         let Ok(id) = i64::try_from(incident_id) else {
             return Err(StoreError::NotFound(incident_id));
         };
+        self.check_writable()?;
         check_commit(commit)?;
         let conflict = StoreError::Conflict {
             incident_id,
@@ -516,6 +612,27 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(incident_from_row).collect()
+    }
+
+    /// The id and channel of every open incident, by id: the index a sole writer keeps in memory.
+    pub async fn open_incident_channels(&self) -> Result<Vec<(u64, ChannelKey)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, platform, workspace, channel FROM incidents WHERE is_open = 1 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    to_u64(row.try_get("id")?, "incidents.id")?,
+                    ChannelKey {
+                        platform: row.try_get("platform")?,
+                        workspace: row.try_get("workspace")?,
+                        channel: row.try_get("channel")?,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// The timeline of an incident, by seq (empty if it does not exist).

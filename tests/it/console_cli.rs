@@ -85,5 +85,22 @@ fn a_scripted_console_session_then_the_post_mortem_from_the_same_store() {
     let (code, _, stderr) = incident_bot(&["postmortem", "INC-9"], &database, "");
     assert_eq!(code, 1);
     assert!(stderr.contains("there is no INC-9"), "{stderr}");
+
+    // While a bot writes to the file, the post-mortem still reads it; a second bot is refused.
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let running = runtime
+        .block_on(incident_bot::store::Store::connect(&database))
+        .expect("the running bot's store");
+    let (code, markdown, stderr) = incident_bot(&["postmortem", "INC-1"], &database, "");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(markdown.starts_with("# Post-mortem: INC-1"), "{markdown}");
+    let (code, _, stderr) = incident_bot(&["console"], &database, "/incident list\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("is in use by another incident-bot (pid ")
+            && stderr.contains("stop that one first, or give this one its own DATABASE_URL"),
+        "{stderr}"
+    );
+    runtime.block_on(running.close());
     let _ = std::fs::remove_dir_all(dir);
 }

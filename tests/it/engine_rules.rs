@@ -173,7 +173,39 @@ async fn several_open_incidents_must_be_named(db: TestDb) {
     assert_eq!(bot.say("alice", "/incident step INC-2 done").await, None);
 }
 
+/// What a channel has open survives resolutions and restarts (on SQLite the engine keeps it in
+/// memory, on PostgreSQL it asks the database each time: both must agree).
+async fn open_incidents_are_known_across_resolve_and_restart(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open critical db-loss").await;
+    bot.say("bob", "/incident open high breach").await;
+    bot.say("alice", "/incident resolve INC-1 bad migration")
+        .await;
+    assert_eq!(bot.say("bob", "/incident step done").await, None);
+    let bot = bot.restarted().await;
+    let list = bot
+        .say("bob", "/incident list")
+        .await
+        .expect("a list")
+        .plain_text();
+    assert!(list.contains("INC-2") && !list.contains("INC-1"), "{list}");
+    bot.say("carol", "/incident open high app-server").await;
+    let text = refusal(bot.say("carol", "/incident step done").await);
+    assert!(
+        text.starts_with("2 incidents are open here: INC-2 (Security Breach), INC-3"),
+        "{text}"
+    );
+    bot.say("carol", "/incident resolve INC-3 restarted").await;
+    bot.say("carol", "/incident resolve INC-2 contained").await;
+    let text = refusal(bot.say("carol", "/incident step done").await);
+    assert!(
+        text.starts_with("No open incident in this channel"),
+        "{text}"
+    );
+}
+
 on_both_backends! {
+    open_incidents_survive_resolve_and_restart(db) => open_incidents_are_known_across_resolve_and_restart(db);
     concurrent_confirmations_advance_once(db) => two_people_confirming_one_step_advance_it_once(db);
     bad_input_changes_nothing(db) => bad_input_is_refused_clearly_and_changes_nothing(db);
     with_several_open_incidents_name_one(db) => several_open_incidents_must_be_named(db);

@@ -23,10 +23,6 @@ const T0: i64 = 1_793_491_200_000;
 on_both_backends! {
     create_then_read_back(db) => creating_and_reading_back(&db.store);
     concurrent_commits_at_one_version_one_wins(db) => racing_commits(&db.store, &db.store);
-    concurrent_commits_from_two_replicas_one_wins(db) => async {
-        let replica = db.reopen().await;
-        racing_commits(&db.store, &replica).await;
-    };
     concurrent_creates_get_distinct_ids(db) => concurrent_creates(&db.store);
     a_failing_commit_writes_nothing(db) => failing_commits(&db.store);
     open_incidents_by_channel(db) => listing_open_incidents(&db.store);
@@ -35,8 +31,8 @@ on_both_backends! {
     user_text_round_trips_byte_for_byte(db) => user_text_round_trips(&db.store);
     a_reopened_store_sees_everything(db) => async {
         let expected = write_a_bit_of_everything(&db.store).await;
-        // Alongside the first (another process, a second replica)…
-        let alongside = db.reopen().await;
+        // Alongside the first (another process reading)…
+        let alongside = db.reopen_read_only().await;
         assert_eq!(read_everything(&alongside).await, expected);
         // …and after every connection was closed (a restart).
         db.store.close().await;
@@ -47,6 +43,46 @@ on_both_backends! {
     };
     ten_thousand_open_incidents_with_timers(db) => ten_thousand_open_incidents(&db.store);
     many_writers_at_once_each_get_their_own_outcome(db) => many_writers_at_once(&db.store);
+    a_read_only_store_reads_everything_and_writes_nothing(db) => async {
+        let expected = write_a_bit_of_everything(&db.store).await;
+        let reader = db.reopen_read_only().await;
+        assert!(!reader.is_sole_writer());
+        let refused = reader
+            .create_incident(&incidents_channel(), T0, &Commit::default(), T0)
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, StoreError::ReadOnly), "{refused:?}");
+        let refused = reader.commit(1, 1, &Commit::default(), T0).await.unwrap_err();
+        assert!(matches!(refused, StoreError::ReadOnly), "{refused:?}");
+        assert_eq!(read_everything(&reader).await, expected);
+        reader.close().await;
+    };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commits_from_two_replicas_one_wins() {
+    let db = TestDb::postgres().await;
+    assert!(!db.store.is_sole_writer());
+    let replica = db.reopen().await;
+    racing_commits(&db.store, &replica).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_has_one_writer_and_a_second_is_told_who_until_the_first_closes() {
+    let db = TestDb::sqlite().await;
+    assert!(db.store.is_sole_writer());
+    let refused = Store::connect(&db.url).await.unwrap_err();
+    assert!(matches!(refused, StoreError::InUse { .. }), "{refused:?}");
+    let text = refused.to_string();
+    assert!(
+        text.contains("store.db is in use by another incident-bot (pid ")
+            && text.contains("stop that one first"),
+        "{text}"
+    );
+    db.store.close().await;
+    let next = db.reopen().await;
+    assert!(next.is_sole_writer());
+    next.close().await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1325,17 +1361,13 @@ async fn connection_errors_say_what_to_fix_and_never_show_a_password() {
         std::env::temp_dir().join(format!("incident-bot-missing-{}", unique_suffix()));
     let url = format!("sqlite://{}/bot.db", missing_dir.display());
     let err = Store::connect(&url).await.unwrap_err();
+    assert!(matches!(err, StoreError::LockFile { .. }), "{err:?}");
+    let text = chain(&err);
     assert!(
-        matches!(
-            err,
-            StoreError::Connect {
-                backend: Backend::Sqlite,
-                ..
-            }
-        ),
-        "{err:?}"
+        text.contains(&format!("{}/bot.db.lock", missing_dir.display()))
+            && text.contains("No such file or directory"),
+        "{text}"
     );
-    assert!(err.to_string().contains(&url), "{err}");
 }
 
 #[test]

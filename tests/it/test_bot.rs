@@ -32,9 +32,11 @@ pub struct TestBot {
     pub db: TestDb,
 }
 
-fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> Engine {
+async fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> Engine {
     let config = EngineConfig::defaults_for(&runbook);
-    Engine::new(store, runbook, Arc::new(clock.clone()), config)
+    Engine::start(store, runbook, Arc::new(clock.clone()), config)
+        .await
+        .expect("start the engine")
 }
 
 impl TestBot {
@@ -42,7 +44,7 @@ impl TestBot {
         let clock = SimulatedClock::starting_at(
             DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
         );
-        let engine = engine(db.store.clone(), Arc::new(shared_runbook()), &clock);
+        let engine = engine(db.store.clone(), Arc::new(shared_runbook()), &clock).await;
         TestBot { engine, clock, db }
     }
 
@@ -53,9 +55,9 @@ impl TestBot {
 
     /// A new engine on a fresh connection to the same database: a restarted bot.
     pub async fn restarted(self) -> TestBot {
-        let store = self.db.reopen().await;
         self.engine.store().close().await;
-        let engine = engine(store, Arc::new(shared_runbook()), &self.clock);
+        let store = self.db.reopen().await;
+        let engine = engine(store, Arc::new(shared_runbook()), &self.clock).await;
         TestBot {
             engine,
             clock: self.clock,

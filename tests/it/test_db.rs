@@ -99,9 +99,17 @@ impl TestDb {
         }
     }
 
-    /// Another store on the same database, as a restarted process or a second replica opens it.
+    /// Another store on the same database, as a restarted process or a second replica opens it
+    /// (on SQLite, once the first is closed: a file has one writer).
     pub async fn reopen(&self) -> Store {
         Store::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("reopen {}: {}", redact_url(&self.url), chain(&e)))
+    }
+
+    /// A store that reads the same database beside the first.
+    pub async fn reopen_read_only(&self) -> Store {
+        Store::connect_read_only(&self.url)
             .await
             .unwrap_or_else(|e| panic!("reopen {}: {}", redact_url(&self.url), chain(&e)))
     }
