@@ -7,7 +7,7 @@
 //! | `Heading` | `header` (plain text, 150 at most, cut with `…`) |
 //! | `Text` | `section` (mrkdwn) |
 //! | `Fields` | `section`s with at most 10 `fields` each, `*Label*` over the value |
-//! | `Code` | `section`s, each one ``` block, split on lines to fit |
+//! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `actions` |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |

@@ -10,7 +10,7 @@ use super::mrkdwn::escape;
 const MAX_ID_LEN: usize = 32;
 
 /// A mention as Slack's ping syntax, or `None` when it is not a user or user-group id.
-pub(super) fn ping(mention: &str) -> Option<String> {
+fn ping(mention: &str) -> Option<String> {
     let mention = mention.trim();
     if let Some(id) = wrapped(mention, "<@") {
         return is_user_id(id).then(|| format!("<@{id}>"));
