@@ -2,3 +2,4 @@
 //! input, calls the engine, and renders the engine's neutral messages in its own format.
 
 pub mod console;
+pub mod slack;

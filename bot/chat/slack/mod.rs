@@ -1,0 +1,43 @@
+//! Slack: the bot's neutral messages as Block Kit, and the step buttons read back.
+//!
+//! - `blocks`: `message_payload` (the body of `chat.postMessage` / `chat.update`),
+//!   `ephemeral_response` (a slash-command reply), `documents` and `document_as_messages` (a
+//!   post-mortem draft to upload, or to post as code blocks when it cannot be).
+//! - `actions`: the Done / Skip / Failed buttons' `action_id` and `value`, and
+//!   `parse_step_action` to read a click back.
+//!
+//! # Escaping
+//!
+//! Every text in a `Message` is plain text from users or the runbook; only `Message::mentions`
+//! may ping. In `mrkdwn` it is escaped so it shows as typed:
+//!
+//! - `&`, `<`, `>` become entities, as Slack documents: `<!channel>`, `<@U123>` and
+//!   `<http://evil|link>` show as text and neither ping nor link. Text that is already escaped
+//!   (`&lt;`) is escaped again and shows as typed.
+//! - Every `mrkdwn` object is `verbatim`, so Slack does not parse the text itself (bare URLs,
+//!   `#channel` names, bare `@here`); a zero-width space after the `@` of `@here`, `@channel`
+//!   and `@everyone` also breaks those words, in case a client still reads them.
+//! - Slack has no escape for `*`, `_`, `~` and backticks. A zero-width space next to one does
+//!   not help: Slack reads U+200B as a word boundary, so it *enables* formatting (jsx-slack's
+//!   "exact mode" relies on that). Instead a formatting character that could open or close
+//!   formatting is replaced by a look-alike (`∗ ˍ ∼ ˋ`); one between two ASCII letters or digits
+//!   (`db_backup_2026`) is left alone, since Slack never formats inside a word, so names and
+//!   paths copy unchanged. A `>` starting a line gets a soft hyphen so it is not a quote.
+//! - Code (runbook commands, filled-in templates) is verbatim inside a ``` block: only `&`, `<`,
+//!   `>` become entities, and a zero-width space between backticks keeps ``` in the code from
+//!   closing the block.
+//! - Headers and button labels are `plain_text`, which Slack neither formats nor parses for
+//!   pings or links, so they are not escaped (an entity would show as typed). Defensively a
+//!   zero-width space follows each `<` and the `@` of `@here`-like words in a header anyway.
+//!
+//! Lengths are counted in bytes, never less than Slack's "characters" whatever unit it means.
+
+mod actions;
+mod blocks;
+mod mentions;
+mod mrkdwn;
+#[cfg(test)]
+mod tests;
+
+pub use actions::{parse_step_action, StepAction, StepButton};
+pub use blocks::{document_as_messages, documents, ephemeral_response, message_payload};
