@@ -7,6 +7,7 @@ pub mod clock;
 pub mod engine;
 pub mod incident;
 pub mod notify;
+pub mod outbox;
 pub mod postmortem;
 pub mod runbook;
 pub mod startup;

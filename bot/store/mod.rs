@@ -19,6 +19,7 @@
 mod connect;
 mod error;
 mod group_commit;
+mod outbox;
 mod statements;
 mod writer_lock;
 
@@ -708,35 +709,7 @@ impl Store {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                let attempts: i64 = row.try_get("attempts")?;
-                Ok(OutboxPost {
-                    id: to_u64(row.try_get("id")?, "outbox.id")?,
-                    incident_id: row
-                        .try_get::<Option<i64>, _>("incident_id")?
-                        .map(|id| to_u64(id, "outbox.incident_id"))
-                        .transpose()?,
-                    channel: ChannelKey {
-                        platform: row.try_get("platform")?,
-                        workspace: row.try_get("workspace")?,
-                        channel: row.try_get("channel")?,
-                    },
-                    kind: row.try_get("kind")?,
-                    body: row.try_get("body")?,
-                    created_at_ms: row.try_get("created_at_ms")?,
-                    attempts: u32::try_from(attempts).map_err(|_| StoreError::Corrupt {
-                        what: "outbox.attempts",
-                        value: attempts.to_string(),
-                    })?,
-                    replaces: row
-                        .try_get::<Option<i64>, _>("replaces_outbox_id")?
-                        .map(|id| to_u64(id, "outbox.replaces_outbox_id"))
-                        .transpose()?,
-                    replaces_message_ref: row.try_get("replaces_message_ref")?,
-                })
-            })
-            .collect()
+        rows.iter().map(outbox::post_from_row).collect()
     }
 
     /// Records that a post was delivered, with the platform's reference to the message (e.g.

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::*;
 
 /// The detail lines of SQLite's plan for `sql` (parameters left unbound: NULL).
-async fn plan(store: &Store, sql: &str) -> Vec<String> {
+pub(super) async fn plan(store: &Store, sql: &str) -> Vec<String> {
     sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
         .fetch_all(store.pool())
         .await

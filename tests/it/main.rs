@@ -10,6 +10,7 @@ mod engine_cadence;
 mod engine_rules;
 mod engine_scenarios;
 mod fixtures;
+mod outbox;
 mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;

@@ -1,0 +1,114 @@
+//! Delivery of the durable outbox to a chat platform, platform-agnostic: a platform's sender
+//! implements [`Deliver`] (one post, one API call), and an [`OutboxWorker`] feeds it the store's
+//! queued posts within the platform's limits.
+//!
+//! What the worker guarantees:
+//! - **Nothing is lost.** A post leaves the queue only when the platform said it took it. A
+//!   failure of any kind (429, 5xx, network, timeout, a refusal) records the error and a time to
+//!   try again; a restart picks up whatever is still queued.
+//! - **In order per channel.** Only the oldest unsent post of a channel is ever sent, so a post
+//!   that keeps failing holds back the later posts of its channel, and of no other channel.
+//! - **Once.** A post is claimed in the store before it is sent (see
+//!   [`Store::claim_post`](crate::store::Store::claim_post)), so two replicas do not both send it.
+//!   If the process dies between the platform's answer and the store's record, the post is sent
+//!   again when its claim runs out: at least once, and exactly once short of a crash. A timeout
+//!   is the other gap: the platform may have posted what it did not confirm, and the retry posts
+//!   it again (chat APIs take no idempotency key).
+//! - **Within the platform's limits.** At most one post per channel per
+//!   [`DeliveryPolicy::channel_interval`], the platform's `Retry-After` honoured to the
+//!   millisecond, exponential backoff on other failures.
+//! - **Edits after what they edit.** A post that edits another ([`OutboxPost::replaces`]) goes
+//!   out only once the edited post is sent, with its message reference in
+//!   [`OutboxPost::replaces_message_ref`]. If the edited post was sent without a reference (the
+//!   platform gave none), that field is `None` and the sender should post a new message.
+
+mod pacing;
+mod policy;
+mod worker;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use policy::DeliveryPolicy;
+pub use worker::{Attempt, OutboxWorker, Outcome, Round};
+
+use crate::store::OutboxPost;
+
+/// A chat platform's sender: delivers one post (a new message, or an edit of the message
+/// [`OutboxPost::replaces_message_ref`] names) and says how it went.
+///
+/// It should give up on its own (a client timeout) well within
+/// [`DeliveryPolicy::claim_lease`], and never retry by itself: the worker decides when to try
+/// again, and records every attempt.
+pub trait Deliver: Send + Sync {
+    /// The platform whose posts this sender delivers, as in the posts' channel keys (`slack`).
+    fn platform(&self) -> &str;
+
+    /// Sends `post` to its channel.
+    fn deliver(
+        &self,
+        post: &OutboxPost,
+    ) -> impl Future<Output = Result<Delivered, DeliveryError>> + Send;
+}
+
+/// A post the platform took.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delivered {
+    /// The platform's reference to the message (Slack `ts`, Discord message id), recorded so that
+    /// later posts can edit it.
+    pub message_ref: Option<String>,
+}
+
+/// Why a post was not delivered. Every kind is retried: the post stays queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// HTTP 429: the platform asks to wait `retry_after` (its `Retry-After`) before trying again.
+    #[error("rate limited: the platform asked to wait {}", human(*retry_after))]
+    RateLimited { retry_after: Duration },
+    /// HTTP 5xx, a network error or a timeout: worth trying again as it is.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// The platform refused the post (Slack `ok:false` such as `channel_not_found`, a Discord
+    /// 4xx): trying again helps only once someone fixes the cause.
+    #[error("refused by the platform: {0}")]
+    Rejected(String),
+}
+
+/// A duration as people read it in a log line: `800ms`, `3s`, `1.5s`, `4m`, `2m30s`.
+fn human(duration: Duration) -> String {
+    let ms = duration.as_millis();
+    let (minutes, seconds) = (ms / 60_000, ms % 60_000);
+    match (minutes, seconds) {
+        (0, s) if s < 1000 => format!("{s}ms"),
+        (0, s) if s % 1000 == 0 => format!("{}s", s / 1000),
+        (0, s) => format!("{:.1}s", s as f64 / 1000.0),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{}s", s / 1000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_person_wrote_them() {
+        let cases = [
+            (800, "800ms"),
+            (3000, "3s"),
+            (1500, "1.5s"),
+            (240_000, "4m"),
+            (150_000, "2m30s"),
+        ];
+        for (ms, text) in cases {
+            assert_eq!(human(Duration::from_millis(ms)), text);
+        }
+        assert_eq!(
+            DeliveryError::RateLimited {
+                retry_after: Duration::from_secs(3)
+            }
+            .to_string(),
+            "rate limited: the platform asked to wait 3s"
+        );
+    }
+}

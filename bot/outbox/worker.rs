@@ -1,0 +1,452 @@
+//! The delivery loop of one platform: each round reads the head of every channel that is due,
+//! claims it, hands it to the sender (channels in parallel, up to a bound) and records the answer;
+//! between rounds it sleeps until the next retry or pacing slot, a wake-up from the engine, or the
+//! idle poll. All times come from the injected clock, as store milliseconds.
+
+use std::error::Error;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::task::{JoinError, JoinSet};
+use tracing::Instrument;
+
+use super::pacing::Pacing;
+use super::policy::millis;
+use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy};
+use crate::clock::Clock;
+use crate::store::{ChannelKey, OutboxPost, Store, StoreError};
+
+/// One delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub post_id: u64,
+    pub incident_id: Option<u64>,
+    pub channel: ChannelKey,
+    /// When the sender was called, in clock milliseconds.
+    pub at_ms: i64,
+    pub outcome: Outcome,
+}
+
+/// How an attempt ended, as recorded in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Delivered, and recorded as sent with the platform's reference.
+    Sent { message_ref: Option<String> },
+    /// Not delivered; recorded with the error, due again at `next_attempt_at_ms`.
+    Retry {
+        error: DeliveryError,
+        next_attempt_at_ms: i64,
+    },
+}
+
+/// What one [`OutboxWorker::deliver_due`] did, and when to call it again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Round {
+    /// This round's attempts, by post id.
+    pub attempts: Vec<Attempt>,
+    /// The earliest time something may be deliverable (clock milliseconds, possibly already
+    /// past): a retry, a paced channel's next slot, or at once when there were more channels due
+    /// than one round reads.
+    /// `None` when the worker knows of nothing queued. It may wake once for nothing (a channel
+    /// just sent to, with no more posts).
+    pub next_wake_at_ms: Option<i64>,
+}
+
+/// Delivers one platform's outbox through a [`Deliver`]. Run one per platform and process
+/// ([`OutboxWorker::run`]); several replicas may each run one on the same store.
+pub struct OutboxWorker<D> {
+    shared: Arc<Shared<D>>,
+    pacing: Pacing,
+    wake: Arc<Notify>,
+    /// Set by [`OutboxWorker::run`] on shutdown: the round in progress starts no more deliveries.
+    stopping: AtomicBool,
+}
+
+/// What the worker shares with its delivery tasks.
+struct Shared<D> {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    sender: Arc<D>,
+    policy: DeliveryPolicy,
+}
+
+impl<D: Deliver + 'static> OutboxWorker<D> {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        sender: Arc<D>,
+        policy: DeliveryPolicy,
+    ) -> OutboxWorker<D> {
+        OutboxWorker {
+            pacing: Pacing::new(millis(policy.channel_interval)),
+            shared: Arc::new(Shared {
+                store,
+                clock,
+                sender,
+                policy,
+            }),
+            wake: Arc::new(Notify::new()),
+            stopping: AtomicBool::new(false),
+        }
+    }
+
+    /// The worker's doorbell: call `notify_one()` on it after queueing posts, and
+    /// [`OutboxWorker::run`] starts a round at once instead of at its next poll. A ring while a
+    /// round is running is kept for the next wait.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    /// Delivers every post that may go out now: the oldest unsent post of each channel, if it is
+    /// due and its channel's pacing allows. Each is claimed in the store, sent, and recorded as
+    /// sent or failed (with its next attempt) before this returns; deliveries in flight are
+    /// always finished, even when the store fails meanwhile (that error is returned after).
+    pub async fn deliver_due(&self) -> Result<Round, StoreError> {
+        let shared = &self.shared;
+        let started = shared.now_ms();
+        self.pacing.forget_idle(started);
+        let heads = shared
+            .store
+            .due_outbox_heads(shared.platform(), started, shared.policy.batch.max(1))
+            .await?;
+        let batch_full = heads.len() >= shared.policy.batch.max(1) as usize;
+        let mut wake = Earliest::default();
+        let mut in_flight = InFlight::new(shared.policy.max_in_flight);
+        for post in heads {
+            if !self.start(post, &mut in_flight, &mut wake).await {
+                break;
+            }
+        }
+        let (mut attempts, failed) = in_flight.finish().await;
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        if batch_full && !attempts.is_empty() {
+            // More channels may be due than one round reads. (A round that could start nothing
+            // waits for the pacing instead of spinning.)
+            wake.at(started);
+        }
+        for attempt in &attempts {
+            if matches!(attempt.outcome, Outcome::Sent { .. }) {
+                wake.at(self.pacing.free_after(attempt.at_ms)); // its channel's next post
+            }
+        }
+        if let Some(due) = shared
+            .store
+            .next_outbox_head_due_after(shared.platform(), started)
+            .await?
+        {
+            wake.at(due);
+        }
+        attempts.sort_by_key(|attempt| attempt.post_id);
+        Ok(Round {
+            attempts,
+            next_wake_at_ms: wake.0,
+        })
+    }
+
+    /// Starts delivering `post` unless its channel is paced (then notes when it is free) or
+    /// another worker has it. `false` when the round should start nothing more: shutting down,
+    /// or the store failed.
+    async fn start(&self, post: OutboxPost, in_flight: &mut InFlight, wake: &mut Earliest) -> bool {
+        in_flight.make_room().await;
+        if self.stopping.load(Ordering::Relaxed) || in_flight.failed.is_some() {
+            return false;
+        }
+        let now = self.shared.now_ms();
+        if let Some(free_at) = self.pacing.busy_until(&post.channel, now) {
+            wake.at(free_at);
+            return true;
+        }
+        let lease_until = now.saturating_add(millis(self.shared.policy.claim_lease));
+        match self
+            .shared
+            .store
+            .claim_post(post.id, now, lease_until)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => return true, // another replica is on it
+            Err(error) => {
+                in_flight.failed = Some(error);
+                return false;
+            }
+        }
+        self.pacing.record(&post.channel, now);
+        let span = post_span(self.shared.platform(), &post);
+        in_flight.spawn(Arc::clone(&self.shared).deliver(post, now).instrument(span));
+        true
+    }
+
+    /// Delivers until `shutdown` completes, then returns once the deliveries in flight are
+    /// finished and recorded (each bounded by the sender's own timeout): a post is either marked
+    /// sent or still queued, never lost. Rounds run when something is due, when the
+    /// [`OutboxWorker::waker`] rings, and at least every [`DeliveryPolicy::idle_poll`]. Store
+    /// errors are logged and the round tried again after the idle poll.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        let mut shutdown = pin!(shutdown);
+        let platform = self.shared.platform();
+        tracing::info!(platform, "outbox worker started");
+        loop {
+            let (round, stop) = self.round_or_stop(shutdown.as_mut()).await;
+            let wake_at = match round {
+                Ok(round) => round.next_wake_at_ms,
+                Err(error) => {
+                    tracing::error!(
+                        platform,
+                        error = %with_causes(&error),
+                        "outbox round failed on the database; posts stay queued, trying again in {}",
+                        human(self.shared.policy.idle_poll)
+                    );
+                    None
+                }
+            };
+            if stop || self.wait(wake_at, shutdown.as_mut()).await {
+                break;
+            }
+        }
+        tracing::info!(
+            platform,
+            "outbox worker stopped; no delivery left in flight"
+        );
+    }
+
+    /// One round. If `shutdown` completes meanwhile, the round starts nothing more and finishes
+    /// what is in flight; the flag says so.
+    async fn round_or_stop<S: Future<Output = ()>>(
+        &self,
+        shutdown: Pin<&mut S>,
+    ) -> (Result<Round, StoreError>, bool) {
+        let mut round = pin!(self.deliver_due());
+        let finished = tokio::select! {
+            result = round.as_mut() => Some(result),
+            () = shutdown => None,
+        };
+        match finished {
+            Some(result) => (result, false),
+            None => {
+                self.stopping.store(true, Ordering::Relaxed);
+                (round.await, true)
+            }
+        }
+    }
+
+    /// Sleeps until `wake_at` (at most the idle poll), a ring of the waker, or shutdown; `true` on
+    /// shutdown.
+    async fn wait<S: Future<Output = ()>>(
+        &self,
+        wake_at: Option<i64>,
+        shutdown: Pin<&mut S>,
+    ) -> bool {
+        let idle = self.shared.policy.idle_poll;
+        let pause = wake_at.map_or(idle, |at| {
+            let ms = at.saturating_sub(self.shared.now_ms());
+            Duration::from_millis(u64::try_from(ms).unwrap_or(0)).min(idle)
+        });
+        tokio::select! {
+            () = shutdown => true,
+            () = tokio::time::sleep(pause) => false,
+            () = self.wake.notified() => false,
+        }
+    }
+}
+
+impl<D: Deliver> Shared<D> {
+    fn platform(&self) -> &str {
+        self.sender.platform()
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Sends a claimed post and records the answer.
+    async fn deliver(self: Arc<Self>, post: OutboxPost, at_ms: i64) -> Result<Attempt, StoreError> {
+        let answer = self.sender.deliver(&post).await;
+        let now = self.now_ms();
+        let recorded = match answer {
+            Ok(delivered) => self.record_sent(&post, delivered, now).await,
+            Err(error) => self.record_failure(&post, error, now).await,
+        };
+        let outcome = recorded.inspect_err(|error| {
+            tracing::error!(
+                error = %with_causes(error),
+                "could not record the outcome in the database; the post is tried again in {} \
+                 (if it was delivered, it will appear twice)",
+                human(self.policy.claim_lease)
+            );
+        })?;
+        Ok(Attempt {
+            post_id: post.id,
+            incident_id: post.incident_id,
+            channel: post.channel,
+            at_ms,
+            outcome,
+        })
+    }
+
+    async fn record_sent(
+        &self,
+        post: &OutboxPost,
+        delivered: Delivered,
+        now: i64,
+    ) -> Result<Outcome, StoreError> {
+        self.store
+            .mark_sent(post.id, now, delivered.message_ref.as_deref())
+            .await?;
+        match post.attempts {
+            0 => tracing::debug!("delivered"),
+            failed => tracing::info!("delivered after {failed} failed attempts"),
+        }
+        Ok(Outcome::Sent {
+            message_ref: delivered.message_ref,
+        })
+    }
+
+    async fn record_failure(
+        &self,
+        post: &OutboxPost,
+        error: DeliveryError,
+        now: i64,
+    ) -> Result<Outcome, StoreError> {
+        let delay = self.policy.retry_delay(&error, post.attempts);
+        let next_attempt_at_ms = now.saturating_add(millis(delay));
+        self.store
+            .mark_failed(post.id, next_attempt_at_ms, &error.to_string())
+            .await?;
+        log_failure(self.platform(), post.attempts + 1, &error, delay);
+        Ok(Outcome::Retry {
+            error,
+            next_attempt_at_ms,
+        })
+    }
+}
+
+/// Short, specific, and saying what happens next; the span carries incident, channel and post.
+fn log_failure(platform: &str, attempt: u32, error: &DeliveryError, delay: Duration) {
+    let retry_in = human(delay);
+    match error {
+        DeliveryError::RateLimited { .. } => {
+            tracing::info!(
+                attempt,
+                "{platform} rate limit hit; retrying in {retry_in}, as asked"
+            );
+        }
+        DeliveryError::Transient(reason) => {
+            tracing::warn!(
+                attempt,
+                "could not post to {platform} ({reason}); retrying in {retry_in}"
+            );
+        }
+        DeliveryError::Rejected(reason) => {
+            tracing::error!(
+                attempt,
+                "{platform} refused the post: {reason}. Retrying in {retry_in}; later posts to this \
+                 channel wait until it goes through (check the channel id, that the bot is in \
+                 the channel, its token)"
+            );
+        }
+    }
+}
+
+/// The context of every line logged about one delivery. At ERROR level so that it is recorded
+/// under the usual `warn` filter too: the lines it wraps are useless without it.
+fn post_span(platform: &str, post: &OutboxPost) -> tracing::Span {
+    let incident = post
+        .incident_id
+        .map_or_else(|| "none".to_string(), |id| format!("INC-{id}"));
+    tracing::error_span!(
+        "outbox",
+        platform = %platform,
+        incident = %incident,
+        channel = %post.channel.channel,
+        post = post.id,
+        kind = %post.kind,
+    )
+}
+
+/// An error and its causes on one line: `database query failed: connection refused`.
+fn with_causes(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
+/// The earliest of the times it is shown.
+#[derive(Debug, Default)]
+struct Earliest(Option<i64>);
+
+impl Earliest {
+    fn at(&mut self, time: i64) {
+        self.0 = Some(self.0.map_or(time, |earliest| earliest.min(time)));
+    }
+}
+
+/// The deliveries of a round, at most `max` at once, and what they returned.
+struct InFlight {
+    tasks: JoinSet<Result<Attempt, StoreError>>,
+    max: usize,
+    attempts: Vec<Attempt>,
+    /// The first store error; the round returns it once everything in flight is finished.
+    failed: Option<StoreError>,
+}
+
+impl InFlight {
+    fn new(max: usize) -> InFlight {
+        InFlight {
+            tasks: JoinSet::new(),
+            max: max.max(1),
+            attempts: Vec::new(),
+            failed: None,
+        }
+    }
+
+    fn spawn(
+        &mut self,
+        delivery: impl Future<Output = Result<Attempt, StoreError>> + Send + 'static,
+    ) {
+        self.tasks.spawn(delivery);
+    }
+
+    async fn make_room(&mut self) {
+        while self.tasks.len() >= self.max {
+            self.join_one().await;
+        }
+    }
+
+    async fn finish(mut self) -> (Vec<Attempt>, Option<StoreError>) {
+        while !self.tasks.is_empty() {
+            self.join_one().await;
+        }
+        (self.attempts, self.failed)
+    }
+
+    async fn join_one(&mut self) {
+        match self.tasks.join_next().await {
+            Some(Ok(Ok(attempt))) => self.attempts.push(attempt),
+            Some(Ok(Err(error))) => {
+                self.failed.get_or_insert(error);
+            }
+            Some(Err(panicked)) => log_panic(&panicked),
+            None => {}
+        }
+    }
+}
+
+/// A sender that panicked leaves its post claimed: it is tried again when the claim runs out.
+fn log_panic(error: &JoinError) {
+    tracing::error!(
+        error = %error,
+        "a delivery task panicked (a bug in the sender); its post stays queued and is tried again \
+         when its claim runs out"
+    );
+}
