@@ -46,7 +46,7 @@ pub(super) fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Err
 }
 
 pub(super) fn new_post(
-    incident: &Incident,
+    channel: &ChannelKey,
     message: &Message,
 ) -> Result<NewPost, serde_json::Error> {
     let kind = serde_json::to_value(message.kind)?
@@ -54,7 +54,7 @@ pub(super) fn new_post(
         .unwrap_or_default()
         .to_string();
     Ok(NewPost {
-        channel: incident.channel.clone(),
+        channel: channel.clone(),
         kind,
         body: serde_json::to_string(message)?,
         replaces: None,
@@ -84,7 +84,7 @@ pub(super) fn commit_for(
         posts: effects
             .posts
             .iter()
-            .map(|message| new_post(after, message))
+            .map(|message| new_post(&after.channel, message))
             .collect::<Result<_, _>>()
             .map_err(unwritable)?,
     })

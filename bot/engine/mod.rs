@@ -151,6 +151,18 @@ impl Engine {
         self.clock.now().timestamp_millis()
     }
 
+    /// Posts a message for everyone in the person's channel (a post-mortem draft they asked
+    /// for), through the outbox like every other post.
+    pub async fn share(&self, who: &Invocation, message: &Message) -> Result<(), EngineError> {
+        let incident = message.incident.unwrap_or_default();
+        let post = load::new_post(&who.channel, message)
+            .map_err(|source| EngineError::Unwritable { incident, source })?;
+        self.store
+            .queue_post(message.incident, &post, self.now_ms())
+            .await?;
+        Ok(())
+    }
+
     /// Runs one command. User mistakes come back as a refusal reply; only internal failures are
     /// errors.
     pub async fn handle(&self, who: &Invocation, command: Command) -> Result<Reply, EngineError> {

@@ -3,7 +3,6 @@
 //! between rounds it sleeps until the next retry or pacing slot, a wake-up from the engine, or the
 //! idle poll. All times come from the injected clock, as store milliseconds.
 
-use std::error::Error;
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -198,7 +197,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
                 Err(error) => {
                     tracing::error!(
                         platform,
-                        error = %with_causes(&error),
+                        error = %crate::error_text::with_causes(&error),
                         "outbox round failed on the database; posts stay queued, trying again in {}",
                         human(self.shared.policy.idle_poll)
                     );
@@ -274,7 +273,7 @@ impl<D: Deliver> Shared<D> {
         };
         let outcome = recorded.inspect_err(|error| {
             tracing::error!(
-                error = %with_causes(error),
+                error = %crate::error_text::with_causes(error),
                 "could not record the outcome in the database; the post is tried again in {} \
                  (if it was delivered, it will appear twice)",
                 human(self.policy.claim_lease)
@@ -367,18 +366,6 @@ fn post_span(platform: &str, post: &OutboxPost) -> tracing::Span {
         post = post.id,
         kind = %post.kind,
     )
-}
-
-/// An error and its causes on one line: `database query failed: connection refused`.
-fn with_causes(error: &dyn Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
 }
 
 /// The earliest of the times it is shown.

@@ -558,6 +558,21 @@ impl Store {
         Ok(())
     }
 
+    /// Queues a post that changes no incident (a post-mortem draft shared in the channel).
+    pub async fn queue_post(
+        &self,
+        incident_id: Option<u64>,
+        post: &NewPost,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        check_post(post)?;
+        let incident_id = incident_id.map(to_i64).transpose()?;
+        let mut w = self.begin_write().await?;
+        statements::run_each(&mut w.tx, &[post_row(incident_id, post, now_ms)?]).await?;
+        w.tx.commit().await?;
+        Ok(())
+    }
+
     /// The incident, if it exists.
     pub async fn incident(&self, id: u64) -> Result<Option<StoredIncident>, StoreError> {
         let Ok(id) = i64::try_from(id) else {
@@ -845,23 +860,32 @@ fn commit_rows<'a>(
         });
     }
     for post in &commit.posts {
-        rows.push(Statement::new(
-            "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
-                                 created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
-            vec![
-                Arg::Int(incident_id),
-                Arg::Text(&post.channel.platform),
-                Arg::Text(&post.channel.workspace),
-                Arg::Text(&post.channel.channel),
-                Arg::Text(&post.kind),
-                Arg::Text(&post.body),
-                Arg::Int(now_ms),
-                Arg::OptionalInt(post.replaces.map(to_i64).transpose()?),
-            ],
-        ));
+        rows.push(post_row(Some(incident_id), post, now_ms)?);
     }
     Ok(rows)
+}
+
+/// The outbox row of a post, due at `now_ms`.
+fn post_row<'a>(
+    incident_id: Option<i64>,
+    post: &'a NewPost,
+    now_ms: i64,
+) -> Result<Statement<'a>, StoreError> {
+    Ok(Statement::new(
+        "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                             created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
+        vec![
+            Arg::OptionalInt(incident_id),
+            Arg::Text(&post.channel.platform),
+            Arg::Text(&post.channel.workspace),
+            Arg::Text(&post.channel.channel),
+            Arg::Text(&post.kind),
+            Arg::Text(&post.body),
+            Arg::Int(now_ms),
+            Arg::OptionalInt(post.replaces.map(to_i64).transpose()?),
+        ],
+    ))
 }
 
 /// Everything that creates incident `id`: its own row, then the rows of its first commit.
@@ -990,11 +1014,15 @@ fn check_commit(commit: &Commit) -> Result<(), StoreError> {
         check_key("a timer's name", name)?;
     }
     for post in &commit.posts {
-        check_channel(&post.channel)?;
-        check_text("a post's kind", &post.kind)?;
-        check_text("a post's body", &post.body)?;
+        check_post(post)?;
     }
     Ok(())
+}
+
+fn check_post(post: &NewPost) -> Result<(), StoreError> {
+    check_channel(&post.channel)?;
+    check_text("a post's kind", &post.kind)?;
+    check_text("a post's body", &post.body)
 }
 
 #[cfg(test)]

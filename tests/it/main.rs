@@ -15,5 +15,6 @@ mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
 mod scenario_lookup;
+mod slack_http;
 mod store;
 mod test_bot;

@@ -5,6 +5,8 @@
 //!   post-mortem draft to upload, or to post as code blocks when it cannot be).
 //! - `actions`: the Done / Skip / Failed buttons' `action_id` and `value`, and
 //!   `parse_step_action` to read a click back.
+//! - `signature`: request signatures and the replay window.
+//! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //!
 //! # Escaping
 //!
@@ -34,8 +36,11 @@
 
 mod actions;
 mod blocks;
+pub mod http;
+pub mod ingress;
 mod mentions;
 mod mrkdwn;
+pub mod signature;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,171 @@
+//! Slack's HTTP routes: `POST /slack/commands` and `POST /slack/interactions`. Each request is
+//! checked before anything else happens: form content type only, a bounded body, a valid
+//! signature from the last five minutes, and not seen before. A refused request changes nothing
+//! and gets a bare status (400 malformed, 401 unsigned or replayed, 413 too large, 415 not a
+//! form); an accepted one is answered within Slack's 3 seconds, after the engine committed it.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::ingress::{self, FollowUp, Handled, SlashCommand};
+use super::signature::{self, ReplayGuard, SigningSecret};
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::notify::{Message, MessageKind};
+
+/// Largest slash-command body accepted (Slack's are a few hundred bytes).
+const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// Largest interaction body accepted (a payload carries the clicked message's blocks).
+const MAX_INTERACTION_BYTES: usize = 1024 * 1024;
+
+/// Where follow-ups go: the reason modal and replies to the clicker, right after the answer.
+pub trait FollowUps: Send + Sync {
+    fn follow_up(&self, follow_up: FollowUp);
+}
+
+/// What the routes need.
+pub struct SlackHttp {
+    pub engine: Arc<Engine>,
+    pub clock: Arc<dyn Clock>,
+    pub secret: SigningSecret,
+    pub replays: ReplayGuard,
+    pub follow_ups: Arc<dyn FollowUps>,
+    /// Rung after every command, so the outbox sends its posts at once.
+    pub posted: Arc<tokio::sync::Notify>,
+}
+
+pub fn routes(state: Arc<SlackHttp>) -> Router {
+    Router::new()
+        .route(
+            "/slack/commands",
+            post(command).layer(DefaultBodyLimit::max(MAX_COMMAND_BYTES)),
+        )
+        .route(
+            "/slack/interactions",
+            post(interaction).layer(DefaultBodyLimit::max(MAX_INTERACTION_BYTES)),
+        )
+        .with_state(state)
+}
+
+/// A request refused before it reached the engine.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, self.1).into_response()
+    }
+}
+
+impl SlackHttp {
+    /// The checks every request passes first.
+    fn admit(&self, route: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .is_some_and(|mime| {
+                mime.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return Err(Refusal(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "expected application/x-www-form-urlencoded\n".into(),
+            ));
+        }
+        let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
+        let (timestamp, sig) = (
+            text(signature::TIMESTAMP_HEADER),
+            text(signature::SIGNATURE_HEADER),
+        );
+        let now = self.clock.now().timestamp();
+        let checked = signature::verify(&self.secret, timestamp, sig, body, now).and_then(|()| {
+            let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now);
+            self.replays
+                .first_time(sig.unwrap_or_default(), sent_at, now)
+        });
+        checked.map_err(|refused| {
+            tracing::warn!(route, %refused, "refused a request claiming to come from Slack");
+            let status = match refused {
+                signature::Refused::Missing(_) | signature::Refused::Malformed(_) => {
+                    StatusCode::BAD_REQUEST
+                }
+                _ => StatusCode::UNAUTHORIZED,
+            };
+            Refusal(status, format!("{refused}\n"))
+        })
+    }
+
+    /// The answer to an accepted request, and its follow-up started.
+    fn respond(&self, handled: Handled) -> Response {
+        self.posted.notify_one();
+        if handled.then != FollowUp::None {
+            self.follow_ups.follow_up(handled.then);
+        }
+        match handled.answer {
+            Some(body) => Json(body).into_response(),
+            None => StatusCode::OK.into_response(),
+        }
+    }
+}
+
+fn malformed(what: impl std::fmt::Display) -> Response {
+    Refusal(StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
+}
+
+/// The person sees this instead of Slack's "operation_timeout" when the bot itself failed.
+fn internal_error(error: &dyn std::error::Error) -> Response {
+    tracing::error!(error = %crate::error_text::with_causes(error), "a Slack request failed");
+    let message = Message::text(
+        MessageKind::Error,
+        None,
+        "incident-bot could not save this, so nothing changed. Try again in a moment; the \
+         cause is in the bot's log.",
+    );
+    Json(super::ephemeral_response(&message)).into_response()
+}
+
+async fn command(State(slack): State<Arc<SlackHttp>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(refusal) = slack.admit("/slack/commands", &headers, &body) {
+        return refusal.into_response();
+    }
+    let form: SlashCommand = match serde_urlencoded::from_bytes(&body) {
+        Ok(form) => form,
+        Err(error) => return malformed(format_args!("not a slash command form: {error}")),
+    };
+    match ingress::slash_command(&slack.engine, &form).await {
+        Ok(handled) => slack.respond(handled),
+        Err(error) => internal_error(&error),
+    }
+}
+
+#[derive(Deserialize)]
+struct InteractionForm {
+    payload: String,
+}
+
+async fn interaction(
+    State(slack): State<Arc<SlackHttp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = slack.admit("/slack/interactions", &headers, &body) {
+        return refusal.into_response();
+    }
+    let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {
+        Ok(form) => form,
+        Err(error) => return malformed(format_args!("not an interaction form: {error}")),
+    };
+    match ingress::interaction(&slack.engine, &form.payload).await {
+        Ok(handled) => slack.respond(handled),
+        Err(ingress::InteractionError::Malformed(error)) => malformed(error),
+        Err(ingress::InteractionError::Engine(error)) => internal_error(&error),
+    }
+}

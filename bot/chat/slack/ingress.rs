@@ -1,0 +1,355 @@
+//! What Slack sends the bot, decoded and handed to the engine: slash commands and interactions
+//! (button clicks, the reason modal), the same whether they arrive over HTTP or Socket Mode. The
+//! signature was checked before anything here runs; everything here may still be malformed, and
+//! is answered with a message rather than a panic.
+//!
+//! The result says what to answer within Slack's 3 seconds, and what to do right after (open the
+//! reason modal, tell the clicker why a click was refused); channel posts go through the outbox.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::actions::{parse_step_action, StepAction, StepButton};
+use super::blocks::ephemeral_response;
+use crate::engine::{Engine, EngineError, Invocation};
+use crate::incident::{ChannelKey, Person};
+use crate::notify::{Block, Message, MessageKind};
+
+/// The platform name of Slack's channels in the store.
+pub const PLATFORM: &str = "slack";
+/// The modal asking why a step is skipped or failed.
+const REASON_MODAL: &str = "step_reason";
+const REASON_BLOCK: &str = "reason";
+/// Longest reason Slack's input accepts here; the command language takes more.
+const REASON_MAX_CHARS: usize = 500;
+
+/// The form of a slash command (the fields the bot uses).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SlashCommand {
+    pub team_id: String,
+    pub channel_id: String,
+    pub user_id: String,
+    #[serde(default)]
+    pub user_name: String,
+    pub command: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// What to do with an interaction: the body of the immediate answer, and what follows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handled {
+    /// The HTTP response body (or Socket Mode ack payload); `None` for an empty 200.
+    pub answer: Option<Value>,
+    pub then: FollowUp,
+}
+
+/// Work for right after the acknowledgement: calls to Slack that must not hold it up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FollowUp {
+    None,
+    /// `views.open` with this `trigger_id` (valid for 3 s) and view.
+    OpenModal {
+        trigger_id: String,
+        view: Value,
+    },
+    /// Tell only the person who clicked, through the interaction's `response_url`.
+    Tell {
+        response_url: String,
+        message: Message,
+    },
+}
+
+impl Handled {
+    fn ack() -> Handled {
+        Handled {
+            answer: None,
+            then: FollowUp::None,
+        }
+    }
+
+    fn answer(message: &Message) -> Handled {
+        Handled {
+            answer: Some(ephemeral_response(message)),
+            then: FollowUp::None,
+        }
+    }
+}
+
+fn invocation(team: &str, channel: &str, user_id: &str, user_name: &str) -> Invocation {
+    Invocation {
+        channel: ChannelKey {
+            platform: PLATFORM.to_string(),
+            workspace: team.to_string(),
+            channel: channel.to_string(),
+        },
+        person: Person {
+            id: user_id.to_string(),
+            name: if user_name.is_empty() {
+                user_id.to_string()
+            } else {
+                user_name.to_string()
+            },
+        },
+    }
+}
+
+fn error_message(text: impl Into<String>) -> Message {
+    Message::text(MessageKind::Error, None, text)
+}
+
+/// Runs a slash command. The answer is the engine's reply to the person, if any; a post-mortem
+/// draft is posted in the channel (as a file) rather than shown to one person.
+pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handled, EngineError> {
+    let parsed = match form.command.as_str() {
+        "/incident" => commands::parse_incident(&form.text),
+        "/postmortem" => commands::parse_postmortem(&form.text),
+        other => {
+            return Ok(Handled::answer(&error_message(format!(
+                "This app answers /incident and /postmortem, not {other}. Check the command's \
+                 request URL in the Slack app settings."
+            ))))
+        }
+    };
+    let command = match parsed {
+        Ok(command) => command,
+        Err(error) => return Ok(Handled::answer(&error_message(error.to_string()))),
+    };
+    let who = invocation(
+        &form.team_id,
+        &form.channel_id,
+        &form.user_id,
+        &form.user_name,
+    );
+    let reply = engine.handle(&who, command).await?;
+    let Some(message) = reply.message else {
+        return Ok(Handled::ack());
+    };
+    if has_document(&message) {
+        engine.share(&who, &message).await?;
+        let what = message
+            .incident
+            .map_or("The post-mortem draft".to_string(), |id| {
+                format!("The post-mortem draft of INC-{id}")
+            });
+        return Ok(Handled::answer(&Message::text(
+            MessageKind::Reply,
+            message.incident,
+            format!("{what} is being posted in this channel as a Markdown file."),
+        )));
+    }
+    Ok(Handled::answer(&message))
+}
+
+fn has_document(message: &Message) -> bool {
+    message
+        .blocks
+        .iter()
+        .any(|block| matches!(block, Block::Document { .. }))
+}
+
+/// The parts of an interaction payload the bot reads; everything optional, checked in use.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Payload {
+    #[serde(rename = "type")]
+    kind: String,
+    team: Named,
+    user: User,
+    channel: Named,
+    trigger_id: String,
+    response_url: String,
+    actions: Vec<Action>,
+    view: View,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Named {
+    id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct User {
+    id: String,
+    username: String,
+    name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Action {
+    action_id: String,
+    value: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct View {
+    callback_id: String,
+    private_metadata: String,
+    state: Value,
+}
+
+impl User {
+    fn shown_name(&self) -> &str {
+        if self.username.is_empty() {
+            &self.name
+        } else {
+            &self.username
+        }
+    }
+}
+
+/// Handles the JSON `payload` of an interaction.
+pub async fn interaction(engine: &Engine, payload: &str) -> Result<Handled, InteractionError> {
+    let payload: Payload = serde_json::from_str(payload).map_err(InteractionError::Malformed)?;
+    match payload.kind.as_str() {
+        "block_actions" => Ok(clicked(engine, &payload).await?),
+        "view_submission" if payload.view.callback_id == REASON_MODAL => {
+            Ok(reason_given(engine, &payload).await?)
+        }
+        // Closing a modal, other apps' views, shortcuts: nothing to do.
+        _ => Ok(Handled::ack()),
+    }
+}
+
+/// Why an interaction could not be handled.
+#[derive(Debug, thiserror::Error)]
+pub enum InteractionError {
+    #[error("the interaction payload is not valid JSON: {0}")]
+    Malformed(#[source] serde_json::Error),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
+    let Some(button) = payload
+        .actions
+        .iter()
+        .find_map(|action| parse_step_action(&action.action_id, &action.value))
+    else {
+        return Ok(Handled::ack()); // a button the bot did not make
+    };
+    let who = invocation(
+        &payload.team.id,
+        &payload.channel.id,
+        &payload.user.id,
+        payload.user.shown_name(),
+    );
+    if button.action != StepAction::Done {
+        return Ok(Handled {
+            answer: None,
+            then: FollowUp::OpenModal {
+                trigger_id: payload.trigger_id.clone(),
+                view: reason_modal(&button, &payload.channel.id),
+            },
+        });
+    }
+    let reply = engine.handle(&who, step_command(&button, None)).await?;
+    Ok(tell(payload, reply.message))
+}
+
+/// The reply to a click, for the clicker only (the checklist itself is edited in the channel).
+fn tell(payload: &Payload, message: Option<Message>) -> Handled {
+    match message {
+        Some(message) if !payload.response_url.is_empty() => Handled {
+            answer: None,
+            then: FollowUp::Tell {
+                response_url: payload.response_url.clone(),
+                message,
+            },
+        },
+        _ => Handled::ack(),
+    }
+}
+
+fn step_command(button: &StepButton, note: Option<String>) -> commands::Command {
+    commands::Command::Step(commands::Step {
+        incident: Some(commands::IncidentRef(button.incident)),
+        number: u32::try_from(button.step + 1).ok(),
+        action: match button.action {
+            StepAction::Done => commands::StepAction::Done,
+            StepAction::Skip => commands::StepAction::Skip,
+            StepAction::Fail => commands::StepAction::Fail,
+        },
+        note,
+    })
+}
+
+/// The modal that asks why a step is skipped or what failed. Its metadata carries the button
+/// and the channel, which a submission does not otherwise say.
+fn reason_modal(button: &StepButton, channel: &str) -> Value {
+    let (title, label, submit) = match button.action {
+        StepAction::Fail => ("Step failed", "What happened?", "Mark failed"),
+        _ => ("Skip step", "Why skip it?", "Skip step"),
+    };
+    json!({
+        "type": "modal",
+        "callback_id": REASON_MODAL,
+        "private_metadata": format!("{}|{}|{}", button.action_id(), button.value(), channel),
+        "title": { "type": "plain_text", "text": format!("{title} {}", button.step + 1) },
+        "submit": { "type": "plain_text", "text": submit },
+        "close": { "type": "plain_text", "text": "Cancel" },
+        "blocks": [{
+            "type": "input",
+            "block_id": REASON_BLOCK,
+            "label": { "type": "plain_text", "text": format!("INC-{}: {label}", button.incident) },
+            "element": {
+                "type": "plain_text_input",
+                "action_id": REASON_BLOCK,
+                "multiline": true,
+                "max_length": REASON_MAX_CHARS
+            }
+        }]
+    })
+}
+
+async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
+    let mut parts = payload.view.private_metadata.splitn(3, '|');
+    let (Some(action_id), Some(value), Some(channel)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(Handled::ack());
+    };
+    let Some(button) = parse_step_action(action_id, value) else {
+        return Ok(Handled::ack());
+    };
+    let reason = payload.view.state["values"][REASON_BLOCK][REASON_BLOCK]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if reason.is_empty() {
+        return Ok(modal_error(
+            "Say why, in a few words: it goes in the post-mortem.",
+        ));
+    }
+    let who = invocation(
+        &payload.team.id,
+        channel,
+        &payload.user.id,
+        payload.user.shown_name(),
+    );
+    let reply = engine
+        .handle(&who, step_command(&button, Some(reason)))
+        .await?;
+    match reply.message {
+        // Refused (already confirmed, resolved…): say so in the modal, which stays open.
+        Some(message) if message.kind == MessageKind::Error => {
+            Ok(modal_error(&message.plain_text()))
+        }
+        _ => Ok(Handled::ack()),
+    }
+}
+
+fn modal_error(text: &str) -> Handled {
+    let text: String = text.chars().take(REASON_MAX_CHARS).collect();
+    Handled {
+        answer: Some(json!({
+            "response_action": "errors",
+            "errors": { REASON_BLOCK: text }
+        })),
+        then: FollowUp::None,
+    }
+}
