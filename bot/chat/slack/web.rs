@@ -41,7 +41,9 @@ const TEMPORARY_CODES: [&str; 4] = [
 /// What an uploaded document's bytes are.
 const MARKDOWN_CONTENT_TYPE: &str = "text/markdown; charset=utf-8";
 
-type Connector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
+/// slack-morphism's HTTP connector as the bot builds it: HTTPS or plain HTTP (for stand-ins),
+/// HTTP/1, no rate control.
+pub type SlackConnector = SlackClientHyperConnector<hyper_rustls::HttpsConnector<HttpConnector>>;
 
 /// A failed Web API call, by what the outbox should do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -111,7 +113,7 @@ fn hint(code: &str) -> Option<&'static str> {
 
 /// The Web API with the bot's token.
 pub struct SlackWeb {
-    client: SlackClient<Connector>,
+    client: SlackClient<SlackConnector>,
     token: SlackApiToken,
     timeout: Duration,
 }
@@ -129,15 +131,8 @@ impl SlackWeb {
     /// `http://127.0.0.1:PORT/api`) with the bot token (`xoxb-…`), calls timing out after
     /// [`DEFAULT_TIMEOUT`]. Fails when the system has no root certificates to check Slack's.
     pub fn new(api_url: &str, bot_token: String) -> Result<SlackWeb, std::io::Error> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()?
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let connector = SlackClientHyperConnector::with_connector(https)
-            .with_slack_api_url(api_url.trim_end_matches('/'));
         Ok(SlackWeb {
-            client: SlackClient::new(connector),
+            client: slack_client(api_url)?,
             token: SlackApiToken::new(SlackApiTokenValue(bot_token)),
             timeout: DEFAULT_TIMEOUT,
         })
@@ -245,6 +240,20 @@ impl SlackWeb {
             }),
         }
     }
+}
+
+/// A slack-morphism client of the Web API at `api_url`, as [`SlackWeb`] uses (Socket Mode needs
+/// one too): HTTPS checked against the system's root certificates, or plain HTTP for a stand-in.
+/// Fails when the system has no root certificates.
+pub fn slack_client(api_url: &str) -> Result<SlackClient<SlackConnector>, std::io::Error> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()?
+        .https_or_http()
+        .enable_http1()
+        .build();
+    let connector = SlackClientHyperConnector::with_connector(https)
+        .with_slack_api_url(api_url.trim_end_matches('/'));
+    Ok(SlackClient::new(connector))
 }
 
 /// `payload` (a JSON object) with `fields` added.
