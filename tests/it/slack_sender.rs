@@ -22,8 +22,9 @@ use crate::test_db::TestDb;
 
 /// 2026-11-25 03:04:00 UTC.
 const T0: i64 = 1_795_575_840_000;
-/// The sender's timeout per call: short, so a hung call costs the test little.
-const CALL_TIMEOUT: Duration = Duration::from_millis(300);
+/// The sender's timeout per call: short, so a hung call costs the test little, yet long enough
+/// for a loaded machine to answer every other call within it.
+const CALL_TIMEOUT: Duration = Duration::from_secs(1);
 const CHANNEL: &str = "C0INCIDENTS";
 
 on_both_backends! {
@@ -572,6 +573,31 @@ async fn a_post_of_no_incident_goes_to_the_channel() {
     let posted = rig.posted();
     assert_eq!(body_text(&posted[1]), "scenarios: db-loss");
     assert_eq!(posted[1].thread_ts, None);
+}
+
+#[tokio::test]
+async fn an_unreachable_slack_is_a_transient_failure_that_says_so() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let web = SlackWeb::new(
+        &format!("http://127.0.0.1:{port}/api"),
+        BOT_TOKEN.to_owned(),
+    )
+    .unwrap()
+    .with_timeout(CALL_TIMEOUT);
+    let payload = json!({"text": "hello"});
+    let error = web.post_message(CHANNEL, &payload, None, false).await;
+    let Err(error) = error.map_err(DeliveryError::from) else {
+        panic!("nothing listens there");
+    };
+    let DeliveryError::Transient(reason) = &error else {
+        panic!("expected a transient failure: {error:?}");
+    };
+    assert!(reason.starts_with("chat.postMessage: "), "{reason}");
+    assert!(reason.to_lowercase().contains("connect"), "{reason}");
 }
 
 // ---------------------------------------------------------------------------------------------

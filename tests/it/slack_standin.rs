@@ -10,7 +10,8 @@
 //! assert_eq!(slack.calls_to("chat.postMessage")[0].channel.as_deref(), Some("C1"));
 //! ```
 //!
-//! Web API (`{api_url}/{method}`): JSON, form or query-string parameters, the token as
+//! Web API (`{api_url}/{method}`): JSON, form (`blocks`, `files`… as JSON strings) or
+//! query-string parameters, the token as
 //! `Authorization: Bearer …` (or a `token` parameter); answers `Content-Type: application/json`,
 //! `ok:false` with `not_authed` / `invalid_auth` for a missing or wrong token (the bot token
 //! [`BOT_TOKEN`], and the app token [`APP_TOKEN`] for `apps.connections.open`).
@@ -403,11 +404,20 @@ fn parameters(headers: &HeaderMap, uri: &Uri, body: &[u8]) -> Value {
     Value::Object(params)
 }
 
+/// Form fields as strings; those Slack takes as JSON in a form (`blocks`…) decoded, as Slack does.
 fn form(bytes: &[u8]) -> Map<String, Value> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
         .unwrap_or_default()
         .into_iter()
-        .map(|(name, value)| (name, Value::String(value)))
+        .map(|(name, value)| {
+            let json = match name.as_str() {
+                "blocks" | "attachments" | "files" | "metadata" => {
+                    serde_json::from_str(&value).ok()
+                }
+                _ => None,
+            };
+            (name, json.unwrap_or(Value::String(value)))
+        })
         .collect()
 }
 

@@ -328,16 +328,24 @@ fn from_status(method: &'static str, status: u16) -> WebError {
     }
 }
 
-/// A network error with its causes (`connection refused`), on one line.
+/// A network error with its causes, on one line: `network error: client error (Connect): tcp
+/// connect error: Connection refused (os error 111)`.
 fn network_reason(error: &SlackClientError) -> String {
+    match error {
+        SlackClientError::HttpProtocolError(protocol) => match &protocol.cause {
+            Some(cause) => format!("network error: {}", with_causes(cause.as_ref())),
+            None => "network error".to_string(),
+        },
+        _ => with_causes(error),
+    }
+}
+
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
+    let mut cause = error.source();
     while let Some(inner) = cause {
-        let inner_text = inner.to_string();
-        if !text.contains(&inner_text) {
-            text.push_str(": ");
-            text.push_str(&inner_text);
-        }
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
         cause = inner.source();
     }
     text
