@@ -5,7 +5,9 @@
 //!   retries), and a timeout per call ([`DEFAULT_TIMEOUT`]) so a hung Slack never holds a
 //!   delivery longer than that.
 //! - HTTP and HTTPS both work (`SLACK_API_URL=http://127.0.0.1:PORT/api` for a stand-in); rustls
-//!   with the ring provider and the system's root certificates.
+//!   with the system's root certificates and the process's default crypto provider, which is
+//!   ring as long as ring is the only one compiled in (if aws-lc-rs ever joins it, install ring
+//!   as the default at start-up, or building the client panics).
 //! - Bodies are the renderer's JSON (`message_payload`) decoded into slack-morphism's request
 //!   types; the Block Kit they carry survives the round trip unchanged (`verbatim` included, see
 //!   the tests).
