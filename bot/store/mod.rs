@@ -21,6 +21,7 @@ mod error;
 mod group_commit;
 mod outbox;
 mod statements;
+mod threads;
 mod writer_lock;
 
 use std::fmt;

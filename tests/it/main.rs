@@ -16,5 +16,7 @@ mod runbook_shared;
 mod runbook_styles;
 mod scenario_lookup;
 mod slack_http;
+mod slack_sender;
+mod slack_standin;
 mod store;
 mod test_bot;

@@ -41,8 +41,10 @@ pub mod ingress;
 mod mentions;
 mod mrkdwn;
 pub mod signature;
+pub mod sender;
 #[cfg(test)]
 mod tests;
+pub mod web;
 
 pub use actions::{parse_step_action, StepAction, StepButton};
 pub use blocks::{document_as_messages, documents, ephemeral_response, message_payload};

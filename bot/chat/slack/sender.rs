@@ -1,0 +1,252 @@
+//! The outbox's sender for Slack: one queued post becomes a Web API call (or a few, for a
+//! document), and the answer becomes what the outbox records.
+//!
+//! - A post that edits another (`replaces_message_ref`, the checklist) is a `chat.update` of that
+//!   message; its reference stays that `ts`.
+//! - Any other post is a `chat.postMessage`: the incident's first message goes to the channel,
+//!   every later post of the incident into that message's thread (found in the store:
+//!   [`Store::first_message_ref`]). With [`SenderOptions::updates_in_channel`] the periodic
+//!   updates are also shown in the channel (`reply_broadcast`). Posts of no incident go to the
+//!   channel.
+//! - A message with a document (the post-mortem draft): its other blocks are posted first, then
+//!   each document is uploaded as a file in the thread. If Slack refuses uploads (no
+//!   `files:write` scope, a channel type that takes no files), the document is posted as
+//!   code-block messages instead. Such a post is several calls: when a later one fails, the
+//!   retry posts the earlier ones again.
+//!
+//! The sender never retries by itself; each call times out ([`SlackWeb::with_timeout`]) and a
+//! whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::web::{SlackWeb, WebError};
+use super::{document_as_messages, documents, message_payload};
+use crate::notify::{Block, Message, MessageKind};
+use crate::outbox::{Deliver, Delivered, DeliveryError};
+use crate::store::{OutboxPost, Store};
+
+/// The longest one delivery may take, all its calls together.
+pub const DELIVERY_DEADLINE: Duration = Duration::from_secs(60);
+
+/// Upload refusals that posting the document as messages gets around.
+const UPLOAD_REFUSALS: [&str; 6] = [
+    "missing_scope",
+    "not_allowed_token_type",
+    "method_not_supported_for_channel_type",
+    "restricted_action",
+    "file_uploads_disabled",
+    "file_uploads_except_images_disabled",
+];
+
+/// How the sender posts, beyond what the messages say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SenderOptions {
+    /// Show the periodic status updates in the channel too, not only in the incident's thread
+    /// (`UPDATES_IN_CHANNEL`).
+    pub updates_in_channel: bool,
+}
+
+/// Delivers the outbox's Slack posts (platform `slack`) through the Web API.
+#[derive(Debug)]
+pub struct SlackSender {
+    web: SlackWeb,
+    store: Store,
+    options: SenderOptions,
+}
+
+/// Where a message goes: its channel, and the thread it replies to, if any.
+struct Place<'a> {
+    channel: &'a str,
+    thread_ts: Option<String>,
+}
+
+impl SlackSender {
+    /// A sender posting with `web`, finding incidents' threads in `store`.
+    pub fn new(web: SlackWeb, store: Store, options: SenderOptions) -> SlackSender {
+        SlackSender {
+            web,
+            store,
+            options,
+        }
+    }
+
+    async fn send(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
+        let message = decode(post)?;
+        let channel = post.channel.channel.as_str();
+        if let Some(ts) = &post.replaces_message_ref {
+            self.web
+                .update_message(channel, ts, &message_payload(&message))
+                .await?;
+            return Ok(Delivered {
+                message_ref: Some(ts.clone()),
+            });
+        }
+        let place = Place {
+            channel,
+            thread_ts: self.thread_of(post).await?,
+        };
+        if documents(&message).is_empty() {
+            let ts = self.post(&place, &message).await?;
+            return Ok(Delivered {
+                message_ref: Some(ts),
+            });
+        }
+        self.send_with_documents(place, &message).await
+    }
+
+    /// The `ts` of the incident's first message, once it is sent.
+    async fn thread_of(&self, post: &OutboxPost) -> Result<Option<String>, DeliveryError> {
+        let Some(incident) = post.incident_id else {
+            return Ok(None);
+        };
+        self.store
+            .first_message_ref(incident)
+            .await
+            .map_err(|error| {
+                DeliveryError::Transient(format!(
+                    "cannot read the thread of INC-{incident} from the database: {error}"
+                ))
+            })
+    }
+
+    /// `chat.postMessage` of a whole message; its `ts`.
+    async fn post(&self, place: &Place<'_>, message: &Message) -> Result<String, WebError> {
+        let broadcast = message.kind == MessageKind::Update && self.options.updates_in_channel;
+        self.web
+            .post_message(
+                place.channel,
+                &message_payload(message),
+                place.thread_ts.as_deref(),
+                broadcast,
+            )
+            .await
+    }
+
+    /// The message's other blocks, then each document as a file (or as messages). The
+    /// documents go in the incident's thread, or else under the message just posted.
+    async fn send_with_documents(
+        &self,
+        mut place: Place<'_>,
+        message: &Message,
+    ) -> Result<Delivered, DeliveryError> {
+        let mut first_ts = None;
+        if has_more_than_documents(message) {
+            let ts = self.post(&place, message).await?;
+            place.thread_ts.get_or_insert_with(|| ts.clone());
+            first_ts = Some(ts);
+        }
+        for (filename, markdown) in documents(message) {
+            let posted = self.send_document(&place, filename, markdown).await?;
+            if first_ts.is_none() {
+                first_ts = posted;
+            }
+        }
+        Ok(Delivered {
+            message_ref: first_ts,
+        })
+    }
+
+    /// Uploads a document, or posts it as messages when Slack refuses the upload; the `ts` of
+    /// the first such message.
+    async fn send_document(
+        &self,
+        place: &Place<'_>,
+        filename: &str,
+        markdown: &str,
+    ) -> Result<Option<String>, DeliveryError> {
+        let thread_ts = place.thread_ts.as_deref();
+        match self
+            .web
+            .upload_file(place.channel, thread_ts, filename, markdown)
+            .await
+        {
+            Ok(()) => Ok(None),
+            Err(error) if is_upload_refusal(&error) => {
+                let pieces = document_as_messages(markdown);
+                tracing::warn!(
+                    "Slack refused to upload {filename} ({error}); posting it as {} messages \
+                     instead. To get files, give the app the files:write scope.",
+                    pieces.len()
+                );
+                self.post_pieces(place, &pieces).await.map_err(Into::into)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Posts code blocks as consecutive messages in the thread; the first one's `ts`.
+    async fn post_pieces(
+        &self,
+        place: &Place<'_>,
+        pieces: &[String],
+    ) -> Result<Option<String>, WebError> {
+        let mut first = None;
+        for piece in pieces {
+            let ts = self
+                .web
+                .post_message(
+                    place.channel,
+                    &code_payload(piece),
+                    place.thread_ts.as_deref(),
+                    false,
+                )
+                .await?;
+            first.get_or_insert(ts);
+        }
+        Ok(first)
+    }
+}
+
+impl Deliver for SlackSender {
+    fn platform(&self) -> &str {
+        "slack"
+    }
+
+    async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
+        match tokio::time::timeout(DELIVERY_DEADLINE, self.send(post)).await {
+            Ok(delivered) => delivered,
+            Err(_) => Err(DeliveryError::Transient(format!(
+                "Slack took more than {DELIVERY_DEADLINE:?} over this post"
+            ))),
+        }
+    }
+}
+
+/// The post's message. A body that is none is a bug: say so rather than post garbage.
+fn decode(post: &OutboxPost) -> Result<Message, DeliveryError> {
+    serde_json::from_str(&post.body).map_err(|error| {
+        DeliveryError::Rejected(format!(
+            "post #{} ({}) holds no readable message, so it cannot be sent: {error}",
+            post.id, post.kind
+        ))
+    })
+}
+
+fn has_more_than_documents(message: &Message) -> bool {
+    !message.mentions.is_empty()
+        || message
+            .blocks
+            .iter()
+            .any(|block| !matches!(block, Block::Document { .. }))
+}
+
+fn is_upload_refusal(error: &WebError) -> bool {
+    error
+        .refusal_code()
+        .is_some_and(|code| UPLOAD_REFUSALS.contains(&code))
+}
+
+/// A ``` block of `document_as_messages` as a message: verbatim, so Slack parses nothing in it.
+fn code_payload(piece: &str) -> Value {
+    json!({
+        "text": piece,
+        "blocks": [{
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": piece, "verbatim": true},
+        }],
+        "unfurl_links": false,
+        "unfurl_media": false,
+    })
+}
