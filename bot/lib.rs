@@ -11,5 +11,6 @@ pub mod notify;
 pub mod outbox;
 pub mod postmortem;
 pub mod runbook;
+pub mod serve;
 pub mod startup;
 pub mod store;

@@ -4,6 +4,7 @@
 mod check_runbook;
 mod console;
 mod postmortem;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,20 @@ enum Verb {
         #[arg(long = "as", env = "USER", default_value = "you")]
         user: String,
     },
+    /// Run the bot: the HTTP server, the chat platforms configured in the environment, the
+    /// scheduler and the outbox.
+    ///
+    /// Slack: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (routes /slack/commands and
+    /// /slack/interactions), SLACK_APP_TOKEN for Socket Mode, SLACK_API_URL, UPDATES_IN_CHANNEL.
+    /// Listens on INCIDENT_BOT_ADDR (default 127.0.0.1:3000); /healthz and /readyz.
+    Serve {
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Print the post-mortem draft of an incident as Markdown.
     Postmortem {
         /// The incident, e.g. INC-3.
@@ -78,6 +93,10 @@ impl Cli {
                 clock,
                 user,
             } => block_on(console::run(runbook, database_url, clock, user)),
+            Verb::Serve {
+                runbook,
+                database_url,
+            } => block_on(serve::run(runbook, database_url)),
             Verb::Postmortem {
                 incident,
                 runbook,

@@ -5,8 +5,8 @@ use commands::IncidentRef;
 
 use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
 use crate::incident::{ChannelKey, Event, Incident, Recorded};
-use crate::notify::Message;
-use crate::store::{Commit, NewEvent, NewPost, StoreError, StoredIncident};
+use crate::notify::{Message, MessageKind};
+use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
 
 /// An incident as read, with the version a change must be based on.
 #[derive(Clone)]
@@ -57,7 +57,8 @@ pub(super) fn new_post(
         channel: channel.clone(),
         kind,
         body: serde_json::to_string(message)?,
-        replaces: None,
+        // The checklist is one card, edited in place at every step.
+        replaces: (message.kind == MessageKind::Checklist).then_some(Replaces::FirstOfKind),
     })
 }
 

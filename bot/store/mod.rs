@@ -104,8 +104,18 @@ pub struct NewPost {
     pub kind: String,
     /// JSON of the rendered message, opaque to the store.
     pub body: String,
-    /// The outbox id of an earlier post whose message this one edits.
-    pub replaces: Option<u64>,
+    /// The earlier post whose message this one edits, if any.
+    pub replaces: Option<Replaces>,
+}
+
+/// Which earlier post's message a new post edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaces {
+    /// The post with this outbox id.
+    Post(u64),
+    /// The incident's first post of the same kind (the checklist card, edited in place at every
+    /// step); nothing when this is the first.
+    FirstOfKind,
 }
 
 /// A queued message not yet sent.
@@ -872,22 +882,40 @@ fn post_row<'a>(
     post: &'a NewPost,
     now_ms: i64,
 ) -> Result<Statement<'a>, StoreError> {
-    Ok(Statement::new(
-        "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
-                             created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)",
-        vec![
-            Arg::OptionalInt(incident_id),
-            Arg::Text(&post.channel.platform),
-            Arg::Text(&post.channel.workspace),
-            Arg::Text(&post.channel.channel),
-            Arg::Text(&post.kind),
-            Arg::Text(&post.body),
-            Arg::Int(now_ms),
-            Arg::OptionalInt(post.replaces.map(to_i64).transpose()?),
-        ],
-    ))
+    let mut args = vec![
+        Arg::OptionalInt(incident_id),
+        Arg::Text(&post.channel.platform),
+        Arg::Text(&post.channel.workspace),
+        Arg::Text(&post.channel.channel),
+        Arg::Text(&post.kind),
+        Arg::Text(&post.body),
+        Arg::Int(now_ms),
+    ];
+    let sql = match post.replaces {
+        None => INSERT_POST_SQL,
+        Some(Replaces::Post(id)) => {
+            args.push(Arg::Int(to_i64(id)?));
+            INSERT_EDIT_SQL
+        }
+        Some(Replaces::FirstOfKind) => INSERT_EDIT_OF_FIRST_SQL,
+    };
+    Ok(Statement::new(sql, args))
 }
+
+const INSERT_POST_SQL: &str =
+    "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                         created_at_ms, next_attempt_at_ms, attempts) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0)";
+const INSERT_EDIT_SQL: &str =
+    "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                         created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8)";
+const INSERT_EDIT_OF_FIRST_SQL: &str =
+    "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                         created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, \
+             (SELECT MIN(first.id) FROM outbox first \
+              WHERE first.incident_id = $1 AND first.kind = $5))";
 
 /// Everything that creates incident `id`: its own row, then the rows of its first commit.
 fn creation_statements<'a>(

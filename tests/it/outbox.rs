@@ -11,7 +11,7 @@ use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::outbox::{
     Deliver, Delivered, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome, Round,
 };
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Store};
+use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store};
 use sqlx::Row;
 use tokio::sync::Semaphore;
 
@@ -167,7 +167,7 @@ fn post(channel_id: &str, body: &str, replaces: Option<u64>) -> NewPost {
         channel: channel(channel_id),
         kind: "update".to_owned(),
         body: body.to_owned(),
-        replaces,
+        replaces: replaces.map(Replaces::Post),
     }
 }
 

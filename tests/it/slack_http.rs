@@ -13,6 +13,7 @@ use incident_bot::incident::ChannelKey;
 use serde_json::{json, Value};
 
 use crate::fixtures::shared_runbook;
+use crate::slack_requests::{button_payload, command_body, form, post_signed};
 use crate::test_db::TestDb;
 
 const SAMPLE_BODY: &str = include_str!("../fixtures/slack/slack_slash_command_incident_open.txt");
@@ -82,27 +83,6 @@ async fn app(now: i64) -> App {
     }
 }
 
-fn form(fields: &[(&str, &str)]) -> String {
-    serde_urlencoded::to_string(fields).unwrap()
-}
-
-fn command_body(text: &str) -> String {
-    form(&[
-        ("token", "xyzz0WbapA4vBCDEFasx0q6G"),
-        ("team_id", "T1DC2JH3J"),
-        ("channel_id", "C0INCIDENT1"),
-        ("user_id", "U2CERLKJA"),
-        ("user_name", "roadrunner"),
-        ("command", "/incident"),
-        ("text", text),
-        ("response_url", "http://127.0.0.1:9/commands/1"),
-        (
-            "trigger_id",
-            "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
-        ),
-    ])
-}
-
 impl App {
     fn now(&self) -> i64 {
         use incident_bot::clock::Clock;
@@ -134,13 +114,12 @@ impl App {
     }
 
     async fn send(&self, path: &str, body: String) -> (u16, String) {
-        let now = self.now();
-        self.send_raw(path, body, now, None, "application/x-www-form-urlencoded")
-            .await
+        post_signed(&self.http, &format!("{}{path}", self.url), body, self.now()).await
     }
 
     async fn command(&self, text: &str) -> (u16, String) {
-        self.send("/slack/commands", command_body(text)).await
+        self.send("/slack/commands", command_body("/incident", text))
+            .await
     }
 
     async fn click(&self, payload: Value) -> (u16, String) {
@@ -178,18 +157,13 @@ fn channel() -> ChannelKey {
     }
 }
 
-fn button_payload(action_id: &str, value: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": { "id": "T1DC2JH3J", "domain": "testteamnow" },
-        "user": { "id": "U0COYOTE", "username": "wile_e", "name": "wile_e", "team_id": "T1DC2JH3J" },
-        "api_app_id": "A0INCIDENTBOT",
-        "container": { "type": "message", "message_ts": "1700000000.000100", "channel_id": "C0INCIDENT1", "is_ephemeral": false },
-        "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703d",
-        "channel": { "id": "C0INCIDENT1", "name": "incidents" },
-        "response_url": "http://127.0.0.1:9/actions/1",
-        "actions": [{ "action_id": action_id, "value": value, "type": "button", "action_ts": "1700000012.123456" }]
-    })
+fn button(action_id: &str, value: &str) -> Value {
+    button_payload(
+        action_id,
+        value,
+        "1700000000.000100",
+        "http://127.0.0.1:9/actions/1",
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,10 +284,7 @@ async fn mistakes_come_back_only_to_the_typist_with_the_usage() {
     let missing_fields = app.send("/slack/commands", form(&[("text", "list")])).await;
     assert_eq!(missing_fields.0, 400, "{missing_fields:?}");
     let other = app
-        .send(
-            "/slack/commands",
-            command_body("list").replace("%2Fincident", "%2Fdeploy"),
-        )
+        .send("/slack/commands", command_body("/deploy", "list"))
         .await;
     assert!(
         other.1.contains("answers /incident and /postmortem"),
@@ -330,16 +301,13 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
         200
     );
 
-    let (status, _) = app.click(button_payload("step_done", "INC-1:0")).await;
+    let (status, _) = app.click(button("step_done", "INC-1:0")).await;
     assert_eq!(status, 200);
     assert_eq!(app.step_confirmations(1).await, ["step_confirmed"]);
 
     // The same click a second later (a double click): told, not confirmed twice.
     app.clock.advance(chrono::Duration::seconds(1));
-    assert_eq!(
-        app.click(button_payload("step_done", "INC-1:0")).await.0,
-        200
-    );
+    assert_eq!(app.click(button("step_done", "INC-1:0")).await.0, 200);
     assert_eq!(app.step_confirmations(1).await, ["step_confirmed"]);
     let told = app.follow_ups.0.lock().unwrap().pop();
     match told {
@@ -359,7 +327,7 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     }
 
     // Skip: a modal asks why; nothing is recorded until it is submitted.
-    app.click(button_payload("step_skip", "INC-1:1")).await;
+    app.click(button("step_skip", "INC-1:1")).await;
     let view = match app.follow_ups.0.lock().unwrap().pop() {
         Some(FollowUp::OpenModal { trigger_id, view }) => {
             assert!(trigger_id.ends_with("6703d"));
@@ -397,7 +365,7 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     );
 
     // Junk: a button the bot did not make, a payload that is not JSON.
-    assert_eq!(app.click(button_payload("approve", "x")).await.0, 200);
+    assert_eq!(app.click(button("approve", "x")).await.0, 200);
     let junk = app
         .send("/slack/interactions", form(&[("payload", "{not json")]))
         .await;
@@ -412,7 +380,7 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
 async fn the_post_mortem_goes_to_the_channel_as_a_file() {
     let app = app(1_795_575_840).await;
     app.command("open critical db-loss").await;
-    let body = command_body("").replace("%2Fincident", "%2Fpostmortem");
+    let body = command_body("/postmortem", "");
     let (status, body) = app.send("/slack/commands", body).await;
     assert_eq!(status, 200);
     assert!(body.contains("is being posted in this channel"), "{body}");

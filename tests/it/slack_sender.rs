@@ -13,7 +13,7 @@ use incident_bot::chat::slack::web::SlackWeb;
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::notify::{Block, Message, MessageKind};
 use incident_bot::outbox::{Attempt, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome};
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Store};
+use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
 use serde_json::{json, Value};
 use sqlx::Row;
 
@@ -191,7 +191,7 @@ fn new_post(message: &Message, replaces: Option<u64>) -> NewPost {
             .unwrap()
             .to_owned(),
         body: serde_json::to_string(message).unwrap(),
-        replaces,
+        replaces: replaces.map(Replaces::Post),
     }
 }
 

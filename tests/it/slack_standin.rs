@@ -23,6 +23,9 @@
 //! | `files.getUploadURLExternal` | `file_id` and an `upload_url` on this server (bytes there: method `upload`) |
 //! | `files.completeUploadExternal` | the files, now shared in `channel_id` / `thread_ts` ([`SlackStandIn::files`]) |
 //! | `apps.connections.open` | `url`: `ws://127.0.0.1:PORT/link/?ticket=N`, the Socket Mode endpoint |
+//! | `views.open` | the view, with an id and an empty state |
+//!
+//! Interactions' `response_url` ([`SlackStandIn::response_url`]) is answered here too.
 //!
 //! Socket Mode: each connection gets `hello`; [`SlackStandIn::push_envelope`] sends an envelope
 //! to the latest connection, [`SlackStandIn::ack`] waits for the client's acknowledgement, and
@@ -164,6 +167,7 @@ impl SlackStandIn {
         let app = Router::new()
             .route("/api/{method}", any(api))
             .route("/upload/{file_id}", post(upload))
+            .route("/response/{id}", post(response_url))
             .with_state(Arc::clone(&shared));
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -180,6 +184,11 @@ impl SlackStandIn {
     /// The Web API's base URL, `http://127.0.0.1:PORT/api`, for `SLACK_API_URL`.
     pub fn api_url(&self) -> String {
         format!("http://{}/api", self.shared.http)
+    }
+
+    /// A `response_url` for interaction payloads, answered here (calls: `response_url`).
+    pub fn response_url(&self) -> String {
+        format!("http://{}/response/1", self.shared.http)
     }
 
     /// Answers the next calls of `method` with `answers`, in order; after them, normally.
@@ -355,6 +364,21 @@ async fn api(
 }
 
 /// Bytes sent to an upload URL, kept for the file they were reserved for.
+/// An interaction's `response_url` (see [`SlackStandIn::response_url`]): recorded as method
+/// `response_url` with its JSON body.
+async fn response_url(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    shared.web().calls.push(Call {
+        method: "response_url".into(),
+        body,
+        channel: None,
+        thread_ts: None,
+        ts: None,
+        error: None,
+    });
+    (StatusCode::OK, "ok").into_response()
+}
+
 async fn upload(
     State(shared): State<Arc<Shared>>,
     Path(file_id): Path<String>,
@@ -517,6 +541,7 @@ fn answer(web: &mut Web, shared: &Shared, method: &str, params: &Value) -> (Repl
         "chat.update" => update_message(web, params),
         "files.getUploadURLExternal" => (upload_slot(web, shared, params), None),
         "files.completeUploadExternal" => (complete_upload(web, params), None),
+        "views.open" => (open_view(params), None),
         "apps.connections.open" => {
             web.tickets += 1;
             let url = format!("ws://{}/link/?ticket={}", shared.socket_addr, web.tickets);
@@ -524,6 +549,25 @@ fn answer(web: &mut Web, shared: &Shared, method: &str, params: &Value) -> (Repl
         }
         _ => (refuse("unknown_method"), None),
     }
+}
+
+/// The modal as Slack answers `views.open`: the view with its id and state.
+fn open_view(params: &Value) -> Reply {
+    let Some(view) = params.get("view").and_then(Value::as_object) else {
+        return refuse("invalid_arguments");
+    };
+    if text(params, "trigger_id").is_none_or(|trigger| trigger.is_empty()) {
+        return refuse("invalid_trigger_id");
+    }
+    let mut view = view.clone();
+    view.extend(
+        json!({"id": "V0STANDIN", "team_id": "T0STANDIN", "hash": "1.abc",
+               "state": {"values": {}}})
+        .as_object()
+        .cloned()
+        .unwrap_or_default(),
+    );
+    ok(json!({ "view": view }))
 }
 
 fn post_message(web: &mut Web, params: &Value) -> (Reply, Option<String>) {

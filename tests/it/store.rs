@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use incident_bot::store::{
-    Backend, ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Store, StoreError, Timer,
+    Backend, ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store, StoreError, Timer,
 };
 
 use sqlx::Executor;
@@ -515,7 +515,7 @@ async fn failing_commits(store: &Store) {
         posts: vec![
             post("resolved", "RESOLVED"),
             NewPost {
-                replaces: Some(987_654),
+                replaces: Some(Replaces::Post(987_654)),
                 ..post("checklist", "final checklist")
             },
         ],
@@ -894,11 +894,11 @@ async fn outbox(store: &Store) {
         is_open: true,
         posts: vec![
             NewPost {
-                replaces: Some(opened_post.id),
+                replaces: Some(Replaces::Post(opened_post.id)),
                 ..post("incident-opened", "INCIDENT (updated)")
             },
             NewPost {
-                replaces: Some(checklist.id),
+                replaces: Some(Replaces::Post(checklist.id)),
                 ..post("checklist", "step 2/9")
             },
         ],
@@ -1097,7 +1097,7 @@ async fn user_text_round_trips(store: &Store) {
         state: first.state.clone(),
         is_open: true,
         posts: vec![NewPost {
-            replaces: Some(1),
+            replaces: Some(Replaces::Post(1)),
             ..post("edit", "edit")
         }],
         ..Commit::default()

@@ -7,6 +7,8 @@
 //!   `parse_step_action` to read a click back.
 //! - `signature`: request signatures and the replay window.
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
+//! - `http`: the signed routes; `follow_ups`: the modal and replies right after an answer.
+//! - `adapter`: all of it as `serve` runs it, with the outbox worker.
 //!
 //! # Escaping
 //!
@@ -35,13 +37,15 @@
 //! Lengths are counted in bytes, never less than Slack's "characters" whatever unit it means.
 
 mod actions;
+pub mod adapter;
 mod blocks;
+mod follow_ups;
 pub mod http;
 pub mod ingress;
 mod mentions;
 mod mrkdwn;
-pub mod signature;
 pub mod sender;
+pub mod signature;
 #[cfg(test)]
 mod tests;
 pub mod web;

@@ -228,6 +228,37 @@ impl SlackWeb {
         Ok(())
     }
 
+    /// `views.open`: shows `view` (a modal) to the person whose click gave `trigger_id`.
+    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), WebError> {
+        const METHOD: &str = "views.open";
+        let request: SlackApiViewsOpenRequest =
+            decode_request(METHOD, json!({ "trigger_id": trigger_id, "view": view }))?;
+        let session = self.client.open_session(&self.token);
+        self.call(METHOD, session.views_open(&request)).await?;
+        Ok(())
+    }
+
+    /// Shows a rendered `payload` only to the person who clicked, through the interaction's
+    /// `response_url` (ephemeral, as a new message rather than replacing the clicked one).
+    pub async fn respond_ephemeral(
+        &self,
+        response_url: &str,
+        payload: &Value,
+    ) -> Result<(), WebError> {
+        const METHOD: &str = "response_url";
+        let url = response_url.parse().map_err(|error| WebError::Refused {
+            method: METHOD,
+            code: format!("not a URL ({error})"),
+        })?;
+        let request: SlackApiPostWebhookMessageRequest = decode_request(
+            METHOD,
+            with_fields(payload, json!({ "replace_original": false })),
+        )?;
+        self.call(METHOD, self.client.post_webhook_message(&url, &request))
+            .await?;
+        Ok(())
+    }
+
     /// One call, within the timeout, its failure classified.
     async fn call<T>(
         &self,

@@ -1,0 +1,90 @@
+//! The Slack adapter as `serve` runs it: the Web API client, the outbox worker that posts
+//! through it, and either the HTTP routes or a Socket Mode connection for what Slack sends.
+
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+use super::follow_ups::WebFollowUps;
+use super::http::{routes, SlackHttp};
+use super::sender::{SenderOptions, SlackSender};
+use super::signature::ReplayGuard;
+use super::web::SlackWeb;
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::outbox::{DeliveryPolicy, OutboxWorker};
+use crate::serve::health::Readiness;
+use crate::serve::SlackSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdapterError {
+    #[error("cannot set up HTTPS for Slack's Web API (no root certificates on this system?)")]
+    Tls(#[source] std::io::Error),
+}
+
+/// What the adapter adds to the server.
+pub struct Adapter {
+    pub routes: Router,
+    pub tasks: Vec<JoinHandle<()>>,
+    pub health: Arc<dyn Readiness>,
+    /// Ring it when posts were queued, so the outbox sends them at once.
+    pub waker: Arc<Notify>,
+}
+
+/// Over HTTP, the adapter is ready once its routes are served.
+struct HttpReady;
+
+impl Readiness for HttpReady {
+    fn name(&self) -> &str {
+        "slack"
+    }
+
+    fn ready(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+pub async fn start(
+    settings: &SlackSettings,
+    policy: DeliveryPolicy,
+    engine: Arc<Engine>,
+    clock: Arc<dyn Clock>,
+    stopped: watch::Receiver<bool>,
+) -> Result<Adapter, AdapterError> {
+    let web = || SlackWeb::new(&settings.api_url, settings.bot_token.clone());
+    let sender = SlackSender::new(
+        web().map_err(AdapterError::Tls)?,
+        engine.store().clone(),
+        SenderOptions {
+            updates_in_channel: settings.updates_in_channel,
+        },
+    );
+    let worker = OutboxWorker::new(
+        engine.store().clone(),
+        clock.clone(),
+        Arc::new(sender),
+        policy,
+    );
+    let waker = worker.waker();
+    let mut stop = stopped.clone();
+    let tasks = vec![tokio::spawn(worker.run(async move {
+        let _ = stop.wait_for(|stop| *stop).await;
+    }))];
+    let follow_ups = Arc::new(WebFollowUps::new(web().map_err(AdapterError::Tls)?));
+    let state = Arc::new(SlackHttp {
+        engine,
+        clock,
+        secret: settings.signing_secret.clone(),
+        replays: ReplayGuard::default(),
+        follow_ups,
+        posted: waker.clone(),
+    });
+    Ok(Adapter {
+        routes: routes(state),
+        tasks,
+        health: Arc::new(HttpReady),
+        waker,
+    })
+}

@@ -1,0 +1,46 @@
+//! Calls to Slack right after an interaction was answered: opening the reason modal (its
+//! `trigger_id` is valid for 3 seconds) and telling the clicker why a click was refused (through
+//! the interaction's `response_url`). They show something to one person and are not worth
+//! keeping across a restart, so they go straight out rather than through the outbox; a failure
+//! is logged.
+
+use std::sync::Arc;
+
+use super::http::FollowUps;
+use super::ingress::FollowUp;
+use super::web::SlackWeb;
+
+pub struct WebFollowUps {
+    web: Arc<SlackWeb>,
+}
+
+impl WebFollowUps {
+    pub fn new(web: SlackWeb) -> WebFollowUps {
+        WebFollowUps { web: Arc::new(web) }
+    }
+}
+
+impl FollowUps for WebFollowUps {
+    fn follow_up(&self, follow_up: FollowUp) {
+        let web = self.web.clone();
+        tokio::spawn(async move {
+            let done = match &follow_up {
+                FollowUp::None => Ok(()),
+                FollowUp::OpenModal { trigger_id, view } => web.open_view(trigger_id, view).await,
+                FollowUp::Tell {
+                    response_url,
+                    message,
+                } => {
+                    web.respond_ephemeral(response_url, &super::message_payload(message))
+                        .await
+                }
+            };
+            if let Err(error) = done {
+                tracing::warn!(
+                    %error,
+                    "could not answer a click in Slack (the click itself was recorded)"
+                );
+            }
+        });
+    }
+}

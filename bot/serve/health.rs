@@ -1,0 +1,48 @@
+//! `/healthz`: the process answers. `/readyz`: the store answers and every adapter is connected
+//! (Socket Mode up, for instance); 503 with the reason otherwise, so a load balancer or
+//! orchestrator sends no traffic to a bot that cannot take it.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+
+use crate::engine::Engine;
+
+/// An adapter's readiness: `Err(reason)` while it cannot take traffic.
+pub trait Readiness: Send + Sync {
+    fn name(&self) -> &str;
+    fn ready(&self) -> Result<(), String>;
+}
+
+struct Health {
+    engine: Arc<Engine>,
+    adapters: Vec<Arc<dyn Readiness>>,
+}
+
+pub fn routes(engine: Arc<Engine>, adapters: Vec<Arc<dyn Readiness>>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .with_state(Arc::new(Health { engine, adapters }))
+}
+
+async fn ready(State(health): State<Arc<Health>>) -> (StatusCode, String) {
+    if let Err(error) = health.engine.store().ping().await {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("store: {}\n", crate::error_text::with_causes(&error)),
+        );
+    }
+    for adapter in &health.adapters {
+        if let Err(reason) = adapter.ready() {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("{}: {reason}\n", adapter.name()),
+            );
+        }
+    }
+    (StatusCode::OK, "ready\n".to_string())
+}

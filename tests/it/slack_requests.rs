@@ -1,0 +1,67 @@
+//! Requests as Slack sends them: slash-command forms, interaction payloads, and their
+//! signatures, for the tests that drive the bot's Slack routes.
+
+use incident_bot::chat::slack::signature::SigningSecret;
+use serde_json::{json, Value};
+
+/// The signing secret of Slack's documented examples (and of the shared samples).
+pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const TEAM: &str = "T1DC2JH3J";
+pub const CHANNEL: &str = "C0INCIDENT1";
+
+pub fn form(fields: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(fields).unwrap()
+}
+
+/// A slash command's form, typed by roadrunner in #incidents.
+pub fn command_body(command: &str, text: &str) -> String {
+    form(&[
+        ("token", "xyzz0WbapA4vBCDEFasx0q6G"),
+        ("team_id", TEAM),
+        ("channel_id", CHANNEL),
+        ("user_id", "U2CERLKJA"),
+        ("user_name", "roadrunner"),
+        ("command", command),
+        ("text", text),
+        ("response_url", "http://127.0.0.1:9/commands/1"),
+        (
+            "trigger_id",
+            "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
+        ),
+    ])
+}
+
+/// A `block_actions` payload: wile_e clicked a button of the message `message_ts`.
+pub fn button_payload(action_id: &str, value: &str, message_ts: &str, response_url: &str) -> Value {
+    json!({
+        "type": "block_actions",
+        "team": { "id": TEAM, "domain": "testteamnow" },
+        "user": { "id": "U0COYOTE", "username": "wile_e", "name": "wile_e", "team_id": TEAM },
+        "api_app_id": "A0INCIDENTBOT",
+        "container": { "type": "message", "message_ts": message_ts, "channel_id": CHANNEL, "is_ephemeral": false },
+        "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703d",
+        "channel": { "id": CHANNEL, "name": "incidents" },
+        "response_url": response_url,
+        "actions": [{ "action_id": action_id, "value": value, "type": "button", "action_ts": message_ts }]
+    })
+}
+
+/// Sends `body` to `url` as Slack would: form-encoded, signed at `ts` (Unix seconds).
+pub async fn post_signed(
+    http: &reqwest::Client,
+    url: &str,
+    body: String,
+    ts: i64,
+) -> (u16, String) {
+    let signature = SigningSecret::new(SECRET).sign(&ts.to_string(), body.as_bytes());
+    let response = http
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}

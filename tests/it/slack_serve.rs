@@ -1,0 +1,259 @@
+//! `serve` with Slack configured, end to end: the real app on 127.0.0.1:0, a SQLite file, the
+//! scheduler and the outbox, against the Slack stand-in, driven by signed requests: open →
+//! checklist → button clicks → updates at the configured interval → resolve → post-mortem, and a
+//! restart in the middle.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use incident_bot::clock::{Clock, SimulatedClock};
+use incident_bot::outbox::DeliveryPolicy;
+use incident_bot::serve::{self, ServeSettings};
+use incident_bot::startup::Settings;
+
+use crate::slack_requests::{button_payload, command_body, form, post_signed, SECRET};
+use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
+use crate::test_db::unique_suffix;
+
+struct Bot {
+    running: Option<serve::Running>,
+    url: String,
+    clock: SimulatedClock,
+    http: reqwest::Client,
+    settings: ServeSettings,
+}
+
+fn settings(slack: &SlackStandIn, dir: &std::path::Path) -> ServeSettings {
+    let runbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
+    let vars = [
+        ("INCIDENT_BOT_ADDR", "127.0.0.1:0".to_string()),
+        ("SLACK_SIGNING_SECRET", SECRET.to_string()),
+        ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("SLACK_API_URL", slack.api_url()),
+    ];
+    let startup = Settings::from_command_line(
+        Some(runbook),
+        format!("sqlite://{}", dir.join("bot.db").display()),
+    );
+    let mut settings = ServeSettings::from_lookup(startup, |name| {
+        vars.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    settings.tick = Duration::from_millis(20);
+    settings.outbox = DeliveryPolicy {
+        channel_interval: Duration::ZERO,
+        first_backoff: Duration::from_millis(50),
+        idle_poll: Duration::from_millis(50),
+        ..DeliveryPolicy::default()
+    };
+    settings
+}
+
+impl Bot {
+    async fn start(settings: ServeSettings, clock: SimulatedClock) -> Bot {
+        let running = serve::start(&settings, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        Bot {
+            url: format!("http://{}", running.addr),
+            running: Some(running),
+            clock,
+            http: reqwest::Client::new(),
+            settings,
+        }
+    }
+
+    async fn restart(mut self) -> Bot {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        Bot::start(self.settings.clone(), self.clock.clone()).await
+    }
+
+    async fn command(&self, command: &str, text: &str) -> (u16, String) {
+        let url = format!("{}/slack/commands", self.url);
+        post_signed(&self.http, &url, command_body(command, text), self.now()).await
+    }
+
+    async fn click(&self, payload: serde_json::Value) -> (u16, String) {
+        let url = format!("{}/slack/interactions", self.url);
+        let body = form(&[("payload", &payload.to_string())]);
+        post_signed(&self.http, &url, body, self.now()).await
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+}
+
+/// Waits (real time, up to 10 s) until the stand-in has `count` calls to `method`. The clock
+/// moves 100 ms per 20 ms meanwhile, so that retries come due.
+async fn calls(
+    slack: &SlackStandIn,
+    clock: &SimulatedClock,
+    method: &str,
+    count: usize,
+) -> Vec<Call> {
+    for _ in 0..500 {
+        clock.advance(chrono::Duration::milliseconds(100));
+        let calls: Vec<Call> = slack
+            .calls_to(method)
+            .into_iter()
+            .filter(|call| call.error.is_none())
+            .collect();
+        if calls.len() >= count {
+            return calls;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "expected {count} successful {method} calls, got: {:#?}",
+        slack.calls()
+    );
+}
+
+/// Waits (as [`calls`]) for the message posted with `needle` in its text; returns the posts
+/// up to it.
+async fn posted(slack: &SlackStandIn, clock: &SimulatedClock, needle: &str) -> Vec<Call> {
+    for count in 1..=50 {
+        let posts = calls(slack, clock, "chat.postMessage", count).await;
+        if let Some(at) = posts.iter().position(|post| text_of(post).contains(needle)) {
+            return posts[..=at].to_vec();
+        }
+    }
+    panic!("nothing posted with {needle:?}: {:#?}", slack.calls());
+}
+
+fn text_of(call: &Call) -> String {
+    call.body.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
+    let dir = std::env::temp_dir().join(format!("incident-bot-serve-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let slack = SlackStandIn::start().await;
+    let clock = SimulatedClock::starting_at(chrono::Utc::now());
+    let bot = Bot::start(settings(&slack, &dir), clock.clone()).await;
+
+    let health = reqwest::get(format!("{}/readyz", bot.url)).await.unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+
+    // Open: acknowledged at once; the INCIDENT notification in the channel, the checklist in
+    // its thread.
+    let (status, body) = bot
+        .command(
+            "/incident",
+            "open critical db-loss Primary down <!channel> *now*",
+        )
+        .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    let posts = calls(&slack, &clock, "chat.postMessage", 2).await;
+    let root = posts[0].ts.clone().unwrap();
+    assert!(text_of(&posts[0]).contains("INCIDENT"), "{:?}", posts[0]);
+    assert!(
+        text_of(&posts[0]).contains("&lt;!channel&gt;"),
+        "user text must not ping: {:?}",
+        posts[0]
+    );
+    assert_eq!(posts[0].thread_ts, None);
+    assert_eq!(posts[1].thread_ts.as_deref(), Some(root.as_str()));
+    let checklist = posts[1].ts.clone().unwrap();
+
+    // Done on the checklist: the same message is edited in place.
+    let (status, _) = bot
+        .click(button_payload(
+            "step_done",
+            "INC-1:0",
+            &checklist,
+            &slack.response_url(),
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let updates = calls(&slack, &clock, "chat.update", 1).await;
+    assert_eq!(updates[0].body["ts"], checklist.as_str());
+    assert!(
+        text_of(&updates[0]).contains("Step 2 of 11") && text_of(&updates[0]).contains("1/11"),
+        "{:?}",
+        updates[0]
+    );
+
+    // A double click a second later is told to the clicker only.
+    clock.advance(chrono::Duration::seconds(1));
+    bot.click(button_payload(
+        "step_done",
+        "INC-1:0",
+        &checklist,
+        &slack.response_url(),
+    ))
+    .await;
+    let told = calls(&slack, &clock, "response_url", 1).await;
+    assert!(text_of(&told[0]).contains("already confirmed"), "{told:?}");
+
+    // Skip asks for a reason in a modal.
+    bot.click(button_payload(
+        "step_skip",
+        "INC-1:1",
+        &checklist,
+        &slack.response_url(),
+    ))
+    .await;
+    let modal = calls(&slack, &clock, "views.open", 1).await;
+    assert_eq!(modal[0].body["view"]["type"], "modal");
+
+    // Slack answers 500 for a while; the bot is restarted meanwhile: nothing is lost.
+    slack.script(
+        "chat.postMessage",
+        [Answer::Status(500), Answer::RateLimited(Some(0))],
+    );
+    bot.command(
+        "/incident",
+        "update Restore started from the 02:55 snapshot",
+    )
+    .await;
+    let bot = bot.restart().await;
+
+    // Updates at the configured interval (15 minutes), in the incident's thread.
+    // The note first, then (with the RTO warning at 50% of 30 minutes and the nudge of the
+    // 2-minute step 2) the first automatic update; all in the incident's thread.
+    clock.advance(chrono::Duration::minutes(15));
+    let posts = posted(&slack, &clock, "Update #1").await;
+    let note = posts
+        .iter()
+        .position(|post| text_of(post).contains("Restore started"));
+    assert_eq!(note, Some(2), "{posts:#?}");
+    assert!(posts[2..]
+        .iter()
+        .all(|post| post.thread_ts.as_deref() == Some(root.as_str())));
+
+    // Resolve, then the post-mortem as a file in the thread.
+    bot.command("/incident", "resolve bad migration").await;
+    posted(&slack, &clock, "RESOLVED").await;
+    let (status, body) = bot.command("/postmortem", "INC-1").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("being posted"), "{body}");
+    calls(&slack, &clock, "files.completeUploadExternal", 1).await;
+    let files = slack.files();
+    assert_eq!(files[0].filename, "INC-1-postmortem.md");
+    assert!(files[0].content.starts_with("# Post-mortem: INC-1"));
+    assert_eq!(files[0].thread_ts.as_deref(), Some(root.as_str()));
+
+    // Each post went out once: nothing doubled by the restart or the retries.
+    let mut sent: Vec<String> = slack
+        .calls_to("chat.postMessage")
+        .iter()
+        .filter(|call| call.error.is_none())
+        .map(text_of)
+        .collect();
+    let total = sent.len();
+    sent.sort();
+    sent.dedup();
+    assert_eq!(sent.len(), total, "a post was sent twice");
+    if let Some(running) = bot.running {
+        running.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
