@@ -1,7 +1,9 @@
 //! Load benchmark of `serve` (a bench binary: `cargo bench --bench serve`): signed slash
 //! commands at 1, 8 and 32 connections against three servers on this machine, in one run:
 //! - floor 1: an axum handler that only verifies the Slack signature;
-//! - floor 2: the same, then commits one row to a SQLite file (WAL, synchronous=FULL);
+//! - floor 2: the same, then commits one row to a SQLite file in WAL mode: with
+//!   synchronous=FULL (synced to disk before the answer, as the bot does) and with
+//!   synchronous=NORMAL (sqlx's WAL default: a power cut may lose the last answered rows);
 //! - the bot: `serve` with Slack configured, on a SQLite file store, posting through its outbox
 //!   to a local Slack stand-in.
 //!
@@ -57,13 +59,16 @@ async fn bench() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let slack = slack_stand_in().await;
     let floor_1 = spawn(verify_only_router()).await;
-    let floor_2 = spawn(verify_and_commit_router(&dir).await).await;
+    let floor_2 = spawn(verify_and_commit_router(&dir, SqliteSynchronous::Full).await).await;
+    let floor_2_normal =
+        spawn(verify_and_commit_router(&dir, SqliteSynchronous::Normal).await).await;
     let bot = start_bot(&dir, slack).await;
     println!("connections  server                         requests/s   p50 ms   p99 ms");
     for connections in [1, 8, 32] {
         for (name, addr) in [
             ("floor 1: verify signature", floor_1),
-            ("floor 2: verify + SQLite row", floor_2),
+            ("floor 2: + SQLite row (FULL)", floor_2),
+            ("floor 2: + SQLite row (NORMAL)", floor_2_normal),
             ("incident-bot serve", bot.addr),
         ] {
             let run = load(addr, connections, &format!("{name}-{connections}")).await;
@@ -184,12 +189,12 @@ fn verify_only_router() -> Router {
     )
 }
 
-async fn verify_and_commit_router(dir: &std::path::Path) -> Router {
+async fn verify_and_commit_router(dir: &std::path::Path, synchronous: SqliteSynchronous) -> Router {
     let options = SqliteConnectOptions::new()
-        .filename(dir.join("floor.db"))
+        .filename(dir.join(format!("floor-{synchronous:?}.db")))
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
+        .synchronous(synchronous);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)

@@ -25,6 +25,9 @@ pub struct DeliveryPolicy {
     /// The longest the worker sleeps when it knows of nothing due, and its pause after a store
     /// error: posts queued without a wake-up (by another replica) are found within this.
     pub idle_poll: Duration,
+    /// The shortest time between two rounds: a burst of commands ringing the worker costs one
+    /// round, not one each (posts wait at most this long for it).
+    pub round_gap: Duration,
 }
 
 impl Default for DeliveryPolicy {
@@ -37,6 +40,7 @@ impl Default for DeliveryPolicy {
             batch: 100,
             claim_lease: Duration::from_secs(2 * 60),
             idle_poll: Duration::from_secs(10),
+            round_gap: Duration::from_millis(20),
         }
     }
 }

@@ -234,13 +234,17 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
     }
 
-    /// Sleeps until `wake_at` (at most the idle poll), a ring of the waker, or shutdown; `true` on
-    /// shutdown.
+    /// Sleeps the round gap, then until `wake_at` (at most the idle poll), a ring of the waker, or
+    /// shutdown; `true` on shutdown.
     async fn wait<S: Future<Output = ()>>(
         &self,
         wake_at: Option<i64>,
-        shutdown: Pin<&mut S>,
+        mut shutdown: Pin<&mut S>,
     ) -> bool {
+        tokio::select! {
+            () = shutdown.as_mut() => return true,
+            () = tokio::time::sleep(self.shared.policy.round_gap) => {}
+        }
         let idle = self.shared.policy.idle_poll;
         let pause = wake_at.map_or(idle, |at| {
             let ms = at.saturating_sub(self.shared.now_ms());

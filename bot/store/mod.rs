@@ -547,12 +547,12 @@ impl Store {
             })
         };
         if let Some(group_commit) = &self.group_commit {
-            let mut statements = vec![update, Statement::new(VERSION_GUARD, vec![])];
+            let mut statements = vec![update, Statement::new(CHANGED_GUARD, vec![])];
             statements.extend(rows);
             let owned = statements.iter().map(Into::into).collect();
             return match group_commit.write(&self.pool, owned).await {
                 Ok(()) => Ok(()),
-                Err(error) if is_version_guard(&error) => Err(moved().await?),
+                Err(error) if is_unchanged(&error) => Err(moved().await?),
                 Err(error) => Err(error.into()),
             };
         }
@@ -752,25 +752,22 @@ impl Store {
         let Ok(id) = i64::try_from(post_id) else {
             return Err(StoreError::PostNotFound(post_id));
         };
-        let mut w = self.begin_write().await?;
-        let updated = sqlx::query(
+        let update = Statement::new(
             "UPDATE outbox SET sent_at_ms = $1, message_ref = $2 \
              WHERE id = $3 AND sent_at_ms IS NULL",
-        )
-        .bind(sent_at_ms)
-        .bind(message_ref)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            self.post_exists_or_not_found(&mut w.tx, post_id, id)
-                .await?;
+            vec![
+                Arg::Int(sent_at_ms),
+                Arg::OptionalText(message_ref),
+                Arg::Int(id),
+            ],
+        );
+        if !self.write_one(update).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
             tracing::warn!(
                 post_id,
                 "post was already marked sent; keeping the first record"
             );
         }
-        w.tx.commit().await?;
         Ok(())
     }
 
@@ -791,34 +788,48 @@ impl Store {
             .filter(|&c| c != '\0')
             .take(MAX_ERROR_CHARS)
             .collect();
-        let mut w = self.begin_write().await?;
-        let updated = sqlx::query(
+        let update = Statement::new(
             "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at_ms = $2 \
              WHERE id = $3 AND sent_at_ms IS NULL",
-        )
-        .bind(&error)
-        .bind(next_attempt_at_ms)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            self.post_exists_or_not_found(&mut w.tx, post_id, id)
-                .await?;
+            vec![
+                Arg::Text(&error),
+                Arg::Int(next_attempt_at_ms),
+                Arg::Int(id),
+            ],
+        );
+        if !self.write_one(update).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
             tracing::warn!(post_id, "failure reported for a post already sent; ignored");
         }
-        w.tx.commit().await?;
         Ok(())
     }
 
-    async fn post_exists_or_not_found(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        post_id: u64,
-        id: i64,
-    ) -> Result<(), StoreError> {
+    /// Runs one statement that changes at most one row, in a transaction of its own (on SQLite
+    /// written together with the other commits waiting); whether it changed a row.
+    async fn write_one(&self, statement: Statement<'_>) -> Result<bool, StoreError> {
+        self.check_writable()?;
+        if let Some(group_commit) = &self.group_commit {
+            let guard = Statement::new(CHANGED_GUARD, vec![]);
+            let owned = vec![(&statement).into(), (&guard).into()];
+            return match group_commit.write(&self.pool, owned).await {
+                Ok(()) => Ok(true),
+                Err(error) if is_unchanged(&error) => Ok(false),
+                Err(error) => Err(error.into()),
+            };
+        }
+        let mut w = self.begin_write().await?;
+        let changed = statements::query(&statement)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        w.tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    async fn post_exists_or_not_found(&self, post_id: u64, id: i64) -> Result<(), StoreError> {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1")
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&self.pool)
             .await?;
         match found {
             Some(_) => Ok(()),
@@ -827,7 +838,6 @@ impl Store {
     }
 }
 
-/// Writes a commit's events (numbered after `version`), timers and posts, inside `tx`.
 /// The rows a commit writes besides the incident's own: events numbered after `version`,
 /// timers, posts.
 fn commit_rows<'a>(
@@ -957,9 +967,11 @@ fn new_incident_row<'a>(
 
 /// On SQLite a commit script aborts here when its versioned update changed no row: the
 /// `commit_guard` table's CHECK fails (see the SQLite migration).
-const VERSION_GUARD: &str = "INSERT INTO commit_guard (ok) SELECT 0 WHERE changes() = 0";
+/// Aborts a SQLite script when the statement before it changed no row (the versioned UPDATE of
+/// a commit, a claim): see `commit_guard` in the migration.
+const CHANGED_GUARD: &str = "INSERT INTO commit_guard (ok) SELECT 0 WHERE changes() = 0";
 
-fn is_version_guard(error: &sqlx::Error) -> bool {
+fn is_unchanged(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.message().contains("version_moved"))
 }
 

@@ -16,6 +16,7 @@ pub(super) enum Arg<'a> {
     Int(i64),
     OptionalInt(Option<i64>),
     Text(&'a str),
+    OptionalText(Option<&'a str>),
 }
 
 /// One statement with its own `$1…$n` placeholders.
@@ -40,6 +41,7 @@ fn bind<'q>(
         Arg::Int(value) => query.bind(value),
         Arg::OptionalInt(value) => query.bind(value),
         Arg::Text(value) => query.bind(value),
+        Arg::OptionalText(value) => query.bind(value),
     }
 }
 
@@ -75,6 +77,7 @@ enum OwnedArg {
     Int(i64),
     OptionalInt(Option<i64>),
     Text(String),
+    OptionalText(Option<String>),
 }
 
 impl From<&Statement<'_>> for OwnedStatement {
@@ -87,6 +90,7 @@ impl From<&Statement<'_>> for OwnedStatement {
                 Arg::Int(value) => OwnedArg::Int(value),
                 Arg::OptionalInt(value) => OwnedArg::OptionalInt(value),
                 Arg::Text(value) => OwnedArg::Text(value.to_string()),
+                Arg::OptionalText(value) => OwnedArg::OptionalText(value.map(str::to_string)),
             })
             .collect();
         OwnedStatement {
@@ -106,6 +110,7 @@ impl OwnedStatement {
                 OwnedArg::Int(value) => Arg::Int(*value),
                 OwnedArg::OptionalInt(value) => Arg::OptionalInt(*value),
                 OwnedArg::Text(value) => Arg::Text(value),
+                OwnedArg::OptionalText(value) => Arg::OptionalText(value.as_deref()),
             })
             .collect();
         Statement {

@@ -67,6 +67,13 @@ CREATE TABLE outbox (
 -- Pending posts in the order they are due; sent posts drop out of the index.
 CREATE INDEX outbox_pending ON outbox (next_attempt_at_ms, id) WHERE sent_at_ms IS NULL;
 
+-- Each channel's oldest unsent post (the outbox worker's heads), without reading the others.
+CREATE INDEX outbox_channel_heads ON outbox (platform, workspace, channel, id)
+    WHERE sent_at_ms IS NULL;
+
+-- An incident's posts in order: its first message, whose thread holds the others.
+CREATE INDEX outbox_by_incident ON outbox (incident_id, id);
+
 -- Never holds a row. A commit script inserts into it only when its versioned UPDATE changed
 -- nothing, and the CHECK then aborts the whole script: optimistic concurrency in one round trip.
 CREATE TABLE commit_guard (
