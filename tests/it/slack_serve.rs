@@ -257,3 +257,115 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `incident-bot serve` as a process, on a free port of 127.0.0.1.
+struct Process {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Process {
+    async fn start(slack: &SlackStandIn, dir: &std::path::Path) -> Process {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .unwrap();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_incident-bot"))
+            .arg("serve")
+            .env("INCIDENT_BOT_ADDR", format!("127.0.0.1:{port}"))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.join("bot.db").display()),
+            )
+            .env(
+                "RUNBOOK",
+                crate::fixtures::path("runbooks/shared-disaster-recovery-runbook.md"),
+            )
+            .env("SLACK_SIGNING_SECRET", SECRET)
+            .env("SLACK_BOT_TOKEN", BOT_TOKEN)
+            .env("SLACK_API_URL", slack.api_url())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..500 {
+            if let Ok(ready) = reqwest::get(format!("{url}/readyz")).await {
+                if ready.status().is_success() {
+                    return Process { child, url };
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut child = child;
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("incident-bot serve did not become ready");
+    }
+
+    async fn command(&self, text: &str) -> u16 {
+        let url = format!("{}/slack/commands", self.url);
+        let now = chrono::Utc::now().timestamp();
+        let body = command_body("/incident", text);
+        post_signed(&reqwest::Client::new(), &url, body, now)
+            .await
+            .0
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as a crash or an OOM kill.
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// Waits (real time, up to 10 s) until `predicate` holds for the successful posts.
+async fn until_posts(slack: &SlackStandIn, predicate: impl Fn(&[String]) -> bool) -> Vec<String> {
+    for _ in 0..500 {
+        let posts: Vec<String> = slack
+            .calls_to("chat.postMessage")
+            .iter()
+            .filter(|call| call.error.is_none())
+            .map(text_of)
+            .collect();
+        if predicate(&posts) {
+            return posts;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the posts never matched: {:#?}", slack.calls());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_incident_the_bot_loses_nothing_and_doubles_nothing() {
+    let dir = std::env::temp_dir().join(format!("incident-bot-kill-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let slack = SlackStandIn::start().await;
+    let bot = Process::start(&slack, &dir).await;
+    assert_eq!(bot.command("open critical db-loss Primary down").await, 200);
+    until_posts(&slack, |posts| posts.len() == 2).await;
+
+    // Slack fails the next post; the bot acknowledged the update (it is committed), then dies.
+    slack.script(
+        "chat.postMessage",
+        [Answer::Status(500), Answer::Status(500)],
+    );
+    assert_eq!(
+        bot.command("update Failover to the replica started").await,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    bot.kill();
+
+    let bot = Process::start(&slack, &dir).await;
+    let posts = until_posts(&slack, |posts| {
+        posts
+            .iter()
+            .any(|post| post.contains("Failover to the replica started"))
+    })
+    .await;
+    assert_eq!(posts.len(), 3, "{posts:#?}");
+    assert_eq!(bot.command("status").await, 200);
+    bot.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+}
