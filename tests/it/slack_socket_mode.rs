@@ -1,7 +1,7 @@
 //! `serve` with `SLACK_APP_TOKEN`, end to end: Socket Mode against the Slack stand-in instead of
 //! public routes. Commands and clicks arrive as envelopes and are acknowledged over the socket;
 //! posts still go out through the Web API; a refresh from Slack and junk envelopes are taken in
-//! stride.
+//! stride, and a failing store is told to the person in the ack.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,6 +136,19 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
             .iter()
             .any(|post| text_of(post).contains("Restore started")),
         "{posts:#?}"
+    );
+
+    // The store goes away: the person is told nothing was saved.
+    running.engine.store().close().await;
+    let (_, ack) = envelope(
+        &slack,
+        "slash_commands",
+        command_payload("/incident", "update Primary promoted"),
+    )
+    .await;
+    assert!(
+        ack["payload"].to_string().contains("could not save this"),
+        "{ack}"
     );
 
     tokio::time::timeout(Duration::from_secs(10), running.stop())
