@@ -9,10 +9,10 @@
 //!   are handled as over HTTP. Other envelopes are acknowledged and ignored. Envelopes are
 //!   handled one at a time, in order: the engine answers in milliseconds and chat calls go
 //!   through the outbox, so every acknowledgement is well within Slack's 3 seconds.
-//! - `disconnect` (Slack refreshes connections every few hours): a new connection at once. An
-//!   error or a close: a new connection after 1 s, 2 s, 4 s… at most 30 s. The bot pings every
-//!   30 s and gives up on a connection that said nothing for 90 s; Slack's pings are answered
-//!   by tungstenite.
+//! - `disconnect` (Slack refreshes connections every few hours): a new connection at once
+//!   (unless it came before `hello`, or says `link_disabled`). An error or a close: a new
+//!   connection after 1 s, 2 s, 4 s… at most 30 s. The bot pings every 30 s and gives up on a
+//!   connection that said nothing for 90 s; Slack's pings are answered by tungstenite.
 //! - A frame the bot cannot read is logged and skipped: nothing a frame says stops the loop.
 //! - The stop signal closes the connection after the envelope in hand is acknowledged.
 
@@ -132,11 +132,15 @@ impl SocketMode {
         loop {
             let reason = match self.connection(&mut stopped, &mut backoff).await {
                 Ended::Stopped => break,
-                Ended::Refresh(reason) => {
+                // Only after `hello`: a link that refreshes before it ever connected must not spin.
+                Ended::Refresh(reason) if self.status.ready().is_ok() => {
                     tracing::info!(%reason, "Slack asked for a new Socket Mode connection");
                     self.status
                         .disconnected(&format!("Slack asked to reconnect: {reason}"));
                     continue;
+                }
+                Ended::Refresh(reason) => {
+                    format!("Slack asked to reconnect before hello: {reason}")
                 }
                 Ended::Failed(reason) => reason,
             };
