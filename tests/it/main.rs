@@ -19,6 +19,7 @@ mod slack_http;
 mod slack_requests;
 mod slack_sender;
 mod slack_serve;
+mod slack_socket_mode;
 mod slack_standin;
 mod store;
 mod test_bot;

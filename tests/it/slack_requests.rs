@@ -15,7 +15,20 @@ pub fn form(fields: &[(&str, &str)]) -> String {
 
 /// A slash command's form, typed by roadrunner in #incidents.
 pub fn command_body(command: &str, text: &str) -> String {
-    form(&[
+    form(&command_fields(command, text))
+}
+
+/// The same slash command as Socket Mode sends it: the form's fields as a JSON object.
+pub fn command_payload(command: &str, text: &str) -> Value {
+    command_fields(command, text)
+        .into_iter()
+        .map(|(name, value)| (name.to_string(), Value::from(value)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn command_fields<'a>(command: &'a str, text: &'a str) -> [(&'static str, &'a str); 9] {
+    [
         ("token", "xyzz0WbapA4vBCDEFasx0q6G"),
         ("team_id", TEAM),
         ("channel_id", CHANNEL),
@@ -28,7 +41,7 @@ pub fn command_body(command: &str, text: &str) -> String {
             "trigger_id",
             "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
         ),
-    ])
+    ]
 }
 
 /// A `block_actions` payload: wile_e clicked a button of the message `message_ts`.

@@ -23,15 +23,22 @@ struct Bot {
     settings: ServeSettings,
 }
 
-fn settings(slack: &SlackStandIn, dir: &std::path::Path) -> ServeSettings {
+/// `serve`'s settings against the stand-in, with a SQLite file in `dir`, short test intervals,
+/// and `extra` environment variables (`SLACK_APP_TOKEN`…).
+pub fn settings(
+    slack: &SlackStandIn,
+    dir: &std::path::Path,
+    extra: &[(&str, String)],
+) -> ServeSettings {
     let runbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
-    let vars = [
+    let mut vars = vec![
         ("INCIDENT_BOT_ADDR", "127.0.0.1:0".to_string()),
         ("SLACK_SIGNING_SECRET", SECRET.to_string()),
         ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
         ("SLACK_API_URL", slack.api_url()),
     ];
+    vars.extend_from_slice(extra);
     let startup = Settings::from_command_line(
         Some(runbook),
         format!("sqlite://{}", dir.join("bot.db").display()),
@@ -91,7 +98,7 @@ impl Bot {
 
 /// Waits (real time, up to 10 s) until the stand-in has `count` calls to `method`. The clock
 /// moves 100 ms per 20 ms meanwhile, so that retries come due.
-async fn calls(
+pub async fn calls(
     slack: &SlackStandIn,
     clock: &SimulatedClock,
     method: &str,
@@ -127,7 +134,7 @@ async fn posted(slack: &SlackStandIn, clock: &SimulatedClock, needle: &str) -> V
     panic!("nothing posted with {needle:?}: {:#?}", slack.calls());
 }
 
-fn text_of(call: &Call) -> String {
+pub fn text_of(call: &Call) -> String {
     call.body.to_string()
 }
 
@@ -137,7 +144,7 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
     std::fs::create_dir_all(&dir).unwrap();
     let slack = SlackStandIn::start().await;
     let clock = SimulatedClock::starting_at(chrono::Utc::now());
-    let bot = Bot::start(settings(&slack, &dir), clock.clone()).await;
+    let bot = Bot::start(settings(&slack, &dir, &[]), clock.clone()).await;
 
     let health = reqwest::get(format!("{}/readyz", bot.url)).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);

@@ -11,6 +11,7 @@ use super::follow_ups::WebFollowUps;
 use super::http::{routes, SlackHttp};
 use super::sender::{SenderOptions, SlackSender};
 use super::signature::ReplayGuard;
+use super::socket_mode::{SocketMode, SocketStatus};
 use super::web::SlackWeb;
 use crate::clock::Clock;
 use crate::engine::Engine;
@@ -26,6 +27,7 @@ pub enum AdapterError {
 
 /// What the adapter adds to the server.
 pub struct Adapter {
+    /// `/slack/commands` and `/slack/interactions`; none in Socket Mode.
     pub routes: Router,
     pub tasks: Vec<JoinHandle<()>>,
     pub health: Arc<dyn Readiness>,
@@ -46,6 +48,8 @@ impl Readiness for HttpReady {
     }
 }
 
+/// Starts the outbox worker and, with an app token, the Socket Mode connection (no routes, ready
+/// once connected); otherwise the HTTP routes (ready at once). Everything stops with `stopped`.
 pub async fn start(
     settings: &SlackSettings,
     policy: DeliveryPolicy,
@@ -69,22 +73,40 @@ pub async fn start(
     );
     let waker = worker.waker();
     let mut stop = stopped.clone();
-    let tasks = vec![tokio::spawn(worker.run(async move {
+    let mut tasks = vec![tokio::spawn(worker.run(async move {
         let _ = stop.wait_for(|stop| *stop).await;
     }))];
     let follow_ups = Arc::new(WebFollowUps::new(web().map_err(AdapterError::Tls)?));
-    let state = Arc::new(SlackHttp {
-        engine,
-        clock,
-        secret: settings.signing_secret.clone(),
-        replays: ReplayGuard::default(),
-        follow_ups,
-        posted: waker.clone(),
-    });
+    let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.app_token {
+        Some(app_token) => {
+            let status = Arc::new(SocketStatus::default());
+            let socket = SocketMode {
+                engine,
+                web: web().map_err(AdapterError::Tls)?,
+                app_token: app_token.clone(),
+                follow_ups,
+                outbox: waker.clone(),
+                status: status.clone(),
+            };
+            tasks.push(tokio::spawn(socket.run(stopped)));
+            (Router::new(), status)
+        }
+        None => {
+            let state = Arc::new(SlackHttp {
+                engine,
+                clock,
+                secret: settings.signing_secret.clone(),
+                replays: ReplayGuard::default(),
+                follow_ups,
+                posted: waker.clone(),
+            });
+            (routes(state), Arc::new(HttpReady))
+        }
+    };
     Ok(Adapter {
-        routes: routes(state),
+        routes,
         tasks,
-        health: Arc::new(HttpReady),
+        health,
         waker,
     })
 }

@@ -3,12 +3,31 @@
 //! the interaction's `response_url`). They show something to one person and are not worth
 //! keeping across a restart, so they go straight out rather than through the outbox; a failure
 //! is logged.
+//!
+//! [`answered`] is what both ways in (HTTP and Socket Mode) do once an answer is decided.
 
 use std::sync::Arc;
 
-use super::http::FollowUps;
-use super::ingress::FollowUp;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use super::ingress::{FollowUp, Handled};
 use super::web::SlackWeb;
+
+/// Where follow-ups go: the reason modal and replies to the clicker, right after the answer.
+pub trait FollowUps: Send + Sync {
+    fn follow_up(&self, follow_up: FollowUp);
+}
+
+/// Wakes the outbox (the command may have queued posts), starts the follow-up, and returns the
+/// body of the answer to send Slack (`None`: an empty acknowledgement).
+pub fn answered(handled: Handled, follow_ups: &dyn FollowUps, outbox: &Notify) -> Option<Value> {
+    outbox.notify_one();
+    if handled.then != FollowUp::None {
+        follow_ups.follow_up(handled.then);
+    }
+    handled.answer
+}
 
 pub struct WebFollowUps {
     web: Arc<SlackWeb>,

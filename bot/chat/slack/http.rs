@@ -14,21 +14,16 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::ingress::{self, FollowUp, Handled, SlashCommand};
+pub use super::follow_ups::FollowUps;
+use super::ingress::{self, Handled, SlashCommand};
 use super::signature::{self, ReplayGuard, SigningSecret};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::notify::{Message, MessageKind};
 
 /// Largest slash-command body accepted (Slack's are a few hundred bytes).
 const MAX_COMMAND_BYTES: usize = 64 * 1024;
 /// Largest interaction body accepted (a payload carries the clicked message's blocks).
 const MAX_INTERACTION_BYTES: usize = 1024 * 1024;
-
-/// Where follow-ups go: the reason modal and replies to the clicker, right after the answer.
-pub trait FollowUps: Send + Sync {
-    fn follow_up(&self, follow_up: FollowUp);
-}
 
 /// What the routes need.
 pub struct SlackHttp {
@@ -105,11 +100,7 @@ impl SlackHttp {
 
     /// The answer to an accepted request, and its follow-up started.
     fn respond(&self, handled: Handled) -> Response {
-        self.posted.notify_one();
-        if handled.then != FollowUp::None {
-            self.follow_ups.follow_up(handled.then);
-        }
-        match handled.answer {
+        match super::follow_ups::answered(handled, self.follow_ups.as_ref(), &self.posted) {
             Some(body) => Json(body).into_response(),
             None => StatusCode::OK.into_response(),
         }
@@ -120,16 +111,8 @@ fn malformed(what: impl std::fmt::Display) -> Response {
     Refusal(StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
 }
 
-/// The person sees this instead of Slack's "operation_timeout" when the bot itself failed.
 fn internal_error(error: &dyn std::error::Error) -> Response {
-    tracing::error!(error = %crate::error_text::with_causes(error), "a Slack request failed");
-    let message = Message::text(
-        MessageKind::Error,
-        None,
-        "incident-bot could not save this, so nothing changed. Try again in a moment; the \
-         cause is in the bot's log.",
-    );
-    Json(super::ephemeral_response(&message)).into_response()
+    Json(ingress::could_not_save(error)).into_response()
 }
 
 async fn command(State(slack): State<Arc<SlackHttp>>, headers: HeaderMap, body: Bytes) -> Response {

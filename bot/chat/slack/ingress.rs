@@ -98,6 +98,16 @@ fn error_message(text: impl Into<String>) -> Message {
     Message::text(MessageKind::Error, None, text)
 }
 
+/// The answer when the bot itself failed (the store is down…), so the person sees this rather
+/// than Slack's "operation_timeout"; the cause goes to the log.
+pub fn could_not_save(error: &dyn std::error::Error) -> Value {
+    tracing::error!(error = %crate::error_text::with_causes(error), "a Slack request failed");
+    ephemeral_response(&error_message(
+        "incident-bot could not save this, so nothing changed. Try again in a moment; the cause \
+         is in the bot's log.",
+    ))
+}
+
 /// Runs a slash command. The answer is the engine's reply to the person, if any; a post-mortem
 /// draft is posted in the channel (as a file) rather than shown to one person.
 pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handled, EngineError> {

@@ -7,7 +7,8 @@
 //!   `parse_step_action` to read a click back.
 //! - `signature`: request signatures and the replay window.
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
-//! - `http`: the signed routes; `follow_ups`: the modal and replies right after an answer.
+//! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
+//!   `follow_ups`: the modal and replies right after an answer.
 //! - `adapter`: all of it as `serve` runs it, with the outbox worker.
 //!
 //! # Escaping
@@ -46,6 +47,7 @@ mod mentions;
 mod mrkdwn;
 pub mod sender;
 pub mod signature;
+pub mod socket_mode;
 #[cfg(test)]
 mod tests;
 pub mod web;

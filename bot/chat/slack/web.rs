@@ -259,6 +259,19 @@ impl SlackWeb {
         Ok(())
     }
 
+    /// `apps.connections.open` with the app-level token (`xapp-…`, not the bot's): the URL of a
+    /// new Socket Mode WebSocket (`wss://…`, or `ws://` from a stand-in).
+    pub async fn open_socket_url(&self, app_token: &str) -> Result<String, WebError> {
+        const METHOD: &str = "apps.connections.open";
+        let token = SlackApiToken::new(SlackApiTokenValue(app_token.to_string()));
+        let session = self.client.open_session(&token);
+        let request = SlackApiAppsConnectionOpenRequest::new();
+        let response = self
+            .call(METHOD, session.apps_connections_open(&request))
+            .await?;
+        Ok(response.url.0.to_string())
+    }
+
     /// One call, within the timeout, its failure classified.
     async fn call<T>(
         &self,
