@@ -15,7 +15,7 @@ use axum::Router;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-pub use settings::{ServeSettings, SettingsError, SlackSettings, DEFAULT_ADDR};
+pub use settings::{ServeSettings, SettingsError, SlackIngress, SlackSettings, DEFAULT_ADDR};
 
 use crate::chat::slack;
 use crate::clock::Clock;

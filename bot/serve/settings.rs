@@ -26,13 +26,20 @@ pub struct ServeSettings {
 
 #[derive(Debug, Clone)]
 pub struct SlackSettings {
-    pub signing_secret: SigningSecret,
+    pub ingress: SlackIngress,
     pub bot_token: String,
-    /// `xapp-…`: Socket Mode instead of public routes.
-    pub app_token: Option<String>,
     pub api_url: String,
     /// Status updates also in the channel, not only in the incident's thread.
     pub updates_in_channel: bool,
+}
+
+/// How Slack reaches the bot.
+#[derive(Debug, Clone)]
+pub enum SlackIngress {
+    /// Signed requests to `/slack/commands` and `/slack/interactions` (needs a public URL).
+    Http { signing_secret: SigningSecret },
+    /// A WebSocket the bot opens with its app-level token (`xapp-…`): no public URL.
+    SocketMode { app_token: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,33 +87,40 @@ fn slack_settings(
     get: &impl Fn(&str) -> Option<String>,
 ) -> Result<Option<SlackSettings>, SettingsError> {
     let secret = get("SLACK_SIGNING_SECRET");
-    let bot_token = get("SLACK_BOT_TOKEN");
     let app_token = get("SLACK_APP_TOKEN");
-    let (secret, bot_token) = match (secret, bot_token) {
-        (None, None) if app_token.is_none() => return Ok(None),
-        (Some(secret), Some(token)) => (secret, token),
-        (Some(_), None) | (None, None) => {
-            return Err(SettingsError::SlackHalfConfigured {
+    let Some(bot_token) = get("SLACK_BOT_TOKEN") else {
+        return match (secret, app_token) {
+            (None, None) => Ok(None),
+            (Some(_), _) => Err(SettingsError::SlackHalfConfigured {
                 set: "SLACK_SIGNING_SECRET",
                 missing: "SLACK_BOT_TOKEN",
-            })
-        }
-        (None, Some(_)) => {
-            return Err(SettingsError::SlackHalfConfigured {
-                set: "SLACK_BOT_TOKEN",
-                missing: "SLACK_SIGNING_SECRET",
-            })
-        }
+            }),
+            (None, Some(_)) => Err(SettingsError::SlackHalfConfigured {
+                set: "SLACK_APP_TOKEN",
+                missing: "SLACK_BOT_TOKEN",
+            }),
+        };
     };
     if !bot_token.trim().starts_with("xoxb-") {
         return Err(SettingsError::BotToken);
     }
-    if app_token
-        .as_deref()
-        .is_some_and(|token| !token.trim().starts_with("xapp-"))
-    {
-        return Err(SettingsError::AppToken);
-    }
+    let ingress = match (app_token, secret) {
+        (Some(token), _) if !token.trim().starts_with("xapp-") => {
+            return Err(SettingsError::AppToken)
+        }
+        (Some(token), _) => SlackIngress::SocketMode {
+            app_token: token.trim().to_string(),
+        },
+        (None, Some(secret)) => SlackIngress::Http {
+            signing_secret: SigningSecret::new(secret.trim()),
+        },
+        (None, None) => {
+            return Err(SettingsError::SlackHalfConfigured {
+                set: "SLACK_BOT_TOKEN",
+                missing: "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)",
+            })
+        }
+    };
     let updates_in_channel = match get("UPDATES_IN_CHANNEL").as_deref().map(str::trim) {
         None => false,
         Some(flag) if ["true", "1", "yes"].contains(&flag) => true,
@@ -114,9 +128,8 @@ fn slack_settings(
         Some(other) => return Err(SettingsError::Flag(other.to_string())),
     };
     Ok(Some(SlackSettings {
-        signing_secret: SigningSecret::new(secret.trim()),
+        ingress,
         bot_token: bot_token.trim().to_string(),
-        app_token: app_token.map(|token| token.trim().to_string()),
         api_url: get("SLACK_API_URL")
             .map(|url| url.trim().trim_end_matches('/').to_string())
             .unwrap_or_else(|| DEFAULT_SLACK_API_URL.to_string()),
@@ -162,12 +175,20 @@ mod tests {
         .slack
         .unwrap();
         assert_eq!(slack.api_url, "http://127.0.0.1:9/api");
-        assert!(slack.updates_in_channel && slack.app_token.is_none());
+        assert!(slack.updates_in_channel);
+        assert!(matches!(slack.ingress, SlackIngress::Http { .. }));
+        let socket = settings(&[("SLACK_APP_TOKEN", "xapp-1"), ("SLACK_BOT_TOKEN", "xoxb-1")])
+            .unwrap()
+            .slack
+            .unwrap();
+        assert!(
+            matches!(socket.ingress, SlackIngress::SocketMode { app_token } if app_token == "xapp-1")
+        );
         assert_eq!(
             settings(&[("SLACK_BOT_TOKEN", "xoxb-1")]).unwrap_err(),
             SettingsError::SlackHalfConfigured {
                 set: "SLACK_BOT_TOKEN",
-                missing: "SLACK_SIGNING_SECRET"
+                missing: "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)"
             }
         );
         assert_eq!(

@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::outbox::{DeliveryPolicy, OutboxWorker};
 use crate::serve::health::Readiness;
-use crate::serve::SlackSettings;
+use crate::serve::{SlackIngress, SlackSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -77,8 +77,8 @@ pub async fn start(
         let _ = stop.wait_for(|stop| *stop).await;
     }))];
     let follow_ups = Arc::new(WebFollowUps::new(web().map_err(AdapterError::Tls)?));
-    let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.app_token {
-        Some(app_token) => {
+    let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {
+        SlackIngress::SocketMode { app_token } => {
             let status = Arc::new(SocketStatus::default());
             let socket = SocketMode {
                 engine,
@@ -91,11 +91,11 @@ pub async fn start(
             tasks.push(tokio::spawn(socket.run(stopped)));
             (Router::new(), status)
         }
-        None => {
+        SlackIngress::Http { signing_secret } => {
             let state = Arc::new(SlackHttp {
                 engine,
                 clock,
-                secret: settings.signing_secret.clone(),
+                secret: signing_secret.clone(),
                 replays: ReplayGuard::default(),
                 follow_ups,
                 posted: waker.clone(),
