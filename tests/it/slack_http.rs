@@ -13,7 +13,7 @@ use incident_bot::incident::ChannelKey;
 use serde_json::{json, Value};
 
 use crate::fixtures::shared_runbook;
-use crate::slack_requests::{button_payload, command_body, form, post_signed};
+use crate::slack_requests::{button_payload, command_body, form, post_signed, post_with};
 use crate::test_db::TestDb;
 
 const SAMPLE_BODY: &str = include_str!("../fixtures/slack/slack_slash_command_incident_open.txt");
@@ -100,17 +100,8 @@ impl App {
     ) -> (u16, String) {
         let signature =
             signature.unwrap_or_else(|| self.secret.sign(&ts.to_string(), body.as_bytes()));
-        let response = self
-            .http
-            .post(format!("{}{path}", self.url))
-            .header("content-type", content_type)
-            .header("x-slack-request-timestamp", ts.to_string())
-            .header("x-slack-signature", signature)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+        let url = format!("{}{path}", self.url);
+        post_with(&self.http, &url, body, ts, &signature, content_type).await
     }
 
     async fn send(&self, path: &str, body: String) -> (u16, String) {

@@ -67,9 +67,29 @@ pub async fn post_signed(
     ts: i64,
 ) -> (u16, String) {
     let signature = SigningSecret::new(SECRET).sign(&ts.to_string(), body.as_bytes());
+    post_with(
+        http,
+        url,
+        body,
+        ts,
+        &signature,
+        "application/x-www-form-urlencoded",
+    )
+    .await
+}
+
+/// Sends `body` with the given signature headers and content type, right or wrong.
+pub async fn post_with(
+    http: &reqwest::Client,
+    url: &str,
+    body: String,
+    ts: i64,
+    signature: &str,
+    content_type: &str,
+) -> (u16, String) {
     let response = http
         .post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", content_type)
         .header("x-slack-request-timestamp", ts.to_string())
         .header("x-slack-signature", signature)
         .body(body)

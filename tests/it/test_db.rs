@@ -168,15 +168,9 @@ pub fn with_database(url: &str, database: &str) -> String {
     out
 }
 
+/// An error and its causes on one line.
 pub fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    incident_bot::error_text::with_causes(e)
 }
 
 /// Runs each behaviour on a fresh SQLite file and on a fresh PostgreSQL database.

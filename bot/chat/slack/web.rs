@@ -379,22 +379,14 @@ fn from_status(method: &'static str, status: u16) -> WebError {
 fn network_reason(error: &SlackClientError) -> String {
     match error {
         SlackClientError::HttpProtocolError(protocol) => match &protocol.cause {
-            Some(cause) => format!("network error: {}", with_causes(cause.as_ref())),
+            Some(cause) => format!(
+                "network error: {}",
+                crate::error_text::with_causes(cause.as_ref())
+            ),
             None => "network error".to_string(),
         },
-        _ => with_causes(error),
+        _ => crate::error_text::with_causes(error),
     }
-}
-
-fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    text
 }
 
 #[cfg(test)]
