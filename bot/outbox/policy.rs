@@ -40,7 +40,7 @@ impl Default for DeliveryPolicy {
             batch: 100,
             claim_lease: Duration::from_secs(2 * 60),
             idle_poll: Duration::from_secs(10),
-            round_gap: Duration::from_millis(20),
+            round_gap: Duration::from_millis(100),
         }
     }
 }
