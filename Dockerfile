@@ -58,7 +58,7 @@ EXPOSE 3000
 # GET /healthz must answer 200. The image has no curl or wget, so bash (in every Debian image)
 # speaks HTTP/1.1 over its /dev/tcp, on the port of INCIDENT_BOT_ADDR, and checks the status line.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${INCIDENT_BOT_ADDR##*:} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == 'HTTP/1.1 200 '* ]]"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${INCIDENT_BOT_ADDR##*:} && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == HTTP/1.?' 200 '* ]]"]
 
 # serve stops gracefully on SIGTERM (docker stop).
 ENTRYPOINT ["incident-bot"]
