@@ -1,6 +1,8 @@
 //! Reading incidents from the store and writing their changes back: the optimistic-concurrency
 //! loop every state change goes through.
 
+use std::sync::Arc;
+
 use commands::IncidentRef;
 
 use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
@@ -8,10 +10,11 @@ use crate::incident::{ChannelKey, Event, Incident, Recorded};
 use crate::notify::{Message, MessageKind};
 use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
 
-/// An incident as read, with the version a change must be based on.
+/// An incident as read, with the version a change must be based on. Shared, not copied: the
+/// in-memory copy and every command reading it hold the same snapshot.
 #[derive(Clone)]
 pub(super) struct Loaded {
-    pub incident: Incident,
+    pub incident: Arc<Incident>,
     pub version: u64,
 }
 
@@ -31,7 +34,7 @@ fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
             source,
         })?;
     Ok(Loaded {
-        incident,
+        incident: Arc::new(incident),
         version: stored.version,
     })
 }
@@ -135,14 +138,17 @@ impl Engine {
             .open_loaded(&who.channel)
             .await?
             .into_iter()
-            .map(|loaded| loaded.incident)
+            .map(|loaded| Arc::unwrap_or_clone(loaded.incident))
             .collect())
     }
 
     /// Keeps a newly created incident in memory (when this process is the only writer).
     pub(super) fn remember_created(&self, incident: Incident, version: u64) {
         if let Some(cache) = &self.cache {
-            cache.remember_created(&Loaded { incident, version });
+            cache.remember_created(&Loaded {
+                incident: Arc::new(incident),
+                version,
+            });
         }
     }
 
@@ -204,7 +210,7 @@ impl Engine {
                 "No open incident in this channel. Open one with /incident open <severity> <scenario> — usage: {usage}"
             )));
         }
-        let several: Vec<Incident> = open.into_iter().map(|loaded| loaded.incident).collect();
+        let several: Vec<Arc<Incident>> = open.into_iter().map(|loaded| loaded.incident).collect();
         Err(Stop::refusal(format!(
             "{} incidents are open here: {} — name one, e.g. {}",
             several.len(),
@@ -267,7 +273,7 @@ impl Engine {
                     event,
                 })
                 .collect();
-            let mut after = loaded.incident.clone();
+            let mut after = Incident::clone(&loaded.incident);
             for event in &recorded {
                 after.apply(event);
             }
@@ -277,7 +283,7 @@ impl Engine {
                 Ok(()) => {
                     if let Some(cache) = &self.cache {
                         cache.remember(&Loaded {
-                            incident: after,
+                            incident: Arc::new(after),
                             version: loaded.version + recorded.len() as u64,
                         });
                     }
