@@ -98,8 +98,19 @@ pub fn redact_url(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
-/// Opens the pool for `url` and runs that backend's migrations.
-pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
+/// The pools of an open store.
+pub(super) struct Pools {
+    /// Commands' reads and every write.
+    pub main: AnyPool,
+    /// The scheduler's and the outbox's reads. A SQLite file gives them a connection of their
+    /// own, so a scan of a long outbox backlog never holds up a command's commit; elsewhere it
+    /// is the main pool.
+    pub background: AnyPool,
+    pub backend: Backend,
+}
+
+/// Opens the pools for `url` and runs that backend's migrations.
+pub(super) async fn open(url: &str) -> Result<Pools, StoreError> {
     sqlx::any::install_default_drivers();
     let backend = backend_of(url)?;
     let connect_error = |source| StoreError::Connect {
@@ -158,8 +169,22 @@ pub(super) async fn open(url: &str) -> Result<(AnyPool, Backend), StoreError> {
         .run(&pool)
         .await
         .map_err(|source| StoreError::Migrate { backend, source })?;
+    let background = match backend {
+        Backend::Sqlite if !in_memory => sqlite_pragmas(AnyPoolOptions::new())
+            .max_connections(1)
+            .test_before_acquire(false)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(&pool_url)
+            .await
+            .map_err(connect_error)?,
+        _ => pool.clone(),
+    };
     tracing::debug!(%backend, url = %redact_url(url), "store opened");
-    Ok((pool, backend))
+    Ok(Pools {
+        main: pool,
+        background,
+        backend,
+    })
 }
 
 /// Per-connection SQLite settings: write-ahead log (readers never block the writer), an fsync at

@@ -200,6 +200,8 @@ impl IdAllocator {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// The scheduler's and the outbox's reads (see `connect::Pools`).
+    background: AnyPool,
     backend: Backend,
     access: Access,
     /// SQLite has one writer at a time: queue writers here rather than in SQLite's busy loop.
@@ -284,7 +286,11 @@ impl Store {
     }
 
     async fn open(url: &str, access: Access) -> Result<Store, StoreError> {
-        let (pool, backend) = connect::open(url).await?;
+        let connect::Pools {
+            main: pool,
+            background,
+            backend,
+        } = connect::open(url).await?;
         let write_lock = match backend {
             Backend::Sqlite => Some(Arc::new(tokio::sync::Mutex::new(()))),
             Backend::Postgres => None,
@@ -294,6 +300,7 @@ impl Store {
             .map(|lock| Arc::new(group_commit::GroupCommit::new(lock)));
         Ok(Store {
             pool,
+            background,
             backend,
             access,
             write_lock,
@@ -333,6 +340,7 @@ impl Store {
     /// Closes every connection, waiting for those in use to be returned, and lets another
     /// process write.
     pub async fn close(&self) {
+        self.background.close().await;
         self.pool.close().await;
         if let Access::Sole(Some(lock), _) = &self.access {
             lock.release();
@@ -694,7 +702,7 @@ impl Store {
         let rows = sqlx::query(DUE_TIMERS_SQL)
             .bind(now_ms)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.background)
             .await?;
         rows.iter().map(timer_from_row).collect()
     }
@@ -703,7 +711,7 @@ impl Store {
     /// is due.
     pub async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar("SELECT MIN(due_at_ms) FROM timers")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.background)
             .await?)
     }
 

@@ -60,7 +60,7 @@ impl Store {
             .bind(platform)
             .bind(now_ms)
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.background)
             .await?;
         rows.iter().map(post_from_row).collect()
     }
@@ -75,7 +75,7 @@ impl Store {
         Ok(sqlx::query_scalar(NEXT_HEAD_DUE_SQL)
             .bind(platform)
             .bind(after_ms)
-            .fetch_one(&self.pool)
+            .fetch_one(&self.background)
             .await?)
     }
 

@@ -18,7 +18,7 @@ impl Store {
         };
         let found: Option<Option<String>> = sqlx::query_scalar(FIRST_MESSAGE_REF_SQL)
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.background)
             .await?;
         Ok(found.flatten())
     }
