@@ -660,11 +660,7 @@ impl Store {
             .map(|row| {
                 Ok((
                     to_u64(row.try_get("id")?, "incidents.id")?,
-                    ChannelKey {
-                        platform: row.try_get("platform")?,
-                        workspace: row.try_get("workspace")?,
-                        channel: row.try_get("channel")?,
-                    },
+                    channel_from_row(row)?,
                 ))
             })
             .collect()
@@ -983,15 +979,20 @@ fn is_unchanged(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.message().contains("version_moved"))
 }
 
+/// The `platform`, `workspace` and `channel` columns of a row.
+fn channel_from_row(row: &AnyRow) -> Result<ChannelKey, StoreError> {
+    Ok(ChannelKey {
+        platform: row.try_get("platform")?,
+        workspace: row.try_get("workspace")?,
+        channel: row.try_get("channel")?,
+    })
+}
+
 fn incident_from_row(row: &AnyRow) -> Result<StoredIncident, StoreError> {
     let is_open: i64 = row.try_get("is_open")?;
     Ok(StoredIncident {
         id: to_u64(row.try_get("id")?, "incidents.id")?,
-        channel: ChannelKey {
-            platform: row.try_get("platform")?,
-            workspace: row.try_get("workspace")?,
-            channel: row.try_get("channel")?,
-        },
+        channel: channel_from_row(row)?,
         is_open: is_open != 0,
         version: to_u64(row.try_get("version")?, "incidents.version")?,
         opened_at_ms: row.try_get("opened_at_ms")?,

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::statements::{Arg, Statement};
-use super::{to_u64, ChannelKey, OutboxPost, Store, StoreError};
+use super::{channel_from_row, to_u64, OutboxPost, Store, StoreError};
 
 /// The condition on `o` (an outbox row, `r` the post it replaces) of the heads that may go out:
 /// `o` is the oldest unsent post of its channel of platform `$1`, and if it edits another post,
@@ -109,11 +109,7 @@ pub(super) fn post_from_row(row: &AnyRow) -> Result<OutboxPost, StoreError> {
             .try_get::<Option<i64>, _>("incident_id")?
             .map(|id| to_u64(id, "outbox.incident_id"))
             .transpose()?,
-        channel: ChannelKey {
-            platform: row.try_get("platform")?,
-            workspace: row.try_get("workspace")?,
-            channel: row.try_get("channel")?,
-        },
+        channel: channel_from_row(row)?,
         kind: row.try_get("kind")?,
         body: row.try_get("body")?,
         created_at_ms: row.try_get("created_at_ms")?,

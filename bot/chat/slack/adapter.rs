@@ -57,9 +57,11 @@ pub async fn start(
     clock: Arc<dyn Clock>,
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter, AdapterError> {
-    let web = || SlackWeb::new(&settings.api_url, settings.bot_token.clone());
+    // One client (root certificates read once), shared by the sender, follow-ups and Socket Mode.
+    let web =
+        SlackWeb::new(&settings.api_url, settings.bot_token.clone()).map_err(AdapterError::Tls)?;
     let sender = SlackSender::new(
-        web().map_err(AdapterError::Tls)?,
+        web.clone(),
         engine.store().clone(),
         SenderOptions {
             updates_in_channel: settings.updates_in_channel,
@@ -76,13 +78,13 @@ pub async fn start(
     let mut tasks = vec![tokio::spawn(worker.run(async move {
         let _ = stop.wait_for(|stop| *stop).await;
     }))];
-    let follow_ups = Arc::new(WebFollowUps::new(web().map_err(AdapterError::Tls)?));
+    let follow_ups = Arc::new(WebFollowUps::new(web.clone()));
     let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {
         SlackIngress::SocketMode { app_token } => {
             let status = Arc::new(SocketStatus::default());
             let socket = SocketMode {
                 engine,
-                web: web().map_err(AdapterError::Tls)?,
+                web,
                 app_token: app_token.clone(),
                 follow_ups,
                 outbox: waker.clone(),

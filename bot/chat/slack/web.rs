@@ -113,7 +113,8 @@ fn hint(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The Web API with the bot's token.
+/// The Web API with the bot's token. Clones share the HTTP client.
+#[derive(Clone)]
 pub struct SlackWeb {
     client: SlackClient<SlackConnector>,
     token: SlackApiToken,
