@@ -8,8 +8,10 @@
 //! or free text is printed as typed when it starts with a letter or digit and cannot be taken for an
 //! incident reference, and quoted otherwise.
 
+mod arguments;
 mod canonical;
 mod cmd;
+mod command_text;
 mod cursor;
 pub mod duration;
 mod error;
@@ -22,10 +24,12 @@ pub mod severity;
 mod spec;
 mod text;
 
+pub use arguments::{Argument, ArgumentKind, UndescribedArgument};
 pub use cmd::{
     Assign, ChangeSeverity, Choose, Command, Drill, DrillTarget, Help, List, Open, Postmortem,
     RequiredNote, Resolve, Rpo, Scenarios, Status, Step, StepAction, Update,
 };
+pub use command_text::{command_text, ArgumentValue, UnknownArgument};
 pub use error::{ErrorKind, ParseError};
 pub use incident_ref::IncidentRef;
 pub use mention::Mention;

@@ -3,9 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use commands::{
-    parse_incident, parse_line, parse_postmortem, Assign, ChangeSeverity, Choose, Command,
-    CommandName, Drill, DrillTarget, Help, IncidentRef, List, Mention, Open, Postmortem, Resolve,
-    Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
+    command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign,
+    ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Help, IncidentRef, List,
+    Mention, Open, Postmortem, Resolve, Rpo, RpoPoint, Scenarios, Severity, Status, Step,
+    StepAction, Update,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -287,6 +288,141 @@ fn resolve() -> impl Strategy<Value = Resolve> {
     })
 }
 
+/// Any command with arguments, as a form would also send it.
+fn any_command() -> impl Strategy<Value = Command> {
+    let drill_of_a_named_scenario = word()
+        .prop_filter("a form's `random` means the keyword", |name| {
+            !name.eq_ignore_ascii_case("random")
+        })
+        .prop_map(|name| Drill {
+            target: DrillTarget::Scenario(name),
+        });
+    prop_oneof![
+        open().prop_map(Command::Open),
+        prop_oneof![
+            Just(Drill {
+                target: DrillTarget::Random
+            }),
+            drill_of_a_named_scenario
+        ]
+        .prop_map(Command::Drill),
+        incident().prop_map(|incident| Command::Status(Status { incident })),
+        help().prop_map(Command::Help),
+        step().prop_map(Command::Step),
+        choose().prop_map(Command::Choose),
+        update().prop_map(Command::Update),
+        assign().prop_map(Command::Assign),
+        change_severity().prop_map(Command::Severity),
+        rpo().prop_map(Command::Rpo),
+        resolve().prop_map(Command::Resolve),
+        incident().prop_map(|incident| Command::Postmortem(Postmortem { incident })),
+    ]
+}
+
+fn text(value: impl ToString) -> ArgumentValue {
+    ArgumentValue::Text(value.to_string())
+}
+
+/// An incident as a form gives it: its number, or the typed reference when the number is too big.
+fn incident_value(incident: IncidentRef) -> ArgumentValue {
+    i64::try_from(incident.0).map_or_else(|_| text(incident), ArgumentValue::Number)
+}
+
+/// The values of a command's arguments by name, as a form (Discord's options) hands them over.
+fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentValue)>) {
+    let incident = |incident: &Option<IncidentRef>| {
+        incident.map(|incident| ("incident", incident_value(incident)))
+    };
+    let mut values: Vec<Option<(&'static str, ArgumentValue)>> = Vec::new();
+    let name = match command {
+        Command::Open(open) => {
+            values.push(Some(("severity", text(open.severity))));
+            values.push(Some(("scenario", text(&open.scenario))));
+            values.push(
+                (!open.services.is_empty()).then(|| ("services", text(open.services.join(",")))),
+            );
+            values.push(
+                open.description
+                    .as_ref()
+                    .map(|description| ("description", text(description))),
+            );
+            CommandName::Open
+        }
+        Command::Drill(drill) => {
+            values.push(Some(match &drill.target {
+                DrillTarget::Random => ("scenario", text("random")),
+                DrillTarget::Scenario(name) => ("scenario", text(name)),
+            }));
+            CommandName::Drill
+        }
+        Command::List(_) => CommandName::List,
+        Command::Scenarios(_) => CommandName::Scenarios,
+        Command::Status(status) => {
+            values.push(incident(&status.incident));
+            CommandName::Status
+        }
+        Command::Help(help) => {
+            values.push(help.topic.map(|topic| ("command", text(topic))));
+            CommandName::Help
+        }
+        Command::Step(step) => {
+            values.push(incident(&step.incident));
+            values.push(
+                step.number
+                    .map(|number| ("step-number", ArgumentValue::Number(number.into()))),
+            );
+            values.push(Some(("action", text(step.action))));
+            values.push(step.note.as_ref().map(|note| ("note", text(note))));
+            CommandName::Step
+        }
+        Command::Choose(choose) => {
+            values.push(incident(&choose.incident));
+            values.push(Some(("option", text(&choose.option))));
+            CommandName::Choose
+        }
+        Command::Update(update) => {
+            values.push(incident(&update.incident));
+            values.push(Some(("text", text(&update.text))));
+            CommandName::Update
+        }
+        Command::Assign(assign) => {
+            values.push(incident(&assign.incident));
+            values.push(Some(("role", text(&assign.role))));
+            values.push(Some(match &assign.assignee {
+                Mention::User(id) => ("user", ArgumentValue::User(id.clone())),
+                handle @ Mention::Handle(_) => ("user", text(handle)),
+            }));
+            CommandName::Assign
+        }
+        Command::Severity(change) => {
+            values.push(incident(&change.incident));
+            values.push(Some(("severity", text(change.severity))));
+            CommandName::Severity
+        }
+        Command::Rpo(rpo) => {
+            values.push(incident(&rpo.incident));
+            values.push(Some(("time", text(rpo.last_good_data))));
+            CommandName::Rpo
+        }
+        Command::Resolve(resolve) => {
+            values.push(incident(&resolve.incident));
+            values.push(
+                resolve
+                    .root_cause
+                    .as_ref()
+                    .map(|cause| ("root-cause", text(cause))),
+            );
+            CommandName::Resolve
+        }
+        Command::Postmortem(postmortem) => {
+            values.push(incident(&postmortem.incident));
+            CommandName::Postmortem
+        }
+    };
+    // A form sends its values in its own order: the usage's order must not matter.
+    (name, values.into_iter().flatten().rev().collect())
+}
+
 /// A command reads back as itself from its canonical form.
 fn assert_reads_back(command: Command) -> Result<(), TestCaseError> {
     prop_assert_eq!(parse_line(&command.to_string()), Ok(command));
@@ -378,6 +514,21 @@ proptest! {
     #[test]
     fn postmortem_reads_back(incident in incident()) {
         assert_reads_back(Command::Postmortem(Postmortem { incident }))?;
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_command_written_from_its_values_by_name_reads_back(command in any_command()) {
+        let (name, values) = form_values(&command);
+        let text = command_text(name, &values);
+        prop_assert!(text.is_ok(), "{:?}", text);
+        let text = text.unwrap_or_default();
+        let parsed = match name {
+            CommandName::Postmortem => parse_postmortem(&text),
+            _ => parse_incident(&text),
+        };
+        prop_assert_eq!(parsed, Ok(command), "written as {}", text);
     }
 }
 

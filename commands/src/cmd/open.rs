@@ -24,7 +24,7 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
 };
 
 /// The option that lists the affected services.
-const SERVICES_OPTION: &str = "--services";
+pub(crate) const SERVICES_OPTION: &str = "--services";
 
 const MISSING_SERVICES: &str = "service names after --services, e.g. --services database,api";
 

@@ -1,0 +1,199 @@
+//! Writing a command from its arguments' values given by name, as a chat platform's form hands them
+//! over, into the text that [`parse_incident`](crate::parse_incident) (or, for `/postmortem`,
+//! [`parse_postmortem`](crate::parse_postmortem)) reads. The values are written in the usage line's
+//! order with the quoting rules of `canonical.rs`, so whatever a form sends is checked by the same
+//! parser, with the same messages, as typed text.
+
+use crate::arguments::ArgumentKind;
+use crate::canonical;
+use crate::cmd::open::SERVICES_OPTION;
+use crate::incident_ref::IncidentRef;
+use crate::registry::CommandName;
+
+/// The value given for one argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgumentValue {
+    /// Text as typed or picked.
+    Text(String),
+    /// A whole number: an incident's (7 for `INC-7`) or a step's.
+    Number(i64),
+    /// A platform user id, written as the mention `<@id>`.
+    User(String),
+}
+
+/// A value given for an argument the command does not take: a form older or newer than the
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{}` has no argument called `{name}`", command.spec().invocation())]
+pub struct UnknownArgument {
+    pub command: CommandName,
+    pub name: String,
+}
+
+/// The text after the slash command: `open critical db-loss` for `/incident open`, `INC-3` for
+/// `/postmortem`. Arguments without a value are left out, so a missing required one is reported by
+/// the parser with the usage.
+///
+/// # Errors
+/// [`UnknownArgument`] for a value whose name is not one of the command's arguments.
+pub fn command_text(
+    command: CommandName,
+    values: &[(&str, ArgumentValue)],
+) -> Result<String, UnknownArgument> {
+    let arguments = command.arguments();
+    if let Some((name, _)) = values
+        .iter()
+        .find(|(name, _)| arguments.iter().all(|argument| argument.name != *name))
+    {
+        return Err(UnknownArgument {
+            command,
+            name: name.to_string(),
+        });
+    }
+    let mut text = match command {
+        CommandName::Postmortem => String::new(),
+        _ => command.as_str().to_string(),
+    };
+    for argument in arguments {
+        let Some((_, value)) = values.iter().find(|(name, _)| *name == argument.name) else {
+            continue;
+        };
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&written(argument.kind, value));
+    }
+    Ok(text)
+}
+
+/// One value, written for an argument of the given kind.
+fn written(kind: ArgumentKind, value: &ArgumentValue) -> String {
+    match (kind, value) {
+        (ArgumentKind::Incident, ArgumentValue::Number(number)) => {
+            format!("{}{number}", IncidentRef::PREFIX)
+        }
+        (ArgumentKind::Incident, ArgumentValue::Text(typed)) => match IncidentRef::parse(typed) {
+            Some(incident) => incident.to_string(),
+            None => canonical::word(typed).into_owned(),
+        },
+        (_, ArgumentValue::Number(number)) => number.to_string(),
+        (_, ArgumentValue::User(id)) => format!("<@{id}>"),
+        (ArgumentKind::Services, ArgumentValue::Text(list)) => {
+            format!("{SERVICES_OPTION} {}", canonical::word(list))
+        }
+        (ArgumentKind::FreeText, ArgumentValue::Text(free)) => {
+            canonical::free_text(free).into_owned()
+        }
+        (_, ArgumentValue::Text(word)) => canonical::word(word).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_incident, parse_postmortem, Assign, Command, Mention, Open, Step};
+    use crate::{Severity, StepAction};
+
+    fn text(value: &str) -> ArgumentValue {
+        ArgumentValue::Text(value.to_string())
+    }
+
+    #[test]
+    fn open_with_a_scenario_of_several_words_and_quotes() {
+        let line = command_text(
+            CommandName::Open,
+            &[
+                ("scenario", text(r#"the "big" database loss"#)),
+                ("severity", text("critical")),
+                ("description", text("--services are all down")),
+                ("services", text("database, api")),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            line,
+            r#"open critical "the \"big\" database loss" --services "database, api" "--services are all down""#
+        );
+        assert_eq!(
+            parse_incident(&line),
+            Ok(Command::Open(Open {
+                severity: Severity::Critical,
+                scenario: r#"the "big" database loss"#.to_string(),
+                services: vec!["database".to_string(), "api".to_string()],
+                description: Some("--services are all down".to_string()),
+            }))
+        );
+    }
+
+    #[test]
+    fn step_with_only_an_action() {
+        let line = command_text(CommandName::Step, &[("action", text("done"))]).unwrap();
+        assert_eq!(line, "step done");
+        assert_eq!(
+            parse_incident(&line),
+            Ok(Command::Step(Step {
+                incident: None,
+                number: None,
+                action: StepAction::Done,
+                note: None
+            }))
+        );
+    }
+
+    #[test]
+    fn assign_with_a_user_id_and_an_incident_number() {
+        let line = command_text(
+            CommandName::Assign,
+            &[
+                ("user", ArgumentValue::User("80351110224678912".to_string())),
+                ("role", text("incident commander")),
+                ("incident", ArgumentValue::Number(7)),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            line,
+            r#"assign INC-7 "incident commander" <@80351110224678912>"#
+        );
+        assert_eq!(
+            parse_incident(&line),
+            Ok(Command::Assign(Assign {
+                incident: Some(IncidentRef(7)),
+                role: "incident commander".to_string(),
+                assignee: Mention::User("80351110224678912".to_string()),
+            }))
+        );
+    }
+
+    #[test]
+    fn postmortem_is_written_without_a_command_word() {
+        let line = command_text(
+            CommandName::Postmortem,
+            &[("incident", ArgumentValue::Number(3))],
+        )
+        .unwrap();
+        assert_eq!(line, "INC-3");
+        assert!(parse_postmortem(&line).is_ok());
+        assert_eq!(command_text(CommandName::Postmortem, &[]).unwrap(), "");
+    }
+
+    #[test]
+    fn a_missing_required_value_gets_the_parsers_message() {
+        let line = command_text(CommandName::Assign, &[("role", text("comms"))]).unwrap();
+        assert_eq!(
+            parse_incident(&line).unwrap_err().to_string(),
+            "`/incident assign` needs the user to assign, e.g. @alice \
+             — usage: /incident assign [INC-n] <role> <@user>"
+        );
+    }
+
+    #[test]
+    fn a_value_for_an_argument_the_command_does_not_take_is_refused() {
+        let error =
+            command_text(CommandName::List, &[("incident", ArgumentValue::Number(2))]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`/incident list` has no argument called `incident`"
+        );
+    }
+}
