@@ -323,6 +323,15 @@ mod tests {
     }
 
     #[test]
+    fn choice_lists_are_the_words_of_their_placeholder() {
+        for (placeholder, _, kind, _) in PLACEHOLDERS {
+            if let ArgumentKind::OneOf(words) = kind {
+                assert_eq!(words, placeholder);
+            }
+        }
+    }
+
+    #[test]
     fn names_are_unique_within_each_command() {
         for command in CommandName::ALL {
             let mut names: Vec<_> = command.arguments().iter().map(|a| a.name).collect();
