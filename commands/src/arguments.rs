@@ -7,8 +7,6 @@
 //! `done|skip|fail|retry`) must be described in [`PLACEHOLDERS`]; one that is not is an
 //! [`UndescribedArgument`], which a unit test turns into a failure.
 
-use std::fmt;
-
 use crate::registry::CommandName;
 use crate::severity::Severity;
 use crate::spec::CommandSpec;
@@ -68,22 +66,14 @@ impl ArgumentKind {
     }
 }
 
-/// A placeholder of a usage line that [`PLACEHOLDERS`] does not describe, or free text that does
-/// not end the line.
+/// A placeholder of a usage line that cannot be described as an argument.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{placeholder}` in `{usage}` {problem}")]
 pub struct UndescribedArgument {
     pub usage: &'static str,
     pub placeholder: &'static str,
-}
-
-impl fmt::Display for UndescribedArgument {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` in `{}` is not a described argument (or is free text before the end)",
-            self.placeholder, self.usage
-        )
-    }
+    /// `is not described in PLACEHOLDERS`, or `is free text but does not end the line`.
+    pub problem: &'static str,
 }
 
 /// Every placeholder the usage lines use: the text between `<>` or `[]` (or a bare choice list),
@@ -201,13 +191,15 @@ impl CommandSpec {
             .into_iter()
             .enumerate()
             .map(|(position, (placeholder, required))| {
-                let undescribed = UndescribedArgument {
+                let undescribed = |problem| UndescribedArgument {
                     usage: self.usage,
                     placeholder,
+                    problem,
                 };
-                let argument = describe(placeholder, required).ok_or(undescribed.clone())?;
+                let argument = describe(placeholder, required)
+                    .ok_or_else(|| undescribed("is not described in PLACEHOLDERS"))?;
                 if argument.kind == ArgumentKind::FreeText && position != last {
-                    return Err(undescribed);
+                    return Err(undescribed("is free text but does not end the line"));
                 }
                 Ok(argument)
             })
@@ -405,17 +397,18 @@ mod tests {
     #[test]
     fn refuses_unknown_placeholders_and_free_text_before_the_end() {
         assert_eq!(
-            spec("/incident x <colour>").arguments(),
-            Err(UndescribedArgument {
-                usage: "/incident x <colour>",
-                placeholder: "colour"
-            })
+            spec("/incident x <colour>")
+                .arguments()
+                .unwrap_err()
+                .to_string(),
+            "`colour` in `/incident x <colour>` is not described in PLACEHOLDERS"
         );
         assert_eq!(
             spec("/incident x [note] <role>")
                 .arguments()
-                .map_err(|error| error.placeholder),
-            Err("note")
+                .unwrap_err()
+                .to_string(),
+            "`note` in `/incident x [note] <role>` is free text but does not end the line"
         );
     }
 }
