@@ -266,6 +266,7 @@ mod tests {
 
     use crate::runbook::{self, DEFAULT_RUNBOOK};
 
+    /// A copy of `shared/protocol/discord_application_command_incident_open.json`.
     const INCIDENT_OPEN: &str = include_str!(
         "../../../tests/fixtures/discord/discord_application_command_incident_open.json"
     );
@@ -383,6 +384,18 @@ mod tests {
         for command in commands.as_array().expect("array") {
             assert_eq!(command["contexts"], json!([0]));
             assert_eq!(command["dm_permission"], json!(false));
+        }
+    }
+
+    #[test]
+    fn the_fixture_is_the_shared_protocol_sample_unchanged() {
+        let shared = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/protocol/discord_application_command_incident_open.json"
+        );
+        match std::fs::read_to_string(shared) {
+            Ok(original) => assert_eq!(original, INCIDENT_OPEN, "update the fixture copy"),
+            Err(_) => eprintln!("{shared} is not beside this checkout; using the fixture copy"),
         }
     }
 
