@@ -3,3 +3,4 @@
 
 pub mod console;
 pub mod slack;
+pub mod step_buttons;
