@@ -2,5 +2,6 @@
 //! input, calls the engine, and renders the engine's neutral messages in its own format.
 
 pub mod console;
+pub mod discord;
 pub mod slack;
 pub mod step_buttons;
