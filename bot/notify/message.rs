@@ -97,6 +97,19 @@ impl Message {
         self
     }
 
+    /// The documents to attach as files, `(filename, markdown)`, in order.
+    pub fn documents(&self) -> Vec<(&str, &str)> {
+        self.blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Document { filename, markdown } => {
+                    Some((filename.as_str(), markdown.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every text of the message, in order, for logs and searching in tests.
     pub fn plain_text(&self) -> String {
         let mut out = Vec::new();

@@ -9,7 +9,7 @@
 //! | `Fields` | `section`s with at most 10 `fields` each, `*Label*` over the value |
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
-//! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `actions` |
+//! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
 //! Limits are kept, never exceeded: 50 blocks (the excess is dropped for a marker, the buttons
@@ -18,12 +18,12 @@
 
 use serde_json::{json, Value};
 
-use super::actions::{StepAction, StepButton};
 use super::mentions;
 use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
+use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
 
@@ -62,14 +62,7 @@ pub fn ephemeral_response(message: &Message) -> Value {
 
 /// The documents of a message, `(filename, markdown)`, to upload as files.
 pub fn documents(message: &Message) -> Vec<(&str, &str)> {
-    message
-        .blocks
-        .iter()
-        .filter_map(|block| match block {
-            Block::Document { filename, markdown } => Some((filename.as_str(), markdown.as_str())),
-            _ => None,
-        })
-        .collect()
+    message.documents()
 }
 
 /// A Markdown document as messages of ``` blocks, for when it cannot be uploaded: each fits a
@@ -228,10 +221,19 @@ fn button(button: StepButton) -> Value {
         "text": {"type": "plain_text", "text": button.action.label()},
         "value": button.value(),
     });
-    if let (Some(style), Some(fields)) = (button.action.style(), element.as_object_mut()) {
+    if let (Some(style), Some(fields)) = (style(button.action), element.as_object_mut()) {
         fields.insert("style".to_string(), json!(style));
     }
     element
+}
+
+/// Slack's button style: green for Done, red for Failed.
+fn style(action: StepAction) -> Option<&'static str> {
+    match action {
+        StepAction::Done => Some("primary"),
+        StepAction::Skip => None,
+        StepAction::Fail => Some("danger"),
+    }
 }
 
 /// Where a document goes: its name, in a context line.

@@ -9,8 +9,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::actions::{parse_step_action, StepAction, StepButton};
 use super::blocks::ephemeral_response;
+use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Block, Message, MessageKind};
@@ -257,7 +257,7 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
             },
         });
     }
-    let reply = engine.handle(&who, step_command(&button, None)).await?;
+    let reply = engine.handle(&who, button.command(None)).await?;
     Ok(tell(payload, reply.message))
 }
 
@@ -273,19 +273,6 @@ fn tell(payload: &Payload, message: Option<Message>) -> Handled {
         },
         _ => Handled::ack(),
     }
-}
-
-fn step_command(button: &StepButton, note: Option<String>) -> commands::Command {
-    commands::Command::Step(commands::Step {
-        incident: Some(commands::IncidentRef(button.incident)),
-        number: u32::try_from(button.step + 1).ok(),
-        action: match button.action {
-            StepAction::Done => commands::StepAction::Done,
-            StepAction::Skip => commands::StepAction::Skip,
-            StepAction::Fail => commands::StepAction::Fail,
-        },
-        note,
-    })
 }
 
 /// The modal that asks why a step is skipped or what failed. Its metadata carries the button
@@ -341,9 +328,7 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
         &payload.user.id,
         payload.user.shown_name(),
     );
-    let reply = engine
-        .handle(&who, step_command(&button, Some(reason)))
-        .await?;
+    let reply = engine.handle(&who, button.command(Some(reason))).await?;
     match reply.message {
         // Refused (already confirmed, resolved…): say so in the modal, which stays open.
         Some(message) if message.kind == MessageKind::Error => {

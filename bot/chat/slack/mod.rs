@@ -3,8 +3,8 @@
 //! - `blocks`: `message_payload` (the body of `chat.postMessage` / `chat.update`),
 //!   `ephemeral_response` (a slash-command reply), `documents` and `document_as_messages` (a
 //!   post-mortem draft to upload, or to post as code blocks when it cannot be).
-//! - `actions`: the Done / Skip / Failed buttons' `action_id` and `value`, and
-//!   `parse_step_action` to read a click back.
+//! - The Done / Skip / Failed buttons' `action_id` and `value`, and `parse_step_action` to read
+//!   a click back, are shared with Discord: `chat::step_buttons`, re-exported here.
 //! - `signature`: request signatures and the replay window.
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
@@ -37,7 +37,6 @@
 //!
 //! Lengths are counted in bytes, never less than Slack's "characters" whatever unit it means.
 
-mod actions;
 pub mod adapter;
 mod blocks;
 mod follow_ups;
@@ -52,5 +51,5 @@ pub mod socket_mode;
 mod tests;
 pub mod web;
 
-pub use actions::{parse_step_action, StepAction, StepButton};
+pub use super::step_buttons::{parse_step_action, StepAction, StepButton};
 pub use blocks::{document_as_messages, documents, ephemeral_response, message_payload};

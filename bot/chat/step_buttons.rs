@@ -1,8 +1,13 @@
-//! The step buttons: what a Done, Skip or Failed button carries, and reading it back from a
-//! `block_actions` payload (`actions[].action_id` and `actions[].value`).
+//! The step buttons every platform shows under a checklist (Done, Skip, Failed): what a button
+//! carries, reading a click back, and the command it stands for. Platforms style the buttons
+//! themselves.
 //!
-//! The `action_id` says what (`step_done`, `step_skip`, `step_fail`) and the `value` says which
-//! step of which incident: `INC-7:3`, with the step 0-based like `Block::StepActions`.
+//! - Slack: the `action_id` says what (`step_done`, `step_skip`, `step_fail`) and the `value`
+//!   says which step of which incident, `INC-7:3` ([`parse_step_action`]).
+//! - Discord: one `custom_id` says both, `step_done:INC-7:3` (at most [`CUSTOM_ID_MAX`]
+//!   characters; [`parse_custom_id`]).
+//!
+//! Steps are 0-based, like `Block::StepActions`; people see them 1-based.
 
 /// What a step button does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,20 +37,11 @@ impl StepAction {
     }
 
     /// The button's text.
-    pub(super) fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             StepAction::Done => "Done",
             StepAction::Skip => "Skip",
             StepAction::Fail => "Failed",
-        }
-    }
-
-    /// Slack's button style: green for Done, red for Failed.
-    pub(super) fn style(self) -> Option<&'static str> {
-        match self {
-            StepAction::Done => Some("primary"),
-            StepAction::Skip => None,
-            StepAction::Fail => Some("danger"),
         }
     }
 }
@@ -67,6 +63,34 @@ impl StepButton {
     pub fn value(&self) -> String {
         format!("INC-{}:{}", self.incident, self.step)
     }
+
+    /// Discord's `custom_id`: `step_done:INC-7:3`, never longer than [`CUSTOM_ID_MAX`].
+    pub fn custom_id(&self) -> String {
+        format!("{}:{}", self.action_id(), self.value())
+    }
+
+    /// The `/incident step` command the click stands for, with the reason given, if any.
+    pub fn command(&self, note: Option<String>) -> commands::Command {
+        commands::Command::Step(commands::Step {
+            incident: Some(commands::IncidentRef(self.incident)),
+            number: u32::try_from(self.step + 1).ok(),
+            action: match self.action {
+                StepAction::Done => commands::StepAction::Done,
+                StepAction::Skip => commands::StepAction::Skip,
+                StepAction::Fail => commands::StepAction::Fail,
+            },
+            note,
+        })
+    }
+}
+
+/// Discord's longest `custom_id`, in characters.
+pub const CUSTOM_ID_MAX: usize = 100;
+
+/// The step button a Discord `custom_id` stands for; `None` for anything the bot did not make.
+pub fn parse_custom_id(custom_id: &str) -> Option<StepButton> {
+    let (action_id, value) = custom_id.split_once(':')?;
+    parse_step_action(action_id, value)
 }
 
 /// The step button an `action_id` and `value` from Slack stand for; `None` for anything the
@@ -144,10 +168,77 @@ mod tests {
         }
     }
 
+    #[test]
+    fn custom_ids_round_trip_and_fit_discord() {
+        let button = StepButton {
+            incident: 7,
+            step: 3,
+            action: StepAction::Done,
+        };
+        assert_eq!(button.custom_id(), "step_done:INC-7:3");
+        assert_eq!(
+            parse_custom_id("step_skip:INC-42:0").map(|b| b.action),
+            Some(StepAction::Skip)
+        );
+        let longest = StepButton {
+            incident: u64::MAX,
+            step: usize::MAX,
+            action: StepAction::Done,
+        };
+        assert!(longest.custom_id().chars().count() <= CUSTOM_ID_MAX);
+        assert_eq!(parse_custom_id(&longest.custom_id()), Some(longest));
+    }
+
+    #[test]
+    fn junk_custom_ids_are_refused() {
+        for custom_id in [
+            "",
+            "step_done",
+            "step_done:",
+            "step_done:INC-7",
+            "step_done:INC-7:",
+            "step_done:INC-7:3:",
+            "step_done:INC-7:3:skip",
+            "step_done::INC-7:3",
+            "step_done INC-7:3",
+            "checklist:INC-42:step-3",
+            "checklist:INC-42:step-3:skip",
+            "step_nope:INC-7:3",
+            "STEP_DONE:INC-7:3",
+            ":INC-7:3",
+        ] {
+            assert_eq!(parse_custom_id(custom_id), None, "{custom_id}");
+        }
+    }
+
+    #[test]
+    fn a_click_is_the_step_command_people_type() {
+        let button = StepButton {
+            incident: 7,
+            step: 2,
+            action: StepAction::Fail,
+        };
+        let commands::Command::Step(step) = button.command(Some("disk full".into())) else {
+            panic!("a step button is a step command");
+        };
+        assert_eq!(step.incident, Some(commands::IncidentRef(7)));
+        assert_eq!(step.number, Some(3), "people count steps from 1");
+        assert_eq!(step.action, commands::StepAction::Fail);
+        assert_eq!(step.note.as_deref(), Some("disk full"));
+    }
+
     proptest! {
         #[test]
         fn parsing_never_panics(action_id in ".{0,20}", value in ".{0,40}") {
             let _ = parse_step_action(&action_id, &value);
+            let _ = parse_custom_id(&format!("{action_id}:{value}"));
+            let _ = parse_custom_id(&value);
+        }
+
+        #[test]
+        fn every_custom_id_round_trips(incident in any::<u64>(), step in any::<usize>(), which in 0usize..3) {
+            let button = StepButton { incident, step, action: StepAction::ALL[which] };
+            prop_assert_eq!(parse_custom_id(&button.custom_id()), Some(button));
         }
 
         #[test]
