@@ -1,10 +1,12 @@
-//! Discord: the bot's neutral messages as embeds with buttons (`render`), and the REST calls the
-//! bot makes with its own rate-limit handling (`rest`). Escaping rules are listed in `render`.
+//! Discord: the bot's neutral messages as embeds with buttons (`render`), the REST calls the
+//! bot makes with its own rate-limit handling (`rest`), and the outbox's Discord sender
+//! (`sender`). Escaping rules are listed in `render`.
 
 mod markdown;
 mod rate_limits;
 pub mod render;
 pub mod rest;
+pub mod sender;
 
 /// The platform name in channel keys and the outbox.
 pub const PLATFORM: &str = "discord";

@@ -356,8 +356,9 @@ impl Embeds {
             return;
         }
         let separator = |draft: &Draft| usize::from(!draft.description.is_empty());
-        let description_room =
-            |draft: &Draft| DESCRIPTION_MAX.saturating_sub(len(&draft.description) + separator(draft));
+        let description_room = |draft: &Draft| {
+            DESCRIPTION_MAX.saturating_sub(len(&draft.description) + separator(draft))
+        };
         if len(&whole) > description_room(&self.current) && !self.next_embed() {
             return;
         }
