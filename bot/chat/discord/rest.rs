@@ -19,6 +19,7 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use serde_json::{json, Value};
@@ -264,10 +265,8 @@ impl DiscordRest {
                 .await?
         } else {
             let form = attachments_form(payload, files);
-            self.call(Method::POST, &path, |request| {
-                request.multipart(form.clone_form())
-            })
-            .await?
+            self.call(Method::POST, &path, |request| request.multipart(form))
+                .await?
         };
         let call = describe(&Method::POST, &path);
         Ok(MessageRef {
@@ -470,27 +469,7 @@ pub(super) fn seconds(value: f64) -> Option<Duration> {
 
 /// A multipart body: the message as `payload_json`, with `attachments` naming each file, and
 /// the files as `files[0]`, `files[1]`…
-struct AttachmentsForm {
-    payload_json: String,
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl AttachmentsForm {
-    /// A fresh form (a reqwest form is used up by sending it).
-    fn clone_form(&self) -> Form {
-        let mut form = Form::new().text("payload_json", self.payload_json.clone());
-        for (index, (filename, bytes)) in self.files.iter().enumerate() {
-            let part = Part::bytes(bytes.clone())
-                .file_name(filename.clone())
-                .mime_str(MARKDOWN_CONTENT_TYPE)
-                .unwrap_or_else(|_| Part::bytes(bytes.clone()).file_name(filename.clone()));
-            form = form.part(format!("files[{index}]"), part);
-        }
-        form
-    }
-}
-
-fn attachments_form(payload: &Value, files: &[(String, Vec<u8>)]) -> AttachmentsForm {
+fn attachments_form(payload: &Value, files: &[(String, Vec<u8>)]) -> Form {
     let mut payload = payload.clone();
     let attachments: Vec<Value> = files
         .iter()
@@ -500,10 +479,19 @@ fn attachments_form(payload: &Value, files: &[(String, Vec<u8>)]) -> Attachments
     if let Some(fields) = payload.as_object_mut() {
         fields.insert("attachments".to_string(), Value::Array(attachments));
     }
-    AttachmentsForm {
-        payload_json: payload.to_string(),
-        files: files.to_vec(),
+    let mut form = Form::new().text("payload_json", payload.to_string());
+    for (index, (filename, bytes)) in files.iter().enumerate() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static(MARKDOWN_CONTENT_TYPE),
+        );
+        let part = Part::bytes(bytes.clone())
+            .file_name(filename.clone())
+            .headers(headers);
+        form = form.part(format!("files[{index}]"), part);
     }
+    form
 }
 
 #[cfg(test)]
