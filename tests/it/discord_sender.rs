@@ -311,11 +311,7 @@ async fn a_429_a_500_and_a_hang_then_success_deliver_each_post_once_in_order() {
     let rig = rig().await;
     rig.discord.script(
         CREATE_MESSAGE,
-        [
-            Answer::rate_limited(1.5),
-            Answer::Status(500),
-            Answer::Hang,
-        ],
+        [Answer::rate_limited(1.5), Answer::Status(500), Answer::Hang],
     );
     rig.open(&[
         text(MessageKind::Opened, "first"),
