@@ -24,6 +24,7 @@
 
 mod pacing;
 mod policy;
+pub mod senders;
 mod worker;
 
 use std::future::Future;

@@ -6,6 +6,9 @@ mod test_db;
 
 mod check_runbook_cli;
 mod console_cli;
+mod discord_rest;
+mod discord_sender;
+mod discord_standin;
 mod engine_cadence;
 mod engine_rules;
 mod engine_scenarios;

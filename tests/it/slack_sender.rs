@@ -167,7 +167,7 @@ fn channel() -> ChannelKey {
     }
 }
 
-fn commit(posts: Vec<NewPost>, at_ms: i64) -> Commit {
+pub(crate) fn commit(posts: Vec<NewPost>, at_ms: i64) -> Commit {
     Commit {
         events: vec![NewEvent {
             at_ms,
@@ -199,7 +199,7 @@ fn text(kind: MessageKind, text: &str) -> Message {
     Message::text(kind, Some(1), text)
 }
 
-fn postmortem(markdown: &str, with_text: bool) -> Message {
+pub(crate) fn postmortem(markdown: &str, with_text: bool) -> Message {
     let mut message = Message::new(MessageKind::Reply, Some(1));
     if with_text {
         message = message.with(Block::Text {
@@ -213,7 +213,7 @@ fn postmortem(markdown: &str, with_text: bool) -> Message {
 }
 
 /// A Markdown document long enough to need several messages.
-fn long_markdown() -> String {
+pub(crate) fn long_markdown() -> String {
     let mut markdown = String::from("# INC-1 post-mortem\n\n## Timeline\n\n");
     for minute in 0..150 {
         markdown.push_str(&format!(

@@ -240,6 +240,14 @@ enum Paragraph<'a> {
 }
 
 impl Paragraph<'_> {
+    /// Whether there is nothing to show (Discord would show an empty line or code block).
+    fn is_blank(&self) -> bool {
+        match self {
+            Paragraph::Text(text) => text.trim().is_empty(),
+            Paragraph::Code(_, code) => code.trim().is_empty(),
+        }
+    }
+
     /// The paragraph in at most `max` units: text cut with `…`, code cut inside its block.
     fn render(&self, max: usize) -> String {
         match self {
@@ -345,19 +353,17 @@ impl Embeds {
     }
 
     fn paragraph(&mut self, paragraph: Paragraph<'_>) {
-        if self.full {
+        if self.full || paragraph.is_blank() {
             return;
         }
         if !self.current.fields.is_empty() && !self.next_embed() {
             return;
         }
         let whole = paragraph.render(usize::MAX);
-        if whole.trim().is_empty() {
-            return;
-        }
         let separator = |draft: &Draft| usize::from(!draft.description.is_empty());
-        let description_room =
-            |draft: &Draft| DESCRIPTION_MAX.saturating_sub(len(&draft.description) + separator(draft));
+        let description_room = |draft: &Draft| {
+            DESCRIPTION_MAX.saturating_sub(len(&draft.description) + separator(draft))
+        };
         if len(&whole) > description_room(&self.current) && !self.next_embed() {
             return;
         }
@@ -747,13 +753,20 @@ mod tests {
             })
             .with(Block::Text {
                 text: "Follow-ups are scheduled.".to_string(),
+            })
+            .with(Block::Code {
+                lang: None,
+                code: "\n".to_string(),
             });
         let resolved = payload(&message);
         let embeds = embeds_of(&resolved);
         assert_eq!(embeds.len(), 2);
         assert_eq!(embeds[0]["title"], "INC-1 resolved");
         assert_eq!(embeds[0]["fields"][0]["inline"], true);
-        assert_eq!(embeds[1]["description"], "Follow-ups are scheduled.");
+        assert_eq!(
+            embeds[1]["description"], "Follow-ups are scheduled.",
+            "blank code shows nothing"
+        );
     }
 
     fn any_block() -> impl Strategy<Value = Block> {

@@ -17,18 +17,15 @@
 //! The sender never retries by itself; each call times out ([`SlackWeb::with_timeout`]) and a
 //! whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use super::web::{SlackWeb, WebError};
 use super::{document_as_messages, documents, message_payload};
 use crate::notify::{Block, Message, MessageKind};
+use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
+pub use crate::outbox::senders::{SenderOptions, DELIVERY_DEADLINE};
 use crate::outbox::{Deliver, Delivered, DeliveryError};
 use crate::store::{OutboxPost, Store};
-
-/// The longest one delivery may take, all its calls together.
-pub const DELIVERY_DEADLINE: Duration = Duration::from_secs(60);
 
 /// Upload refusals that posting the document as messages gets around.
 const UPLOAD_REFUSALS: [&str; 6] = [
@@ -39,14 +36,6 @@ const UPLOAD_REFUSALS: [&str; 6] = [
     "file_uploads_disabled",
     "file_uploads_except_images_disabled",
 ];
-
-/// How the sender posts, beyond what the messages say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SenderOptions {
-    /// Show the periodic status updates in the channel too, not only in the incident's thread
-    /// (`UPDATES_IN_CHANNEL`).
-    pub updates_in_channel: bool,
-}
 
 /// Delivers the outbox's Slack posts (platform `slack`) through the Web API.
 #[derive(Debug)]
@@ -73,7 +62,7 @@ impl SlackSender {
     }
 
     async fn send(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        let message = decode(post)?;
+        let message = decode_message(post)?;
         let channel = post.channel.channel.as_str();
         if let Some(ts) = &post.replaces_message_ref {
             self.web
@@ -85,7 +74,7 @@ impl SlackSender {
         }
         let place = Place {
             channel,
-            thread_ts: self.thread_of(post).await?,
+            thread_ts: incident_first_message(&self.store, post).await?,
         };
         if documents(&message).is_empty() {
             let ts = self.post(&place, &message).await?;
@@ -94,21 +83,6 @@ impl SlackSender {
             });
         }
         self.send_with_documents(place, &message).await
-    }
-
-    /// The `ts` of the incident's first message, once it is sent.
-    async fn thread_of(&self, post: &OutboxPost) -> Result<Option<String>, DeliveryError> {
-        let Some(incident) = post.incident_id else {
-            return Ok(None);
-        };
-        self.store
-            .first_message_ref(incident)
-            .await
-            .map_err(|error| {
-                DeliveryError::Transient(format!(
-                    "cannot read the thread of INC-{incident} from the database: {error}"
-                ))
-            })
     }
 
     /// `chat.postMessage` of a whole message; its `ts`.
@@ -205,23 +179,8 @@ impl Deliver for SlackSender {
     }
 
     async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        match tokio::time::timeout(DELIVERY_DEADLINE, self.send(post)).await {
-            Ok(delivered) => delivered,
-            Err(_) => Err(DeliveryError::Transient(format!(
-                "Slack took more than {DELIVERY_DEADLINE:?} over this post"
-            ))),
-        }
+        within_deadline("Slack", self.send(post)).await
     }
-}
-
-/// The post's message. A body that is none is a bug: say so rather than post garbage.
-fn decode(post: &OutboxPost) -> Result<Message, DeliveryError> {
-    serde_json::from_str(&post.body).map_err(|error| {
-        DeliveryError::Rejected(format!(
-            "post #{} ({}) holds no readable message, so it cannot be sent: {error}",
-            post.id, post.kind
-        ))
-    })
 }
 
 fn has_more_than_documents(message: &Message) -> bool {

@@ -1,0 +1,163 @@
+//! The outbox's sender for Discord: one queued post becomes one REST call (a few when a thread
+//! has to be started first), and the answer becomes what the outbox records.
+//!
+//! - Message references are stored as `<channel_id>/<message_id>` ([`MessageRef`]), so an edit
+//!   knows the channel or thread its message is in.
+//! - A post that edits another (`replaces_message_ref`, the checklist) is a `PATCH` of that
+//!   message; its reference stays the same.
+//! - Any other post is a `POST` of a message. The incident's first message goes to the channel;
+//!   every later post of the incident goes to the thread started from it (named `INC-7`), found through
+//!   [`Store::first_message_ref`]. Discord gives a thread started from a message that message's
+//!   id, so the thread is the first message's id: the post goes there, and when Discord answers
+//!   that no such channel exists (code 10003), the thread is started and the post sent again.
+//!   A channel that takes no threads (a thread itself, an announcement channel, missing
+//!   Create Public Threads) gets the post in the channel, with a warning saying why. With
+//!   [`SenderOptions::updates_in_channel`] the periodic updates go to the channel instead of the
+//!   thread. Posts of no incident go to the channel.
+//! - Documents (the post-mortem draft) are attached to the message as files, in the same call.
+//!
+//! The sender never retries by itself; each call times out ([`DiscordRest::with_timeout`]) and
+//! a whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
+
+use super::render::message_payload;
+use super::rest::{codes, DiscordRest, MessageRef, RestError};
+use crate::notify::{Message, MessageKind};
+use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
+pub use crate::outbox::senders::{SenderOptions, DELIVERY_DEADLINE};
+use crate::outbox::{Deliver, Delivered, DeliveryError};
+use crate::store::{OutboxPost, Store};
+
+/// Refusals of starting a thread that posting in the channel gets around.
+const THREADS_REFUSED: [u64; 3] = [
+    codes::WRONG_CHANNEL_TYPE,
+    codes::MISSING_PERMISSIONS,
+    codes::MISSING_ACCESS,
+];
+
+/// Delivers the outbox's Discord posts (platform `discord`) through the REST API.
+#[derive(Debug)]
+pub struct DiscordSender {
+    rest: DiscordRest,
+    store: Store,
+    options: SenderOptions,
+}
+
+/// What one message is sent as: the rendered payload and its attachments.
+struct Outgoing {
+    payload: serde_json::Value,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl DiscordSender {
+    /// A sender posting with `rest`, finding incidents' first messages in `store`.
+    pub fn new(rest: DiscordRest, store: Store, options: SenderOptions) -> DiscordSender {
+        DiscordSender {
+            rest,
+            store,
+            options,
+        }
+    }
+
+    async fn send(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
+        let message = decode_message(post)?;
+        let channel = post.channel.channel.as_str();
+        let outgoing = Outgoing {
+            payload: message_payload(&message),
+            files: message
+                .documents()
+                .into_iter()
+                .map(|(filename, markdown)| (filename.to_string(), markdown.as_bytes().to_vec()))
+                .collect(),
+        };
+        if let Some(stored) = &post.replaces_message_ref {
+            let target = stored_ref(stored, channel);
+            self.rest
+                .edit_message(&target.channel_id, &target.message_id, &outgoing.payload)
+                .await?;
+            return Ok(Delivered {
+                message_ref: Some(stored.clone()),
+            });
+        }
+        let first = incident_first_message(&self.store, post).await?;
+        let posted = match (post.incident_id, first) {
+            (Some(incident), Some(first)) if !self.in_channel(&message) => {
+                let root = stored_ref(&first, channel);
+                self.post_in_thread(incident, &root, &outgoing).await?
+            }
+            _ => self.post(channel, &outgoing).await?,
+        };
+        Ok(Delivered {
+            message_ref: Some(posted.to_string()),
+        })
+    }
+
+    /// Whether a post of an incident goes to the channel rather than its thread.
+    fn in_channel(&self, message: &Message) -> bool {
+        message.kind == MessageKind::Update && self.options.updates_in_channel
+    }
+
+    async fn post(&self, channel_id: &str, outgoing: &Outgoing) -> Result<MessageRef, RestError> {
+        self.rest
+            .create_message(channel_id, &outgoing.payload, &outgoing.files)
+            .await
+    }
+
+    /// Posts in the thread of the incident's first message (`root`), starting the thread when
+    /// it does not exist yet, or in the channel when the channel takes no threads.
+    async fn post_in_thread(
+        &self,
+        incident: u64,
+        root: &MessageRef,
+        outgoing: &Outgoing,
+    ) -> Result<MessageRef, RestError> {
+        let thread_id = root.message_id.as_str();
+        match self.post(thread_id, outgoing).await {
+            Err(error) if error.code() == Some(codes::UNKNOWN_CHANNEL) => {}
+            posted => return posted,
+        }
+        let name = format!("INC-{incident}");
+        let started = self
+            .rest
+            .start_thread_from_message(&root.channel_id, &root.message_id, &name)
+            .await;
+        match started {
+            Ok(thread_id) => self.post(&thread_id, outgoing).await,
+            Err(error) if error.code() == Some(codes::THREAD_ALREADY_STARTED) => {
+                self.post(thread_id, outgoing).await
+            }
+            Err(error)
+                if error
+                    .code()
+                    .is_some_and(|code| THREADS_REFUSED.contains(&code)) =>
+            {
+                tracing::warn!(
+                    "Discord would not start a thread for {name} in channel {} ({error}); \
+                     posting in the channel instead. To get threads, give the bot Create \
+                     Public Threads and Send Messages in Threads there.",
+                    root.channel_id
+                );
+                self.post(&root.channel_id, outgoing).await
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+impl Deliver for DiscordSender {
+    fn platform(&self) -> &str {
+        super::PLATFORM
+    }
+
+    async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
+        within_deadline("Discord", self.send(post)).await
+    }
+}
+
+/// A stored reference; one without a channel (not written by this sender) is taken to be a
+/// message of the post's channel.
+fn stored_ref(stored: &str, channel_id: &str) -> MessageRef {
+    MessageRef::parse(stored).unwrap_or_else(|| MessageRef {
+        channel_id: channel_id.to_string(),
+        message_id: stored.to_string(),
+    })
+}

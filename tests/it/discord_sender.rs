@@ -1,0 +1,541 @@
+//! The Discord sender through the real outbox worker, against the Discord stand-in: posts queued
+//! in the store, delivered in virtual time (a simulated clock moved to each wake-up the worker
+//! asks for), checked in what the stand-in received and holds, and what the store recorded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::DateTime;
+use incident_bot::chat::discord::rest::DiscordRest;
+use incident_bot::chat::discord::sender::{DiscordSender, SenderOptions};
+use incident_bot::clock::{Clock, SimulatedClock};
+use incident_bot::notify::{Message, MessageKind};
+use incident_bot::outbox::{Attempt, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome};
+use incident_bot::store::{ChannelKey, NewPost, Replaces, Store};
+use serde_json::{json, Value};
+use sqlx::Row;
+
+use crate::discord_standin::{
+    Answer, Call, DiscordStandIn, BOT_TOKEN, CREATE_MESSAGE, EDIT_MESSAGE, START_THREAD,
+};
+use crate::slack_sender::{commit, long_markdown, postmortem};
+use crate::test_db::TestDb;
+
+/// 2026-11-25 03:04:00 UTC.
+const T0: i64 = 1_795_575_840_000;
+/// The client's timeout per call: short, so a hung call costs the test little, yet long enough
+/// for a loaded machine to answer every other call within it.
+const CALL_TIMEOUT: Duration = Duration::from_secs(1);
+const CHANNEL: &str = "645027906669510667";
+
+// ---------------------------------------------------------------------------------------------
+// The rig
+
+struct Rig {
+    discord: DiscordStandIn,
+    db: TestDb,
+    clock: SimulatedClock,
+    worker: OutboxWorker<DiscordSender>,
+}
+
+async fn rig() -> Rig {
+    rig_with(SenderOptions::default()).await
+}
+
+async fn rig_with(options: SenderOptions) -> Rig {
+    let discord = DiscordStandIn::start().await;
+    let db = TestDb::sqlite().await;
+    let clock = SimulatedClock::starting_at(DateTime::from_timestamp_millis(T0).unwrap());
+    let rest = DiscordRest::new(&discord.api_url(), BOT_TOKEN)
+        .unwrap()
+        .with_timeout(CALL_TIMEOUT);
+    let sender = DiscordSender::new(rest, db.store.clone(), options);
+    let policy = DeliveryPolicy {
+        idle_poll: Duration::from_secs(3600),
+        ..DeliveryPolicy::default()
+    };
+    let worker = OutboxWorker::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(sender),
+        policy,
+    );
+    Rig {
+        discord,
+        db,
+        clock,
+        worker,
+    }
+}
+
+impl Rig {
+    fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Opens incident 1 with `messages` as its first posts; their ids.
+    async fn open(&self, messages: &[Message]) -> Vec<u64> {
+        let commit = commit(messages.iter().map(|m| new_post(m, None)).collect(), T0);
+        let incident = self
+            .store()
+            .create_incident(&channel(), T0, &commit, T0)
+            .await
+            .unwrap();
+        assert_eq!(incident, 1);
+        self.post_ids().await
+    }
+
+    /// Queues more posts of incident 1 (at `version`, its number of events so far); all post ids.
+    async fn add(&self, version: u64, posts: Vec<NewPost>) -> Vec<u64> {
+        let now = self.now_ms();
+        self.store()
+            .commit(1, version, &commit(posts, now), now)
+            .await
+            .unwrap();
+        self.post_ids().await
+    }
+
+    async fn post_ids(&self) -> Vec<u64> {
+        sqlx::query("SELECT id FROM outbox ORDER BY id")
+            .fetch_all(self.store().pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| u64::try_from(row.get::<i64, _>("id")).unwrap())
+            .collect()
+    }
+
+    /// Rounds in virtual time, the clock moved to each wake-up, until nothing is queued or the
+    /// next wake-up is more than a minute away; every attempt made.
+    async fn drive(&self) -> Vec<Attempt> {
+        let until = self.now_ms() + 60_000;
+        let mut attempts = Vec::new();
+        for _ in 0..1000 {
+            let round = self.worker.deliver_due().await.unwrap();
+            attempts.extend(round.attempts);
+            match round.next_wake_at_ms {
+                None => return attempts,
+                Some(at) if at > until => return attempts,
+                Some(at) if at > self.now_ms() => {
+                    self.clock.set(DateTime::from_timestamp_millis(at).unwrap())
+                }
+                Some(_) => {}
+            }
+        }
+        panic!("the worker never settled");
+    }
+
+    async fn message_ref(&self, post_id: u64) -> Option<String> {
+        sqlx::query("SELECT message_ref FROM outbox WHERE id = $1")
+            .bind(i64::try_from(post_id).unwrap())
+            .fetch_one(self.store().pool())
+            .await
+            .unwrap()
+            .get("message_ref")
+    }
+
+    async fn unsent(&self) -> usize {
+        sqlx::query("SELECT id FROM outbox WHERE sent_at_ms IS NULL")
+            .fetch_all(self.store().pool())
+            .await
+            .unwrap()
+            .len()
+    }
+
+    /// The first message's id: the incident's thread.
+    fn first_message_id(&self) -> String {
+        let messages = self.discord.messages_in(CHANNEL);
+        messages[0]["id"].as_str().expect("a message id").to_owned()
+    }
+}
+
+fn channel() -> ChannelKey {
+    ChannelKey {
+        platform: "discord".to_owned(),
+        workspace: "290926798626357999".to_owned(),
+        channel: CHANNEL.to_owned(),
+    }
+}
+
+fn new_post(message: &Message, replaces: Option<u64>) -> NewPost {
+    NewPost {
+        channel: channel(),
+        kind: serde_json::to_value(message.kind)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        body: serde_json::to_string(message).unwrap(),
+        replaces: replaces.map(Replaces::Post),
+    }
+}
+
+fn text(kind: MessageKind, text: &str) -> Message {
+    Message::text(kind, Some(1), text)
+}
+
+/// The description of a message's (or a call body's) first embed: what the bot said.
+fn said(message: &Value) -> &str {
+    message["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn reference(channel: &str, message: &Value) -> Option<String> {
+    Some(format!("{channel}/{}", message["id"].as_str().unwrap()))
+}
+
+fn errors(attempts: &[Attempt]) -> Vec<DeliveryError> {
+    attempts
+        .iter()
+        .filter_map(|attempt| match &attempt.outcome {
+            Outcome::Retry { error, .. } => Some(error.clone()),
+            Outcome::Sent { .. } => None,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Behaviours
+
+#[tokio::test]
+async fn later_posts_go_into_a_thread_started_once_from_the_first() {
+    let rig = rig().await;
+    let ids = rig
+        .open(&[
+            text(MessageKind::Opened, "INC-1 opened"),
+            text(MessageKind::Checklist, "Step 1"),
+        ])
+        .await;
+    rig.drive().await;
+    let ids_after = rig
+        .add(1, vec![new_post(&text(MessageKind::Note, "a note"), None)])
+        .await;
+    rig.drive().await;
+
+    let in_channel = rig.discord.messages_in(CHANNEL);
+    assert_eq!(
+        in_channel.iter().map(said).collect::<Vec<_>>(),
+        ["INC-1 opened"]
+    );
+    let thread = rig.first_message_id();
+    assert_eq!(
+        rig.discord.threads(),
+        [(CHANNEL.to_owned(), thread.clone(), "INC-1".to_owned())]
+    );
+    assert_eq!(rig.discord.calls_to(START_THREAD).len(), 1, "started once");
+    let in_thread = rig.discord.messages_in(&thread);
+    assert_eq!(
+        in_thread.iter().map(said).collect::<Vec<_>>(),
+        ["Step 1", "a note"]
+    );
+    assert_eq!(
+        rig.message_ref(ids[0]).await,
+        reference(CHANNEL, &in_channel[0])
+    );
+    assert_eq!(
+        rig.message_ref(ids[1]).await,
+        reference(&thread, &in_thread[0])
+    );
+    assert_eq!(
+        rig.message_ref(ids_after[2]).await,
+        reference(&thread, &in_thread[1])
+    );
+    // The first post into the thread found it missing (10003), then started it.
+    let statuses: Vec<(&str, u16, Option<u64>)> = rig
+        .discord
+        .calls()
+        .iter()
+        .map(|call| (call.route, call.status, call.code))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (CREATE_MESSAGE, 200, None),
+            (CREATE_MESSAGE, 404, Some(10003)),
+            (START_THREAD, 201, None),
+            (CREATE_MESSAGE, 200, None),
+            (CREATE_MESSAGE, 200, None),
+        ]
+    );
+    assert_eq!(rig.unsent().await, 0);
+}
+
+#[tokio::test]
+async fn a_checklist_edit_is_a_patch_of_its_message_in_its_thread() {
+    let rig = rig().await;
+    let ids = rig
+        .open(&[
+            text(MessageKind::Opened, "INC-1 opened"),
+            text(MessageKind::Checklist, "Step 1 of 6"),
+        ])
+        .await;
+    rig.drive().await;
+    let checklist_ref = rig.message_ref(ids[1]).await.expect("the checklist's ref");
+    let ids = rig
+        .add(
+            1,
+            vec![new_post(
+                &text(MessageKind::Checklist, "Step 2 of 6"),
+                Some(ids[1]),
+            )],
+        )
+        .await;
+    rig.drive().await;
+
+    let edits = rig.discord.calls_to(EDIT_MESSAGE);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].status, 200);
+    let (thread, message) = checklist_ref.split_once('/').unwrap();
+    assert_eq!(
+        thread,
+        rig.first_message_id(),
+        "the checklist is in the thread"
+    );
+    assert_eq!(
+        edits[0].path,
+        format!("/channels/{thread}/messages/{message}")
+    );
+    let in_thread = rig.discord.messages_in(thread);
+    assert_eq!(in_thread.len(), 1, "an edit posts no new message");
+    assert_eq!(said(&in_thread[0]), "Step 2 of 6");
+    assert_eq!(rig.message_ref(ids[2]).await, Some(checklist_ref.clone()));
+}
+
+#[tokio::test]
+async fn a_429_a_500_and_a_hang_then_success_deliver_each_post_once_in_order() {
+    let rig = rig().await;
+    rig.discord.script(
+        CREATE_MESSAGE,
+        [Answer::rate_limited(1.5), Answer::Status(500), Answer::Hang],
+    );
+    rig.open(&[
+        text(MessageKind::Opened, "first"),
+        text(MessageKind::Checklist, "second"),
+        text(MessageKind::Note, "third"),
+    ])
+    .await;
+    let attempts = rig.drive().await;
+
+    let errors = errors(&attempts);
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert_eq!(
+        errors[0],
+        DeliveryError::RateLimited {
+            retry_after: Duration::from_millis(1500)
+        }
+    );
+    assert!(
+        matches!(&errors[1], DeliveryError::Transient(reason) if reason.contains("HTTP 500")),
+        "{errors:?}"
+    );
+    assert!(
+        matches!(&errors[2], DeliveryError::Transient(reason) if reason.contains("did not answer")),
+        "{errors:?}"
+    );
+    assert_eq!(
+        attempts[1].at_ms - attempts[0].at_ms,
+        1500,
+        "tried again exactly when Discord asked"
+    );
+
+    let seen: Vec<(String, u16)> = rig
+        .discord
+        .calls_to(CREATE_MESSAGE)
+        .iter()
+        .map(|call| (said(&call.body).to_owned(), call.status))
+        .collect();
+    let expected = [
+        ("first", 429),
+        ("first", 500),
+        ("first", 0),
+        ("first", 200),
+        ("second", 404),
+        ("second", 200),
+        ("third", 200),
+    ]
+    .map(|(text, status)| (text.to_owned(), status));
+    assert_eq!(seen, expected);
+    assert_eq!(rig.unsent().await, 0);
+}
+
+#[tokio::test]
+async fn a_channel_without_threads_gets_the_posts_itself() {
+    let rig = rig().await;
+    rig.discord.refuse_threads(CHANNEL, 400, 50024);
+    rig.open(&[
+        text(MessageKind::Opened, "INC-1 opened"),
+        text(MessageKind::Checklist, "Step 1"),
+        text(MessageKind::Note, "a note"),
+    ])
+    .await;
+    let attempts = rig.drive().await;
+
+    assert!(errors(&attempts).is_empty(), "{attempts:#?}");
+    let in_channel = rig.discord.messages_in(CHANNEL);
+    assert_eq!(
+        in_channel.iter().map(said).collect::<Vec<_>>(),
+        ["INC-1 opened", "Step 1", "a note"]
+    );
+    assert!(rig.discord.threads().is_empty());
+    assert_eq!(
+        rig.discord.calls_to(START_THREAD).len(),
+        2,
+        "asked once per post"
+    );
+}
+
+#[tokio::test]
+async fn updates_in_channel_posts_the_periodic_updates_in_the_channel() {
+    for updates_in_channel in [true, false] {
+        let rig = rig_with(SenderOptions { updates_in_channel }).await;
+        rig.open(&[
+            text(MessageKind::Opened, "INC-1 opened"),
+            text(MessageKind::Update, "15-minute update"),
+            text(MessageKind::Note, "a note"),
+        ])
+        .await;
+        rig.drive().await;
+
+        let in_channel: Vec<String> = rig
+            .discord
+            .messages_in(CHANNEL)
+            .iter()
+            .map(|message| said(message).to_owned())
+            .collect();
+        let in_thread: Vec<String> = rig
+            .discord
+            .messages_in(&rig.first_message_id())
+            .iter()
+            .map(|message| said(message).to_owned())
+            .collect();
+        if updates_in_channel {
+            assert_eq!(in_channel, ["INC-1 opened", "15-minute update"]);
+            assert_eq!(in_thread, ["a note"]);
+        } else {
+            assert_eq!(in_channel, ["INC-1 opened"]);
+            assert_eq!(in_thread, ["15-minute update", "a note"]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_post_mortem_arrives_as_an_attachment_in_the_thread() {
+    let rig = rig().await;
+    let markdown = long_markdown();
+    rig.open(&[text(MessageKind::Opened, "INC-1 opened")]).await;
+    rig.drive().await;
+    rig.add(1, vec![new_post(&postmortem(&markdown, true), None)])
+        .await;
+    rig.drive().await;
+
+    let call: Call = rig.discord.calls_to(CREATE_MESSAGE).pop().expect("a post");
+    assert!(call.multipart, "one multipart call with the file");
+    assert_eq!(call.status, 200);
+    assert_eq!(call.files.len(), 1);
+    let file = &call.files[0];
+    assert_eq!(file.field, "files[0]");
+    assert_eq!(file.filename, "INC-1-postmortem.md");
+    assert_eq!(file.content, markdown);
+    assert_eq!(
+        file.content_type.as_deref(),
+        Some("text/markdown; charset=utf-8")
+    );
+    assert_eq!(
+        call.body["attachments"],
+        json!([{"id": 0, "filename": "INC-1-postmortem.md"}])
+    );
+    let in_thread = rig.discord.messages_in(&rig.first_message_id());
+    assert_eq!(in_thread.len(), 1);
+    assert_eq!(
+        said(&in_thread[0]),
+        "Post-mortem draft for INC-1\n📄 INC-1-postmortem.md"
+    );
+    assert_eq!(
+        in_thread[0]["attachments"][0]["filename"],
+        "INC-1-postmortem.md"
+    );
+    assert_eq!(call.message_id.as_deref(), in_thread[0]["id"].as_str());
+}
+
+#[tokio::test]
+async fn user_text_never_pings() {
+    let rig = rig().await;
+    let mut note = text(
+        MessageKind::Note,
+        "@everyone @here <@&123> restore **now** `x` [link](http://evil)",
+    );
+    note.mentions = vec!["53908232506183680".to_owned()];
+    rig.open(&[note]).await;
+    rig.drive().await;
+
+    let sent = &rig.discord.calls_to(CREATE_MESSAGE)[0].body;
+    assert_eq!(
+        sent["allowed_mentions"],
+        json!({"parse": [], "users": ["53908232506183680"], "roles": []})
+    );
+    assert_eq!(sent["content"], "<@53908232506183680>");
+    let shown = said(sent);
+    for raw in ["@everyone", "@here", "<@&123>", "**now**", "`x`", "[link]"] {
+        assert!(!shown.contains(raw), "{raw} reached Discord as is: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn an_exhausted_bucket_makes_the_client_wait_instead_of_hitting_a_429() {
+    let rig = rig_with(SenderOptions {
+        updates_in_channel: true,
+    })
+    .await;
+    // One post per 300 ms in the channel: a client that did not wait would get a 429 (and the
+    // outbox would record a retry).
+    rig.discord
+        .limit(CREATE_MESSAGE, 1, Duration::from_millis(300));
+    rig.open(&[
+        text(MessageKind::Opened, "INC-1 opened"),
+        text(MessageKind::Update, "update 1"),
+        text(MessageKind::Update, "update 2"),
+    ])
+    .await;
+    let attempts = rig.drive().await;
+
+    assert!(errors(&attempts).is_empty(), "{attempts:#?}");
+    let statuses: Vec<u16> = rig
+        .discord
+        .calls_to(CREATE_MESSAGE)
+        .iter()
+        .map(|call| call.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [200, 200, 200],
+        "no call came before its bucket reset"
+    );
+    assert_eq!(rig.discord.messages_in(CHANNEL).len(), 3);
+}
+
+#[tokio::test]
+async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
+    let rig = rig().await;
+    let mut post = new_post(&text(MessageKind::Opened, "x"), None);
+    post.body = "{not a message".to_owned();
+    let commit = commit(vec![post], T0);
+    rig.store()
+        .create_incident(&channel(), T0, &commit, T0)
+        .await
+        .unwrap();
+    let round = rig.worker.deliver_due().await.unwrap();
+    let Outcome::Retry {
+        error: DeliveryError::Rejected(reason),
+        ..
+    } = &round.attempts[0].outcome
+    else {
+        panic!("expected a refusal: {round:#?}");
+    };
+    assert!(reason.contains("no readable message"), "{reason}");
+    assert!(rig.discord.calls().is_empty());
+}
