@@ -3,5 +3,6 @@
 
 pub mod console;
 pub mod discord;
+pub mod signed;
 pub mod slack;
 pub mod step_buttons;

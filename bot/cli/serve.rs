@@ -18,9 +18,10 @@ pub async fn run(runbook: Option<PathBuf>, database_url: String) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if settings.slack.is_none() {
+    if settings.slack.is_none() && settings.discord.is_none() {
         eprintln!(
-            "note: no chat platform is configured (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN); \
+            "note: no chat platform is configured (Slack: SLACK_BOT_TOKEN and \
+             SLACK_SIGNING_SECRET; Discord: DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID); \
              serving health checks only"
         );
     }

@@ -289,6 +289,7 @@ impl Engine {
                     }
                     return Ok(Reply {
                         message: effects.reply,
+                        posted: effects.posts,
                     });
                 }
                 Err(StoreError::Conflict { .. }) => continue,

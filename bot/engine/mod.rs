@@ -30,20 +30,28 @@ pub struct Invocation {
     pub person: Person,
 }
 
-/// The answer for the person who asked. `None` when the channel posts already say it all.
+/// The answer for the person who asked, and what the command posted in the channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
+    /// `None` when the channel posts already say it all.
     pub message: Option<Message>,
+    /// The channel posts this command committed to the outbox, in order, for an adapter that
+    /// also answers with one (Discord shows a clicked checklist's new state in its answer).
+    pub posted: Vec<Message>,
 }
 
 impl Reply {
     fn none() -> Reply {
-        Reply { message: None }
+        Reply {
+            message: None,
+            posted: Vec::new(),
+        }
     }
 
     fn with(message: Message) -> Reply {
         Reply {
             message: Some(message),
+            posted: Vec::new(),
         }
     }
 

@@ -15,9 +15,11 @@ use axum::Router;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-pub use settings::{ServeSettings, SettingsError, SlackIngress, SlackSettings, DEFAULT_ADDR};
+pub use settings::{
+    DiscordSettings, ServeSettings, SettingsError, SlackIngress, SlackSettings, DEFAULT_ADDR,
+};
 
-use crate::chat::slack;
+use crate::chat::{discord, slack};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::startup::{self, StartupError};
@@ -34,6 +36,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Slack(#[from] slack::adapter::AdapterError),
+    #[error(transparent)]
+    Discord(#[from] discord::adapter::AdapterError),
 }
 
 /// A running bot: its address, and the way to stop it.
@@ -55,6 +59,20 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
     if let Some(slack_settings) = &settings.slack {
         let adapter = slack::adapter::start(
             slack_settings,
+            settings.outbox,
+            engine.clone(),
+            clock.clone(),
+            stopped.clone(),
+        )
+        .await?;
+        router = router.merge(adapter.routes);
+        tasks.extend(adapter.tasks);
+        adapters.push(adapter.health);
+        wakers.push(adapter.waker);
+    }
+    if let Some(discord_settings) = &settings.discord {
+        let adapter = discord::adapter::start(
+            discord_settings,
             settings.outbox,
             engine.clone(),
             clock.clone(),

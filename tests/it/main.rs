@@ -6,8 +6,11 @@ mod test_db;
 
 mod check_runbook_cli;
 mod console_cli;
+mod discord_gateway_standin;
+mod discord_requests;
 mod discord_rest;
 mod discord_sender;
+mod discord_serve;
 mod discord_standin;
 mod engine_cadence;
 mod engine_rules;

@@ -1,14 +1,29 @@
-//! Discord: the command language as application commands (`commands`), the bot's neutral
-//! messages as embeds with buttons (`render`; the escaping rules are listed there), the REST
-//! calls the bot makes with its own rate-limit handling (`rest`), and the outbox's Discord
-//! sender (`sender`).
+//! Discord: `/incident` and `/postmortem` as application commands, the checklist as embeds with
+//! buttons, over the Gateway or a signed interactions endpoint.
+//!
+//! - `commands`: the application commands, generated from the command language, and reading
+//!   an interaction's options back as a command; scenario autocompletion.
+//! - `render`: the bot's neutral messages as Discord messages (embeds, buttons, `allowed_mentions`;
+//!   the escaping rules are listed there).
+//! - `signature`: Ed25519 request signatures and the replay window.
+//! - `ingress`: interactions (commands, autocomplete, clicks, the reason modal) run through the
+//!   engine, answered with an interaction response.
+//! - `http`: the signed interactions endpoint; `gateway`: the same over serenity's Gateway.
+//! - `rest`: the REST client with its own rate-limit handling (`rate_limits`); `sender`: the
+//!   outbox's sender (threads, edits, attachments).
+//! - `adapter`: all of it as `serve` runs it.
 
+pub mod adapter;
 pub mod commands;
+pub mod gateway;
+pub mod http;
+pub mod ingress;
 mod markdown;
 mod rate_limits;
 pub mod render;
 pub mod rest;
 pub mod sender;
+pub mod signature;
 
 /// The platform name in channel keys and the outbox.
 pub const PLATFORM: &str = "discord";

@@ -88,13 +88,7 @@ impl SlackHttp {
         });
         checked.map_err(|refused| {
             tracing::warn!(route, %refused, "refused a request claiming to come from Slack");
-            let status = match refused {
-                signature::Refused::Missing(_) | signature::Refused::Malformed(_) => {
-                    StatusCode::BAD_REQUEST
-                }
-                _ => StatusCode::UNAUTHORIZED,
-            };
-            Refusal(status, format!("{refused}\n"))
+            Refusal(refused.status(), format!("{refused}\n"))
         })
     }
 

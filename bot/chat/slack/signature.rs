@@ -3,17 +3,16 @@
 //! signing secret (compared in constant time), its timestamp is within five minutes of now, and
 //! the same signature was not already accepted (a replay).
 
-use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::chat::signed::{check_age, parse_timestamp};
+pub use crate::chat::signed::{Refused, ReplayGuard};
+
 pub const SIGNATURE_HEADER: &str = "x-slack-signature";
 pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
-/// How far a request's timestamp may be from now, either way.
-pub const REPLAY_WINDOW_SECS: i64 = 300;
 
 /// The app's signing secret. Never printed.
 #[derive(Clone)]
@@ -51,20 +50,7 @@ impl fmt::Debug for SigningSecret {
     }
 }
 
-/// Why a request was refused. The text is for logs; the sender only sees the status.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    #[error("no {0} header")]
-    Missing(&'static str),
-    #[error("the {0} header is not in Slack's format")]
-    Malformed(&'static str),
-    #[error("the timestamp is {age_secs} s from now, outside the {REPLAY_WINDOW_SECS} s window (replayed, or this machine's clock is off)")]
-    Stale { age_secs: i64 },
-    #[error("the signature does not match: check SLACK_SIGNING_SECRET")]
-    BadSignature,
-    #[error("this exact request was already received (a replay)")]
-    Replayed,
-}
+const BAD_SIGNATURE: Refused = Refused::BadSignature("SLACK_SIGNING_SECRET");
 
 /// Checks one request's signature and age at `now_secs` (Unix seconds).
 pub fn verify(
@@ -76,58 +62,17 @@ pub fn verify(
 ) -> Result<(), Refused> {
     let timestamp = timestamp.ok_or(Refused::Missing(TIMESTAMP_HEADER))?;
     let signature = signature.ok_or(Refused::Missing(SIGNATURE_HEADER))?;
-    let sent_at: i64 = timestamp
-        .parse()
-        .map_err(|_| Refused::Malformed(TIMESTAMP_HEADER))?;
+    let sent_at = parse_timestamp(timestamp, TIMESTAMP_HEADER)?;
     let digest = signature
         .strip_prefix("v0=")
         .and_then(|hex_digest| hex::decode(hex_digest).ok())
         .ok_or(Refused::Malformed(SIGNATURE_HEADER))?;
     secret
         .mac(timestamp, body)
-        .ok_or(Refused::BadSignature)?
+        .ok_or(BAD_SIGNATURE)?
         .verify_slice(&digest)
-        .map_err(|_| Refused::BadSignature)?;
-    let age_secs = now_secs.saturating_sub(sent_at);
-    if age_secs.abs() > REPLAY_WINDOW_SECS {
-        return Err(Refused::Stale { age_secs });
-    }
-    Ok(())
-}
-
-/// Remembers the signatures accepted in the last window, to refuse a request sent twice. Older
-/// ones need no memory: their timestamp is stale by then. Forgetting walks the oldest arrivals
-/// only, so a check costs the same with ten or ten thousand requests in the window.
-#[derive(Debug, Default)]
-pub struct ReplayGuard {
-    seen: Mutex<Seen>,
-}
-
-#[derive(Debug, Default)]
-struct Seen {
-    signatures: HashSet<String>,
-    /// `(sent_at, signature)` in the order they arrived.
-    arrivals: VecDeque<(i64, String)>,
-}
-
-impl ReplayGuard {
-    /// Records `signature` (of a request stamped `sent_at`), or refuses it if already seen.
-    pub fn first_time(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
-        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        while let Some((at, _)) = seen.arrivals.front() {
-            if now_secs.saturating_sub(*at).abs() <= REPLAY_WINDOW_SECS {
-                break;
-            }
-            if let Some((_, old)) = seen.arrivals.pop_front() {
-                seen.signatures.remove(&old);
-            }
-        }
-        if !seen.signatures.insert(signature.to_string()) {
-            return Err(Refused::Replayed);
-        }
-        seen.arrivals.push_back((sent_at, signature.to_string()));
-        Ok(())
-    }
+        .map_err(|_| BAD_SIGNATURE)?;
+    check_age(sent_at, now_secs)
 }
 
 #[cfg(test)]
@@ -174,7 +119,7 @@ mod tests {
                 tampered.as_bytes(),
                 now
             ),
-            Err(Refused::BadSignature)
+            Err(BAD_SIGNATURE)
         );
         let other_secret = SigningSecret::new("not-the-secret");
         assert_eq!(
@@ -185,7 +130,7 @@ mod tests {
                 body.as_bytes(),
                 now
             ),
-            Err(Refused::BadSignature)
+            Err(BAD_SIGNATURE)
         );
         assert_eq!(
             verify(&secret, None, Some(&signature), body.as_bytes(), now),
@@ -222,23 +167,8 @@ mod tests {
                 body.as_bytes(),
                 now
             ),
-            Err(Refused::BadSignature)
+            Err(BAD_SIGNATURE)
         );
-    }
-
-    #[test]
-    fn a_request_is_accepted_once_within_the_window() {
-        let guard = ReplayGuard::default();
-        assert_eq!(guard.first_time("v0=aa", 1000, 1000), Ok(()));
-        assert_eq!(
-            guard.first_time("v0=aa", 1000, 1010),
-            Err(Refused::Replayed)
-        );
-        assert_eq!(guard.first_time("v0=bb", 1000, 1010), Ok(()));
-        // Forgotten once stale (verify refuses it by then anyway).
-        assert_eq!(guard.first_time("v0=aa", 1000, 1000 + 301), Ok(()));
-        let seen = guard.seen.lock().unwrap();
-        assert_eq!((seen.signatures.len(), seen.arrivals.len()), (1, 1));
     }
 
     #[test]

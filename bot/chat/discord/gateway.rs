@@ -1,0 +1,184 @@
+//! Discord's Gateway through serenity: no public URL needed. serenity keeps the WebSocket
+//! (identify, heartbeats, resume and reconnect when Discord asks or the connection drops); the
+//! bot listens for `INTERACTION_CREATE` only (no privileged intents, no cache) and answers each
+//! interaction with a callback through [`DiscordRest`], after the engine committed it.
+//!
+//! serenity asks `GET /gateway` for the WebSocket URL, through `DISCORD_API_URL`'s origin when
+//! that is not Discord's (its proxy setting, which needs its own rate limiter off; the bot's REST
+//! calls keep their own). If the client stops with an error, it starts again after 1 s, 2 s, 4 s…
+//! at most 5 minutes, while everything else keeps serving. [`GatewayStatus`] is `/readyz`'s view.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serenity::all::{
+    ApplicationId, ClientBuilder, ConnectionStage, Context, EventHandler, GatewayIntents,
+    HttpBuilder, Interaction, Ready, ResumedEvent, ShardStageUpdateEvent,
+};
+use tokio::sync::{watch, Notify};
+
+use super::ingress;
+use super::rest::DiscordRest;
+use crate::engine::Engine;
+use crate::serve::health::Readiness;
+use crate::serve::DiscordSettings;
+
+/// The longest wait before starting the client again.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// Whether the Gateway is connected, for `/readyz`.
+pub struct GatewayStatus {
+    /// Why it is not connected; `None` once connected.
+    not_connected: Mutex<Option<String>>,
+}
+
+impl Default for GatewayStatus {
+    fn default() -> GatewayStatus {
+        GatewayStatus {
+            not_connected: Mutex::new(Some("connecting to the Gateway".to_string())),
+        }
+    }
+}
+
+impl GatewayStatus {
+    fn set(&self, not_connected: Option<String>) {
+        *self
+            .not_connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = not_connected;
+    }
+}
+
+impl Readiness for GatewayStatus {
+    fn name(&self) -> &str {
+        "discord"
+    }
+
+    fn ready(&self) -> Result<(), String> {
+        match &*self
+            .not_connected
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            None => Ok(()),
+            Some(reason) => Err(reason.clone()),
+        }
+    }
+}
+
+/// serenity's event handler: interactions to the engine, connection changes to the status.
+struct Handler {
+    engine: Arc<Engine>,
+    rest: DiscordRest,
+    posted: Arc<Notify>,
+    status: Arc<GatewayStatus>,
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        let answer = match ingress::answer(&self.engine, &interaction).await {
+            Ok(answer) => answer,
+            Err(error) => ingress::could_not_save(&error),
+        };
+        self.posted.notify_one();
+        let id = interaction.id().to_string();
+        if let Err(error) = self
+            .rest
+            .interaction_callback(&id, interaction.token(), &answer.to_json())
+            .await
+        {
+            tracing::warn!(
+                %error,
+                "could not answer a Discord interaction (what it asked for is recorded; the \
+                 person sees \"The application did not respond\")"
+            );
+        }
+    }
+
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        self.status.set(None);
+        tracing::info!(bot = %ready.user.name, "connected to Discord's Gateway");
+    }
+
+    async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
+        self.status.set(None);
+        tracing::info!("resumed the Discord Gateway session");
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        if event.new == ConnectionStage::Connected {
+            self.status.set(None);
+        } else {
+            self.status
+                .set(Some(format!("the Gateway connection is {}", event.new)));
+        }
+    }
+}
+
+/// The Gateway connection: runs until `stopped`.
+pub struct Gateway {
+    pub settings: DiscordSettings,
+    pub engine: Arc<Engine>,
+    pub rest: DiscordRest,
+    pub posted: Arc<Notify>,
+    pub status: Arc<GatewayStatus>,
+}
+
+impl Gateway {
+    pub async fn run(self, mut stopped: watch::Receiver<bool>) {
+        let handler = Arc::new(Handler {
+            engine: self.engine.clone(),
+            rest: self.rest.clone(),
+            posted: self.posted.clone(),
+            status: self.status.clone(),
+        });
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let client = ClientBuilder::new_with_http(self.http(), GatewayIntents::GUILDS)
+                .event_handler_arc(handler.clone())
+                .await;
+            let why = match client {
+                Ok(mut client) => {
+                    let shards = client.shard_manager.clone();
+                    let ended = tokio::select! {
+                        result = client.start() => Some(match result {
+                            Ok(()) => "the Gateway client stopped".to_string(),
+                            Err(error) => format!("the Gateway client stopped: {error}"),
+                        }),
+                        _ = stopped.wait_for(|stop| *stop) => None,
+                    };
+                    match ended {
+                        Some(why) => why,
+                        None => {
+                            shards.shutdown_all().await;
+                            return;
+                        }
+                    }
+                }
+                Err(error) => format!("cannot set up the Gateway client: {error}"),
+            };
+            tracing::warn!("{why}; connecting again in {backoff:?}");
+            self.status.set(Some(why));
+            tokio::select! {
+                _ = tokio::time::sleep(backoff) => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    /// serenity's REST client, which only asks for the Gateway's URL: through the configured
+    /// API origin, with serenity's limiter off when that is not Discord (its proxy needs it).
+    fn http(&self) -> serenity::http::Http {
+        let mut http = HttpBuilder::new(&self.settings.bot_token);
+        if let Ok(id) = self.settings.application_id.parse::<u64>() {
+            http = http.application_id(ApplicationId::new(id));
+        }
+        let origin = self.settings.api_origin();
+        if origin != "https://discord.com" {
+            http = http.proxy(origin).ratelimiter_disabled(true);
+        }
+        http.build()
+    }
+}

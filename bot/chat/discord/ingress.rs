@@ -1,0 +1,352 @@
+//! What Discord sends the bot, decoded (by serenity's models) and handed to the engine: slash
+//! commands, autocompletion of scenarios, step-button clicks and the reason modal, the same
+//! whether they arrive at the interactions endpoint or over the Gateway. The signature (HTTP) or
+//! the connection (Gateway) was checked before anything here runs.
+//!
+//! Every interaction gets an [`Answer`], Discord's "interaction response", within its 3 seconds
+//! and after the engine committed the command. Channel posts go through the outbox; the answer
+//! only tells the person who asked, or shows a clicked checklist's new state in place.
+
+use serde_json::{json, Value};
+use serenity::all::{
+    ActionRowComponent, AutocompleteChoice, CommandInteraction, ComponentInteraction,
+    CreateActionRow, CreateAutocompleteResponse, CreateInputText, CreateModal, InputTextStyle,
+    Interaction, Member, ModalInteraction, User,
+};
+
+use super::commands::{autocomplete_choices, command_from_interaction};
+use super::render::interaction_message;
+use super::PLATFORM;
+use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
+use crate::engine::{Engine, EngineError, Invocation, Reply};
+use crate::incident::{ChannelKey, Person};
+use crate::notify::{Block, Message, MessageKind};
+
+/// The modal asking why a step is skipped or failed: its `custom_id` is this prefix and the
+/// button's.
+const REASON_MODAL_PREFIX: &str = "reason:";
+/// The reason's text input in that modal.
+const REASON_INPUT: &str = "reason";
+/// Longest reason the modal takes.
+const REASON_MAX_CHARS: u16 = 500;
+/// The workspace of interactions outside a server (a DM), which the bot does not serve.
+const NO_GUILD: &str = "dm";
+
+/// The answer to one interaction: Discord's interaction response.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// 1: the answer to Discord's PING.
+    Pong,
+    /// 4: a message, for the person who asked only when `ephemeral`.
+    Message { message: Message, ephemeral: bool },
+    /// 6: the click is taken; the message is edited later (by the outbox) or not at all.
+    Acknowledge,
+    /// 7: the clicked message, replaced by this one.
+    UpdateMessage(Message),
+    /// 8: choices for the option being typed, as (label, value).
+    Choices(Vec<(String, String)>),
+    /// 9: a modal to fill in.
+    Modal(CreateModal),
+}
+
+impl Answer {
+    /// The JSON body Discord expects (the HTTP response, or the Gateway's callback).
+    pub fn to_json(&self) -> Value {
+        match self {
+            Answer::Pong => json!({ "type": 1 }),
+            Answer::Message { message, ephemeral } => {
+                json!({ "type": 4, "data": interaction_message(message, *ephemeral) })
+            }
+            Answer::Acknowledge => json!({ "type": 6 }),
+            Answer::UpdateMessage(message) => {
+                json!({ "type": 7, "data": interaction_message(message, false) })
+            }
+            Answer::Choices(choices) => {
+                let choices = choices
+                    .iter()
+                    .map(|(label, value)| AutocompleteChoice::new(label.clone(), value.clone()))
+                    .collect();
+                json!({
+                    "type": 8,
+                    "data": CreateAutocompleteResponse::new().set_choices(choices),
+                })
+            }
+            Answer::Modal(modal) => json!({ "type": 9, "data": modal }),
+        }
+    }
+
+    fn tell(message: Message) -> Answer {
+        Answer::Message {
+            message,
+            ephemeral: true,
+        }
+    }
+
+    fn error(text: impl Into<String>) -> Answer {
+        Answer::tell(Message::text(MessageKind::Error, None, text))
+    }
+}
+
+/// The answer when the bot itself failed (the store is down…), so the person sees this rather
+/// than "The application did not respond"; the cause goes to the log.
+pub fn could_not_save(error: &dyn std::error::Error) -> Answer {
+    tracing::error!(error = %crate::error_text::with_causes(error), "a Discord interaction failed");
+    Answer::error(
+        "incident-bot could not save this, so nothing changed. Try again in a moment; the cause \
+         is in the bot's log.",
+    )
+}
+
+/// Answers one interaction.
+pub async fn answer(engine: &Engine, interaction: &Interaction) -> Result<Answer, EngineError> {
+    match interaction {
+        Interaction::Ping(_) => Ok(Answer::Pong),
+        Interaction::Command(command) => slash_command(engine, command).await,
+        Interaction::Autocomplete(typing) => Ok(Answer::Choices(autocomplete_choices(
+            engine.runbook(),
+            &typing.data,
+        ))),
+        Interaction::Component(click) => clicked(engine, click).await,
+        Interaction::Modal(submitted) => reason_given(engine, submitted).await,
+        // Interactions the bot registers nothing for.
+        _ => Ok(Answer::error(
+            "incident-bot does not handle this kind of interaction.",
+        )),
+    }
+}
+
+fn invocation(
+    guild: Option<String>,
+    channel: String,
+    user: &User,
+    member: Option<&Member>,
+) -> Invocation {
+    let name = member
+        .map(Member::display_name)
+        .unwrap_or_else(|| user.display_name());
+    Invocation {
+        channel: ChannelKey {
+            platform: PLATFORM.to_string(),
+            workspace: guild.unwrap_or_else(|| NO_GUILD.to_string()),
+            channel,
+        },
+        person: Person {
+            id: user.id.to_string(),
+            name: name.to_string(),
+        },
+    }
+}
+
+async fn slash_command(
+    engine: &Engine,
+    interaction: &CommandInteraction,
+) -> Result<Answer, EngineError> {
+    if interaction.guild_id.is_none() {
+        return Ok(Answer::error(
+            "incident-bot runs incidents in a server channel, not in direct messages.",
+        ));
+    }
+    let command = match command_from_interaction(&interaction.data) {
+        Ok(command) => command,
+        Err(error) => return Ok(Answer::error(error.to_string())),
+    };
+    let typed = command.to_string();
+    let who = invocation(
+        interaction.guild_id.map(|id| id.to_string()),
+        interaction.channel_id.to_string(),
+        &interaction.user,
+        interaction.member.as_deref(),
+    );
+    let reply = engine.handle(&who, command).await?;
+    let Some(message) = reply.message else {
+        return Ok(Answer::tell(Message::text(
+            MessageKind::Reply,
+            None,
+            format!("Done: {typed}"),
+        )));
+    };
+    if has_document(&message) {
+        engine.share(&who, &message).await?;
+        let what = message
+            .incident
+            .map_or("The post-mortem draft".to_string(), |id| {
+                format!("The post-mortem draft of INC-{id}")
+            });
+        return Ok(Answer::tell(Message::text(
+            MessageKind::Reply,
+            message.incident,
+            format!("{what} is being posted in this channel as a Markdown file."),
+        )));
+    }
+    Ok(Answer::tell(message))
+}
+
+fn has_document(message: &Message) -> bool {
+    message
+        .blocks
+        .iter()
+        .any(|block| matches!(block, Block::Document { .. }))
+}
+
+async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer, EngineError> {
+    let Some(button) = parse_custom_id(&click.data.custom_id) else {
+        return Ok(Answer::error(
+            "This button is not one incident-bot knows (an old message?). Use /incident step.",
+        ));
+    };
+    if button.action != StepAction::Done {
+        return Ok(Answer::Modal(reason_modal(&button)));
+    }
+    let who = invocation(
+        click.guild_id.map(|id| id.to_string()),
+        click.channel_id.to_string(),
+        &click.user,
+        click.member.as_ref(),
+    );
+    let reply = engine.handle(&who, button.command(None)).await?;
+    Ok(shown(reply))
+}
+
+/// The answer to a step change by button or modal: a refusal for the clicker only, else the
+/// clicked checklist in its new state (the outbox edits it too, in case this answer is lost),
+/// else a bare acknowledgement (a failed step is posted as a message of its own).
+fn shown(reply: Reply) -> Answer {
+    if let Some(message) = reply.message {
+        return Answer::tell(message);
+    }
+    match reply
+        .posted
+        .into_iter()
+        .find(|post| post.kind == MessageKind::Checklist)
+    {
+        Some(checklist) => Answer::UpdateMessage(checklist),
+        None => Answer::Acknowledge,
+    }
+}
+
+/// The modal that asks why a step is skipped or what failed; its `custom_id` carries the button.
+fn reason_modal(button: &StepButton) -> CreateModal {
+    let (title, label) = match button.action {
+        StepAction::Fail => ("Step failed", "What happened?"),
+        _ => ("Skip step", "Why skip it?"),
+    };
+    let input = CreateInputText::new(InputTextStyle::Paragraph, label, REASON_INPUT)
+        .max_length(REASON_MAX_CHARS)
+        .required(true);
+    CreateModal::new(
+        format!("{REASON_MODAL_PREFIX}{}", button.custom_id()),
+        format!("INC-{}: {title} {}", button.incident, button.step + 1),
+    )
+    .components(vec![CreateActionRow::InputText(input)])
+}
+
+async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answer, EngineError> {
+    let Some(button) = modal
+        .data
+        .custom_id
+        .strip_prefix(REASON_MODAL_PREFIX)
+        .and_then(parse_custom_id)
+    else {
+        return Ok(Answer::error(
+            "This form is not one incident-bot knows. Use /incident step.",
+        ));
+    };
+    let reason = modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|component| match component {
+            ActionRowComponent::InputText(input) if input.custom_id == REASON_INPUT => {
+                input.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Ok(Answer::error(
+            "Say why, in a few words: it goes in the post-mortem. Click the button again.",
+        ));
+    }
+    let who = invocation(
+        modal.guild_id.map(|id| id.to_string()),
+        modal.channel_id.to_string(),
+        &modal.user,
+        modal.member.as_ref(),
+    );
+    let reply = engine
+        .handle(&who, button.command(Some(reason.to_string())))
+        .await?;
+    Ok(shown(reply))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::chat::step_buttons::StepButton;
+
+    const RESPONSES: &str =
+        include_str!("../../../tests/fixtures/discord/discord_interaction_responses.json");
+
+    fn sample(name: &str) -> Value {
+        serde_json::from_str::<Value>(RESPONSES).unwrap()[name].clone()
+    }
+
+    #[test]
+    fn answers_have_the_shapes_discord_documents() {
+        assert_eq!(Answer::Pong.to_json(), sample("pong"));
+        assert_eq!(
+            Answer::Acknowledge.to_json(),
+            sample("deferred_update_message")
+        );
+        let told = Answer::error("nope").to_json();
+        let ephemeral = sample("channel_message_with_source_ephemeral");
+        assert_eq!(told["type"], ephemeral["type"]);
+        assert_eq!(told["data"]["flags"], ephemeral["data"]["flags"]);
+        let update = Answer::UpdateMessage(Message::text(MessageKind::Checklist, Some(7), "x"));
+        assert_eq!(update.to_json()["type"], sample("update_message")["type"]);
+        assert!(update.to_json()["data"]
+            .get("flags")
+            .is_none_or(|flags| flags == 0));
+    }
+
+    #[test]
+    fn the_reason_modal_carries_its_button_and_asks_for_text() {
+        let button = StepButton {
+            incident: 7,
+            step: 2,
+            action: StepAction::Fail,
+        };
+        let modal = Answer::Modal(reason_modal(&button)).to_json();
+        assert_eq!(modal["type"], 9);
+        let custom_id = modal["data"]["custom_id"].as_str().unwrap();
+        assert_eq!(
+            custom_id
+                .strip_prefix(REASON_MODAL_PREFIX)
+                .and_then(parse_custom_id),
+            Some(button)
+        );
+        assert!(custom_id.len() <= 100);
+        assert_eq!(modal["data"]["title"], "INC-7: Step failed 3");
+        let input = &modal["data"]["components"][0]["components"][0];
+        assert_eq!(
+            (input["type"].as_u64(), input["style"].as_u64()),
+            (Some(4), Some(2))
+        );
+        assert_eq!(input["custom_id"], REASON_INPUT);
+        assert_eq!(input["required"], true);
+    }
+
+    #[test]
+    fn choices_are_an_autocomplete_result() {
+        let answer = Answer::Choices(vec![("1 · db-loss".into(), "db-loss".into())]).to_json();
+        assert_eq!(answer["type"], 8);
+        assert_eq!(
+            answer["data"]["choices"],
+            serde_json::json!([{ "name": "1 · db-loss", "value": "db-loss" }])
+        );
+    }
+}

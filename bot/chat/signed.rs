@@ -1,0 +1,123 @@
+//! What every signed webhook request is checked for besides its signature, on any platform: its
+//! timestamp is within [`REPLAY_WINDOW_SECS`] of now, and the same signature was not accepted
+//! before ([`ReplayGuard`]). [`Refused`] says why a request was turned away, and which HTTP status
+//! that earns.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Mutex, PoisonError};
+
+use axum::http::StatusCode;
+
+/// How far a request's timestamp may be from now, either way.
+pub const REPLAY_WINDOW_SECS: i64 = 300;
+
+/// Why a request was refused. The text is for logs; the sender only sees the status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("no {0} header")]
+    Missing(&'static str),
+    #[error("the {0} header is not in the platform's format")]
+    Malformed(&'static str),
+    #[error("the timestamp is {age_secs} s from now, outside the {REPLAY_WINDOW_SECS} s window (replayed, or this machine's clock is off)")]
+    Stale { age_secs: i64 },
+    /// The signature is not the app's; the field names the setting that holds the app's key.
+    #[error("the signature does not match: check {0}")]
+    BadSignature(&'static str),
+    #[error("this exact request was already received (a replay)")]
+    Replayed,
+}
+
+impl Refused {
+    /// 400 for a request that is not even shaped like a signed one, 401 for the rest.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refused::Missing(_) | Refused::Malformed(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+/// A request's timestamp header as Unix seconds.
+pub fn parse_timestamp(timestamp: &str, header: &'static str) -> Result<i64, Refused> {
+    timestamp.parse().map_err(|_| Refused::Malformed(header))
+}
+
+/// Refuses a request stamped `sent_at` that is outside the window around `now_secs`. Check the
+/// signature first: a forged timestamp is a bad signature, not a stale request.
+pub fn check_age(sent_at: i64, now_secs: i64) -> Result<(), Refused> {
+    let age_secs = now_secs.saturating_sub(sent_at);
+    if age_secs.abs() > REPLAY_WINDOW_SECS {
+        return Err(Refused::Stale { age_secs });
+    }
+    Ok(())
+}
+
+/// Remembers the signatures accepted in the last window, to refuse a request sent twice. Older
+/// ones need no memory: their timestamp is stale by then. Forgetting walks the oldest arrivals
+/// only, so a check costs the same with ten or ten thousand requests in the window.
+#[derive(Debug, Default)]
+pub struct ReplayGuard {
+    seen: Mutex<Seen>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    signatures: HashSet<String>,
+    /// `(sent_at, signature)` in the order they arrived.
+    arrivals: VecDeque<(i64, String)>,
+}
+
+impl ReplayGuard {
+    /// Records `signature` (of a request stamped `sent_at`), or refuses it if already seen.
+    pub fn first_time(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some((at, _)) = seen.arrivals.front() {
+            if now_secs.saturating_sub(*at).abs() <= REPLAY_WINDOW_SECS {
+                break;
+            }
+            if let Some((_, old)) = seen.arrivals.pop_front() {
+                seen.signatures.remove(&old);
+            }
+        }
+        if !seen.signatures.insert(signature.to_string()) {
+            return Err(Refused::Replayed);
+        }
+        seen.arrivals.push_back((sent_at, signature.to_string()));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_accepted_once_within_the_window() {
+        let guard = ReplayGuard::default();
+        assert_eq!(guard.first_time("v0=aa", 1000, 1000), Ok(()));
+        assert_eq!(
+            guard.first_time("v0=aa", 1000, 1010),
+            Err(Refused::Replayed)
+        );
+        assert_eq!(guard.first_time("v0=bb", 1000, 1010), Ok(()));
+        // Forgotten once stale (the age check refuses it by then anyway).
+        assert_eq!(guard.first_time("v0=aa", 1000, 1000 + 301), Ok(()));
+        let seen = guard.seen.lock().unwrap();
+        assert_eq!((seen.signatures.len(), seen.arrivals.len()), (1, 1));
+    }
+
+    #[test]
+    fn timestamps_are_checked_both_ways() {
+        assert_eq!(check_age(1000, 1299), Ok(()));
+        assert_eq!(check_age(1000, 701), Ok(()));
+        assert_eq!(check_age(1000, 1301), Err(Refused::Stale { age_secs: 301 }));
+        assert_eq!(check_age(1000, 699), Err(Refused::Stale { age_secs: -301 }));
+        assert_eq!(parse_timestamp("1000", "x-ts"), Ok(1000));
+        assert_eq!(
+            parse_timestamp("soon", "x-ts"),
+            Err(Refused::Malformed("x-ts"))
+        );
+        assert_eq!(Refused::Missing("x").status(), StatusCode::BAD_REQUEST);
+        assert_eq!(Refused::Replayed.status(), StatusCode::UNAUTHORIZED);
+    }
+}

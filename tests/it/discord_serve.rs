@@ -1,0 +1,568 @@
+//! `serve` with Discord configured, end to end: the real app on 127.0.0.1:0, a SQLite file, the
+//! scheduler and the outbox, against the Discord REST stand-in and the Gateway stand-in.
+//!
+//! - The interactions endpoint, driven by signed requests built from the shared samples: PING,
+//!   refused requests, autocomplete, open, button clicks, the reason modal, updates at the
+//!   interval, resolve, post-mortem.
+//! - The Gateway, through serenity: IDENTIFY, READY, heartbeats, INTERACTION_CREATE answered by
+//!   callback, a forced reconnect resumed; and a Gateway that cannot be reached.
+//! - Slack and Discord in one process.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use incident_bot::clock::{Clock, SimulatedClock};
+use incident_bot::outbox::DeliveryPolicy;
+use incident_bot::serve::{self, ServeSettings};
+use incident_bot::startup::Settings;
+use serde_json::{json, Value};
+
+use crate::discord_gateway_standin::GatewayStandIn;
+use crate::discord_requests::{self as requests, APPLICATION_ID, CHANNEL_ID, GUILD_ID, PUBLIC_KEY};
+use crate::discord_standin::{
+    Call, DiscordStandIn, BOT_TOKEN, COMMANDS, CREATE_MESSAGE, EDIT_MESSAGE, INTERACTION_CALLBACK,
+};
+use crate::slack_requests::{command_body, post_signed};
+use crate::slack_standin::SlackStandIn;
+use crate::test_db::unique_suffix;
+
+/// Discord's option types used here.
+const STRING: u8 = 3;
+
+struct Bot {
+    running: serve::Running,
+    url: String,
+    clock: SimulatedClock,
+    http: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// A directory removed when the test ends.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `serve`'s settings against the stand-in, with a SQLite file in `dir`, short test intervals,
+/// and `extra` environment variables.
+fn settings(
+    discord: &DiscordStandIn,
+    dir: &std::path::Path,
+    extra: &[(&str, String)],
+) -> ServeSettings {
+    let runbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
+    let mut vars = vec![
+        ("INCIDENT_BOT_ADDR", "127.0.0.1:0".to_string()),
+        ("DISCORD_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string()),
+        ("DISCORD_GUILD_ID", GUILD_ID.to_string()),
+        ("DISCORD_API_URL", discord.api_url()),
+    ];
+    vars.extend_from_slice(extra);
+    let startup = Settings::from_command_line(
+        Some(runbook),
+        format!("sqlite://{}", dir.join("bot.db").display()),
+    );
+    let mut settings = ServeSettings::from_lookup(startup, |name| {
+        vars.iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap();
+    settings.tick = Duration::from_millis(20);
+    settings.outbox = DeliveryPolicy {
+        channel_interval: Duration::ZERO,
+        first_backoff: Duration::from_millis(50),
+        idle_poll: Duration::from_millis(50),
+        ..DeliveryPolicy::default()
+    };
+    settings
+}
+
+/// The interactions endpoint only, checked with the shared test key.
+fn endpoint_only() -> Vec<(&'static str, String)> {
+    vec![
+        ("DISCORD_PUBLIC_KEY", PUBLIC_KEY.to_string()),
+        ("DISCORD_GATEWAY", "off".to_string()),
+    ]
+}
+
+impl Bot {
+    async fn start(discord: &DiscordStandIn, extra: &[(&str, String)]) -> Bot {
+        let dir = std::env::temp_dir().join(format!("incident-bot-discord-{}", unique_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let clock = SimulatedClock::starting_at(chrono::Utc::now());
+        let running = serve::start(&settings(discord, &dir, extra), Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        Bot {
+            url: format!("http://{}", running.addr),
+            running,
+            clock,
+            http: reqwest::Client::new(),
+            _dir: TempDir(dir),
+        }
+    }
+
+    /// Posts `interaction` to the endpoint, signed now: the status and the answer.
+    async fn send(&self, interaction: &Value) -> (u16, Value) {
+        let body = interaction.to_string();
+        let (signature, timestamp) = requests::sign(&body, self.clock.now().timestamp());
+        self.post(body, &signature, &timestamp).await
+    }
+
+    async fn post(&self, body: String, signature: &str, timestamp: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}/discord/interactions", self.url))
+            .header("content-type", "application/json")
+            .header("x-signature-ed25519", signature)
+            .header("x-signature-timestamp", timestamp)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn ready(&self) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}/readyz", self.url))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
+
+/// Waits (real time, up to 10 s) until `found` finds something in the stand-in. The clock moves
+/// 100 ms per 20 ms meanwhile, so that retries and timers come due.
+async fn wait_for<T>(
+    discord: &DiscordStandIn,
+    clock: &SimulatedClock,
+    mut found: impl FnMut(&DiscordStandIn) -> Option<T>,
+) -> T {
+    for _ in 0..500 {
+        if let Some(found) = found(discord) {
+            return found;
+        }
+        clock.advance(chrono::Duration::milliseconds(100));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("not found; the stand-in received: {:#?}", discord.calls());
+}
+
+/// The first message in `channel` whose JSON contains `needle`.
+async fn message_with(
+    discord: &DiscordStandIn,
+    clock: &SimulatedClock,
+    channel: &str,
+    needle: &str,
+) -> Value {
+    wait_for(discord, clock, |discord| {
+        discord
+            .messages_in(channel)
+            .into_iter()
+            .find(|message| message.to_string().contains(needle))
+    })
+    .await
+}
+
+fn text(value: &Value) -> String {
+    value.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_incident_through_the_interactions_endpoint() {
+    let discord = DiscordStandIn::start().await;
+    let bot = Bot::start(&discord, &endpoint_only()).await;
+    let clock = bot.clock.clone();
+
+    // The commands are registered in the guild, generated from the command language.
+    let registered: Call = wait_for(&discord, &clock, |discord| {
+        discord
+            .calls_to(COMMANDS)
+            .into_iter()
+            .find(|call| call.status == 200)
+    })
+    .await;
+    assert_eq!(
+        registered.path,
+        format!("/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands")
+    );
+    assert!(text(&registered.body).contains("\"autocomplete\":true"));
+    assert_eq!(bot.ready().await.0, 200);
+
+    // PING is answered with PONG.
+    assert_eq!(
+        bot.send(&requests::ping()).await,
+        (200, json!({ "type": 1 }))
+    );
+
+    // Autocomplete offers the runbook's scenarios.
+    let (status, choices) = bot
+        .send(&requests::autocomplete("open", "scenario", "data"))
+        .await;
+    assert_eq!((status, choices["type"].as_u64()), (200, Some(8)));
+    let values: Vec<&str> = choices["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|choice| choice["value"].as_str())
+        .collect();
+    assert!(values.contains(&"db-loss"), "{choices}");
+
+    // Open, with user text that tries to ping everyone: acknowledged for the person only; the
+    // INCIDENT notification in the channel, the checklist in the thread started under it.
+    let (status, answer) = bot
+        .send(&requests::incident(
+            "open",
+            &[
+                ("severity", STRING, json!("critical")),
+                ("scenario", STRING, json!("db-loss")),
+                (
+                    "description",
+                    STRING,
+                    json!("Primary down @everyone @here <@&539082325061836999>"),
+                ),
+            ],
+        ))
+        .await;
+    assert_eq!(
+        (status, answer["type"].as_u64()),
+        (200, Some(4)),
+        "{answer}"
+    );
+    assert_eq!(answer["data"]["flags"], 64, "{answer}");
+    let opened = message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+    let root = opened["id"].as_str().unwrap().to_string();
+    for call in discord.calls_to(CREATE_MESSAGE) {
+        assert_eq!(
+            call.body["allowed_mentions"]["parse"],
+            json!([]),
+            "{call:?}"
+        );
+    }
+    // Only a message's content can ping, and allowed_mentions above stops even that; the
+    // user's words show as typed in the embed.
+    assert!(!text(&opened["content"]).contains("@everyone"), "{opened}");
+    assert!(
+        text(&opened["embeds"]).contains("Primary down @everyone @here"),
+        "{opened}"
+    );
+    let checklist = message_with(&discord, &clock, &root, "step_done").await;
+    let checklist_id = checklist["id"].as_str().unwrap().to_string();
+    assert_eq!(discord.threads().len(), 1);
+
+    // Done: the clicked message is updated in place, in the answer itself.
+    let (_, done) = bot
+        .send(&requests::click("step_done:INC-1:0", &checklist_id))
+        .await;
+    assert_eq!(done["type"], 7, "{done}");
+    assert!(text(&done).contains("1/11"), "{done}");
+    assert!(text(&done).contains("step_done:INC-1:1"), "{done}");
+
+    // A second click on the same Done is refused, to the clicker only.
+    clock.advance(chrono::Duration::seconds(1));
+    let (_, again) = bot
+        .send(&requests::click("step_done:INC-1:0", &checklist_id))
+        .await;
+    assert_eq!(
+        (again["type"].as_u64(), again["data"]["flags"].as_u64()),
+        (Some(4), Some(64))
+    );
+    assert!(text(&again).contains("already confirmed"), "{again}");
+
+    // Skip asks for a reason in a modal; an empty reason is refused; a reason skips the step.
+    let (_, modal) = bot
+        .send(&requests::click("step_skip:INC-1:1", &checklist_id))
+        .await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let (_, empty) = bot
+        .send(&requests::modal_submit(&modal_id, "  ", &checklist_id))
+        .await;
+    assert_eq!(empty["data"]["flags"], 64, "{empty}");
+    let (_, skipped) = bot
+        .send(&requests::modal_submit(
+            &modal_id,
+            "Replica is healthy",
+            &checklist_id,
+        ))
+        .await;
+    assert_eq!(skipped["type"], 7, "{skipped}");
+    assert!(text(&skipped).contains("2/11"), "{skipped}");
+    // The outbox edits the same checklist message too, in case an answer was lost.
+    wait_for(&discord, &clock, |discord| {
+        discord
+            .calls_to(EDIT_MESSAGE)
+            .into_iter()
+            .find(|call| call.path.ends_with(&checklist_id) && text(&call.body).contains("2/11"))
+    })
+    .await;
+
+    // The 15-minute update: an ordinary message in the incident's thread.
+    clock.advance(chrono::Duration::minutes(15));
+    let update = message_with(&discord, &clock, &root, "\"title\":\"Update").await;
+    assert!(text(&update).contains("#1 · INC-1"), "{update}");
+
+    // Resolve, then the post-mortem as a Markdown file in the thread.
+    let (_, resolved) = bot
+        .send(&requests::incident(
+            "resolve",
+            &[("root-cause", STRING, json!("bad migration"))],
+        ))
+        .await;
+    assert_eq!(resolved["type"], 4, "{resolved}");
+    message_with(&discord, &clock, &root, "RESOLVED").await;
+    let (_, drafted) = bot
+        .send(&requests::postmortem(&[("incident", 4, json!(1))]))
+        .await;
+    assert!(text(&drafted).contains("Markdown file"), "{drafted}");
+    let attached = wait_for(&discord, &clock, |discord| {
+        discord
+            .calls_to(CREATE_MESSAGE)
+            .into_iter()
+            .find(|call| !call.files.is_empty())
+    })
+    .await;
+    assert!(attached.files[0].filename.ends_with(".md"), "{attached:?}");
+    assert!(
+        attached.files[0].content.contains("bad migration"),
+        "{attached:?}"
+    );
+    assert_eq!(attached.path, format!("/channels/{root}/messages"));
+
+    bot.running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_stale_replayed_and_malformed_requests_are_refused() {
+    let discord = DiscordStandIn::start().await;
+    let bot = Bot::start(&discord, &endpoint_only()).await;
+    let now = bot.clock.now().timestamp();
+    let open = requests::incident(
+        "open",
+        &[
+            ("severity", STRING, json!("critical")),
+            ("scenario", STRING, json!("db-loss")),
+        ],
+    );
+    let body = open.to_string();
+    let (signature, timestamp) = requests::sign(&body, now);
+
+    let tampered = body.replace("critical", "low");
+    assert_eq!(bot.post(tampered, &signature, &timestamp).await.0, 401);
+    let (old_signature, old_timestamp) = requests::sign(&body, now - 301);
+    assert_eq!(
+        bot.post(body.clone(), &old_signature, &old_timestamp)
+            .await
+            .0,
+        401
+    );
+    assert_eq!(bot.post(body.clone(), "", &timestamp).await.0, 400);
+    let response = bot
+        .http
+        .post(format!("{}/discord/interactions", bot.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415);
+    let junk = "{\"type\": 2, \"data\": 7}".to_string();
+    let (junk_signature, junk_timestamp) = requests::sign(&junk, now);
+    assert_eq!(
+        bot.post(junk, &junk_signature, &junk_timestamp).await.0,
+        400
+    );
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(1024 * 1024));
+    let (huge_signature, huge_timestamp) = requests::sign(&huge, now);
+    assert_eq!(
+        bot.post(huge, &huge_signature, &huge_timestamp).await.0,
+        413
+    );
+
+    // Nothing above opened anything; the genuine request does, once.
+    assert_eq!(bot.post(body.clone(), &signature, &timestamp).await.0, 200);
+    assert_eq!(bot.post(body, &signature, &timestamp).await.0, 401);
+    let open_incidents = bot
+        .running
+        .engine
+        .store()
+        .open_incident_channels()
+        .await
+        .unwrap();
+    assert_eq!(open_incidents.len(), 1);
+    bot.running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconnect() {
+    let discord = DiscordStandIn::start().await;
+    let gateway = GatewayStandIn::start();
+    discord.set_gateway_url(&gateway.url());
+    let bot = Bot::start(&discord, &[]).await;
+    let clock = bot.clock.clone();
+
+    assert!(gateway.wait_for(|stats| stats.identifies == 1).await);
+    let identify = &gateway.received(2)[0];
+    // serenity sends the token as it authorises REST calls, `Bot …`; Discord takes both.
+    assert!(
+        identify["d"]["token"]
+            .as_str()
+            .unwrap()
+            .ends_with(BOT_TOKEN),
+        "{identify}"
+    );
+    assert!(gateway.wait_for(|stats| stats.heartbeats >= 1).await);
+    let mut ready = (0, String::new());
+    for _ in 0..100 {
+        ready = bot.ready().await;
+        if ready.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ready.0, 200, "{ready:?}");
+
+    // An interaction over the Gateway is answered through the callback endpoint.
+    let open = requests::incident(
+        "open",
+        &[
+            ("severity", STRING, json!("high")),
+            ("scenario", STRING, json!("db-loss")),
+        ],
+    );
+    assert!(gateway.dispatch("INTERACTION_CREATE", open.clone()));
+    let callback = wait_for(&discord, &clock, |discord| {
+        discord.calls_to(INTERACTION_CALLBACK).into_iter().next()
+    })
+    .await;
+    assert_eq!(
+        callback.path,
+        format!(
+            "/interactions/{}/{}/callback",
+            open["id"].as_str().unwrap(),
+            open["token"].as_str().unwrap()
+        )
+    );
+    assert_eq!(callback.body["type"], 4, "{callback:?}");
+    message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+
+    // Discord asks the bot to reconnect: it resumes the session and goes on answering.
+    assert!(gateway.force_reconnect());
+    assert!(gateway.wait_for(|stats| stats.resumes == 1).await);
+    let resume = &gateway.received(6)[0];
+    assert_eq!(
+        resume["d"]["session_id"],
+        crate::discord_gateway_standin::SESSION_ID
+    );
+    let status = requests::incident("status", &[]);
+    assert!(gateway.dispatch("INTERACTION_CREATE", status));
+    let answered = wait_for(&discord, &clock, |discord| {
+        Some(discord.calls_to(INTERACTION_CALLBACK)).filter(|calls| calls.len() == 2)
+    })
+    .await;
+    assert!(
+        text(&answered[1].body).contains("INC-1"),
+        "{:?}",
+        answered[1]
+    );
+    assert_eq!(gateway.stats().identifies, 1);
+    bot.running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_gateway_leaves_everything_else_serving() {
+    let discord = DiscordStandIn::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("ws://{}", closed.local_addr().unwrap());
+    drop(closed);
+    discord.set_gateway_url(&url);
+    let bot = Bot::start(&discord, &[("DISCORD_PUBLIC_KEY", PUBLIC_KEY.to_string())]).await;
+    let (status, why) = bot.ready().await;
+    assert_eq!(status, 503);
+    assert!(why.starts_with("discord:"), "{why}");
+    let health = bot
+        .http
+        .get(format!("{}/healthz", bot.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert_eq!(
+        bot.send(&requests::ping()).await,
+        (200, json!({ "type": 1 }))
+    );
+    bot.running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slack_and_discord_run_in_one_process_each_incident_in_its_channel() {
+    let discord = DiscordStandIn::start().await;
+    let slack = SlackStandIn::start().await;
+    let dir = TempDir(std::env::temp_dir().join(format!("incident-bot-both-{}", unique_suffix())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let mut extra = endpoint_only();
+    extra.extend([
+        ("DISCORD_BOT_TOKEN", BOT_TOKEN.to_string()),
+        ("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string()),
+        ("DISCORD_API_URL", discord.api_url()),
+    ]);
+    let clock = SimulatedClock::starting_at(chrono::Utc::now());
+    let running = serve::start(
+        &crate::slack_serve::settings(&slack, &dir.0, &extra),
+        Arc::new(clock.clone()),
+    )
+    .await
+    .unwrap();
+    let bot = Bot {
+        url: format!("http://{}", running.addr),
+        running,
+        clock: clock.clone(),
+        http: reqwest::Client::new(),
+        _dir: dir,
+    };
+
+    let (status, _) = post_signed(
+        &bot.http,
+        &format!("{}/slack/commands", bot.url),
+        command_body("/incident", "open critical db-loss From Slack"),
+        clock.now().timestamp(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let open = requests::incident(
+        "open",
+        &[
+            ("severity", STRING, json!("high")),
+            ("scenario", STRING, json!("db-loss")),
+            ("description", STRING, json!("From Discord")),
+        ],
+    );
+    assert_eq!(bot.send(&open).await.0, 200);
+
+    let in_discord = message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+    assert!(text(&in_discord).contains("From Discord") && text(&in_discord).contains("INC-2"));
+    let in_slack = crate::slack_serve::calls(&slack, &clock, "chat.postMessage", 2).await;
+    assert!(in_slack
+        .iter()
+        .all(|call| !crate::slack_serve::text_of(call).contains("From Discord")));
+    assert!(crate::slack_serve::text_of(&in_slack[0]).contains("From Slack"));
+    assert!(discord
+        .calls_to(CREATE_MESSAGE)
+        .iter()
+        .all(|call| !text(&call.body).contains("From Slack")));
+    bot.running.stop().await;
+}
