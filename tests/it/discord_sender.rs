@@ -384,8 +384,14 @@ async fn a_channel_without_threads_gets_the_posts_itself() {
     assert!(rig.discord.threads().is_empty());
     assert_eq!(
         rig.discord.calls_to(START_THREAD).len(),
-        2,
-        "asked once per post"
+        1,
+        "asked once, then remembered"
+    );
+    assert_eq!(
+        rig.discord.calls_to(CREATE_MESSAGE).len(),
+        4,
+        "the note went to the channel in one call: {:#?}",
+        rig.discord.calls()
     );
 }
 

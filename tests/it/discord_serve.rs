@@ -222,6 +222,23 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
         .collect();
     assert!(values.contains(&"db-loss"), "{choices}");
 
+    // A mistake is told to the person only, with the usage.
+    let (_, mistake) = bot
+        .send(&requests::incident(
+            "open",
+            &[
+                ("severity", STRING, json!("critical")),
+                ("scenario", STRING, json!("volcano")),
+            ],
+        ))
+        .await;
+    assert_eq!(mistake["data"]["flags"], 64, "{mistake}");
+    assert!(text(&mistake).contains("no scenario matches"), "{mistake}");
+    assert!(
+        text(&mistake).contains("usage: /incident open"),
+        "{mistake}"
+    );
+
     // Open, with user text that tries to ping everyone: acknowledged for the person only; the
     // INCIDENT notification in the channel, the checklist in the thread started under it.
     let (status, answer) = bot

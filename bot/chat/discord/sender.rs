@@ -11,13 +11,17 @@
 //!   id, so the thread is the first message's id: the post goes there, and when Discord answers
 //!   that no such channel exists (code 10003), the thread is started and the post sent again.
 //!   A channel that takes no threads (a thread itself, an announcement channel, missing
-//!   Create Public Threads) gets the post in the channel, with a warning saying why. With
+//!   Create Public Threads) gets the post in the channel, with a warning saying why; the
+//!   sender remembers such channels until it restarts, so later posts go there in one call. With
 //!   [`SenderOptions::updates_in_channel`] the periodic updates go to the channel instead of the
 //!   thread. Posts of no incident go to the channel.
 //! - Documents (the post-mortem draft) are attached to the message as files, in the same call.
 //!
 //! The sender never retries by itself; each call times out ([`DiscordRest::with_timeout`]) and
 //! a whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
 
 use super::render::message_payload;
 use super::rest::{codes, DiscordRest, MessageRef, RestError};
@@ -40,6 +44,8 @@ pub struct DiscordSender {
     rest: DiscordRest,
     store: Store,
     options: SenderOptions,
+    /// Channels where Discord refused to start a thread: their incidents post in the channel.
+    threadless: Mutex<HashSet<String>>,
 }
 
 /// What one message is sent as: the rendered payload and its attachments.
@@ -55,6 +61,7 @@ impl DiscordSender {
             rest,
             store,
             options,
+            threadless: Mutex::default(),
         }
     }
 
@@ -110,6 +117,9 @@ impl DiscordSender {
         root: &MessageRef,
         outgoing: &Outgoing,
     ) -> Result<MessageRef, RestError> {
+        if self.threadless().contains(&root.channel_id) {
+            return self.post(&root.channel_id, outgoing).await;
+        }
         let thread_id = root.message_id.as_str();
         match self.post(thread_id, outgoing).await {
             Err(error) if error.code() == Some(codes::UNKNOWN_CHANNEL) => {}
@@ -136,10 +146,19 @@ impl DiscordSender {
                      Public Threads and Send Messages in Threads there.",
                     root.channel_id
                 );
+                self.threadless().insert(root.channel_id.clone());
                 self.post(&root.channel_id, outgoing).await
             }
             Err(error) => Err(error),
         }
+    }
+}
+
+impl DiscordSender {
+    fn threadless(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.threadless
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
