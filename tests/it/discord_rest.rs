@@ -143,27 +143,22 @@ async fn a_global_429_holds_back_every_route_without_calling_discord() {
 }
 
 #[tokio::test]
-async fn the_gateway_url_is_the_one_set() {
+async fn the_gateway_url_is_asked_from_the_api_and_checked() {
     let discord = DiscordStandIn::start().await;
-    discord.set_gateway_url("ws://127.0.0.1:9/gateway");
-    let http = reqwest::Client::new();
-    for path in ["gateway", "gateway/bot"] {
-        let answer: serde_json::Value = http
-            .get(format!("{}/{path}", discord.api_url()))
-            .header("Authorization", format!("Bot {BOT_TOKEN}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(answer["url"], "ws://127.0.0.1:9/gateway");
-    }
+    let rest = DiscordRest::new(&discord.api_url(), BOT_TOKEN).unwrap();
+    discord.set_gateway_url("ws://127.0.0.1:9");
+    assert_eq!(rest.gateway_url().await.unwrap(), "ws://127.0.0.1:9");
     let calls = discord.calls_to(GATEWAY);
-    assert_eq!(calls.len(), 2);
-    assert!(calls
-        .iter()
-        .all(|call| call.method == "GET" && call.status == 200));
+    assert_eq!(
+        (calls[0].method.as_str(), calls[0].path.as_str()),
+        ("GET", "/gateway/bot")
+    );
+    discord.set_gateway_url("http://127.0.0.1:9");
+    let refused = rest.gateway_url().await.unwrap_err();
+    assert!(
+        refused.to_string().contains("no WebSocket url"),
+        "{refused}"
+    );
 }
 
 #[tokio::test]

@@ -3,10 +3,12 @@
 //! bot listens for `INTERACTION_CREATE` only (no privileged intents, no cache) and answers each
 //! interaction with a callback through [`DiscordRest`], after the engine committed it.
 //!
-//! serenity asks `GET /gateway` for the WebSocket URL, through `DISCORD_API_URL`'s origin when
-//! that is not Discord's (its proxy setting, which needs its own rate limiter off; the bot's REST
-//! calls keep their own). If the client stops with an error, it starts again after 1 s, 2 s, 4 s…
-//! at most 5 minutes, while everything else keeps serving. [`GatewayStatus`] is `/readyz`'s view.
+//! The bot asks `DISCORD_API_URL` for the WebSocket URL (`GET /gateway/bot`) and gives it to
+//! serenity, whose own REST calls go through that URL's origin when it is not Discord's (its
+//! proxy setting, which needs its own rate limiter off; the bot's REST calls keep their own).
+//! If the URL cannot be had or the client stops with an error, it starts again after 1 s, 2 s,
+//! 4 s… at most 5 minutes, while everything else keeps serving. [`GatewayStatus`] is
+//! `/readyz`'s view.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -135,11 +137,14 @@ impl Gateway {
         });
         let mut backoff = Duration::from_secs(1);
         loop {
-            let client = ClientBuilder::new_with_http(self.http(), GatewayIntents::GUILDS)
-                .event_handler_arc(handler.clone())
-                .await;
+            let client = match self.rest.gateway_url().await {
+                Ok(url) => Ok(self.client(handler.clone(), url).await),
+                Err(error) => Err(format!(
+                    "cannot ask Discord for the Gateway's address: {error}"
+                )),
+            };
             let why = match client {
-                Ok(mut client) => {
+                Ok(Ok(mut client)) => {
                     let shards = client.shard_manager.clone();
                     let ended = tokio::select! {
                         result = client.start() => Some(match result {
@@ -156,7 +161,8 @@ impl Gateway {
                         }
                     }
                 }
-                Err(error) => format!("cannot set up the Gateway client: {error}"),
+                Ok(Err(error)) => format!("cannot set up the Gateway client: {error}"),
+                Err(why) => why,
             };
             tracing::warn!("{why}; connecting again in {backoff:?}");
             self.status.set(Some(why));
@@ -166,6 +172,21 @@ impl Gateway {
             }
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
+    }
+
+    /// serenity's client for the Gateway at `url`. serenity asks for the URL itself too, and
+    /// would fall back to Discord's own if that failed: the URL the bot asked for replaces it,
+    /// so a bot pointed at a stand-in or a proxy never connects anywhere else.
+    async fn client(
+        &self,
+        handler: Arc<Handler>,
+        url: String,
+    ) -> Result<serenity::Client, serenity::Error> {
+        let client = ClientBuilder::new_with_http(self.http(), GatewayIntents::GUILDS)
+            .event_handler_arc(handler)
+            .await?;
+        *client.ws_url.lock().await = url;
+        Ok(client)
     }
 
     /// serenity's REST client, which only asks for the Gateway's URL: through the configured

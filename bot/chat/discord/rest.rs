@@ -357,6 +357,21 @@ impl DiscordRest {
         Ok(())
     }
 
+    /// The Gateway's WebSocket URL (`GET /gateway/bot`), checked to be `wss://` or `ws://`.
+    pub async fn gateway_url(&self) -> Result<String, RestError> {
+        let path = ["gateway", "bot"];
+        let answer = self.call(Method::GET, &path, |request| request).await?;
+        text_field(&answer, "url")
+            .filter(|url| url.starts_with("wss://") || url.starts_with("ws://"))
+            .map(str::to_string)
+            .ok_or_else(|| {
+                unreadable(
+                    &describe(&Method::GET, &path),
+                    "no WebSocket url in the answer",
+                )
+            })
+    }
+
     /// One call: waits for its rate-limit bucket, sends within the timeout, records the limits
     /// the answer gives, and reads its JSON body (`null` for 204).
     async fn call(
