@@ -52,39 +52,42 @@ pub struct Running {
 pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Running, ServeError> {
     let engine = Arc::new(startup::engine(&settings.startup, clock.clone()).await?);
     let (stop, stopped) = watch::channel(false);
-    let mut router = Router::new();
-    let mut tasks = Vec::new();
     let mut adapters = Vec::new();
-    let mut wakers = Vec::new();
     if let Some(slack_settings) = &settings.slack {
-        let adapter = slack::adapter::start(
-            slack_settings,
-            settings.outbox,
-            engine.clone(),
-            clock.clone(),
-            stopped.clone(),
-        )
-        .await?;
-        router = router.merge(adapter.routes);
-        tasks.extend(adapter.tasks);
-        adapters.push(adapter.health);
-        wakers.push(adapter.waker);
+        adapters.push(
+            slack::adapter::start(
+                slack_settings,
+                settings.outbox,
+                engine.clone(),
+                clock.clone(),
+                stopped.clone(),
+            )
+            .await?,
+        );
     }
     if let Some(discord_settings) = &settings.discord {
-        let adapter = discord::adapter::start(
-            discord_settings,
-            settings.outbox,
-            engine.clone(),
-            clock.clone(),
-            stopped.clone(),
-        )
-        .await?;
+        adapters.push(
+            discord::adapter::start(
+                discord_settings,
+                settings.outbox,
+                engine.clone(),
+                clock.clone(),
+                stopped.clone(),
+            )
+            .await?,
+        );
+    }
+    let mut router = Router::new();
+    let mut tasks = Vec::new();
+    let mut readiness = Vec::new();
+    let mut wakers = Vec::new();
+    for adapter in adapters {
         router = router.merge(adapter.routes);
         tasks.extend(adapter.tasks);
-        adapters.push(adapter.health);
+        readiness.push(adapter.health);
         wakers.push(adapter.waker);
     }
-    router = router.merge(health::routes(engine.clone(), adapters));
+    router = router.merge(health::routes(engine.clone(), readiness));
     tasks.push(tokio::spawn(scheduler(
         engine.clone(),
         settings.tick,

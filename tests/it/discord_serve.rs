@@ -12,9 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
-use incident_bot::outbox::DeliveryPolicy;
 use incident_bot::serve::{self, ServeSettings};
-use incident_bot::startup::Settings;
 use serde_json::{json, Value};
 
 use crate::discord_gateway_standin::GatewayStandIn;
@@ -46,41 +44,21 @@ impl Drop for TempDir {
     }
 }
 
-/// `serve`'s settings against the stand-in, with a SQLite file in `dir`, short test intervals,
-/// and `extra` environment variables.
+/// `serve`'s settings against the Discord stand-in, with a SQLite file in `dir` and `extra`
+/// environment variables.
 fn settings(
     discord: &DiscordStandIn,
     dir: &std::path::Path,
     extra: &[(&str, String)],
 ) -> ServeSettings {
-    let runbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
     let mut vars = vec![
-        ("INCIDENT_BOT_ADDR", "127.0.0.1:0".to_string()),
         ("DISCORD_BOT_TOKEN", BOT_TOKEN.to_string()),
         ("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string()),
         ("DISCORD_GUILD_ID", GUILD_ID.to_string()),
         ("DISCORD_API_URL", discord.api_url()),
     ];
     vars.extend_from_slice(extra);
-    let startup = Settings::from_command_line(
-        Some(runbook),
-        format!("sqlite://{}", dir.join("bot.db").display()),
-    );
-    let mut settings = ServeSettings::from_lookup(startup, |name| {
-        vars.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap();
-    settings.tick = Duration::from_millis(20);
-    settings.outbox = DeliveryPolicy {
-        channel_interval: Duration::ZERO,
-        first_backoff: Duration::from_millis(50),
-        idle_poll: Duration::from_millis(50),
-        ..DeliveryPolicy::default()
-    };
-    settings
+    crate::serve_settings::settings(dir, &vars)
 }
 
 /// The interactions endpoint only, checked with the shared test key.

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
-use incident_bot::outbox::DeliveryPolicy;
 use incident_bot::serve::{self, ServeSettings};
-use incident_bot::startup::Settings;
 
 use crate::slack_requests::{button_payload, command_body, form, post_signed, SECRET};
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
@@ -23,40 +21,20 @@ struct Bot {
     settings: ServeSettings,
 }
 
-/// `serve`'s settings against the stand-in, with a SQLite file in `dir`, short test intervals,
-/// and `extra` environment variables (`SLACK_APP_TOKEN`…).
+/// `serve`'s settings against the Slack stand-in, with a SQLite file in `dir` and `extra`
+/// environment variables (`SLACK_APP_TOKEN`…).
 pub fn settings(
     slack: &SlackStandIn,
     dir: &std::path::Path,
     extra: &[(&str, String)],
 ) -> ServeSettings {
-    let runbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
     let mut vars = vec![
-        ("INCIDENT_BOT_ADDR", "127.0.0.1:0".to_string()),
         ("SLACK_SIGNING_SECRET", SECRET.to_string()),
         ("SLACK_BOT_TOKEN", BOT_TOKEN.to_string()),
         ("SLACK_API_URL", slack.api_url()),
     ];
     vars.extend_from_slice(extra);
-    let startup = Settings::from_command_line(
-        Some(runbook),
-        format!("sqlite://{}", dir.join("bot.db").display()),
-    );
-    let mut settings = ServeSettings::from_lookup(startup, |name| {
-        vars.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap();
-    settings.tick = Duration::from_millis(20);
-    settings.outbox = DeliveryPolicy {
-        channel_interval: Duration::ZERO,
-        first_backoff: Duration::from_millis(50),
-        idle_poll: Duration::from_millis(50),
-        ..DeliveryPolicy::default()
-    };
-    settings
+    crate::serve_settings::settings(dir, &vars)
 }
 
 impl Bot {

@@ -6,19 +6,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use tokio::sync::{watch, Notify};
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
 use super::commands::application_commands;
-use super::gateway::{Gateway, GatewayStatus};
+use super::gateway::Gateway;
 use super::http::{routes, DiscordHttp};
 use super::rest::{DiscordRest, SetupError};
 use super::sender::{DiscordSender, SenderOptions};
 use super::signature::ReplayGuard;
+use crate::chat::adapter::{start_outbox, Adapter};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::outbox::{DeliveryPolicy, OutboxWorker};
-use crate::serve::health::Readiness;
+use crate::outbox::DeliveryPolicy;
+use crate::serve::health::{Connection, Readiness, Served};
 use crate::serve::DiscordSettings;
 
 /// The longest wait between two attempts to register the commands.
@@ -28,29 +28,6 @@ const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
 pub enum AdapterError {
     #[error(transparent)]
     Client(#[from] SetupError),
-}
-
-/// What the adapter adds to the server.
-pub struct Adapter {
-    /// `/discord/interactions` with a public key; none otherwise.
-    pub routes: Router,
-    pub tasks: Vec<JoinHandle<()>>,
-    pub health: Arc<dyn Readiness>,
-    /// Ring it when posts were queued, so the outbox sends them at once.
-    pub waker: Arc<Notify>,
-}
-
-/// Without the Gateway, the adapter is ready once its route is served.
-struct EndpointReady;
-
-impl Readiness for EndpointReady {
-    fn name(&self) -> &str {
-        "discord"
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        Ok(())
-    }
 }
 
 /// Starts the outbox worker, the command registration, the Gateway (unless off) and, with a
@@ -70,18 +47,9 @@ pub async fn start(
             updates_in_channel: settings.updates_in_channel,
         },
     );
-    let worker = OutboxWorker::new(
-        engine.store().clone(),
-        clock.clone(),
-        Arc::new(sender),
-        policy,
-    );
-    let waker = worker.waker();
-    let mut stop = stopped.clone();
+    let (outbox, waker) = start_outbox(&engine, clock.clone(), sender, policy, stopped.clone());
     let mut tasks = vec![
-        tokio::spawn(worker.run(async move {
-            let _ = stop.wait_for(|stop| *stop).await;
-        })),
+        outbox,
         tokio::spawn(register_commands(
             rest.clone(),
             settings.clone(),
@@ -99,7 +67,7 @@ pub async fn start(
         None => Router::new(),
     };
     let health: Arc<dyn Readiness> = if settings.gateway {
-        let status = Arc::new(GatewayStatus::default());
+        let status = Arc::new(Connection::new("discord", "the Gateway"));
         let gateway = Gateway {
             settings: settings.clone(),
             engine,
@@ -110,7 +78,7 @@ pub async fn start(
         tasks.push(tokio::spawn(gateway.run(stopped)));
         status
     } else {
-        Arc::new(EndpointReady)
+        Arc::new(Served("discord"))
     };
     Ok(Adapter {
         routes,

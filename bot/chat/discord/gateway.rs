@@ -7,10 +7,10 @@
 //! serenity, whose own REST calls go through that URL's origin when it is not Discord's (its
 //! proxy setting, which needs its own rate limiter off; the bot's REST calls keep their own).
 //! If the URL cannot be had or the client stops with an error, it starts again after 1 s, 2 s,
-//! 4 s… at most 5 minutes, while everything else keeps serving. [`GatewayStatus`] is
-//! `/readyz`'s view.
+//! 4 s… at most 5 minutes, while everything else keeps serving. Its [`Connection`] is `/readyz`'s
+//! view.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
@@ -22,58 +22,18 @@ use tokio::sync::{watch, Notify};
 use super::ingress;
 use super::rest::DiscordRest;
 use crate::engine::Engine;
-use crate::serve::health::Readiness;
+use crate::serve::health::Connection;
 use crate::serve::DiscordSettings;
 
 /// The longest wait before starting the client again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
-
-/// Whether the Gateway is connected, for `/readyz`.
-pub struct GatewayStatus {
-    /// Why it is not connected; `None` once connected.
-    not_connected: Mutex<Option<String>>,
-}
-
-impl Default for GatewayStatus {
-    fn default() -> GatewayStatus {
-        GatewayStatus {
-            not_connected: Mutex::new(Some("connecting to the Gateway".to_string())),
-        }
-    }
-}
-
-impl GatewayStatus {
-    fn set(&self, not_connected: Option<String>) {
-        *self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = not_connected;
-    }
-}
-
-impl Readiness for GatewayStatus {
-    fn name(&self) -> &str {
-        "discord"
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        match &*self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-        {
-            None => Ok(()),
-            Some(reason) => Err(reason.clone()),
-        }
-    }
-}
 
 /// serenity's event handler: interactions to the engine, connection changes to the status.
 struct Handler {
     engine: Arc<Engine>,
     rest: DiscordRest,
     posted: Arc<Notify>,
-    status: Arc<GatewayStatus>,
+    status: Arc<Connection>,
 }
 
 #[serenity::async_trait]
@@ -99,21 +59,20 @@ impl EventHandler for Handler {
     }
 
     async fn ready(&self, _ctx: Context, ready: Ready) {
-        self.status.set(None);
+        self.status.connected();
         tracing::info!(bot = %ready.user.name, "connected to Discord's Gateway");
     }
 
     async fn resume(&self, _ctx: Context, _event: ResumedEvent) {
-        self.status.set(None);
+        self.status.connected();
         tracing::info!("resumed the Discord Gateway session");
     }
 
     async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
         if event.new == ConnectionStage::Connected {
-            self.status.set(None);
+            self.status.connected();
         } else {
-            self.status
-                .set(Some(format!("the Gateway connection is {}", event.new)));
+            self.status.disconnected(event.new.to_string());
         }
     }
 }
@@ -124,7 +83,7 @@ pub struct Gateway {
     pub engine: Arc<Engine>,
     pub rest: DiscordRest,
     pub posted: Arc<Notify>,
-    pub status: Arc<GatewayStatus>,
+    pub status: Arc<Connection>,
 }
 
 impl Gateway {
@@ -165,7 +124,7 @@ impl Gateway {
                 Err(why) => why,
             };
             tracing::warn!("{why}; connecting again in {backoff:?}");
-            self.status.set(Some(why));
+            self.status.disconnected(why);
             tokio::select! {
                 _ = tokio::time::sleep(backoff) => {}
                 _ = stopped.wait_for(|stop| *stop) => return,

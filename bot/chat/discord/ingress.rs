@@ -17,10 +17,11 @@ use serenity::all::{
 use super::commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::PLATFORM;
+use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
-use crate::notify::{Block, Message, MessageKind};
+use crate::notify::{Message, MessageKind};
 
 /// The modal asking why a step is skipped or failed: its `custom_id` is this prefix and the
 /// button's.
@@ -165,27 +166,8 @@ async fn slash_command(
             format!("Done: {typed}"),
         )));
     };
-    if has_document(&message) {
-        engine.share(&who, &message).await?;
-        let what = message
-            .incident
-            .map_or("The post-mortem draft".to_string(), |id| {
-                format!("The post-mortem draft of INC-{id}")
-            });
-        return Ok(Answer::tell(Message::text(
-            MessageKind::Reply,
-            message.incident,
-            format!("{what} is being posted in this channel as a Markdown file."),
-        )));
-    }
+    let message = shared_replies::for_the_asker(engine, &who, message).await?;
     Ok(Answer::tell(message))
-}
-
-fn has_document(message: &Message) -> bool {
-    message
-        .blocks
-        .iter()
-        .any(|block| matches!(block, Block::Document { .. }))
 }
 
 async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer, EngineError> {

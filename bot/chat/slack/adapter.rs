@@ -4,48 +4,25 @@
 use std::sync::Arc;
 
 use axum::Router;
-use tokio::sync::{watch, Notify};
-use tokio::task::JoinHandle;
+use tokio::sync::watch;
 
 use super::follow_ups::WebFollowUps;
 use super::http::{routes, SlackHttp};
 use super::sender::{SenderOptions, SlackSender};
 use super::signature::ReplayGuard;
-use super::socket_mode::{SocketMode, SocketStatus};
+use super::socket_mode::SocketMode;
 use super::web::SlackWeb;
+use crate::chat::adapter::{start_outbox, Adapter};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::outbox::{DeliveryPolicy, OutboxWorker};
-use crate::serve::health::Readiness;
+use crate::outbox::DeliveryPolicy;
+use crate::serve::health::{Connection, Readiness, Served};
 use crate::serve::{SlackIngress, SlackSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
     #[error("cannot set up HTTPS for Slack's Web API (no root certificates on this system?)")]
     Tls(#[source] std::io::Error),
-}
-
-/// What the adapter adds to the server.
-pub struct Adapter {
-    /// `/slack/commands` and `/slack/interactions`; none in Socket Mode.
-    pub routes: Router,
-    pub tasks: Vec<JoinHandle<()>>,
-    pub health: Arc<dyn Readiness>,
-    /// Ring it when posts were queued, so the outbox sends them at once.
-    pub waker: Arc<Notify>,
-}
-
-/// Over HTTP, the adapter is ready once its routes are served.
-struct HttpReady;
-
-impl Readiness for HttpReady {
-    fn name(&self) -> &str {
-        "slack"
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        Ok(())
-    }
 }
 
 /// Starts the outbox worker and, with an app token, the Socket Mode connection (no routes, ready
@@ -67,21 +44,12 @@ pub async fn start(
             updates_in_channel: settings.updates_in_channel,
         },
     );
-    let worker = OutboxWorker::new(
-        engine.store().clone(),
-        clock.clone(),
-        Arc::new(sender),
-        policy,
-    );
-    let waker = worker.waker();
-    let mut stop = stopped.clone();
-    let mut tasks = vec![tokio::spawn(worker.run(async move {
-        let _ = stop.wait_for(|stop| *stop).await;
-    }))];
+    let (outbox, waker) = start_outbox(&engine, clock.clone(), sender, policy, stopped.clone());
+    let mut tasks = vec![outbox];
     let follow_ups = Arc::new(WebFollowUps::new(web.clone()));
     let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {
         SlackIngress::SocketMode { app_token } => {
-            let status = Arc::new(SocketStatus::default());
+            let status = Arc::new(Connection::new("slack", "Socket Mode"));
             let socket = SocketMode {
                 engine,
                 web,
@@ -102,7 +70,7 @@ pub async fn start(
                 follow_ups,
                 posted: waker.clone(),
             });
-            (routes(state), Arc::new(HttpReady))
+            (routes(state), Arc::new(Served("slack")))
         }
     };
     Ok(Adapter {

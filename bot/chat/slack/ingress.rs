@@ -10,10 +10,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::blocks::ephemeral_response;
+use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
-use crate::notify::{Block, Message, MessageKind};
+use crate::notify::{Message, MessageKind};
 
 /// The platform name of Slack's channels in the store.
 pub const PLATFORM: &str = "slack";
@@ -135,27 +136,8 @@ pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handl
     let Some(message) = reply.message else {
         return Ok(Handled::ack());
     };
-    if has_document(&message) {
-        engine.share(&who, &message).await?;
-        let what = message
-            .incident
-            .map_or("The post-mortem draft".to_string(), |id| {
-                format!("The post-mortem draft of INC-{id}")
-            });
-        return Ok(Handled::answer(&Message::text(
-            MessageKind::Reply,
-            message.incident,
-            format!("{what} is being posted in this channel as a Markdown file."),
-        )));
-    }
+    let message = shared_replies::for_the_asker(engine, &who, message).await?;
     Ok(Handled::answer(&message))
-}
-
-fn has_document(message: &Message) -> bool {
-    message
-        .blocks
-        .iter()
-        .any(|block| matches!(block, Block::Document { .. }))
 }
 
 /// The parts of an interaction payload the bot reads; everything optional, checked in use.

@@ -2,7 +2,7 @@
 //! the bot needs no public URL (`SLACK_APP_TOKEN=xapp-…`).
 //!
 //! - `apps.connections.open` with the app-level token gives a one-time `wss://` URL. The
-//!   connection starts with `hello`; only then is the bot ready ([`SocketStatus`], `/readyz`).
+//!   connection starts with `hello`; only then is the bot ready ([`Connection`], `/readyz`).
 //! - Envelopes `slash_commands` and `interactive` go through the same `ingress` as the HTTP
 //!   routes, and are acknowledged (`{"envelope_id":…}`) once the engine committed them, with the
 //!   answer as `payload` (the ephemeral reply, a modal's errors); the follow-ups and the outbox
@@ -16,7 +16,7 @@
 //! - A frame the bot cannot read is logged and skipped: nothing a frame says stops the loop.
 //! - The stop signal closes the connection after the envelope in hand is acknowledged.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -32,7 +32,7 @@ use super::follow_ups::{answered, FollowUps};
 use super::ingress::{self, Handled, InteractionError, SlashCommand};
 use super::web::SlackWeb;
 use crate::engine::Engine;
-use crate::serve::health::Readiness;
+use crate::serve::health::{Connection, Readiness};
 
 /// The wait before the first reconnection after a failure; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -46,55 +46,6 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(90);
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// Whether Socket Mode is connected (`hello` received), for `/readyz`.
-#[derive(Debug)]
-pub struct SocketStatus {
-    /// Why it is not connected; `None` once connected.
-    not_connected: Mutex<Option<String>>,
-}
-
-impl Default for SocketStatus {
-    fn default() -> SocketStatus {
-        SocketStatus {
-            not_connected: Mutex::new(Some("connecting".to_string())),
-        }
-    }
-}
-
-impl SocketStatus {
-    fn set(&self, not_connected: Option<String>) {
-        *self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = not_connected;
-    }
-
-    fn connected(&self) {
-        self.set(None);
-    }
-
-    fn disconnected(&self, reason: &str) {
-        self.set(Some(reason.to_string()));
-    }
-}
-
-impl Readiness for SocketStatus {
-    fn name(&self) -> &str {
-        "slack"
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        match &*self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-        {
-            None => Ok(()),
-            Some(reason) => Err(format!("Socket Mode not connected ({reason})")),
-        }
-    }
-}
-
 /// What the Socket Mode client needs.
 pub struct SocketMode {
     pub engine: Arc<Engine>,
@@ -105,7 +56,7 @@ pub struct SocketMode {
     pub follow_ups: Arc<dyn FollowUps>,
     /// Rung after every command, so the outbox sends its posts at once.
     pub outbox: Arc<Notify>,
-    pub status: Arc<SocketStatus>,
+    pub status: Arc<Connection>,
 }
 
 /// What woke a connection's loop.
@@ -136,7 +87,7 @@ impl SocketMode {
                 Ended::Refresh(reason) if self.status.ready().is_ok() => {
                     tracing::info!(%reason, "Slack asked for a new Socket Mode connection");
                     self.status
-                        .disconnected(&format!("Slack asked to reconnect: {reason}"));
+                        .disconnected(format!("Slack asked to reconnect: {reason}"));
                     continue;
                 }
                 Ended::Refresh(reason) => {
@@ -491,21 +442,5 @@ mod tests {
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
         backoff.reset();
         assert_eq!(backoff.next_wait(), FIRST_BACKOFF);
-    }
-
-    #[test]
-    fn readiness_says_why_it_is_not_connected() {
-        let status = SocketStatus::default();
-        assert_eq!(
-            status.ready(),
-            Err("Socket Mode not connected (connecting)".into())
-        );
-        status.connected();
-        assert_eq!(status.ready(), Ok(()));
-        status.disconnected("Slack closed the connection");
-        assert_eq!(
-            status.ready(),
-            Err("Socket Mode not connected (Slack closed the connection)".into())
-        );
     }
 }
