@@ -2,30 +2,23 @@
 //! in the store, delivered in virtual time (a simulated clock moved to each wake-up the worker
 //! asks for), checked in what the stand-in received and holds, and what the store recorded.
 
-use std::sync::Arc;
+use std::ops::Deref;
 use std::time::Duration;
 
-use chrono::DateTime;
 use incident_bot::chat::discord::rest::DiscordRest;
 use incident_bot::chat::discord::sender::{DiscordSender, SenderOptions};
-use incident_bot::clock::{Clock, SimulatedClock};
-use incident_bot::notify::{Message, MessageKind};
-use incident_bot::outbox::{Attempt, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome};
-use incident_bot::store::{ChannelKey, NewPost, Replaces, Store};
+use incident_bot::notify::MessageKind;
+use incident_bot::outbox::{DeliveryError, Outcome};
+use incident_bot::store::ChannelKey;
 use serde_json::{json, Value};
-use sqlx::Row;
 
 use crate::discord_standin::{
     Answer, Call, DiscordStandIn, BOT_TOKEN, CREATE_MESSAGE, EDIT_MESSAGE, START_THREAD,
 };
-use crate::slack_sender::{commit, long_markdown, postmortem};
-use crate::test_db::TestDb;
+use crate::sender_rig::{
+    commit, errors, long_markdown, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
+};
 
-/// 2026-11-25 03:04:00 UTC.
-const T0: i64 = 1_795_575_840_000;
-/// The client's timeout per call: short, so a hung call costs the test little, yet long enough
-/// for a loaded machine to answer every other call within it.
-const CALL_TIMEOUT: Duration = Duration::from_secs(1);
 const CHANNEL: &str = "645027906669510667";
 
 // ---------------------------------------------------------------------------------------------
@@ -33,9 +26,15 @@ const CHANNEL: &str = "645027906669510667";
 
 struct Rig {
     discord: DiscordStandIn,
-    db: TestDb,
-    clock: SimulatedClock,
-    worker: OutboxWorker<DiscordSender>,
+    outbox: SenderRig<DiscordSender>,
+}
+
+impl Deref for Rig {
+    type Target = SenderRig<DiscordSender>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.outbox
+    }
 }
 
 async fn rig() -> Rig {
@@ -44,108 +43,15 @@ async fn rig() -> Rig {
 
 async fn rig_with(options: SenderOptions) -> Rig {
     let discord = DiscordStandIn::start().await;
-    let db = TestDb::sqlite().await;
-    let clock = SimulatedClock::starting_at(DateTime::from_timestamp_millis(T0).unwrap());
     let rest = DiscordRest::new(&discord.api_url(), BOT_TOKEN)
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let sender = DiscordSender::new(rest, db.store.clone(), options);
-    let policy = DeliveryPolicy {
-        idle_poll: Duration::from_secs(3600),
-        ..DeliveryPolicy::default()
-    };
-    let worker = OutboxWorker::new(
-        db.store.clone(),
-        Arc::new(clock.clone()),
-        Arc::new(sender),
-        policy,
-    );
-    Rig {
-        discord,
-        db,
-        clock,
-        worker,
-    }
+    let outbox =
+        SenderRig::start(channel(), |store| DiscordSender::new(rest, store, options)).await;
+    Rig { discord, outbox }
 }
 
 impl Rig {
-    fn store(&self) -> &Store {
-        &self.db.store
-    }
-
-    fn now_ms(&self) -> i64 {
-        self.clock.now().timestamp_millis()
-    }
-
-    /// Opens incident 1 with `messages` as its first posts; their ids.
-    async fn open(&self, messages: &[Message]) -> Vec<u64> {
-        let commit = commit(messages.iter().map(|m| new_post(m, None)).collect(), T0);
-        let incident = self
-            .store()
-            .create_incident(&channel(), T0, &commit, T0)
-            .await
-            .unwrap();
-        assert_eq!(incident, 1);
-        self.post_ids().await
-    }
-
-    /// Queues more posts of incident 1 (at `version`, its number of events so far); all post ids.
-    async fn add(&self, version: u64, posts: Vec<NewPost>) -> Vec<u64> {
-        let now = self.now_ms();
-        self.store()
-            .commit(1, version, &commit(posts, now), now)
-            .await
-            .unwrap();
-        self.post_ids().await
-    }
-
-    async fn post_ids(&self) -> Vec<u64> {
-        sqlx::query("SELECT id FROM outbox ORDER BY id")
-            .fetch_all(self.store().pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| u64::try_from(row.get::<i64, _>("id")).unwrap())
-            .collect()
-    }
-
-    /// Rounds in virtual time, the clock moved to each wake-up, until nothing is queued or the
-    /// next wake-up is more than a minute away; every attempt made.
-    async fn drive(&self) -> Vec<Attempt> {
-        let until = self.now_ms() + 60_000;
-        let mut attempts = Vec::new();
-        for _ in 0..1000 {
-            let round = self.worker.deliver_due().await.unwrap();
-            attempts.extend(round.attempts);
-            match round.next_wake_at_ms {
-                None => return attempts,
-                Some(at) if at > until => return attempts,
-                Some(at) if at > self.now_ms() => {
-                    self.clock.set(DateTime::from_timestamp_millis(at).unwrap())
-                }
-                Some(_) => {}
-            }
-        }
-        panic!("the worker never settled");
-    }
-
-    async fn message_ref(&self, post_id: u64) -> Option<String> {
-        sqlx::query("SELECT message_ref FROM outbox WHERE id = $1")
-            .bind(i64::try_from(post_id).unwrap())
-            .fetch_one(self.store().pool())
-            .await
-            .unwrap()
-            .get("message_ref")
-    }
-
-    async fn unsent(&self) -> usize {
-        sqlx::query("SELECT id FROM outbox WHERE sent_at_ms IS NULL")
-            .fetch_all(self.store().pool())
-            .await
-            .unwrap()
-            .len()
-    }
-
     /// The first message's id: the incident's thread.
     fn first_message_id(&self) -> String {
         let messages = self.discord.messages_in(CHANNEL);
@@ -161,23 +67,6 @@ fn channel() -> ChannelKey {
     }
 }
 
-fn new_post(message: &Message, replaces: Option<u64>) -> NewPost {
-    NewPost {
-        channel: channel(),
-        kind: serde_json::to_value(message.kind)
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        body: serde_json::to_string(message).unwrap(),
-        replaces: replaces.map(Replaces::Post),
-    }
-}
-
-fn text(kind: MessageKind, text: &str) -> Message {
-    Message::text(kind, Some(1), text)
-}
-
 /// The description of a message's (or a call body's) first embed: what the bot said.
 fn said(message: &Value) -> &str {
     message["embeds"][0]["description"]
@@ -187,16 +76,6 @@ fn said(message: &Value) -> &str {
 
 fn reference(channel: &str, message: &Value) -> Option<String> {
     Some(format!("{channel}/{}", message["id"].as_str().unwrap()))
-}
-
-fn errors(attempts: &[Attempt]) -> Vec<DeliveryError> {
-    attempts
-        .iter()
-        .filter_map(|attempt| match &attempt.outcome {
-            Outcome::Retry { error, .. } => Some(error.clone()),
-            Outcome::Sent { .. } => None,
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +92,10 @@ async fn later_posts_go_into_a_thread_started_once_from_the_first() {
         .await;
     rig.drive().await;
     let ids_after = rig
-        .add(1, vec![new_post(&text(MessageKind::Note, "a note"), None)])
+        .add(
+            1,
+            vec![rig.new_post(&text(MessageKind::Note, "a note"), None)],
+        )
         .await;
     rig.drive().await;
 
@@ -279,10 +161,7 @@ async fn a_checklist_edit_is_a_patch_of_its_message_in_its_thread() {
     let ids = rig
         .add(
             1,
-            vec![new_post(
-                &text(MessageKind::Checklist, "Step 2 of 6"),
-                Some(ids[1]),
-            )],
+            vec![rig.new_post(&text(MessageKind::Checklist, "Step 2 of 6"), Some(ids[1]))],
         )
         .await;
     rig.drive().await;
@@ -435,7 +314,7 @@ async fn a_post_mortem_arrives_as_an_attachment_in_the_thread() {
     let markdown = long_markdown();
     rig.open(&[text(MessageKind::Opened, "INC-1 opened")]).await;
     rig.drive().await;
-    rig.add(1, vec![new_post(&postmortem(&markdown, true), None)])
+    rig.add(1, vec![rig.new_post(&postmortem(&markdown, true), None)])
         .await;
     rig.drive().await;
 
@@ -527,7 +406,7 @@ async fn an_exhausted_bucket_makes_the_client_wait_instead_of_hitting_a_429() {
 #[tokio::test]
 async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
     let rig = rig().await;
-    let mut post = new_post(&text(MessageKind::Opened, "x"), None);
+    let mut post = rig.new_post(&text(MessageKind::Opened, "x"), None);
     post.body = "{not a message".to_owned();
     let commit = commit(vec![post], T0);
     rig.store()

@@ -21,6 +21,7 @@ mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
 mod scenario_lookup;
+mod sender_rig;
 mod serve_settings;
 mod slack_http;
 mod slack_requests;

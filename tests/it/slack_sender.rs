@@ -3,28 +3,22 @@
 //! for), checked in what the stand-in received and what the store recorded. Also the store query
 //! that finds an incident's thread, on both backends.
 
-use std::sync::Arc;
+use std::ops::Deref;
 use std::time::Duration;
 
-use chrono::DateTime;
 use incident_bot::chat::slack::document_as_messages;
 use incident_bot::chat::slack::sender::{SenderOptions, SlackSender};
 use incident_bot::chat::slack::web::SlackWeb;
-use incident_bot::clock::{Clock, SimulatedClock};
-use incident_bot::notify::{Block, Message, MessageKind};
-use incident_bot::outbox::{Attempt, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome};
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
+use incident_bot::notify::{Message, MessageKind};
+use incident_bot::outbox::{DeliveryError, Outcome};
+use incident_bot::store::{ChannelKey, Store};
 use serde_json::{json, Value};
-use sqlx::Row;
 
+use crate::sender_rig::{
+    commit, errors, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
+};
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
-use crate::test_db::TestDb;
 
-/// 2026-11-25 03:04:00 UTC.
-const T0: i64 = 1_795_575_840_000;
-/// The sender's timeout per call: short, so a hung call costs the test little, yet long enough
-/// for a loaded machine to answer every other call within it.
-const CALL_TIMEOUT: Duration = Duration::from_secs(1);
 const CHANNEL: &str = "C0INCIDENTS";
 
 on_both_backends! {
@@ -36,9 +30,15 @@ on_both_backends! {
 
 struct Rig {
     slack: SlackStandIn,
-    db: TestDb,
-    clock: SimulatedClock,
-    worker: OutboxWorker<SlackSender>,
+    outbox: SenderRig<SlackSender>,
+}
+
+impl Deref for Rig {
+    type Target = SenderRig<SlackSender>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.outbox
+    }
 }
 
 async fn rig() -> Rig {
@@ -47,108 +47,14 @@ async fn rig() -> Rig {
 
 async fn rig_with(options: SenderOptions) -> Rig {
     let slack = SlackStandIn::start().await;
-    let db = TestDb::sqlite().await;
-    let clock = SimulatedClock::starting_at(DateTime::from_timestamp_millis(T0).unwrap());
     let web = SlackWeb::new(&slack.api_url(), BOT_TOKEN.to_owned())
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let sender = SlackSender::new(web, db.store.clone(), options);
-    let policy = DeliveryPolicy {
-        idle_poll: Duration::from_secs(3600),
-        ..DeliveryPolicy::default()
-    };
-    let worker = OutboxWorker::new(
-        db.store.clone(),
-        Arc::new(clock.clone()),
-        Arc::new(sender),
-        policy,
-    );
-    Rig {
-        slack,
-        db,
-        clock,
-        worker,
-    }
+    let outbox = SenderRig::start(channel(), |store| SlackSender::new(web, store, options)).await;
+    Rig { slack, outbox }
 }
 
 impl Rig {
-    fn store(&self) -> &Store {
-        &self.db.store
-    }
-
-    fn now_ms(&self) -> i64 {
-        self.clock.now().timestamp_millis()
-    }
-
-    /// Opens incident 1 with `messages` as its first posts; their ids.
-    async fn open(&self, messages: &[Message]) -> Vec<u64> {
-        let commit = commit(messages.iter().map(|m| new_post(m, None)).collect(), T0);
-        let incident = self
-            .store()
-            .create_incident(&channel(), T0, &commit, T0)
-            .await
-            .unwrap();
-        assert_eq!(incident, 1);
-        self.post_ids().await
-    }
-
-    /// Queues more posts of incident 1 (at `version`, its number of events so far); all post ids.
-    async fn add(&self, version: u64, posts: Vec<NewPost>) -> Vec<u64> {
-        let now = self.now_ms();
-        self.store()
-            .commit(1, version, &commit(posts, now), now)
-            .await
-            .unwrap();
-        self.post_ids().await
-    }
-
-    async fn post_ids(&self) -> Vec<u64> {
-        sqlx::query("SELECT id FROM outbox ORDER BY id")
-            .fetch_all(self.store().pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| u64::try_from(row.get::<i64, _>("id")).unwrap())
-            .collect()
-    }
-
-    /// Rounds in virtual time, the clock moved to each wake-up, until nothing is queued or the
-    /// next wake-up is more than a minute away; every attempt made.
-    async fn drive(&self) -> Vec<Attempt> {
-        let until = self.now_ms() + 60_000;
-        let mut attempts = Vec::new();
-        for _ in 0..1000 {
-            let round = self.worker.deliver_due().await.unwrap();
-            attempts.extend(round.attempts);
-            match round.next_wake_at_ms {
-                None => return attempts,
-                Some(at) if at > until => return attempts,
-                Some(at) if at > self.now_ms() => {
-                    self.clock.set(DateTime::from_timestamp_millis(at).unwrap())
-                }
-                Some(_) => {}
-            }
-        }
-        panic!("the worker never settled");
-    }
-
-    async fn message_ref(&self, post_id: u64) -> Option<String> {
-        sqlx::query("SELECT message_ref FROM outbox WHERE id = $1")
-            .bind(i64::try_from(post_id).unwrap())
-            .fetch_one(self.store().pool())
-            .await
-            .unwrap()
-            .get("message_ref")
-    }
-
-    async fn unsent(&self) -> usize {
-        sqlx::query("SELECT id FROM outbox WHERE sent_at_ms IS NULL")
-            .fetch_all(self.store().pool())
-            .await
-            .unwrap()
-            .len()
-    }
-
     /// The `chat.postMessage` calls Slack answered with a `ts`.
     fn posted(&self) -> Vec<Call> {
         self.slack
@@ -165,63 +71,6 @@ fn channel() -> ChannelKey {
         workspace: "T0TEAM".to_owned(),
         channel: CHANNEL.to_owned(),
     }
-}
-
-pub(crate) fn commit(posts: Vec<NewPost>, at_ms: i64) -> Commit {
-    Commit {
-        events: vec![NewEvent {
-            at_ms,
-            actor: "U0ALICE".to_owned(),
-            kind: "note".to_owned(),
-            data: "{}".to_owned(),
-        }],
-        state: "{}".to_owned(),
-        is_open: true,
-        posts,
-        ..Commit::default()
-    }
-}
-
-fn new_post(message: &Message, replaces: Option<u64>) -> NewPost {
-    NewPost {
-        channel: channel(),
-        kind: serde_json::to_value(message.kind)
-            .unwrap()
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        body: serde_json::to_string(message).unwrap(),
-        replaces: replaces.map(Replaces::Post),
-    }
-}
-
-fn text(kind: MessageKind, text: &str) -> Message {
-    Message::text(kind, Some(1), text)
-}
-
-pub(crate) fn postmortem(markdown: &str, with_text: bool) -> Message {
-    let mut message = Message::new(MessageKind::Reply, Some(1));
-    if with_text {
-        message = message.with(Block::Text {
-            text: "Post-mortem draft for INC-1".to_owned(),
-        });
-    }
-    message.with(Block::Document {
-        filename: "INC-1-postmortem.md".to_owned(),
-        markdown: markdown.to_owned(),
-    })
-}
-
-/// A Markdown document long enough to need several messages.
-pub(crate) fn long_markdown() -> String {
-    let mut markdown = String::from("# INC-1 post-mortem\n\n## Timeline\n\n");
-    for minute in 0..150 {
-        markdown.push_str(&format!(
-            "- 03:{:02} step {minute} confirmed by <@U0ALICE> after `pg_restore` *ran*\n",
-            minute % 60
-        ));
-    }
-    markdown
 }
 
 fn body_text(call: &Call) -> &str {
@@ -241,7 +90,10 @@ async fn posts_after_the_incidents_first_go_into_its_thread() {
     .await;
     rig.drive().await;
     let ids = rig
-        .add(1, vec![new_post(&text(MessageKind::Note, "a note"), None)])
+        .add(
+            1,
+            vec![rig.new_post(&text(MessageKind::Note, "a note"), None)],
+        )
         .await;
     rig.drive().await;
 
@@ -281,10 +133,7 @@ async fn an_edit_becomes_chat_update_of_the_message_it_edits() {
     let ids = rig
         .add(
             1,
-            vec![new_post(
-                &text(MessageKind::Checklist, "Step 2 of 6"),
-                Some(ids[1]),
-            )],
+            vec![rig.new_post(&text(MessageKind::Checklist, "Step 2 of 6"), Some(ids[1]))],
         )
         .await;
     rig.drive().await;
@@ -320,13 +169,7 @@ async fn a_429_a_500_and_a_hang_then_success_deliver_each_post_once_in_order() {
     .await;
     let attempts = rig.drive().await;
 
-    let errors: Vec<DeliveryError> = attempts
-        .iter()
-        .filter_map(|attempt| match &attempt.outcome {
-            Outcome::Retry { error, .. } => Some(error.clone()),
-            Outcome::Sent { .. } => None,
-        })
-        .collect();
+    let errors = errors(&attempts);
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert_eq!(
         errors[0],
@@ -394,7 +237,7 @@ async fn a_post_mortem_is_uploaded_as_a_file_in_the_thread() {
     rig.open(&[text(MessageKind::Opened, "INC-1 opened")]).await;
     rig.drive().await;
     let ids = rig
-        .add(1, vec![new_post(&postmortem(&markdown, true), None)])
+        .add(1, vec![rig.new_post(&postmortem(&markdown, true), None)])
         .await;
     rig.drive().await;
 
@@ -444,8 +287,8 @@ async fn a_refused_upload_falls_back_to_code_block_messages() {
         .add(
             1,
             vec![
-                new_post(&postmortem(&markdown, true), None),
-                new_post(&postmortem(&markdown, false), None),
+                rig.new_post(&postmortem(&markdown, true), None),
+                rig.new_post(&postmortem(&markdown, false), None),
             ],
         )
         .await;
@@ -532,7 +375,7 @@ async fn updates_in_channel_broadcasts_the_periodic_updates_only() {
 #[tokio::test]
 async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
     let rig = rig().await;
-    let mut post = new_post(&text(MessageKind::Opened, "x"), None);
+    let mut post = rig.new_post(&text(MessageKind::Opened, "x"), None);
     post.body = "{not a message".to_owned();
     let commit = commit(vec![post], T0);
     rig.store()
@@ -604,7 +447,13 @@ async fn an_unreachable_slack_is_a_transient_failure_that_says_so() {
 // The store's answer, on both backends
 
 async fn first_message_ref(store: &Store) {
-    let opened = |text: &str| new_post(&Message::text(MessageKind::Opened, None, text), None);
+    let opened = |text: &str| {
+        new_post(
+            &channel(),
+            &Message::text(MessageKind::Opened, None, text),
+            None,
+        )
+    };
     let one = store
         .create_incident(
             &channel(),
