@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 /// How far a request's timestamp may be from now, either way.
 pub const REPLAY_WINDOW_SECS: i64 = 300;
 
-/// Why a request was refused. The text is for logs; the sender only sees the status.
+/// Why a request was refused: for the log, and as the line answered with the status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     #[error("no {0} header")]
@@ -53,7 +53,8 @@ pub fn check_age(sent_at: i64, now_secs: i64) -> Result<(), Refused> {
 }
 
 /// Remembers the signatures accepted in the last window, to refuse a request sent twice. Older
-/// ones need no memory: their timestamp is stale by then. Forgetting walks the oldest arrivals
+/// ones need no memory: their timestamp is stale by then. Signatures are hex, compared in lower
+/// case: the same signature in upper case is the same request. Forgetting walks the oldest arrivals
 /// only, so a check costs the same with ten or ten thousand requests in the window.
 #[derive(Debug, Default)]
 pub struct ReplayGuard {
@@ -70,6 +71,7 @@ struct Seen {
 impl ReplayGuard {
     /// Records `signature` (of a request stamped `sent_at`), or refuses it if already seen.
     pub fn first_time(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
+        let signature = signature.to_ascii_lowercase();
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some((at, _)) = seen.arrivals.front() {
             if now_secs.saturating_sub(*at).abs() <= REPLAY_WINDOW_SECS {
@@ -79,10 +81,10 @@ impl ReplayGuard {
                 seen.signatures.remove(&old);
             }
         }
-        if !seen.signatures.insert(signature.to_string()) {
+        if !seen.signatures.insert(signature.clone()) {
             return Err(Refused::Replayed);
         }
-        seen.arrivals.push_back((sent_at, signature.to_string()));
+        seen.arrivals.push_back((sent_at, signature));
         Ok(())
     }
 }
@@ -100,6 +102,11 @@ mod tests {
             Err(Refused::Replayed)
         );
         assert_eq!(guard.first_time("v0=bb", 1000, 1010), Ok(()));
+        // Hex in upper case is the same signature.
+        assert_eq!(
+            guard.first_time("V0=BB", 1000, 1010),
+            Err(Refused::Replayed)
+        );
         // Forgotten once stale (the age check refuses it by then anyway).
         assert_eq!(guard.first_time("v0=aa", 1000, 1000 + 301), Ok(()));
         let seen = guard.seen.lock().unwrap();

@@ -35,8 +35,9 @@ pub struct Invocation {
 pub struct Reply {
     /// `None` when the channel posts already say it all.
     pub message: Option<Message>,
-    /// The channel posts this command committed to the outbox, in order, for an adapter that
-    /// also answers with one (Discord shows a clicked checklist's new state in its answer).
+    /// The channel posts a change of an existing incident (a step, a choice, an update…)
+    /// committed to the outbox, in order, for an adapter that also answers with one (Discord
+    /// shows a clicked checklist's new state in its answer). Empty for other commands.
     pub posted: Vec<Message>,
 }
 

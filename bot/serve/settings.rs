@@ -190,9 +190,9 @@ fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<boo
     }
 }
 
-/// A Discord id (a "snowflake"): digits only.
+/// A Discord id (a "snowflake"): a positive 64-bit number, in digits only.
 fn is_snowflake(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit())
+    text.bytes().all(|b| b.is_ascii_digit()) && text.parse::<u64>().is_ok_and(|id| id > 0)
 }
 
 fn discord_settings(

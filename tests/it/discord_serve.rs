@@ -306,6 +306,18 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
     })
     .await;
 
+    // Done on another message with the step buttons (a nudge, an update) takes the step, but
+    // leaves that message as it is: only the checklist card shows the new state.
+    let (_, elsewhere) = bot.send(&requests::click("step_done:INC-1:2", &root)).await;
+    assert_eq!(elsewhere, json!({ "type": 6 }));
+    wait_for(&discord, &clock, |discord| {
+        discord
+            .calls_to(EDIT_MESSAGE)
+            .into_iter()
+            .find(|call| call.path.ends_with(&checklist_id) && text(&call.body).contains("3/11"))
+    })
+    .await;
+
     // The 15-minute update: an ordinary message in the incident's thread.
     clock.advance(chrono::Duration::minutes(15));
     let update = message_with(&discord, &clock, &root, "\"title\":\"Update").await;
@@ -485,10 +497,15 @@ async fn an_unreachable_gateway_leaves_everything_else_serving() {
     let url = format!("ws://{}", closed.local_addr().unwrap());
     drop(closed);
     discord.set_gateway_url(&url);
-    let bot = Bot::start(&discord, &[("DISCORD_PUBLIC_KEY", PUBLIC_KEY.to_string())]).await;
+
+    // The Gateway is the only way in: not ready, but alive.
+    let bot = Bot::start(&discord, &[]).await;
     let (status, why) = bot.ready().await;
     assert_eq!(status, 503);
-    assert!(why.starts_with("discord:"), "{why}");
+    assert!(
+        why.starts_with("discord: the Gateway not connected"),
+        "{why}"
+    );
     let health = bot
         .http
         .get(format!("{}/healthz", bot.url))
@@ -496,6 +513,12 @@ async fn an_unreachable_gateway_leaves_everything_else_serving() {
         .await
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
+    bot.running.stop().await;
+
+    // With an interactions endpoint (where Discord then sends everything), the bot is ready
+    // and answers there while the Gateway keeps trying.
+    let bot = Bot::start(&discord, &[("DISCORD_PUBLIC_KEY", PUBLIC_KEY.to_string())]).await;
+    assert_eq!(bot.ready().await.0, 200);
     assert_eq!(
         bot.send(&requests::ping()).await,
         (200, json!({ "type": 1 }))

@@ -66,7 +66,10 @@ pub async fn start(
         })),
         None => Router::new(),
     };
-    let health: Arc<dyn Readiness> = if settings.gateway {
+    // With an interactions endpoint, Discord sends interactions there and not over the
+    // Gateway: the endpoint's readiness is the adapter's.
+    let served: Arc<dyn Readiness> = Arc::new(Served("discord"));
+    let health = if settings.gateway {
         let status = Arc::new(Connection::new("discord", "the Gateway"));
         let gateway = Gateway {
             settings: settings.clone(),
@@ -76,9 +79,12 @@ pub async fn start(
             status: status.clone(),
         };
         tasks.push(tokio::spawn(gateway.run(stopped)));
-        status
+        match settings.public_key {
+            Some(_) => served,
+            None => status,
+        }
     } else {
-        Arc::new(Served("discord"))
+        served
     };
     Ok(Adapter {
         routes,

@@ -21,9 +21,6 @@ const INCIDENT: &str = "incident";
 const INCIDENT_DESCRIPTION: &str =
     "Run the disaster-recovery runbook: open an incident, confirm its steps, post updates, resolve";
 
-/// The longest name or description of a command, option or choice that Discord takes.
-const MAX_DESCRIPTION_CHARS: usize = 100;
-
 /// The most choices an option, or an autocomplete answer, may have.
 const MAX_CHOICES: usize = 25;
 
@@ -54,7 +51,7 @@ pub fn application_commands() -> serde_json::Value {
             CreateCommandOption::new(
                 CommandOptionType::SubCommand,
                 name.as_str(),
-                cut(name.spec().summary, MAX_DESCRIPTION_CHARS),
+                cut(name.spec().summary, Argument::MAX_DESCRIPTION_CHARS),
             )
             .set_sub_options(options(name))
         })
@@ -69,7 +66,7 @@ pub fn application_commands() -> serde_json::Value {
 /// A chat-input command usable in servers only, where incidents have a channel.
 fn guild_command(name: &str, description: &str) -> CreateCommand {
     CreateCommand::new(name)
-        .description(cut(description, MAX_DESCRIPTION_CHARS))
+        .description(cut(description, Argument::MAX_DESCRIPTION_CHARS))
         .contexts(vec![InteractionContext::Guild])
         .dm_permission(false)
 }
@@ -90,7 +87,7 @@ fn option(argument: &Argument) -> CreateCommandOption {
     let mut option = CreateCommandOption::new(
         kind,
         argument.name,
-        cut(argument.description, MAX_DESCRIPTION_CHARS),
+        cut(argument.description, Argument::MAX_DESCRIPTION_CHARS),
     )
     .required(argument.required);
     if kind == CommandOptionType::Integer {
@@ -220,12 +217,13 @@ pub fn scenario_choices(runbook: &Runbook, typed: &str) -> Vec<(String, String)>
                 scenario.short_name(),
                 scenario.title
             );
-            let value = if scenario.short_name().chars().count() <= MAX_DESCRIPTION_CHARS {
+            let value = if scenario.short_name().chars().count() <= Argument::MAX_DESCRIPTION_CHARS
+            {
                 scenario.short_name().to_string()
             } else {
                 scenario.number.to_string()
             };
-            (cut(&label, MAX_DESCRIPTION_CHARS), value)
+            (cut(&label, Argument::MAX_DESCRIPTION_CHARS), value)
         })
         .collect()
 }
@@ -319,7 +317,7 @@ mod tests {
             .unwrap_or_default()
             .chars()
             .count();
-        if !(1..=MAX_DESCRIPTION_CHARS).contains(&description) {
+        if !(1..=Argument::MAX_DESCRIPTION_CHARS).contains(&description) {
             problems.push(format!("{path}: description of {description} characters"));
         }
         let choices = item["choices"].as_array().map_or(&[][..], Vec::as_slice);
@@ -328,7 +326,7 @@ mod tests {
         }
         for choice in choices {
             let label = choice["name"].as_str().unwrap_or_default().chars().count();
-            if !(1..=MAX_DESCRIPTION_CHARS).contains(&label) {
+            if !(1..=Argument::MAX_DESCRIPTION_CHARS).contains(&label) {
                 problems.push(format!("{path}: a choice name of {label} characters"));
             }
         }
@@ -573,7 +571,7 @@ mod tests {
         let mut runbook = default_runbook();
         runbook.scenarios[0].title = "Loss ".repeat(40);
         let (label, value) = scenario_choices(&runbook, "1").remove(0);
-        assert_eq!(label.chars().count(), MAX_DESCRIPTION_CHARS);
+        assert_eq!(label.chars().count(), Argument::MAX_DESCRIPTION_CHARS);
         assert!(label.ends_with('…'));
         assert_eq!(value, "db-loss");
     }

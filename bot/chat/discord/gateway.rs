@@ -1,6 +1,6 @@
 //! Discord's Gateway through serenity: no public URL needed. serenity keeps the WebSocket
 //! (identify, heartbeats, resume and reconnect when Discord asks or the connection drops); the
-//! bot listens for `INTERACTION_CREATE` only (no privileged intents, no cache) and answers each
+//! bot listens for `INTERACTION_CREATE` only (no intents at all, no cache) and answers each
 //! interaction with a callback through [`DiscordRest`], after the engine committed it.
 //!
 //! The bot asks `DISCORD_API_URL` for the WebSocket URL (`GET /gateway/bot`) and gives it to
@@ -27,6 +27,8 @@ use crate::serve::DiscordSettings;
 
 /// The longest wait before starting the client again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// A client that ran this long had a working session: the next restart waits the least again.
+const STABLE_SESSION: Duration = Duration::from_secs(60);
 
 /// serenity's event handler: interactions to the engine, connection changes to the status.
 struct Handler {
@@ -94,8 +96,10 @@ impl Gateway {
             posted: self.posted.clone(),
             status: self.status.clone(),
         });
-        let mut backoff = Duration::from_secs(1);
+        let first_backoff = Duration::from_secs(1);
+        let mut backoff = first_backoff;
         loop {
+            let started = tokio::time::Instant::now();
             let client = match self.rest.gateway_url().await {
                 Ok(url) => Ok(self.client(handler.clone(), url).await),
                 Err(error) => Err(format!(
@@ -123,6 +127,9 @@ impl Gateway {
                 Ok(Err(error)) => format!("cannot set up the Gateway client: {error}"),
                 Err(why) => why,
             };
+            if started.elapsed() >= STABLE_SESSION {
+                backoff = first_backoff;
+            }
             tracing::warn!("{why}; connecting again in {backoff:?}");
             self.status.disconnected(why);
             tokio::select! {
@@ -141,7 +148,7 @@ impl Gateway {
         handler: Arc<Handler>,
         url: String,
     ) -> Result<serenity::Client, serenity::Error> {
-        let client = ClientBuilder::new_with_http(self.http(), GatewayIntents::GUILDS)
+        let client = ClientBuilder::new_with_http(self.http(), GatewayIntents::empty())
             .event_handler_arc(handler)
             .await?;
         *client.ws_url.lock().await = url;

@@ -1,8 +1,8 @@
 //! Discord's interactions endpoint: `POST /discord/interactions`. Each request is checked before
 //! anything else happens: JSON content only, a bounded body, a valid Ed25519 signature from the
-//! last five minutes, and not seen before. A refused request changes nothing and gets a bare
-//! status (400 malformed, 401 unsigned, stale or replayed, 413 too large, 415 not JSON); an
-//! accepted one is answered within Discord's 3 seconds, after the engine committed it.
+//! last five minutes, and not seen before. A refused request changes nothing and gets a status
+//! with a line saying why (400 malformed, 401 unsigned, stale or replayed, 413 too large, 415 not
+//! JSON); an accepted one is answered within Discord's 3 seconds, after the engine committed it.
 
 use std::sync::Arc;
 

@@ -16,6 +16,7 @@ use serenity::all::{
 
 use super::commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
+use super::rest::MessageRef;
 use super::PLATFORM;
 use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
@@ -28,6 +29,8 @@ use crate::notify::{Message, MessageKind};
 const REASON_MODAL_PREFIX: &str = "reason:";
 /// The reason's text input in that modal.
 const REASON_INPUT: &str = "reason";
+/// How the outbox names checklist posts (`MessageKind::Checklist`).
+const CHECKLIST_KIND: &str = "checklist";
 /// Longest reason the modal takes.
 const REASON_MAX_CHARS: u16 = 500;
 /// The workspace of interactions outside a server (a DM), which the bot does not serve.
@@ -38,8 +41,8 @@ const NO_GUILD: &str = "dm";
 pub enum Answer {
     /// 1: the answer to Discord's PING.
     Pong,
-    /// 4: a message, for the person who asked only when `ephemeral`.
-    Message { message: Message, ephemeral: bool },
+    /// 4: a message for the person who asked only (ephemeral).
+    Tell(Message),
     /// 6: the click is taken; the message is edited later (by the outbox) or not at all.
     Acknowledge,
     /// 7: the clicked message, replaced by this one.
@@ -55,8 +58,8 @@ impl Answer {
     pub fn to_json(&self) -> Value {
         match self {
             Answer::Pong => json!({ "type": 1 }),
-            Answer::Message { message, ephemeral } => {
-                json!({ "type": 4, "data": interaction_message(message, *ephemeral) })
+            Answer::Tell(message) => {
+                json!({ "type": 4, "data": interaction_message(message, true) })
             }
             Answer::Acknowledge => json!({ "type": 6 }),
             Answer::UpdateMessage(message) => {
@@ -76,15 +79,8 @@ impl Answer {
         }
     }
 
-    fn tell(message: Message) -> Answer {
-        Answer::Message {
-            message,
-            ephemeral: true,
-        }
-    }
-
     fn error(text: impl Into<String>) -> Answer {
-        Answer::tell(Message::text(MessageKind::Error, None, text))
+        Answer::Tell(Message::text(MessageKind::Error, None, text))
     }
 }
 
@@ -160,14 +156,14 @@ async fn slash_command(
     );
     let reply = engine.handle(&who, command).await?;
     let Some(message) = reply.message else {
-        return Ok(Answer::tell(Message::text(
+        return Ok(Answer::Tell(Message::text(
             MessageKind::Reply,
             None,
             format!("Done: {typed}"),
         )));
     };
     let message = shared_replies::for_the_asker(engine, &who, message).await?;
-    Ok(Answer::tell(message))
+    Ok(Answer::Tell(message))
 }
 
 async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer, EngineError> {
@@ -186,24 +182,41 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         click.member.as_ref(),
     );
     let reply = engine.handle(&who, button.command(None)).await?;
-    Ok(shown(reply))
+    shown(engine, &button, &click.message.id.to_string(), reply).await
 }
 
-/// The answer to a step change by button or modal: a refusal for the clicker only, else the
-/// clicked checklist in its new state (the outbox edits it too, in case this answer is lost),
-/// else a bare acknowledgement (a failed step is posted as a message of its own).
-fn shown(reply: Reply) -> Answer {
+/// The answer to a step change by button or modal on message `clicked`: a refusal for the
+/// clicker only; else, when `clicked` is the incident's checklist card, the card in its new state
+/// (the outbox edits it too, in case this answer is lost); else (a click on a status update or a
+/// nudge, whose buttons are the same) a bare acknowledgement, and the outbox edits the card.
+async fn shown(
+    engine: &Engine,
+    button: &StepButton,
+    clicked: &str,
+    reply: Reply,
+) -> Result<Answer, EngineError> {
     if let Some(message) = reply.message {
-        return Answer::tell(message);
+        return Ok(Answer::Tell(message));
     }
-    match reply
+    let Some(checklist) = reply
         .posted
         .into_iter()
         .find(|post| post.kind == MessageKind::Checklist)
-    {
-        Some(checklist) => Answer::UpdateMessage(checklist),
-        None => Answer::Acknowledge,
-    }
+    else {
+        return Ok(Answer::Acknowledge);
+    };
+    let card = engine
+        .store()
+        .first_message_ref_of_kind(button.incident, CHECKLIST_KIND)
+        .await?;
+    let is_the_card = card
+        .as_deref()
+        .and_then(MessageRef::parse)
+        .is_some_and(|card| card.message_id == clicked);
+    Ok(match is_the_card {
+        true => Answer::UpdateMessage(checklist),
+        false => Answer::Acknowledge,
+    })
 }
 
 /// The modal that asks why a step is skipped or what failed; its `custom_id` carries the button.
@@ -260,7 +273,12 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
     let reply = engine
         .handle(&who, button.command(Some(reason.to_string())))
         .await?;
-    Ok(shown(reply))
+    let clicked = modal
+        .message
+        .as_ref()
+        .map(|message| message.id.to_string())
+        .unwrap_or_default();
+    shown(engine, &button, &clicked, reply).await
 }
 
 #[cfg(test)]
@@ -320,6 +338,14 @@ mod tests {
         );
         assert_eq!(input["custom_id"], REASON_INPUT);
         assert_eq!(input["required"], true);
+    }
+
+    #[test]
+    fn the_checklist_kind_is_the_outboxs_name_for_it() {
+        assert_eq!(
+            serde_json::to_value(MessageKind::Checklist).unwrap(),
+            CHECKLIST_KIND
+        );
     }
 
     #[test]

@@ -160,7 +160,7 @@ fn refusal_text(call: &str, status: u16, code: Option<u64>, message: Option<&str
             "the bot cannot see channel {channel}: add it to the channel, or check its role"
         ),
         (_, Some(codes::UNKNOWN_CHANNEL)) => {
-            format!("channel {channel} does not exist (deleted, or a wrong DISCORD_CHANNEL_ID)")
+            format!("channel {channel} does not exist (deleted, or the bot was removed from it)")
         }
         (_, Some(codes::UNKNOWN_MESSAGE)) => {
             "the message to edit is gone (deleted by someone?)".to_string()
@@ -382,7 +382,10 @@ impl DiscordRest {
     ) -> Result<Value, RestError> {
         let route = Route::new(&method, path);
         let call = describe(&method, path);
-        self.limits.wait_turn(&route).await?;
+        let limited = is_rate_limited(path);
+        if limited {
+            self.limits.wait_turn(&route).await?;
+        }
         let request = body(
             self.http
                 .request(method, self.url(path))
@@ -391,7 +394,9 @@ impl DiscordRest {
         let exchange = async {
             let response = request.send().await?;
             let status = response.status();
-            self.limits.record(&route, &response);
+            if limited {
+                self.limits.record(&route, &response);
+            }
             let retry_after_header = header_seconds(&response, "retry-after");
             let bytes = response.bytes().await?;
             Ok::<_, reqwest::Error>((status, retry_after_header, bytes))
@@ -421,7 +426,9 @@ impl DiscordRest {
                 .or(retry_after_header)
                 .unwrap_or(DEFAULT_RETRY_AFTER);
             let global = json.get("global").and_then(Value::as_bool) == Some(true);
-            self.limits.limited(&route, retry_after, global);
+            if limited || global {
+                self.limits.limited(&route, retry_after, global);
+            }
             return Err(RestError::RateLimited {
                 retry_after,
                 global,
@@ -449,8 +456,24 @@ impl DiscordRest {
 }
 
 /// `POST /channels/123/messages`, for logs and errors.
+/// A call as logs and errors show it: an interaction's token (a secret for 15 minutes) is
+/// written `:token`.
 fn describe(method: &Method, path: &[&str]) -> String {
-    format!("{method} /{}", path.join("/"))
+    let shown: Vec<&str> = path
+        .iter()
+        .enumerate()
+        .map(|(index, part)| match (path.first(), index) {
+            (Some(&"interactions"), 2) => ":token",
+            _ => part,
+        })
+        .collect();
+    format!("{method} /{}", shown.join("/"))
+}
+
+/// Interaction callbacks are bound by no rate limit (Discord's docs), and each has its own
+/// token: they neither wait for a bucket nor leave one behind.
+fn is_rate_limited(path: &[&str]) -> bool {
+    path.first() != Some(&"interactions")
 }
 
 fn text_field<'a>(json: &'a Value, name: &str) -> Option<&'a str> {
@@ -520,6 +543,22 @@ mod tests {
             code,
             message: code.map(|_| "Missing Permissions".into()),
         }
+    }
+
+    #[test]
+    fn interaction_tokens_never_show_and_are_not_rate_limited() {
+        let callback = ["interactions", "786", "secret-token", "callback"];
+        assert_eq!(
+            describe(&Method::POST, &callback),
+            "POST /interactions/786/:token/callback"
+        );
+        assert!(!is_rate_limited(&callback));
+        let post = ["channels", "645", "messages"];
+        assert_eq!(
+            describe(&Method::POST, &post),
+            "POST /channels/645/messages"
+        );
+        assert!(is_rate_limited(&post));
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! - Documents (the post-mortem draft) are attached to the message as files, in the same call.
 //!
 //! The sender never retries by itself; each call times out ([`DiscordRest::with_timeout`]) and
-//! a whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
+//! a whole delivery gives up after [`DELIVERY_DEADLINE`](crate::outbox::senders::DELIVERY_DEADLINE), well within the outbox's claim.
 
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
@@ -26,8 +26,8 @@ use std::sync::{Mutex, PoisonError};
 use super::render::message_payload;
 use super::rest::{codes, DiscordRest, MessageRef, RestError};
 use crate::notify::{Message, MessageKind};
+pub use crate::outbox::senders::SenderOptions;
 use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
-pub use crate::outbox::senders::{SenderOptions, DELIVERY_DEADLINE};
 use crate::outbox::{Deliver, Delivered, DeliveryError};
 use crate::store::{OutboxPost, Store};
 

@@ -60,11 +60,6 @@ pub fn ephemeral_response(message: &Message) -> Value {
     payload
 }
 
-/// The documents of a message, `(filename, markdown)`, to upload as files.
-pub fn documents(message: &Message) -> Vec<(&str, &str)> {
-    message.documents()
-}
-
 /// A Markdown document as messages of ``` blocks, for when it cannot be uploaded: each fits a
 /// section (3000 bytes) and so a message's `text`; split on lines, a longer line between
 /// characters; none is empty. Post each as `text` (or in a section).

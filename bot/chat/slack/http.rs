@@ -1,8 +1,9 @@
 //! Slack's HTTP routes: `POST /slack/commands` and `POST /slack/interactions`. Each request is
 //! checked before anything else happens: form content type only, a bounded body, a valid
 //! signature from the last five minutes, and not seen before. A refused request changes nothing
-//! and gets a bare status (400 malformed, 401 unsigned or replayed, 413 too large, 415 not a
-//! form); an accepted one is answered within Slack's 3 seconds, after the engine committed it.
+//! and gets a status with a line saying why (400 malformed, 401 unsigned or replayed, 413 too
+//! large, 415 not a form); an accepted one is answered within Slack's 3 seconds, after the
+//! engine committed it.
 
 use std::sync::Arc;
 

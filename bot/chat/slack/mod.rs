@@ -1,10 +1,10 @@
 //! Slack: the bot's neutral messages as Block Kit, and the step buttons read back.
 //!
 //! - `blocks`: `message_payload` (the body of `chat.postMessage` / `chat.update`),
-//!   `ephemeral_response` (a slash-command reply), `documents` and `document_as_messages` (a
-//!   post-mortem draft to upload, or to post as code blocks when it cannot be).
+//!   `ephemeral_response` (a slash-command reply) and `document_as_messages` (a post-mortem
+//!   draft to post as code blocks when it cannot be uploaded).
 //! - The Done / Skip / Failed buttons' `action_id` and `value`, and `parse_step_action` to read
-//!   a click back, are shared with Discord: `chat::step_buttons`, re-exported here.
+//!   a click back, are shared with Discord: `chat::step_buttons`.
 //! - `signature`: request signatures and the replay window.
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
@@ -51,5 +51,4 @@ pub mod socket_mode;
 mod tests;
 pub mod web;
 
-pub use super::step_buttons::{parse_step_action, StepAction, StepButton};
-pub use blocks::{document_as_messages, documents, ephemeral_response, message_payload};
+pub use blocks::{document_as_messages, ephemeral_response, message_payload};

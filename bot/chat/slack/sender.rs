@@ -15,15 +15,15 @@
 //!   retry posts the earlier ones again.
 //!
 //! The sender never retries by itself; each call times out ([`SlackWeb::with_timeout`]) and a
-//! whole delivery gives up after [`DELIVERY_DEADLINE`], well within the outbox's claim.
+//! whole delivery gives up after [`DELIVERY_DEADLINE`](crate::outbox::senders::DELIVERY_DEADLINE), well within the outbox's claim.
 
 use serde_json::{json, Value};
 
 use super::web::{SlackWeb, WebError};
-use super::{document_as_messages, documents, message_payload};
+use super::{document_as_messages, message_payload};
 use crate::notify::{Block, Message, MessageKind};
+pub use crate::outbox::senders::SenderOptions;
 use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
-pub use crate::outbox::senders::{SenderOptions, DELIVERY_DEADLINE};
 use crate::outbox::{Deliver, Delivered, DeliveryError};
 use crate::store::{OutboxPost, Store};
 
@@ -76,7 +76,7 @@ impl SlackSender {
             channel,
             thread_ts: incident_first_message(&self.store, post).await?,
         };
-        if documents(&message).is_empty() {
+        if message.documents().is_empty() {
             let ts = self.post(&place, &message).await?;
             return Ok(Delivered {
                 message_ref: Some(ts),
@@ -111,7 +111,7 @@ impl SlackSender {
             place.thread_ts.get_or_insert_with(|| ts.clone());
             first_ts = Some(ts);
         }
-        for (filename, markdown) in documents(message) {
+        for (filename, markdown) in message.documents() {
             let posted = self.send_document(&place, filename, markdown).await?;
             if first_ts.is_none() {
                 first_ts = posted;

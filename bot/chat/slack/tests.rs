@@ -300,7 +300,7 @@ mod posts {
             markdown: markdown.clone(),
         });
         assert_eq!(
-            documents(&message),
+            message.documents(),
             vec![("INC-3-postmortem.md", markdown.as_str())]
         );
         let reply = ephemeral_response(&message);
