@@ -1,12 +1,13 @@
-//! What every signed webhook request is checked for besides its signature, on any platform: its
-//! timestamp is within [`REPLAY_WINDOW_SECS`] of now, and the same signature was not accepted
-//! before ([`ReplayGuard`]). [`Refused`] says why a request was turned away, and which HTTP status
-//! that earns.
+//! What every signed webhook request is checked for, on any platform, before anything else
+//! happens ([`admit`]): its content type, its signature (the platform's own check), a timestamp
+//! within [`REPLAY_WINDOW_SECS`] of now, and a signature not accepted before ([`ReplayGuard`]).
+//! [`Refused`] says why a request was turned away, and which HTTP status that earns.
 
 use std::collections::{HashSet, VecDeque};
+use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 
 /// How far a request's timestamp may be from now, either way.
 pub const REPLAY_WINDOW_SECS: i64 = 300;
@@ -35,6 +36,66 @@ impl Refused {
             _ => StatusCode::UNAUTHORIZED,
         }
     }
+}
+
+/// How a platform's signed requests look.
+pub struct SignedRequests {
+    /// `Slack`, `Discord`: for the log.
+    pub platform: &'static str,
+    /// The only content type taken: `application/json`.
+    pub content_type: &'static str,
+    pub timestamp_header: &'static str,
+    pub signature_header: &'static str,
+}
+
+/// A request refused before it reached the engine: the status, and a line saying why.
+pub type Refusal = (StatusCode, String);
+
+pub fn refusal(status: StatusCode, why: impl fmt::Display) -> Refusal {
+    (status, format!("{why}\n"))
+}
+
+/// The checks every request to `route` passes first, at `now_secs`: the content type, then
+/// `verify` (the platform's signature and age check, given the timestamp and signature headers),
+/// then the replay guard. A refusal is logged.
+pub fn admit(
+    requests: &SignedRequests,
+    route: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+    now_secs: i64,
+    replays: &ReplayGuard,
+    verify: impl FnOnce(Option<&str>, Option<&str>, &[u8], i64) -> Result<(), Refused>,
+) -> Result<(), Refusal> {
+    let takes_content = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case(requests.content_type));
+    if !takes_content {
+        return Err(refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format_args!("expected {}", requests.content_type),
+        ));
+    }
+    let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
+    let (timestamp, signature) = (
+        text(requests.timestamp_header),
+        text(requests.signature_header),
+    );
+    let checked = verify(timestamp, signature, body, now_secs).and_then(|()| {
+        let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now_secs);
+        replays.first_time(signature.unwrap_or_default(), sent_at, now_secs)
+    });
+    checked.map_err(|refused| {
+        tracing::warn!(
+            route,
+            %refused,
+            "refused a request claiming to come from {}",
+            requests.platform
+        );
+        refusal(refused.status(), refused)
+    })
 }
 
 /// A request's timestamp header as Unix seconds.

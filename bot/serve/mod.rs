@@ -37,7 +37,7 @@ pub enum ServeError {
     #[error(transparent)]
     Slack(#[from] slack::adapter::AdapterError),
     #[error(transparent)]
-    Discord(#[from] discord::adapter::AdapterError),
+    Discord(#[from] discord::rest::SetupError),
 }
 
 /// A running bot: its address, and the way to stop it.

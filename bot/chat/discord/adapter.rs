@@ -24,12 +24,6 @@ use crate::serve::DiscordSettings;
 /// The longest wait between two attempts to register the commands.
 const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
 
-#[derive(Debug, thiserror::Error)]
-pub enum AdapterError {
-    #[error(transparent)]
-    Client(#[from] SetupError),
-}
-
 /// Starts the outbox worker, the command registration, the Gateway (unless off) and, with a
 /// public key, the interactions route. Everything stops with `stopped`.
 pub async fn start(
@@ -38,7 +32,7 @@ pub async fn start(
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
     stopped: watch::Receiver<bool>,
-) -> Result<Adapter, AdapterError> {
+) -> Result<Adapter, SetupError> {
     let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
     let sender = DiscordSender::new(
         rest.clone(),

@@ -12,6 +12,7 @@ use serenity::model::application::{
     CommandData, CommandDataOption, CommandDataOptionValue, CommandOptionType, InteractionContext,
 };
 
+use super::markdown::truncate;
 use crate::runbook::{title_words, Runbook, Scenario};
 
 /// The top-level command that holds every command but the post-mortem.
@@ -51,7 +52,10 @@ pub fn application_commands() -> serde_json::Value {
             CreateCommandOption::new(
                 CommandOptionType::SubCommand,
                 name.as_str(),
-                cut(name.spec().summary, Argument::MAX_DESCRIPTION_CHARS),
+                truncate(
+                    name.spec().summary.to_string(),
+                    Argument::MAX_DESCRIPTION_CHARS,
+                ),
             )
             .set_sub_options(options(name))
         })
@@ -66,7 +70,10 @@ pub fn application_commands() -> serde_json::Value {
 /// A chat-input command usable in servers only, where incidents have a channel.
 fn guild_command(name: &str, description: &str) -> CreateCommand {
     CreateCommand::new(name)
-        .description(cut(description, Argument::MAX_DESCRIPTION_CHARS))
+        .description(truncate(
+            description.to_string(),
+            Argument::MAX_DESCRIPTION_CHARS,
+        ))
         .contexts(vec![InteractionContext::Guild])
         .dm_permission(false)
 }
@@ -87,7 +94,10 @@ fn option(argument: &Argument) -> CreateCommandOption {
     let mut option = CreateCommandOption::new(
         kind,
         argument.name,
-        cut(argument.description, Argument::MAX_DESCRIPTION_CHARS),
+        truncate(
+            argument.description.to_string(),
+            Argument::MAX_DESCRIPTION_CHARS,
+        ),
     )
     .required(argument.required);
     if kind == CommandOptionType::Integer {
@@ -223,7 +233,7 @@ pub fn scenario_choices(runbook: &Runbook, typed: &str) -> Vec<(String, String)>
             } else {
                 scenario.number.to_string()
             };
-            (cut(&label, Argument::MAX_DESCRIPTION_CHARS), value)
+            (truncate(label, Argument::MAX_DESCRIPTION_CHARS), value)
         })
         .collect()
 }
@@ -242,16 +252,6 @@ fn matches_typed(scenario: &Scenario, typed: &str) -> bool {
             && typed_words
                 .iter()
                 .all(|word| title.iter().any(|title_word| title_word.starts_with(word))))
-}
-
-/// `text` cut to at most `max` characters, ending with `…` when cut.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

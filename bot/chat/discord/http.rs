@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -17,6 +17,7 @@ use tokio::sync::Notify;
 
 use super::ingress;
 use super::signature::{self, PublicKey, ReplayGuard};
+use crate::chat::signed::{self, refusal, Refusal, SignedRequests};
 use crate::clock::Clock;
 use crate::engine::Engine;
 
@@ -43,43 +44,29 @@ pub fn routes(state: Arc<DiscordHttp>) -> Router {
         .with_state(state)
 }
 
-/// A request refused before it reached the engine: the status, and a line saying why.
-type Refusal = (StatusCode, String);
-
-fn refuse(status: StatusCode, why: impl std::fmt::Display) -> Refusal {
-    (status, format!("{why}\n"))
-}
+/// How Discord signs its requests to the endpoint.
+const DISCORD_REQUESTS: SignedRequests = SignedRequests {
+    platform: "Discord",
+    content_type: "application/json",
+    timestamp_header: signature::TIMESTAMP_HEADER,
+    signature_header: signature::SIGNATURE_HEADER,
+};
 
 impl DiscordHttp {
     /// The checks every request passes first.
     fn admit(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
-        let is_json = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "expected application/json",
-            ));
-        }
-        let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
-        let (timestamp, sig) = (
-            text(signature::TIMESTAMP_HEADER),
-            text(signature::SIGNATURE_HEADER),
-        );
         let now = self.clock.now().timestamp();
-        let checked =
-            signature::verify(&self.public_key, timestamp, sig, body, now).and_then(|()| {
-                let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now);
-                self.replays
-                    .first_time(sig.unwrap_or_default(), sent_at, now)
-            });
-        checked.map_err(|refused| {
-            tracing::warn!(%refused, "refused a request claiming to come from Discord");
-            refuse(refused.status(), refused)
-        })
+        signed::admit(
+            &DISCORD_REQUESTS,
+            "/discord/interactions",
+            headers,
+            body,
+            now,
+            &self.replays,
+            |timestamp, sig, body, now| {
+                signature::verify(&self.public_key, timestamp, sig, body, now)
+            },
+        )
     }
 }
 
@@ -94,7 +81,7 @@ async fn interaction(
     let interaction: Interaction = match serde_json::from_slice(&body) {
         Ok(interaction) => interaction,
         Err(error) => {
-            return refuse(
+            return refusal(
                 StatusCode::BAD_REQUEST,
                 format_args!("not an interaction Discord would send: {error}"),
             )

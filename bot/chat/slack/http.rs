@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub use super::follow_ups::FollowUps;
 use super::ingress::{self, Handled, SlashCommand};
 use super::signature::{self, ReplayGuard, SigningSecret};
+use crate::chat::signed::{self, refusal, Refusal, SignedRequests};
 use crate::clock::Clock;
 use crate::engine::Engine;
 
@@ -50,47 +51,27 @@ pub fn routes(state: Arc<SlackHttp>) -> Router {
         .with_state(state)
 }
 
-/// A request refused before it reached the engine.
-struct Refusal(StatusCode, String);
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        (self.0, self.1).into_response()
-    }
-}
+/// How Slack signs its requests to the routes.
+const SLACK_REQUESTS: SignedRequests = SignedRequests {
+    platform: "Slack",
+    content_type: "application/x-www-form-urlencoded",
+    timestamp_header: signature::TIMESTAMP_HEADER,
+    signature_header: signature::SIGNATURE_HEADER,
+};
 
 impl SlackHttp {
     /// The checks every request passes first.
     fn admit(&self, route: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
-        let is_form = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(';').next())
-            .is_some_and(|mime| {
-                mime.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !is_form {
-            return Err(Refusal(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "expected application/x-www-form-urlencoded\n".into(),
-            ));
-        }
-        let text = |name| headers.get(name).and_then(|value| value.to_str().ok());
-        let (timestamp, sig) = (
-            text(signature::TIMESTAMP_HEADER),
-            text(signature::SIGNATURE_HEADER),
-        );
         let now = self.clock.now().timestamp();
-        let checked = signature::verify(&self.secret, timestamp, sig, body, now).and_then(|()| {
-            let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now);
-            self.replays
-                .first_time(sig.unwrap_or_default(), sent_at, now)
-        });
-        checked.map_err(|refused| {
-            tracing::warn!(route, %refused, "refused a request claiming to come from Slack");
-            Refusal(refused.status(), format!("{refused}\n"))
-        })
+        signed::admit(
+            &SLACK_REQUESTS,
+            route,
+            headers,
+            body,
+            now,
+            &self.replays,
+            |timestamp, sig, body, now| signature::verify(&self.secret, timestamp, sig, body, now),
+        )
     }
 
     /// The answer to an accepted request, and its follow-up started.
@@ -103,7 +84,7 @@ impl SlackHttp {
 }
 
 fn malformed(what: impl std::fmt::Display) -> Response {
-    Refusal(StatusCode::BAD_REQUEST, format!("{what}\n")).into_response()
+    refusal(StatusCode::BAD_REQUEST, what).into_response()
 }
 
 fn internal_error(error: &dyn std::error::Error) -> Response {
