@@ -4,7 +4,6 @@
 pub mod adapter;
 pub mod console;
 pub mod discord;
-pub mod shared_replies;
 pub mod signed;
 pub mod slack;
 pub mod step_buttons;

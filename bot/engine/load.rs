@@ -6,8 +6,8 @@ use std::sync::Arc;
 use commands::IncidentRef;
 
 use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
-use crate::incident::{ChannelKey, Event, Incident, Recorded};
-use crate::notify::{Message, MessageKind};
+use crate::incident::{ChannelKey, DomainError, Event, Incident, Recorded, TimerKind};
+use crate::notify::{self, Message, MessageKind};
 use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
 
 /// An incident as read, with the version a change must be based on. Shared, not copied: the
@@ -22,9 +22,19 @@ pub(super) struct Loaded {
 #[derive(Default)]
 pub(super) struct Effects {
     pub posts: Vec<Message>,
-    pub timers: Vec<(String, Option<i64>)>,
+    pub timers: Vec<(TimerKind, Option<i64>)>,
     pub clear_timers: bool,
     pub reply: Option<Message>,
+}
+
+impl Effects {
+    /// One post for the channel, and nothing else.
+    pub fn post(message: Message) -> Effects {
+        Effects {
+            posts: vec![message],
+            ..Effects::default()
+        }
+    }
 }
 
 fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
@@ -39,7 +49,7 @@ fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
     })
 }
 
-pub(super) fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Error> {
+fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Error> {
     Ok(NewEvent {
         at_ms: recorded.at_ms,
         actor: recorded.by.name.clone(),
@@ -48,17 +58,10 @@ pub(super) fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Err
     })
 }
 
-pub(super) fn new_post(
-    channel: &ChannelKey,
-    message: &Message,
-) -> Result<NewPost, serde_json::Error> {
-    let kind = serde_json::to_value(message.kind)?
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+fn new_post(channel: &ChannelKey, message: &Message) -> Result<NewPost, serde_json::Error> {
     Ok(NewPost {
         channel: channel.clone(),
-        kind,
+        kind: message.kind.as_str().to_string(),
         body: serde_json::to_string(message)?,
         // The checklist is one card, edited in place at every step.
         replaces: (message.kind == MessageKind::Checklist).then_some(Replaces::FirstOfKind),
@@ -189,9 +192,9 @@ impl Engine {
                 {
                     Ok(loaded)
                 }
-                _ => Err(Stop::refusal(format!(
-                    "There is no INC-{id} here. See the open incidents with /incident list"
-                ))),
+                _ => Err(Stop::Refused(Reply::with(notify::no_such_incident_here(
+                    id,
+                )))),
             };
         }
         let mut open = self.open_loaded(&who.channel).await?;
@@ -206,21 +209,12 @@ impl Engine {
             }
         }
         if open.is_empty() {
-            return Err(Stop::refusal(format!(
-                "No open incident in this channel. Open one with /incident open <severity> <scenario> — usage: {usage}"
-            )));
+            return Err(Stop::Refused(Reply::with(notify::no_open_incident(usage))));
         }
-        let several: Vec<Arc<Incident>> = open.into_iter().map(|loaded| loaded.incident).collect();
-        Err(Stop::refusal(format!(
-            "{} incidents are open here: {} — name one, e.g. {}",
-            several.len(),
-            several
-                .iter()
-                .map(|incident| format!("{} ({})", incident.reference(), incident.scenario.title))
-                .collect::<Vec<_>>()
-                .join(", "),
-            usage.replacen("[INC-n]", &several[0].reference(), 1)
-        )))
+        let several: Vec<&Incident> = open.iter().map(|loaded| &*loaded.incident).collect();
+        Err(Stop::Refused(Reply::with(notify::which_incident(
+            &several, usage,
+        ))))
     }
 
     /// Every event of an incident, oldest first.
@@ -247,7 +241,7 @@ impl Engine {
         &self,
         first: Loaded,
         by: &crate::incident::Person,
-        decide: impl Fn(&Incident, i64) -> Result<Vec<Event>, String>,
+        decide: impl Fn(&Incident, i64) -> Result<Vec<Event>, DomainError>,
         effects: impl Fn(&Incident, &Incident, i64) -> Effects,
     ) -> Result<Reply, EngineError> {
         let id = first.incident.id;
@@ -257,13 +251,13 @@ impl Engine {
                 Some(loaded) => loaded,
                 None => match self.load_fresh(id).await? {
                     Some(loaded) => loaded,
-                    None => return Ok(Reply::refusal(format!("There is no INC-{id}."))),
+                    None => return Ok(Reply::with(notify::incident_gone(id))),
                 },
             };
             let now = self.now_ms();
             let events = match decide(&loaded.incident, now) {
                 Ok(events) => events,
-                Err(refusal) => return Ok(Reply::refusal(refusal)),
+                Err(refusal) => return Ok(Reply::with(notify::refused(&refusal))),
             };
             let recorded: Vec<Recorded> = events
                 .into_iter()

@@ -4,8 +4,8 @@
 //! it, in one transaction, before anything is acknowledged.
 
 mod cache;
+mod cmd;
 mod config;
-mod handlers;
 mod load;
 mod scheduler;
 pub mod timers;
@@ -19,7 +19,7 @@ pub use config::{ConfigError, EngineConfig};
 
 use crate::clock::Clock;
 use crate::incident::{ChannelKey, Person};
-use crate::notify::{Message, MessageKind};
+use crate::notify::Message;
 use crate::runbook::Runbook;
 use crate::store::{Store, StoreError};
 
@@ -54,10 +54,6 @@ impl Reply {
             message: Some(message),
             posted: Vec::new(),
         }
-    }
-
-    fn refusal(text: impl Into<String>) -> Reply {
-        Reply::with(Message::text(MessageKind::Error, None, text))
     }
 }
 
@@ -97,12 +93,6 @@ impl From<EngineError> for Stop {
 impl From<StoreError> for Stop {
     fn from(error: StoreError) -> Stop {
         Stop::Failed(error.into())
-    }
-}
-
-impl Stop {
-    fn refusal(text: impl Into<String>) -> Stop {
-        Stop::Refused(Reply::refusal(text))
     }
 }
 
@@ -160,18 +150,6 @@ impl Engine {
         self.clock.now().timestamp_millis()
     }
 
-    /// Posts a message for everyone in the person's channel (a post-mortem draft they asked
-    /// for), through the outbox like every other post.
-    pub async fn share(&self, who: &Invocation, message: &Message) -> Result<(), EngineError> {
-        let incident = message.incident.unwrap_or_default();
-        let post = load::new_post(&who.channel, message)
-            .map_err(|source| EngineError::Unwritable { incident, source })?;
-        self.store
-            .queue_post(message.incident, &post, self.now_ms())
-            .await?;
-        Ok(())
-    }
-
     /// Runs one command. User mistakes come back as a refusal reply; only internal failures are
     /// errors.
     pub async fn handle(&self, who: &Invocation, command: Command) -> Result<Reply, EngineError> {
@@ -181,6 +159,6 @@ impl Engine {
             user = %who.person.name,
             command = %command
         );
-        handlers::handle(self, who, command).instrument(span).await
+        cmd::handle(self, who, command).instrument(span).await
     }
 }

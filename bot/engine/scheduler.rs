@@ -4,12 +4,10 @@
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
 use super::load::Effects;
-use super::timers::{
-    self, next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached,
-};
+use super::timers::{next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached};
 use super::{bot_person, Engine, EngineError};
 use crate::clock::{Clock, SimulatedClock};
-use crate::incident::{Event, Incident};
+use crate::incident::{Event, Incident, TimerKind};
 use crate::notify;
 use crate::store::Timer;
 
@@ -62,7 +60,7 @@ impl Engine {
     }
 
     async fn fire(&self, timer: &Timer) -> Result<(), EngineError> {
-        let name = timer.name.clone();
+        let kind = timer.kind;
         let bot = bot_person();
         let Some(loaded) = self.load(timer.incident_id).await? else {
             return Ok(());
@@ -70,8 +68,8 @@ impl Engine {
         self.change(
             loaded,
             &bot,
-            |incident, now| Ok(self.timer_events(incident, &name, now)),
-            |before, after, now| self.timer_effects(before, after, &name, now),
+            |incident, now| Ok(self.timer_events(incident, kind, now)),
+            |before, after, now| self.timer_effects(before, after, kind, now),
         )
         .await?;
         Ok(())
@@ -79,21 +77,14 @@ impl Engine {
 
     /// The events a due timer records; none when there is nothing to say (the timer is then
     /// still moved or removed by its effects).
-    fn timer_events(&self, incident: &Incident, name: &str, now: i64) -> Vec<Event> {
-        if let Some(group) = name.strip_prefix(timers::FOLLOW_UP_PREFIX) {
-            return group
-                .parse()
-                .map(|group| vec![Event::FollowUpReminded { group }])
-                .unwrap_or_default();
-        }
-        if !incident.is_open() {
-            return Vec::new();
-        }
-        match name {
-            timers::UPDATE => vec![Event::UpdatePosted {
+    fn timer_events(&self, incident: &Incident, kind: TimerKind, now: i64) -> Vec<Event> {
+        match kind {
+            TimerKind::FollowUp(group) => vec![Event::FollowUpReminded { group }],
+            _ if !incident.is_open() => Vec::new(),
+            TimerKind::Update => vec![Event::UpdatePosted {
                 number: incident.updates_posted + 1,
             }],
-            timers::RTO => incident
+            TimerKind::Rto => incident
                 .rto_secs
                 .and_then(|rto| {
                     rto_threshold_reached(
@@ -105,11 +96,10 @@ impl Engine {
                 })
                 .map(|percent| vec![Event::RtoWarned { percent }])
                 .unwrap_or_default(),
-            timers::NUDGE => match incident.current_step() {
+            TimerKind::Nudge => match incident.current_step() {
                 Some(step) if !incident.steps[step].nudged => vec![Event::StepNudged { step }],
                 _ => Vec::new(),
             },
-            _ => Vec::new(),
         }
     }
 
@@ -117,46 +107,37 @@ impl Engine {
         &self,
         before: &Incident,
         incident: &Incident,
-        name: &str,
+        kind: TimerKind,
         now: i64,
     ) -> Effects {
-        let delete = (name.to_string(), None);
-        if let Some(group) = name.strip_prefix(timers::FOLLOW_UP_PREFIX) {
-            let posts = group
-                .parse::<usize>()
-                .ok()
-                .and_then(|group| self.runbook().follow_ups.get(group))
-                .map(|group| notify::follow_up(incident, group))
-                .into_iter()
-                .collect();
-            return Effects {
-                posts,
-                timers: vec![delete],
-                ..Effects::default()
-            };
-        }
-        if !incident.is_open() {
-            return Effects {
-                timers: vec![delete],
-                ..Effects::default()
-            };
-        }
-        match name {
-            timers::UPDATE => {
+        let delete = Effects {
+            timers: vec![(kind, None)],
+            ..Effects::default()
+        };
+        match kind {
+            TimerKind::FollowUp(group) => Effects {
+                posts: self
+                    .runbook()
+                    .follow_ups
+                    .get(group)
+                    .map(|group| notify::follow_up(incident, group))
+                    .into_iter()
+                    .collect(),
+                ..delete
+            },
+            _ if !incident.is_open() => delete,
+            TimerKind::Update => {
                 let interval = self.config.update_interval_secs(incident.severity);
                 let next = next_update_ms(incident.opened_at_ms, interval, now);
                 Effects {
                     posts: vec![notify::update(incident, self.runbook(), now, Some(next))],
-                    timers: vec![(name.to_string(), Some(next))],
+                    timers: vec![(kind, Some(next))],
                     ..Effects::default()
                 }
             }
-            timers::RTO => {
+            TimerKind::Rto => {
                 let Some(rto) = incident.rto_secs else {
-                    return Effects {
-                        timers: vec![delete],
-                        ..Effects::default()
-                    };
+                    return delete;
                 };
                 let next = next_rto_threshold(incident.rto_warned_percent)
                     .map(|percent| rto_threshold_ms(incident.opened_at_ms, rto, percent));
@@ -166,23 +147,18 @@ impl Engine {
                         .then(|| notify::rto_warning(incident, incident.rto_warned_percent, now))
                         .into_iter()
                         .collect(),
-                    timers: vec![(name.to_string(), next)],
+                    timers: vec![(kind, next)],
                     ..Effects::default()
                 }
             }
-            timers::NUDGE => Effects {
+            TimerKind::Nudge => Effects {
                 posts: incident
                     .current_step()
                     .filter(|step| incident.steps[*step].nudged && !before.steps[*step].nudged)
                     .map(|step| notify::nudge(incident, step, now))
                     .into_iter()
                     .collect(),
-                timers: vec![delete],
-                ..Effects::default()
-            },
-            _ => Effects {
-                timers: vec![delete],
-                ..Effects::default()
+                ..delete
             },
         }
     }

@@ -6,11 +6,6 @@
 //! cadence. RTO warnings come at 50%, 80% and 100% of the target; after downtime only the highest
 //! threshold crossed is announced.
 
-pub const UPDATE: &str = "update";
-pub const RTO: &str = "rto";
-pub const NUDGE: &str = "nudge";
-pub const FOLLOW_UP_PREFIX: &str = "follow-up-";
-
 pub const RTO_THRESHOLDS: [u8; 3] = [50, 80, 100];
 
 /// The first update slot (opened + k·interval, k ≥ 1) strictly after `now_ms`.
@@ -48,10 +43,6 @@ pub fn next_rto_threshold(already: u8) -> Option<u8> {
         .iter()
         .copied()
         .find(|&percent| percent > already)
-}
-
-pub fn follow_up_name(group: usize) -> String {
-    format!("{FOLLOW_UP_PREFIX}{group}")
 }
 
 #[cfg(test)]

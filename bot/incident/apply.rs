@@ -98,7 +98,7 @@ impl Incident {
                     state.nudged = true;
                 }
             }
-            Event::FollowUpReminded { .. } => {}
+            Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
         }
     }
 }

@@ -1,9 +1,13 @@
-//! The rules of the checklist: whether a confirmation, failure, retry or choice is allowed right
-//! now, and which event it records. Pure: state in, event or a user-facing refusal out.
+//! The rules of what people record: whether a confirmation, failure, retry or choice is allowed
+//! right now, a note, an assignment, a severity, the last good data or the resolution, and which
+//! event each records. Pure: state (and the time) in, event or a refusal out.
+
+use chrono::{DateTime, Duration, Utc};
+use commands::{RpoPoint, Severity};
 
 use super::error::DomainError;
 use super::event::Event;
-use super::model::{Incident, Outcome, StepState};
+use super::model::{Incident, Outcome, Person, StepState};
 
 /// Which step someone means: the one they were looking at (a 0-based index), or the current one.
 fn target_step(incident: &Incident, asked: Option<usize>) -> Result<usize, DomainError> {
@@ -56,7 +60,7 @@ fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
     }
 }
 
-pub fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
+fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
     match &incident.resolution {
         Some(resolution) => Err(DomainError::Resolved {
             incident: incident.reference(),
@@ -155,6 +159,77 @@ pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
             options: options_text(state),
         }),
     }
+}
+
+/// A note for the channel and the status updates (`/incident update`).
+pub fn note(incident: &Incident, text: &str) -> Result<Event, DomainError> {
+    ensure_open(incident)?;
+    Ok(Event::NoteAdded {
+        text: text.to_string(),
+    })
+}
+
+/// Someone takes a role (`role` lowercase, `commander`, `scribe`…).
+pub fn assign(incident: &Incident, role: &str, person: &Person) -> Result<Event, DomainError> {
+    ensure_open(incident)?;
+    Ok(Event::RoleAssigned {
+        role: role.to_string(),
+        person: person.clone(),
+    })
+}
+
+/// A new severity; the same one again is refused.
+pub fn change_severity(incident: &Incident, severity: Severity) -> Result<Event, DomainError> {
+    ensure_open(incident)?;
+    if incident.severity == severity {
+        return Err(DomainError::SameSeverity {
+            incident: incident.reference(),
+            severity,
+        });
+    }
+    Ok(Event::SeverityChanged { severity })
+}
+
+/// When the last good data was written, as typed at `now_ms`; it cannot be in the future.
+pub fn last_good_data(
+    incident: &Incident,
+    typed: &RpoPoint,
+    now_ms: i64,
+) -> Result<Event, DomainError> {
+    ensure_open(incident)?;
+    let now = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
+    let at_ms = point_in_time(typed, now).timestamp_millis();
+    if at_ms > now_ms {
+        return Err(DomainError::LastGoodDataInFuture {
+            typed: typed.to_string(),
+        });
+    }
+    Ok(Event::LastGoodDataRecorded { at_ms })
+}
+
+/// What an RPO point means at `now`. A time of day means the latest such time not after now
+/// (UTC).
+fn point_in_time(point: &RpoPoint, now: DateTime<Utc>) -> DateTime<Utc> {
+    match point {
+        RpoPoint::TimeOfDay(time) => {
+            let today = now.date_naive().and_time(*time).and_utc();
+            if today > now {
+                today - Duration::days(1)
+            } else {
+                today
+            }
+        }
+        RpoPoint::At(at) => at.and_utc(),
+        RpoPoint::Ago(secs) => {
+            now - Duration::seconds(i64::try_from(*secs).unwrap_or(i64::MAX / 2_000_000))
+        }
+    }
+}
+
+/// The end of the incident, with its root cause when known.
+pub fn resolve(incident: &Incident, root_cause: Option<String>) -> Result<Event, DomainError> {
+    ensure_open(incident)?;
+    Ok(Event::Resolved { root_cause })
 }
 
 /// `A Point-in-time recovery, B Selective restoration`.

@@ -1,5 +1,6 @@
-//! Why the checklist refused something, in words for the person who asked.
+//! Why the domain refused something, in words for the person who asked.
 
+use commands::{CommandName, Severity};
 use thiserror::Error;
 
 use super::model::Outcome;
@@ -65,4 +66,11 @@ pub enum DomainError {
     UnknownOption { typed: String, options: String },
     #[error("step {step} ({title}) has not failed, so there is nothing to retry")]
     NothingToRetry { step: usize, title: String },
+    #[error("{incident} is already {severity}")]
+    SameSeverity {
+        incident: String,
+        severity: Severity,
+    },
+    #[error("`{typed}` is in the future: give the time of the last good data, e.g. 14:30 or 10m ago — usage: {}", CommandName::Rpo.spec().usage)]
+    LastGoodDataInFuture { typed: String },
 }

@@ -69,6 +69,8 @@ pub enum Event {
     FollowUpReminded {
         group: usize,
     },
+    /// The post-mortem draft was posted in the channel, at someone's request.
+    PostmortemPosted,
 }
 
 impl Event {
@@ -89,6 +91,7 @@ impl Event {
             Event::RtoWarned { .. } => "rto_warned",
             Event::StepNudged { .. } => "step_nudged",
             Event::FollowUpReminded { .. } => "follow_up_reminded",
+            Event::PostmortemPosted => "postmortem_posted",
         }
     }
 }

@@ -7,7 +7,9 @@ mod error;
 mod event;
 mod model;
 pub mod plan;
+mod timer;
 
 pub use error::{clock_time, DomainError};
 pub use event::{Event, Opening, Recorded};
 pub use model::*;
+pub use timer::TimerKind;

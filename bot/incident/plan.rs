@@ -6,12 +6,57 @@
 //! shares a word with the scenario title (`Complete Database Loss` → `Database`, abbreviations
 //! such as `db` counted). The targets are the tightest RTO and RPO among those services.
 
+use commands::Severity;
+
 use crate::runbook::{Runbook, Scenario};
 
-use super::model::StepState;
+use super::event::Opening;
+use super::model::{ChannelKey, ScenarioRef, StepState};
+
+/// What someone asked to open: where, how severe, and what they typed besides the scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request<'a> {
+    pub channel: ChannelKey,
+    pub severity: Severity,
+    pub description: Option<String>,
+    /// The services typed with `--services`; empty for the scenario's own.
+    pub services: &'a [String],
+    pub drill: bool,
+}
+
+/// An incident's opening as planned from the runbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub opening: Opening,
+    /// Services named that the RTO/RPO table does not list, so not measured.
+    pub unknown_services: Vec<String>,
+}
+
+/// Everything an incident of `scenario` opens with: its checklist, services and targets.
+pub fn opening(runbook: &Runbook, scenario: &Scenario, request: Request<'_>) -> Planned {
+    let targets = targets(runbook, scenario, request.services);
+    Planned {
+        opening: Opening {
+            channel: request.channel,
+            drill: request.drill,
+            severity: request.severity,
+            scenario: ScenarioRef {
+                number: scenario.number,
+                slug: scenario.slug.clone(),
+                title: scenario.title.clone(),
+            },
+            description: request.description,
+            services: targets.services,
+            rto_secs: targets.rto_secs,
+            rpo_secs: targets.rpo_secs,
+            steps: checklist(scenario),
+        },
+        unknown_services: targets.unknown_services,
+    }
+}
 
 /// The steps of a scenario as an incident checklist, in runbook order.
-pub fn checklist(scenario: &Scenario) -> Vec<StepState> {
+fn checklist(scenario: &Scenario) -> Vec<StepState> {
     scenario
         .phases
         .iter()
@@ -38,15 +83,15 @@ pub fn checklist(scenario: &Scenario) -> Vec<StepState> {
 
 /// Services and the recovery targets an incident is measured against.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Targets {
-    pub services: Vec<String>,
-    pub rto_secs: Option<u64>,
-    pub rpo_secs: Option<u64>,
+struct Targets {
+    services: Vec<String>,
+    rto_secs: Option<u64>,
+    rpo_secs: Option<u64>,
     /// Services named that the RTO/RPO table does not list.
-    pub unknown_services: Vec<String>,
+    unknown_services: Vec<String>,
 }
 
-pub fn targets(runbook: &Runbook, scenario: &Scenario, typed_services: &[String]) -> Targets {
+fn targets(runbook: &Runbook, scenario: &Scenario, typed_services: &[String]) -> Targets {
     let services: Vec<String> = if !typed_services.is_empty() {
         typed_services.to_vec()
     } else if !scenario.services.is_empty() {

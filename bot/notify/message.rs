@@ -32,6 +32,26 @@ pub enum MessageKind {
     Error,
 }
 
+impl MessageKind {
+    /// The kind's name as stored with a post (`rto_warning`), the same as in the message's JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Opened => "opened",
+            MessageKind::Checklist => "checklist",
+            MessageKind::StepFailed => "step_failed",
+            MessageKind::Update => "update",
+            MessageKind::Note => "note",
+            MessageKind::RtoWarning => "rto_warning",
+            MessageKind::Nudge => "nudge",
+            MessageKind::Change => "change",
+            MessageKind::Resolved => "resolved",
+            MessageKind::FollowUp => "follow_up",
+            MessageKind::Reply => "reply",
+            MessageKind::Error => "error",
+        }
+    }
+}
+
 /// One part of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -130,5 +150,30 @@ impl Message {
             }
         }
         out.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_is_named_as_in_its_json() {
+        for kind in [
+            MessageKind::Opened,
+            MessageKind::Checklist,
+            MessageKind::StepFailed,
+            MessageKind::Update,
+            MessageKind::Note,
+            MessageKind::RtoWarning,
+            MessageKind::Nudge,
+            MessageKind::Change,
+            MessageKind::Resolved,
+            MessageKind::FollowUp,
+            MessageKind::Reply,
+            MessageKind::Error,
+        ] {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(kind.as_str().into()));
+        }
     }
 }

@@ -10,9 +10,7 @@ use std::sync::LazyLock;
 use commands::Severity;
 
 use super::{Block, Message};
-use crate::incident::{
-    plan, ChannelKey, Event, Incident, Opening, Outcome, Person, Recorded, ScenarioRef,
-};
+use crate::incident::{plan, ChannelKey, Event, Incident, Outcome, Person, Recorded};
 use crate::runbook::{self, Runbook, Scenario};
 
 pub const SEC: i64 = 1_000;
@@ -77,27 +75,20 @@ pub struct Fixture {
 }
 
 fn opening(number: u32, severity: Severity, drill: bool, description: Option<&str>) -> Event {
-    let scenario = scenario(number);
-    let targets = plan::targets(runbook(), scenario, &[]);
-    Event::Opened(Box::new(Opening {
+    let request = plan::Request {
         channel: ChannelKey {
             platform: "slack".to_string(),
             workspace: "T0ACME".to_string(),
             channel: "C0INCIDENTS".to_string(),
         },
-        drill,
         severity,
-        scenario: ScenarioRef {
-            number: scenario.number,
-            slug: scenario.slug.clone(),
-            title: scenario.title.clone(),
-        },
         description: description.map(str::to_string),
-        services: targets.services,
-        rto_secs: targets.rto_secs,
-        rpo_secs: targets.rpo_secs,
-        steps: plan::checklist(scenario),
-    }))
+        services: &[],
+        drill,
+    };
+    Event::Opened(Box::new(
+        plan::opening(runbook(), scenario(number), request).opening,
+    ))
 }
 
 fn fold(id: u64, events: Vec<(i64, Person, Event)>, cutoff: i64) -> Fixture {

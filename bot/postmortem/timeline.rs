@@ -192,5 +192,6 @@ fn describe(
             Some(group) => format!("follow-up reminder posted: {}", inline(&group.deadline)),
             None => "follow-up reminder posted".to_string(),
         },
+        Event::PostmortemPosted => format!("{by} posted the post-mortem draft"),
     }
 }

@@ -52,7 +52,7 @@ impl fmt::Display for Backend {
     }
 }
 
-pub use crate::incident::ChannelKey;
+pub use crate::incident::{ChannelKey, TimerKind};
 
 /// An event to append to an incident's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,11 +89,11 @@ pub struct StoredIncident {
     pub state: String,
 }
 
-/// A durable timer of an incident (`update`, `rto-50`, `nudge-3`, `follow-up-0`…).
+/// A durable timer of an incident (`update`, `rto`, `nudge`, `follow-up-0`…).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timer {
     pub incident_id: u64,
-    pub name: String,
+    pub kind: TimerKind,
     pub due_at_ms: i64,
 }
 
@@ -144,9 +144,9 @@ pub struct Commit {
     /// The new JSON snapshot.
     pub state: String,
     pub is_open: bool,
-    /// `Some(due)` sets or replaces the timer of that name, `None` deletes it; applied in order,
+    /// `Some(due)` sets or replaces the timer of that kind, `None` deletes it; applied in order,
     /// after `clear_all_timers`.
-    pub timers: Vec<(String, Option<i64>)>,
+    pub timers: Vec<(TimerKind, Option<i64>)>,
     /// Delete every timer of the incident first (on resolve).
     pub clear_all_timers: bool,
     /// Queued in the outbox, due at the commit's time.
@@ -223,7 +223,7 @@ const ID_ALLOCATION_LOCK: i64 = 0x0069_6e63_2d69_6473;
 /// How many times creating an incident retries when its id was taken by a writer that does not
 /// take [`ID_ALLOCATION_LOCK`] (an older version of the bot, someone at a psql prompt).
 const CREATE_ATTEMPTS: usize = 16;
-/// Longest channel id or timer name accepted (they are indexed; PostgreSQL's index entries are
+/// Longest channel id accepted (it is indexed; PostgreSQL's index entries are
 /// limited to about 2.7 kB).
 const MAX_KEY_BYTES: usize = 512;
 /// Longest `last_error` kept for a failed post.
@@ -451,7 +451,9 @@ impl Store {
                 Ok(commit) => commit,
                 Err(error) => return Ok(Err(error)),
             };
-            let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
+            let names = timer_names(&commit);
+            let statements =
+                creation_statements(next, channel, opened_at_ms, &commit, &names, now_ms)?;
             let owned = statements.iter().map(Into::into).collect();
             group_commit.write(&self.pool, owned).await?;
             Ok(Ok(id))
@@ -491,7 +493,8 @@ impl Store {
             Ok(commit) => commit,
             Err(error) => return Ok(Err(error)),
         };
-        let statements = creation_statements(next, channel, opened_at_ms, &commit, now_ms)?;
+        let names = timer_names(&commit);
+        let statements = creation_statements(next, channel, opened_at_ms, &commit, &names, now_ms)?;
         statements::run_each(&mut w.tx, &statements).await?;
         w.tx.commit().await?;
         Ok(Ok(id))
@@ -542,7 +545,8 @@ impl Store {
                 Arg::Int(expected),
             ],
         );
-        let rows = commit_rows(id, expected, commit, now_ms)?;
+        let names = timer_names(commit);
+        let rows = commit_rows(id, expected, commit, &names, now_ms)?;
         let moved = || async {
             let exists: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM incidents WHERE id = $1")
@@ -842,12 +846,22 @@ impl Store {
     }
 }
 
+/// The names the timers of a commit are stored under, in order.
+fn timer_names(commit: &Commit) -> Vec<String> {
+    commit
+        .timers
+        .iter()
+        .map(|(kind, _)| kind.to_string())
+        .collect()
+}
+
 /// The rows a commit writes besides the incident's own: events numbered after `version`,
-/// timers, posts.
+/// timers (stored under `names`, from [`timer_names`]), posts.
 fn commit_rows<'a>(
     incident_id: i64,
     version: i64,
     commit: &'a Commit,
+    names: &'a [String],
     now_ms: i64,
 ) -> Result<Vec<Statement<'a>>, StoreError> {
     let mut rows = Vec::new();
@@ -871,7 +885,7 @@ fn commit_rows<'a>(
             ],
         ));
     }
-    for (name, due) in &commit.timers {
+    for (name, (_, due)) in names.iter().zip(&commit.timers) {
         rows.push(match due {
             Some(due_at_ms) => Statement::new(
                 "INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, $2, $3) \
@@ -937,11 +951,12 @@ fn creation_statements<'a>(
     channel: &'a ChannelKey,
     opened_at_ms: i64,
     commit: &'a Commit,
+    names: &'a [String],
     now_ms: i64,
 ) -> Result<Vec<Statement<'a>>, StoreError> {
     check_commit(commit)?;
     let mut statements = vec![new_incident_row(id, channel, opened_at_ms, commit)?];
-    statements.extend(commit_rows(id, 0, commit, now_ms)?);
+    statements.extend(commit_rows(id, 0, commit, names, now_ms)?);
     Ok(statements)
 }
 
@@ -1001,9 +1016,13 @@ fn incident_from_row(row: &AnyRow) -> Result<StoredIncident, StoreError> {
 }
 
 fn timer_from_row(row: &AnyRow) -> Result<Timer, StoreError> {
+    let name: String = row.try_get("name")?;
     Ok(Timer {
         incident_id: to_u64(row.try_get("incident_id")?, "timers.incident_id")?,
-        name: row.try_get("name")?,
+        kind: TimerKind::from_name(&name).ok_or(StoreError::Corrupt {
+            what: "timers.name",
+            value: name,
+        })?,
         due_at_ms: row.try_get("due_at_ms")?,
     })
 }
@@ -1031,7 +1050,7 @@ fn check_text(field: &'static str, text: &str) -> Result<(), StoreError> {
     }
 }
 
-/// Text that is part of an index (channel ids, timer names): no NUL, and short enough for a
+/// Text that is part of an index (channel ids): no NUL, and short enough for a
 /// PostgreSQL index entry.
 fn check_key(field: &'static str, text: &str) -> Result<(), StoreError> {
     check_text(field, text)?;
@@ -1059,9 +1078,6 @@ fn check_commit(commit: &Commit) -> Result<(), StoreError> {
         check_text("an event's actor", &event.actor)?;
         check_text("an event's kind", &event.kind)?;
         check_text("an event's data", &event.data)?;
-    }
-    for (name, _) in &commit.timers {
-        check_key("a timer's name", name)?;
     }
     for post in &commit.posts {
         check_post(post)?;

@@ -1,21 +1,38 @@
 //! Every scenario of the user's runbook, run through the engine from `/incident open` to
 //! `/postmortem`, as people would type it.
 
-use incident_bot::notify::{Block, Message, MessageKind};
+use incident_bot::notify::MessageKind;
 
 use crate::fixtures::shared_runbook;
 use crate::test_bot::TestBot;
 
-fn document(reply: Option<Message>) -> String {
-    let message = reply.expect("a reply");
-    message
-        .blocks
-        .iter()
-        .find_map(|block| match block {
-            Block::Document { markdown, .. } => Some(markdown.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no document in {message:?}"))
+/// Types `line` (a `/postmortem`) as `who`, about INC-`id`: the asker is told the draft is being
+/// posted, and the channel gets it as a Markdown file, recorded on the timeline. Returns the
+/// draft.
+async fn postmortem(bot: &TestBot, who: &str, line: &str, id: u64) -> String {
+    bot.posts().await; // what came before
+    let events = bot.event_count(id).await;
+    let reply = bot.say(who, line).await.expect("a reply");
+    assert_eq!(reply.kind, MessageKind::Reply);
+    assert_eq!(
+        reply.plain_text(),
+        format!(
+            "The post-mortem draft of INC-{id} is being posted in this channel as a Markdown file."
+        )
+    );
+    assert_eq!(bot.event_count(id).await, events + 1);
+    let posts = bot.posts().await;
+    let [(_, message)] = posts.as_slice() else {
+        panic!("one post, the draft: {posts:?}");
+    };
+    assert_eq!(message.incident, Some(id));
+    match message.documents().as_slice() {
+        [(filename, markdown)] => {
+            assert_eq!(*filename, format!("INC-{id}-postmortem.md"));
+            markdown.to_string()
+        }
+        _ => panic!("no document in {message:?}"),
+    }
 }
 
 /// Opens a scenario by its short name, confirms every step a few minutes apart (taking option A
@@ -67,7 +84,7 @@ async fn run_scenario(bot: &TestBot, number: u32) -> String {
     assert!(resolved
         .iter()
         .any(|(_, m)| m.kind == MessageKind::Resolved));
-    let markdown = document(bot.say("carol", "/postmortem").await);
+    let markdown = postmortem(bot, "carol", "/postmortem", u64::from(number)).await;
     for step in scenario.steps() {
         assert!(
             markdown.contains(&step.title),
@@ -135,6 +152,6 @@ async fn post_mortem_of_a_database_loss() {
     )
     .await;
     bot.advance(60).await;
-    let markdown = document(bot.say("carol", "/postmortem INC-1").await);
+    let markdown = postmortem(&bot, "carol", "/postmortem INC-1", 1).await;
     insta::assert_snapshot!(markdown);
 }

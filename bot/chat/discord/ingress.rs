@@ -18,7 +18,6 @@ use super::commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::rest::MessageRef;
 use super::PLATFORM;
-use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
@@ -162,7 +161,6 @@ async fn slash_command(
             format!("Done: {typed}"),
         )));
     };
-    let message = shared_replies::for_the_asker(engine, &who, message).await?;
     Ok(Answer::Tell(message))
 }
 

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::blocks::ephemeral_response;
-use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
@@ -136,7 +135,6 @@ pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handl
     let Some(message) = reply.message else {
         return Ok(Handled::ack());
     };
-    let message = shared_replies::for_the_asker(engine, &who, message).await?;
     Ok(Handled::answer(&message))
 }
 

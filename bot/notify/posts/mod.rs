@@ -4,19 +4,30 @@
 //! Every message about an incident starts with a heading `INC-3 · …` (`[DRILL] INC-3 · …` for a
 //! drill), and every message that shows a step says how to confirm it.
 
+mod changes;
 mod checklist;
 pub mod format;
 mod lifecycle;
+mod refusals;
 mod replies;
 #[cfg(test)]
 mod tests;
 
+pub use changes::{
+    assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
+};
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
     rto_verdict, rto_warning, update,
 };
-pub use replies::{list, scenarios, status};
+pub use refusals::{
+    incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
+    unknown_scenario, which_incident,
+};
+pub use replies::{
+    help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
+};
 
 use super::message::Block;
 use crate::incident::Incident;

@@ -227,3 +227,56 @@ pub fn scenarios(runbook: &Runbook) -> Message {
             "Open one: /incident open <severity> <scenario> — practise one: /incident drill <scenario>",
         ))
 }
+
+/// `/incident help`: the command language's own help text.
+pub fn help(text: String) -> Message {
+    Message::new(MessageKind::Reply, None).with(Block::Code {
+        lang: None,
+        code: text,
+    })
+}
+
+/// An incident opened with services the RTO/RPO table does not list.
+pub fn opened_unmeasured(id: u64, unknown_services: &[String]) -> Message {
+    Message::text(
+        MessageKind::Reply,
+        Some(id),
+        format!(
+            "INC-{id} opened. Not in the RTO/RPO table, so not measured: {}",
+            unknown_services.join(", ")
+        ),
+    )
+}
+
+/// The post-mortem draft, posted in the channel as a Markdown file.
+pub fn postmortem(incident: &Incident, markdown: String) -> Message {
+    let state = if incident.is_open() {
+        "draft in progress"
+    } else {
+        "draft"
+    };
+    Message::text(
+        MessageKind::Reply,
+        Some(incident.id),
+        format!(
+            "Post-mortem {state} for {} — edit it and share it.",
+            incident.reference()
+        ),
+    )
+    .with(Block::Document {
+        filename: format!("{}-postmortem.md", incident.reference()),
+        markdown,
+    })
+}
+
+/// What the person who asked for the post-mortem sees while the channel gets it.
+pub fn postmortem_posting(incident: &Incident) -> Message {
+    Message::text(
+        MessageKind::Reply,
+        Some(incident.id),
+        format!(
+            "The post-mortem draft of {} is being posted in this channel as a Markdown file.",
+            incident.reference()
+        ),
+    )
+}

@@ -1,0 +1,111 @@
+//! One module per command, the mini-redis way: each says what its command decides (through the
+//! domain's rules, `incident::decide`) and what follows from it (posts, timers, the reply).
+//! [`handle`] dispatches; the shapes several commands share are here.
+
+mod assign;
+mod choose;
+mod drill;
+mod open;
+mod postmortem;
+mod resolve;
+mod rpo;
+mod severity;
+mod status;
+mod step;
+mod update;
+
+use commands::{Command, CommandName, IncidentRef};
+
+use super::load::Effects;
+use super::{Engine, EngineError, Invocation, Reply, Stop};
+use crate::incident::{DomainError, Event, Incident, TimerKind};
+use crate::notify::{self, Message};
+
+pub(super) async fn handle(
+    engine: &Engine,
+    who: &Invocation,
+    command: Command,
+) -> Result<Reply, EngineError> {
+    let outcome = match command {
+        Command::Open(open) => engine.open(who, open).await,
+        Command::Drill(drill) => engine.drill(who, drill).await,
+        Command::List(_) => {
+            let open = engine.open_in_channel(who).await?;
+            Ok(Reply::with(notify::list(&open, engine.now_ms())))
+        }
+        Command::Status(status) => engine.status(who, status.incident).await,
+        Command::Scenarios(_) => Ok(Reply::with(notify::scenarios(engine.runbook()))),
+        Command::Help(help) => Ok(Reply::with(notify::help(help.text()))),
+        Command::Step(step) => engine.step(who, step).await,
+        Command::Choose(choose) => engine.choose(who, choose).await,
+        Command::Update(update) => engine.update(who, update).await,
+        Command::Assign(assign) => engine.assign(who, assign).await,
+        Command::Severity(change) => engine.change_severity(who, change).await,
+        Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
+        Command::Resolve(resolve) => engine.resolve(who, resolve).await,
+        Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+    };
+    match outcome {
+        Ok(reply) | Err(Stop::Refused(reply)) => Ok(reply),
+        Err(Stop::Failed(error)) => Err(error),
+    }
+}
+
+/// The usage line of a command, for refusals.
+fn usage(name: CommandName) -> &'static str {
+    name.spec().usage
+}
+
+impl Engine {
+    /// The shape of most commands: the incident they are about (named, or the channel's only
+    /// open one), one event the domain's rules decide on it, and what follows from that event.
+    async fn one_event(
+        &self,
+        who: &Invocation,
+        named: Option<IncidentRef>,
+        command: CommandName,
+        decide: impl Fn(&Incident, i64) -> Result<Event, DomainError>,
+        effects: impl Fn(&Incident, &Incident, i64) -> Effects,
+    ) -> Result<Reply, Stop> {
+        let loaded = self.target(who, named, usage(command)).await?;
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, now| decide(incident, now).map(|event| vec![event]),
+                effects,
+            )
+            .await?)
+    }
+
+    /// The checklist card for the incident's current step.
+    fn checklist_post(&self, incident: &Incident, headline: Option<String>) -> Message {
+        let step = incident
+            .current_step()
+            .and_then(|index| self.runbook_step(incident, index));
+        notify::checklist(incident, step, headline)
+    }
+
+    /// The runbook step an incident's checklist step came from, if the runbook still has it.
+    fn runbook_step(&self, incident: &Incident, index: usize) -> Option<&crate::runbook::Step> {
+        let scenario = self
+            .runbook()
+            .scenarios
+            .iter()
+            .find(|scenario| scenario.slug == incident.scenario.slug)?;
+        let step = scenario.steps().nth(index)?;
+        (step.title == incident.steps.get(index)?.title).then_some(step)
+    }
+}
+
+/// The nudge timer for the current step: due when its budget runs out, unless already nudged.
+fn nudge_timer(incident: &Incident) -> (TimerKind, Option<i64>) {
+    let due = incident.current_step().and_then(|index| {
+        let step = &incident.steps[index];
+        let budget_ms = i64::try_from(step.budget?.max_secs)
+            .ok()?
+            .checked_mul(1000)?;
+        (!step.nudged).then_some(step.started_at_ms?.saturating_add(budget_ms))
+    });
+    (TimerKind::Nudge, due)
+}

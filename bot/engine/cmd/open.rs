@@ -1,0 +1,109 @@
+//! `/incident open <severity> <scenario> [description] [--services …]`: opens an incident with
+//! the INCIDENT notification, the first step, and the timers for updates, RTO warnings and the
+//! first nudge.
+
+use commands::{CommandName, Open};
+
+use super::{nudge_timer, usage};
+use crate::engine::load::{commit_for, Effects};
+use crate::engine::timers::{next_update_ms, rto_threshold_ms};
+use crate::engine::{Engine, Invocation, Reply, Stop};
+use crate::incident::{plan, Event, Incident, Recorded, TimerKind};
+use crate::notify;
+use crate::runbook::Scenario;
+
+impl Engine {
+    pub(super) async fn open(&self, who: &Invocation, open: Open) -> Result<Reply, Stop> {
+        let scenario = self
+            .runbook()
+            .find_scenario(&open.scenario)
+            .map_err(|error| {
+                Stop::Refused(Reply::with(notify::unknown_scenario(
+                    &error,
+                    usage(CommandName::Open),
+                )))
+            })?;
+        self.open_scenario(
+            who,
+            scenario,
+            plan::Request {
+                channel: who.channel.clone(),
+                severity: open.severity,
+                description: open.description,
+                services: &open.services,
+                drill: false,
+            },
+        )
+        .await
+    }
+
+    /// Opens an incident (or drill) of a scenario, as planned from the runbook.
+    pub(super) async fn open_scenario(
+        &self,
+        who: &Invocation,
+        scenario: &Scenario,
+        request: plan::Request<'_>,
+    ) -> Result<Reply, Stop> {
+        let planned = plan::opening(self.runbook(), scenario, request);
+        let now = self.now_ms();
+        let recorded = Recorded {
+            at_ms: now,
+            by: who.person.clone(),
+            event: Event::Opened(Box::new(planned.opening.clone())),
+        };
+        let mut built = None;
+        let created = self
+            .store
+            .create_incident_with(&who.channel, now, now, |id| {
+                let incident = Incident::opened(id, &planned.opening, now, &who.person);
+                let effects = self.opening_effects(&incident, now);
+                let commit = commit_for(&incident, std::slice::from_ref(&recorded), &effects);
+                built = Some(incident);
+                commit
+            })
+            .await?;
+        let id = created?;
+        if let Some(incident) = built.filter(|incident| incident.id == id) {
+            self.remember_created(incident, 1);
+        }
+        if planned.unknown_services.is_empty() {
+            return Ok(Reply::none());
+        }
+        Ok(Reply::with(notify::opened_unmeasured(
+            id,
+            &planned.unknown_services,
+        )))
+    }
+
+    /// What opening posts and schedules: the INCIDENT notification (paging the roles the
+    /// severity calls for, except in drills), the first step, and the update, RTO and nudge
+    /// timers.
+    fn opening_effects(&self, incident: &Incident, now: i64) -> Effects {
+        let paging = self.config.paging(incident.severity);
+        let mut opened = notify::opened(
+            incident,
+            self.runbook(),
+            paging.iter().filter_map(|(_, id)| id.clone()).collect(),
+            &paging
+                .iter()
+                .map(|(role, _)| role.clone())
+                .collect::<Vec<_>>(),
+        );
+        if incident.drill {
+            opened.mentions.clear();
+        }
+        let interval = self.config.update_interval_secs(incident.severity);
+        let mut timers = vec![
+            (TimerKind::Update, Some(next_update_ms(now, interval, now))),
+            nudge_timer(incident),
+        ];
+        if let Some(rto) = incident.rto_secs {
+            timers.push((TimerKind::Rto, Some(rto_threshold_ms(now, rto, 50))));
+        }
+        Effects {
+            posts: vec![opened, self.checklist_post(incident, None)],
+            timers,
+            ..Effects::default()
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Changes worth telling the channel, one line each: a role assigned, the severity changed, the
+//! last good data recorded; and the headlines of the checklist card for a retry and a choice.
+
+use commands::Severity;
+
+use super::lifecycle::{change, rpo_summary};
+use super::step_name;
+use crate::incident::{Incident, Person};
+use crate::notify::message::Message;
+
+/// `@carol is now scribe of INC-3 (assigned by alice)`, pinging `ping` when there is one.
+pub fn assigned(
+    incident: &Incident,
+    role: &str,
+    person: &Person,
+    ping: Option<String>,
+    by: &str,
+) -> Message {
+    let mut message = change(
+        incident,
+        format!(
+            "{} is now {role} of {} (assigned by {by})",
+            person.name,
+            incident.reference()
+        ),
+    );
+    message.mentions.extend(ping);
+    message
+}
+
+/// `Severity raised from high to critical by alice. Paging: DBA`. `paged` are the roles the new
+/// severity pages that the old one did not, with the chat ids to ping (none in a drill).
+pub fn severity_changed(
+    incident: &Incident,
+    from: Severity,
+    by: &str,
+    paged: Vec<(String, Option<String>)>,
+) -> Message {
+    // Critical sorts first: a smaller severity is a higher one.
+    let verb = if incident.severity < from {
+        "raised"
+    } else {
+        "lowered"
+    };
+    let mut text = format!(
+        "Severity {verb} from {from} to {} by {by}",
+        incident.severity
+    );
+    if !paged.is_empty() {
+        let names: Vec<&str> = paged.iter().map(|(role, _)| role.as_str()).collect();
+        text.push_str(&format!(". Paging: {}", names.join(", ")));
+    }
+    let mut message = change(incident, text);
+    if !incident.drill {
+        message.mentions = paged.into_iter().filter_map(|(_, id)| id).collect();
+    }
+    message
+}
+
+/// `Last good data recorded by bob: 02:58:00 UTC — RPO 6m, …`.
+pub fn last_good_data_recorded(incident: &Incident, by: &str) -> Message {
+    change(
+        incident,
+        format!("Last good data recorded by {by}: {}", rpo_summary(incident)),
+    )
+}
+
+/// `↻ Step 5 (Restore from most recent backup) is being retried by bob`.
+pub fn retried_headline(incident: &Incident, index: usize, by: &str) -> String {
+    format!("↻ {} is being retried by {by}", step_name(incident, index))
+}
+
+/// `Option A (Point-in-time recovery) chosen by bob for step 3`, for the current step's choice.
+pub fn chosen_headline(incident: &Incident, by: &str) -> Option<String> {
+    let index = incident.current_step()?;
+    let step = &incident.steps[index];
+    let key = step.chosen.as_deref()?;
+    let (_, title) = step.options.iter().find(|(k, _)| k == key)?;
+    Some(format!(
+        "Option {key} ({title}) chosen by {by} for step {}",
+        index + 1
+    ))
+}
