@@ -7,7 +7,7 @@ use commands::{RpoPoint, Severity};
 
 use super::error::DomainError;
 use super::event::Event;
-use super::model::{Incident, Outcome, Person, StepState};
+use super::model::{Incident, Outcome, Person};
 
 /// Which step someone means: the one they were looking at (a 0-based index), or the current one.
 fn target_step(incident: &Incident, asked: Option<usize>) -> Result<usize, DomainError> {
@@ -91,7 +91,7 @@ pub fn confirm(
             return Err(DomainError::ChooseFirst {
                 step: step + 1,
                 title: state.title.clone(),
-                options: options_text(state),
+                options: state.options.clone(),
             });
         }
     }
@@ -156,7 +156,7 @@ pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
         }),
         None => Err(DomainError::UnknownOption {
             typed: typed.trim().to_string(),
-            options: options_text(state),
+            options: state.options.clone(),
         }),
     }
 }
@@ -232,16 +232,6 @@ pub fn resolve(incident: &Incident, root_cause: Option<String>) -> Result<Event,
     Ok(Event::Resolved { root_cause })
 }
 
-/// `A Point-in-time recovery, B Selective restoration`.
-pub fn options_text(state: &StepState) -> String {
-    state
-        .options
-        .iter()
-        .map(|(key, title)| format!("{key} {title}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -249,7 +239,7 @@ mod tests {
     use commands::Severity;
 
     use super::*;
-    use crate::incident::model::{ChannelKey, Confirmation, Person, ScenarioRef};
+    use crate::incident::model::{ChannelKey, Confirmation, Person, ScenarioRef, StepState};
 
     fn step(title: &str, options: &[(&str, &str)]) -> StepState {
         StepState {
@@ -313,11 +303,16 @@ mod tests {
             at_ms: 61_000,
             note: None,
         });
-        let error = confirm(&incident, Some(0), Outcome::Done, None).unwrap_err();
         assert_eq!(
-            error.to_string(),
-            "step 1 (Isolate) was already confirmed done by alice at 00:01:01 UTC — the checklist is \
-             at step 2 (Assess)"
+            confirm(&incident, Some(0), Outcome::Done, None),
+            Err(DomainError::AlreadyConfirmed {
+                step: 1,
+                title: "Isolate".into(),
+                outcome: Outcome::Done,
+                by: "alice".into(),
+                at_ms: 61_000,
+                now_at: Some((2, "Assess".into())),
+            })
         );
         assert_eq!(
             confirm(&incident, None, Outcome::Done, None),
@@ -338,8 +333,10 @@ mod tests {
                 ("B", "Selective restoration"),
             ],
         )]);
-        let error = confirm(&incident, None, Outcome::Done, None).unwrap_err();
-        assert!(error.to_string().contains("/incident choose"), "{error}");
+        assert!(matches!(
+            confirm(&incident, None, Outcome::Done, None),
+            Err(DomainError::ChooseFirst { step: 1, .. })
+        ));
         assert_eq!(
             choose(&incident, "b"),
             Ok(Event::OptionChosen {

@@ -9,7 +9,7 @@ mod model;
 pub mod plan;
 mod timer;
 
-pub use error::{clock_time, DomainError};
+pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use model::*;
 pub use timer::TimerKind;

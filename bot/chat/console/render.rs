@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::incident::clock_time;
 use crate::notify::format::bar;
+use crate::notify::format::clock_time;
 use crate::notify::{Block, Message};
 
 /// One message as the console shows it, headed by who says it and when.

@@ -2,9 +2,10 @@
 
 use commands::duration::format_duration;
 
+use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
 use super::{heading, step_line, step_name, text, ways_forward, CONFIRM_HINT};
-use crate::incident::{clock_time, Incident, Outcome, StepState};
+use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::{CodeBlock, Step};
 

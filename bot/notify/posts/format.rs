@@ -5,6 +5,13 @@ use commands::duration::{format_duration, DurationRange};
 
 use crate::incident::{Incident, StepState};
 
+/// `03:12:09 UTC`.
+pub fn clock_time(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|at| at.format("%H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| "an unknown time".to_string())
+}
+
 /// `2026-11-25 03:04 UTC`.
 pub fn date_time(at_ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(at_ms)

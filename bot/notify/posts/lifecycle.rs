@@ -2,9 +2,10 @@
 //! changes, resolved, follow-ups.
 
 use super::checklist::current_step_text;
+use super::format::clock_time;
 use super::format::{count, date_time, elapsed_secs, minutes, rto_left, secs_between, short_time};
 use super::{drill_tag, heading, quoted_remark, text};
-use crate::incident::{clock_time, Incident, Remark};
+use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::notify::template::{self, Notice};
 use crate::runbook::{FollowUp, Runbook};

@@ -93,6 +93,6 @@ fn quoted_remark(remark: &crate::incident::Remark) -> String {
         "\"{}\" — {}, {}",
         remark.text.trim(),
         remark.by.name,
-        crate::incident::clock_time(remark.at_ms)
+        format::clock_time(remark.at_ms)
     )
 }

@@ -1,7 +1,10 @@
 //! Why a command could not run, for the person who asked, with what to type instead. `usage` is
 //! the command's usage line from the command language.
 
-use crate::incident::{DomainError, Incident};
+use commands::CommandName;
+
+use super::format::clock_time;
+use crate::incident::{DomainError, Incident, Outcome};
 use crate::notify::message::{Message, MessageKind};
 use crate::runbook::LookupError;
 
@@ -10,9 +13,91 @@ fn refusal(text: impl Into<String>) -> Message {
     Message::text(MessageKind::Error, None, text)
 }
 
-/// What the checklist rules refused.
+/// What the domain's rules refused.
 pub fn refused(error: &DomainError) -> Message {
-    refusal(error.to_string())
+    refusal(refusal_text(error))
+}
+
+fn refusal_text(error: &DomainError) -> String {
+    match error {
+        DomainError::Resolved { incident, at_ms } => format!(
+            "{incident} was resolved at {}: open a new incident with /incident open",
+            clock_time(*at_ms)
+        ),
+        DomainError::AlreadyConfirmed {
+            step,
+            title,
+            outcome,
+            by,
+            at_ms,
+            now_at,
+        } => {
+            let outcome = match outcome {
+                Outcome::Done => "done",
+                Outcome::Skipped => "skipped",
+            };
+            let now_at = match now_at {
+                Some((step, title)) => format!(" — the checklist is at step {step} ({title})"),
+                None => String::new(),
+            };
+            format!(
+                "step {step} ({title}) was already confirmed {outcome} by {by} at {}{now_at}",
+                clock_time(*at_ms)
+            )
+        }
+        DomainError::NotCurrent {
+            asked,
+            current,
+            title,
+        } => format!(
+            "step {asked} is not the current step: the checklist is at step {current} ({title})"
+        ),
+        DomainError::NoSuchStep { asked, count } => {
+            format!("there is no step {asked}: this checklist has {count} steps")
+        }
+        DomainError::ChecklistComplete { incident } => format!(
+            "every step of {incident} is confirmed: resolve it with /incident resolve [root cause]"
+        ),
+        DomainError::Blocked { step, title } => format!(
+            "step {step} ({title}) failed: retry it with /incident step retry, skip it with a \
+             reason, or mark it done with the workaround as the note"
+        ),
+        DomainError::ChooseFirst {
+            step,
+            title,
+            options,
+        } => format!(
+            "step {step} ({title}) is a choice: pick one first with /incident choose <option> — {}",
+            options_text(options)
+        ),
+        DomainError::NotAChoice { step, title } => {
+            format!("step {step} ({title}) is not a choice: confirm it with /incident step done")
+        }
+        DomainError::UnknownOption { typed, options } => format!(
+            "`{typed}` is not one of the options: {}",
+            options_text(options)
+        ),
+        DomainError::NothingToRetry { step, title } => {
+            format!("step {step} ({title}) has not failed, so there is nothing to retry")
+        }
+        DomainError::SameSeverity { incident, severity } => {
+            format!("{incident} is already {severity}")
+        }
+        DomainError::LastGoodDataInFuture { typed } => format!(
+            "`{typed}` is in the future: give the time of the last good data, e.g. 14:30 or 10m \
+             ago — usage: {}",
+            CommandName::Rpo.spec().usage
+        ),
+    }
+}
+
+/// `A Point-in-time recovery, B Selective restoration`.
+fn options_text(options: &[(String, String)]) -> String {
+    options
+        .iter()
+        .map(|(key, title)| format!("{key} {title}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An incident named that is not in this workspace.
@@ -59,4 +144,44 @@ pub fn unknown_scenario(error: &LookupError, usage: &str) -> Message {
 /// `/incident drill random` with a runbook without scenarios.
 pub fn nothing_to_drill() -> Message {
     refusal("The runbook has no scenarios to drill: check it with incident-bot check-runbook")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_confirmed_twice_says_by_whom_and_where_the_checklist_is() {
+        let error = DomainError::AlreadyConfirmed {
+            step: 1,
+            title: "Isolate".into(),
+            outcome: Outcome::Done,
+            by: "alice".into(),
+            at_ms: 61_000,
+            now_at: Some((2, "Assess".into())),
+        };
+        assert_eq!(
+            refused(&error).plain_text(),
+            "step 1 (Isolate) was already confirmed done by alice at 00:01:01 UTC — the checklist is \
+             at step 2 (Assess)"
+        );
+    }
+
+    #[test]
+    fn a_choice_says_how_to_choose() {
+        let error = DomainError::ChooseFirst {
+            step: 1,
+            title: "Recovery options".into(),
+            options: vec![
+                ("A".into(), "Point-in-time recovery".into()),
+                ("B".into(), "Selective restoration".into()),
+            ],
+        };
+        let text = refused(&error).plain_text();
+        assert!(text.contains("/incident choose"), "{text}");
+        assert!(
+            text.ends_with("— A Point-in-time recovery, B Selective restoration"),
+            "{text}"
+        );
+    }
 }
