@@ -99,9 +99,7 @@ impl Store {
     }
 
     /// A PostgreSQL transaction to write in (SQLite's are group commit's).
-    pub(super) async fn begin_on_postgres(
-        &self,
-    ) -> Result<Transaction<'static, Any>, StoreError> {
+    pub(super) async fn begin_on_postgres(&self) -> Result<Transaction<'static, Any>, StoreError> {
         self.check_writable()?;
         Ok(self.pool.begin().await?)
     }

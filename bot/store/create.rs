@@ -209,6 +209,10 @@ mod tests {
         assert_eq!(ids.allocate(store.pool()).await.unwrap(), 2);
         assert_eq!(ids.allocate(store.pool()).await.unwrap(), 3);
         ids.give_back(2).await;
-        assert_eq!(ids.allocate(store.pool()).await.unwrap(), 4, "2 stays unused");
+        assert_eq!(
+            ids.allocate(store.pool()).await.unwrap(),
+            4,
+            "2 stays unused"
+        );
     }
 }

@@ -206,11 +206,12 @@ mod tests {
         let unchanged = run_script(&mut connection, &stale, true).await;
         assert!(matches!(unchanged, Ok(false)), "{unchanged:?}");
 
-        let refused = [
-            statement!("UPDATE t SET a = " {minus} " WHERE id = " {id}).must_change(),
-        ];
+        let refused = [statement!("UPDATE t SET a = " {minus} " WHERE id = " {id}).must_change()];
         let failed = run_script(&mut connection, &refused, true).await;
-        assert!(matches!(failed, Err(sqlx::Error::Database(_))), "{failed:?}");
+        assert!(
+            matches!(failed, Err(sqlx::Error::Database(_))),
+            "{failed:?}"
+        );
 
         let a: i64 = sqlx::query_scalar("SELECT a FROM t WHERE id = 1")
             .fetch_one(&mut *connection)

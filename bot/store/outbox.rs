@@ -116,7 +116,8 @@ impl Store {
             .map(|id| to_store(id, "the incident id of a post"))
             .transpose()?;
         // No statement of it must change a row: it is written, or fails.
-        self.write(vec![post_row(incident_id, post, now_ms)?]).await?;
+        self.write(vec![post_row(incident_id, post, now_ms)?])
+            .await?;
         Ok(())
     }
 
