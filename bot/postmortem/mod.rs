@@ -366,7 +366,7 @@ fn action_items(out: &mut String, incident: &Incident, runbook: &Runbook) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::test_support::{at, corruption_drill, db_loss, runbook, MIN};
+    use crate::notify::test_support::{at, carol, corruption_drill, db_loss, runbook, MIN};
 
     #[test]
     fn resolved_incident() {
@@ -444,6 +444,26 @@ mod tests {
         );
         assert!(
             markdown.contains("- **RTO:** so far 28m of 30m"),
+            "{markdown}"
+        );
+    }
+
+    #[test]
+    fn an_earlier_draft_posted_is_on_the_timeline() {
+        let mut fixture = db_loss(at(4, 10, 0));
+        fixture.timeline.push(Recorded {
+            at_ms: at(4, 30, 0),
+            by: carol(),
+            event: Event::PostmortemPosted,
+        });
+        let markdown = draft(
+            &fixture.incident,
+            &fixture.timeline,
+            runbook(),
+            at(4, 31, 0),
+        );
+        assert!(
+            markdown.contains("04:30:00 — carol posted the post-mortem draft"),
             "{markdown}"
         );
     }
