@@ -47,8 +47,6 @@ mod mrkdwn;
 pub mod sender;
 pub mod signature;
 pub mod socket_mode;
-#[cfg(test)]
-mod tests;
 pub mod web;
 
 pub use blocks::{document_as_messages, ephemeral_response, message_payload};
