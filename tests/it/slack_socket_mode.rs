@@ -80,7 +80,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     )
     .await;
     assert_eq!(ack, json!({ "envelope_id": id }));
-    let posts = calls(&slack, &clock, "chat.postMessage", 2).await;
+    let posts = calls(&slack, "chat.postMessage", 2).await;
     assert!(text_of(&posts[0]).contains("INCIDENT"), "{:?}", posts[0]);
     let checklist = posts[1].ts.clone().unwrap();
 
@@ -101,7 +101,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     let click = button_payload("step_done", "INC-1:0", &checklist, &slack.response_url());
     let (id, ack) = envelope(&slack, "interactive", click).await;
     assert_eq!(ack, json!({ "envelope_id": id }));
-    let updates = calls(&slack, &clock, "chat.update", 1).await;
+    let updates = calls(&slack, "chat.update", 1).await;
     assert_eq!(updates[0].body["ts"], checklist.as_str());
 
     // Junk and envelopes the bot does not use are acknowledged, and nothing else happens.
@@ -130,7 +130,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     )
     .await;
     assert_eq!(ack["envelope_id"], id.as_str());
-    let posts = calls(&slack, &clock, "chat.postMessage", 3).await;
+    let posts = calls(&slack, "chat.postMessage", 3).await;
     assert!(
         posts
             .iter()
