@@ -286,7 +286,9 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::notify::test_support::{at, corruption_drill, db_loss, runbook, scenario, HOUR};
+    use crate::notify::test_support::{
+        at, corruption_drill, db_loss, paging, runbook, scenario, HOUR,
+    };
     use crate::notify::{self, Block, Message, MessageKind};
 
     /// Snapshots live in `bot/chat/slack/snapshots/`.
@@ -401,12 +403,11 @@ mod tests {
         #[test]
         fn opened() {
             let fixture = db_loss(at(3, 4, 0));
-            let message = notify::opened(
+            let (mentions, names) = paging(
                 &fixture.incident,
-                runbook(),
-                vec!["U0LEAD".to_string(), "<!subteam^S0DBA|@dba>".to_string()],
-                &["Platform Lead".to_string(), "Database Admin".to_string()],
+                "Platform Lead=U0LEAD; Database Admin=<!subteam^S0DBA|@dba>",
             );
+            let message = notify::opened(&fixture.incident, runbook(), mentions, &names);
             let opened = payload(&message);
             assert_eq!(
                 blocks_of(&opened)[0]["text"]["text"],
