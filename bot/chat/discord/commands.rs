@@ -386,18 +386,6 @@ mod tests {
     }
 
     #[test]
-    fn the_fixture_is_the_shared_protocol_sample_unchanged() {
-        let shared = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/protocol/discord_application_command_incident_open.json"
-        );
-        match std::fs::read_to_string(shared) {
-            Ok(original) => assert_eq!(original, INCIDENT_OPEN, "update the fixture copy"),
-            Err(_) => eprintln!("{shared} is not beside this checkout; using the fixture copy"),
-        }
-    }
-
-    #[test]
     fn reads_the_shared_incident_open_interaction() {
         let interaction: Interaction = serde_json::from_str(INCIDENT_OPEN).expect("interaction");
         let Interaction::Command(interaction) = interaction else {
