@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::sync::watch;
 
-use super::commands::application_commands;
+use super::application_commands::application_commands;
 use super::gateway::Gateway;
 use super::http::{routes, DiscordHttp};
 use super::rest::{DiscordRest, SetupError};

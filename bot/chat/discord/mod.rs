@@ -1,8 +1,9 @@
 //! Discord: `/incident` and `/postmortem` as application commands, the checklist as embeds with
 //! buttons, over the Gateway or a signed interactions endpoint.
 //!
-//! - `commands`: the application commands, generated from the command language, and reading
-//!   an interaction's options back as a command; scenario autocompletion.
+//! - `application_commands`: `/incident` and `/postmortem` as Discord registers them, generated
+//!   from the command language, and an interaction's options read back as a command; scenario
+//!   autocompletion.
 //! - `render`: the bot's neutral messages as Discord messages (embeds, buttons, `allowed_mentions`;
 //!   the escaping rules are listed there).
 //! - `signature`: Ed25519 request signatures and the replay window.
@@ -14,7 +15,7 @@
 //! - `adapter`: all of it as `serve` runs it.
 
 pub mod adapter;
-pub mod commands;
+pub mod application_commands;
 pub mod gateway;
 pub mod http;
 pub mod ingress;
