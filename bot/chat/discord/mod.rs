@@ -12,7 +12,9 @@
 //! - `http`: the signed interactions endpoint; `gateway`: the same over serenity's Gateway.
 //! - `rest`: the REST client with its own rate-limit handling (`rate_limits`); `sender`: the
 //!   outbox's sender (threads, edits, attachments).
-//! - `adapter`: all of it as `serve` runs it.
+//! - `settings`: what the adapter reads from the environment (token, application, guild, the
+//!   ways in, the API URL).
+//! - `adapter`: all of it as `serve` runs it, with the sender for the outbox worker.
 
 pub mod adapter;
 pub mod application_commands;
@@ -24,6 +26,7 @@ mod rate_limits;
 pub mod render;
 pub mod rest;
 pub mod sender;
+pub mod settings;
 pub mod signature;
 
 /// The platform name in channel keys and the outbox.
