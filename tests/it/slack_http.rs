@@ -76,7 +76,6 @@ async fn app(now: i64) -> App {
         secret: secret.clone(),
         replays: ReplayGuard::default(),
         follow_ups: follow_ups.clone(),
-        posted: Arc::new(tokio::sync::Notify::new()),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

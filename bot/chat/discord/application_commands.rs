@@ -257,8 +257,8 @@ fn matches_typed(scenario: &Scenario, typed: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ::commands::{Assign, Drill, DrillTarget, IncidentRef, Mention, Open, Postmortem, Step};
-    use ::commands::{Severity, StepAction};
+    use commands::{Assign, Drill, DrillTarget, IncidentRef, Mention, Open, Postmortem, Step};
+    use commands::{Severity, StepAction};
     use serde_json::{json, Value};
     use serenity::model::application::Interaction;
 
