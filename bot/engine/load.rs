@@ -1,5 +1,6 @@
 //! Reading incidents from the store and writing their changes back: the optimistic-concurrency
-//! loop every state change goes through.
+//! loop every state change goes through, and the creation of an incident. A commit that queued
+//! posts rings the outbox's doorbell.
 
 use std::sync::Arc;
 
@@ -16,6 +17,16 @@ use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncide
 pub(super) struct Loaded {
     pub incident: Arc<Incident>,
     pub version: u64,
+}
+
+/// How one attempt at a change ended.
+pub(super) enum Attempt {
+    /// Committed; the reply for the person who asked.
+    Committed(Reply),
+    /// The domain's rules refused it; nothing was written.
+    Refused(DomainError),
+    /// Another change of the incident was committed first; nothing was written.
+    Lost,
 }
 
 /// What follows from a change: posts for the channel, timers to set or clear, and the reply.
@@ -98,6 +109,29 @@ pub(super) fn commit_for(
 }
 
 impl Engine {
+    /// Creates an incident: `build` gets its id and returns its first commit (as
+    /// [`Store::create_incident_with`](crate::store::Store::create_incident_with), which may call
+    /// it more than once).
+    pub(super) async fn create_incident<E: Send>(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        now_ms: i64,
+        mut build: impl FnMut(u64) -> Result<Commit, E> + Send,
+    ) -> Result<Result<u64, E>, StoreError> {
+        let mut queued_posts = false;
+        let created = self
+            .store
+            .create_incident_with(channel, opened_at_ms, now_ms, |id| {
+                build(id).inspect(|commit| queued_posts = !commit.posts.is_empty())
+            })
+            .await?;
+        if created.is_ok() && queued_posts {
+            self.posts_queued.ring();
+        }
+        Ok(created)
+    }
+
     /// The incident, from memory when this process is the database's only writer.
     pub(super) async fn load(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
         if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(id)) {
@@ -254,42 +288,61 @@ impl Engine {
                     None => return Ok(Reply::with(notify::incident_gone(id))),
                 },
             };
-            let now = self.now_ms();
-            let events = match decide(&loaded.incident, now) {
-                Ok(events) => events,
-                Err(refusal) => return Ok(Reply::with(notify::refused(&refusal))),
-            };
-            let recorded: Vec<Recorded> = events
-                .into_iter()
-                .map(|event| Recorded {
-                    at_ms: now,
-                    by: by.clone(),
-                    event,
-                })
-                .collect();
-            let mut after = Incident::clone(&loaded.incident);
-            for event in &recorded {
-                after.apply(event);
-            }
-            let effects = effects(&loaded.incident, &after, now);
-            let commit = commit_for(&after, &recorded, &effects)?;
-            match self.store.commit(id, loaded.version, &commit, now).await {
-                Ok(()) => {
-                    if let Some(cache) = &self.cache {
-                        cache.remember(&Loaded {
-                            incident: Arc::new(after),
-                            version: loaded.version + recorded.len() as u64,
-                        });
-                    }
-                    return Ok(Reply {
-                        message: effects.reply,
-                        posted: effects.posts,
-                    });
-                }
-                Err(StoreError::Conflict { .. }) => continue,
-                Err(error) => return Err(error.into()),
+            match self.attempt(loaded, by, &decide, &effects).await? {
+                Attempt::Committed(reply) => return Ok(reply),
+                Attempt::Refused(refusal) => return Ok(Reply::with(notify::refused(&refusal))),
+                Attempt::Lost => continue,
             }
         }
         Err(EngineError::Contended { incident: id })
+    }
+
+    /// One decision on `loaded`, committed with its effects unless another change got in first.
+    pub(super) async fn attempt(
+        &self,
+        loaded: Loaded,
+        by: &crate::incident::Person,
+        decide: impl Fn(&Incident, i64) -> Result<Vec<Event>, DomainError>,
+        effects: impl Fn(&Incident, &Incident, i64) -> Effects,
+    ) -> Result<Attempt, EngineError> {
+        let id = loaded.incident.id;
+        let now = self.now_ms();
+        let events = match decide(&loaded.incident, now) {
+            Ok(events) => events,
+            Err(refusal) => return Ok(Attempt::Refused(refusal)),
+        };
+        let recorded: Vec<Recorded> = events
+            .into_iter()
+            .map(|event| Recorded {
+                at_ms: now,
+                by: by.clone(),
+                event,
+            })
+            .collect();
+        let mut after = Incident::clone(&loaded.incident);
+        for event in &recorded {
+            after.apply(event);
+        }
+        let effects = effects(&loaded.incident, &after, now);
+        let commit = commit_for(&after, &recorded, &effects)?;
+        match self.store.commit(id, loaded.version, &commit, now).await {
+            Ok(()) => {
+                if !commit.posts.is_empty() {
+                    self.posts_queued.ring();
+                }
+                if let Some(cache) = &self.cache {
+                    cache.remember(&Loaded {
+                        incident: Arc::new(after),
+                        version: loaded.version + recorded.len() as u64,
+                    });
+                }
+                Ok(Attempt::Committed(Reply {
+                    message: effects.reply,
+                    posted: effects.posts,
+                }))
+            }
+            Err(StoreError::Conflict { .. }) => Ok(Attempt::Lost),
+            Err(error) => Err(error.into()),
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! as an ordinary change of its incident, so a restart or a second replica neither skips nor
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
-use super::load::Effects;
+use super::load::{Attempt, Effects};
 use super::timers::{next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached};
-use super::{bot_person, Engine, EngineError};
+use super::{bot_person, Engine, EngineError, MAX_ATTEMPTS};
 use crate::clock::{Clock, SimulatedClock};
 use crate::incident::{Event, Incident, TimerKind};
 use crate::notify;
@@ -59,20 +59,46 @@ impl Engine {
         Ok(())
     }
 
+    /// Fires a due timer, unless another replica fired it first. The incident is read before the
+    /// timer: a replica that fired the timer moved it in the same commit as the incident, so a
+    /// timer still as listed means the incident was read before that commit, and a commit based
+    /// on it fails. After a lost race the timer is looked at again, not decided again on the
+    /// fresh state: that would post a second update.
     async fn fire(&self, timer: &Timer) -> Result<(), EngineError> {
         let kind = timer.kind;
         let bot = bot_person();
-        let Some(loaded) = self.load(timer.incident_id).await? else {
-            return Ok(());
-        };
-        self.change(
-            loaded,
-            &bot,
-            |incident, now| Ok(self.timer_events(incident, kind, now)),
-            |before, after, now| self.timer_effects(before, after, kind, now),
-        )
-        .await?;
-        Ok(())
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(loaded) = self.load(timer.incident_id).await? else {
+                return Ok(());
+            };
+            if !self.still_listed(timer).await? {
+                return Ok(());
+            }
+            let attempt = self
+                .attempt(
+                    loaded,
+                    &bot,
+                    |incident, now| Ok(self.timer_events(incident, kind, now)),
+                    |before, after, now| self.timer_effects(before, after, kind, now),
+                )
+                .await?;
+            if !matches!(attempt, Attempt::Lost) {
+                return Ok(());
+            }
+        }
+        Err(EngineError::Contended {
+            incident: timer.incident_id,
+        })
+    }
+
+    /// Whether `timer` is still set for the time it was listed for.
+    async fn still_listed(&self, timer: &Timer) -> Result<bool, EngineError> {
+        Ok(self
+            .store
+            .timers(timer.incident_id)
+            .await?
+            .iter()
+            .any(|stored| stored.kind == timer.kind && stored.due_at_ms == timer.due_at_ms))
     }
 
     /// The events a due timer records; none when there is nothing to say (the timer is then

@@ -1,6 +1,7 @@
 //! Delivery of the durable outbox to a chat platform, platform-agnostic: a platform's sender
 //! implements [`Deliver`] (one post, one API call), and an [`OutboxWorker`] feeds it the store's
-//! queued posts within the platform's limits.
+//! queued posts within the platform's limits, woken by the engine's [`Doorbell`] when posts are
+//! queued.
 //!
 //! What the worker guarantees:
 //! - **Nothing is lost.** A post leaves the queue only when the platform said it took it. A
@@ -22,6 +23,7 @@
 //!   [`OutboxPost::replaces_message_ref`]. If the edited post was sent without a reference (the
 //!   platform gave none), that field is `None` and the sender should post a new message.
 
+mod doorbell;
 mod pacing;
 mod policy;
 pub mod senders;
@@ -30,6 +32,7 @@ mod worker;
 use std::future::Future;
 use std::time::Duration;
 
+pub use doorbell::{Doorbell, Listener};
 pub use policy::DeliveryPolicy;
 pub use worker::{Attempt, OutboxWorker, Outcome, Round};
 

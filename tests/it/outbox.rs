@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::DateTime;
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::outbox::{
-    Deliver, Delivered, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome, Round,
+    Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Round,
 };
 use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store};
 use sqlx::Row;
@@ -193,11 +193,22 @@ fn worker_with(
     platform: &Arc<FakePlatform>,
     policy: DeliveryPolicy,
 ) -> OutboxWorker<FakePlatform> {
+    worker_woken_by(store, clock, platform, policy, &Doorbell::default())
+}
+
+fn worker_woken_by(
+    store: &Store,
+    clock: &SimulatedClock,
+    platform: &Arc<FakePlatform>,
+    policy: DeliveryPolicy,
+    doorbell: &Doorbell,
+) -> OutboxWorker<FakePlatform> {
     OutboxWorker::new(
         store.clone(),
         Arc::new(clock.clone()),
         Arc::clone(platform),
         policy,
+        doorbell.listen(),
     )
 }
 
@@ -658,18 +669,18 @@ async fn shutdown(store: &Store) {
     let clock = clock();
     let gate = Arc::new(Semaphore::new(0));
     let platform = FakePlatform::gated(&clock, Some(Arc::clone(&gate)));
-    let worker = worker(store, &clock, &platform);
-    let waker = worker.waker();
+    let doorbell = Doorbell::default();
+    let worker = worker_woken_by(store, &clock, &platform, policy(), &doorbell);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(worker.run(async {
         let _ = stopped.await;
     }));
 
-    // The outbox is empty and the idle poll is an hour: only the waker gets this post out.
+    // The outbox is empty and the idle poll is an hour: only the doorbell gets this post out.
     let [posted] = queue_bodies(store, "C1", &["opened"], T0).await[..] else {
         panic!("one post")
     };
-    waker.notify_one();
+    doorbell.ring();
     tokio::time::timeout(Duration::from_secs(30), async {
         while platform.calls().is_empty() {
             tokio::time::sleep(Duration::from_millis(10)).await;
