@@ -223,6 +223,24 @@ impl Engine {
         )))
     }
 
+    /// The platform's reference of the card a commit's posts edit in place (the checklist
+    /// card: the incident's first sent post of their kind); `None` when they edit none, or
+    /// while the card is not sent.
+    async fn card_edited_by(
+        &self,
+        id: u64,
+        commit: &Commit,
+    ) -> Result<Option<String>, EngineError> {
+        let Some(edit) = commit
+            .posts
+            .iter()
+            .find(|post| post.replaces == Some(Replaces::FirstOfKind))
+        else {
+            return Ok(None);
+        };
+        Ok(self.store.first_message_ref_of_kind(id, &edit.kind).await?)
+    }
+
     /// Every event of an incident, oldest first.
     pub(super) async fn timeline(&self, id: u64) -> Result<Vec<Recorded>, EngineError> {
         self.store
@@ -290,6 +308,7 @@ impl Engine {
                     return Ok(Reply {
                         message: effects.reply,
                         posted: effects.posts,
+                        checklist_card: self.card_edited_by(id, &commit).await?,
                     });
                 }
                 Err(StoreError::Conflict { .. }) => continue,
