@@ -81,7 +81,7 @@ fn opening(number: u32, severity: Severity, drill: bool, description: Option<&st
     let targets = plan::targets(runbook(), scenario, &[]);
     Event::Opened(Box::new(Opening {
         channel: ChannelKey {
-            platform: "slack".to_string(),
+            platform: crate::platform::Platform::Slack,
             workspace: "T0ACME".to_string(),
             channel: "C0INCIDENTS".to_string(),
         },

@@ -633,7 +633,7 @@ impl Store {
             return Ok(Vec::new()); // no such channel could ever have been stored
         }
         let rows = sqlx::query(sql)
-            .bind(&channel.platform)
+            .bind(channel.platform.as_str())
             .bind(&channel.workspace)
             .bind(&channel.channel)
             .fetch_all(&self.pool)
@@ -898,7 +898,7 @@ fn post_row<'a>(
 ) -> Result<Statement<'a>, StoreError> {
     let mut args = vec![
         Arg::OptionalInt(incident_id),
-        Arg::Text(&post.channel.platform),
+        Arg::Text(post.channel.platform.as_str()),
         Arg::Text(&post.channel.workspace),
         Arg::Text(&post.channel.channel),
         Arg::Text(&post.kind),
@@ -958,7 +958,7 @@ fn new_incident_row<'a>(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         vec![
             Arg::Int(id),
-            Arg::Text(&channel.platform),
+            Arg::Text(channel.platform.as_str()),
             Arg::Text(&channel.workspace),
             Arg::Text(&channel.channel),
             Arg::Flag(commit.is_open),
@@ -981,8 +981,12 @@ fn is_unchanged(error: &sqlx::Error) -> bool {
 
 /// The `platform`, `workspace` and `channel` columns of a row.
 fn channel_from_row(row: &AnyRow) -> Result<ChannelKey, StoreError> {
+    let platform: String = row.try_get("platform")?;
     Ok(ChannelKey {
-        platform: row.try_get("platform")?,
+        platform: platform.parse().map_err(|_| StoreError::Corrupt {
+            what: "a channel's platform",
+            value: platform,
+        })?,
         workspace: row.try_get("workspace")?,
         channel: row.try_get("channel")?,
     })
@@ -1046,7 +1050,6 @@ fn check_key(field: &'static str, text: &str) -> Result<(), StoreError> {
 }
 
 fn check_channel(channel: &ChannelKey) -> Result<(), StoreError> {
-    check_key("the platform name", &channel.platform)?;
     check_key("the workspace id", &channel.workspace)?;
     check_key("the channel id", &channel.channel)
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use incident_bot::chat::discord::rest::DiscordRest;
 use incident_bot::chat::discord::sender::{DiscordSender, SenderOptions};
 use incident_bot::notify::MessageKind;
+use incident_bot::platform::Platform;
 use incident_bot::store::ChannelKey;
 use serde_json::{json, Value};
 
@@ -62,7 +63,7 @@ impl Rig {
 
 fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "discord".to_owned(),
+        platform: Platform::Discord,
         workspace: "290926798626357999".to_owned(),
         channel: CHANNEL.to_owned(),
     }

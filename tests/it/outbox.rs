@@ -158,7 +158,7 @@ fn set(clock: &SimulatedClock, at_ms: i64) {
 
 fn channel(id: &str) -> ChannelKey {
     ChannelKey {
-        platform: "slack".to_owned(),
+        platform: Platform::Slack,
         workspace: "T0001".to_owned(),
         channel: id.to_owned(),
     }

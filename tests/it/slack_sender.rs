@@ -12,6 +12,7 @@ use incident_bot::chat::slack::sender::{SenderOptions, SlackSender};
 use incident_bot::chat::slack::web::SlackWeb;
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{DeliveryError, Outcome};
+use incident_bot::platform::Platform;
 use incident_bot::store::{ChannelKey, Store};
 use serde_json::{json, Value};
 
@@ -71,7 +72,7 @@ impl Rig {
 
 fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "slack".to_owned(),
+        platform: Platform::Slack,
         workspace: "T0TEAM".to_owned(),
         channel: CHANNEL.to_owned(),
     }

@@ -19,11 +19,12 @@ use crate::clock::{Clock, SimulatedClock};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::outbox::OutboxWorker;
+use crate::platform::Platform;
 
 /// The console's one channel.
 pub fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "console".to_string(),
+        platform: Platform::Console,
         workspace: "local".to_string(),
         channel: "incidents".to_string(),
     }

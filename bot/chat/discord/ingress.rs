@@ -17,12 +17,12 @@ use serenity::all::{
 use super::commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::rest::MessageRef;
-use super::PLATFORM;
 use crate::chat::shared_replies;
 use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
+use crate::platform::Platform;
 
 /// The modal asking why a step is skipped or failed: its `custom_id` is this prefix and the
 /// button's.
@@ -121,7 +121,7 @@ fn invocation(
         .unwrap_or_else(|| user.display_name());
     Invocation {
         channel: ChannelKey {
-            platform: PLATFORM.to_string(),
+            platform: Platform::Discord,
             workspace: guild.unwrap_or_else(|| NO_GUILD.to_string()),
             channel,
         },

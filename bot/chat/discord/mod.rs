@@ -24,6 +24,3 @@ pub mod render;
 pub mod rest;
 pub mod sender;
 pub mod signature;
-
-/// The platform name in channel keys and the outbox.
-pub const PLATFORM: &str = "discord";
