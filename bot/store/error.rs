@@ -1,6 +1,6 @@
 //! What can go wrong in the store, worded for the person reading the log at 3 a.m.
 
-use super::Backend;
+use super::dialect::Backend;
 
 /// Errors of the durable store.
 ///
@@ -68,6 +68,14 @@ pub enum StoreError {
         len: usize,
         max: usize,
     },
+
+    /// A number beyond what the database can hold (`i64::MAX`), refused before anything was
+    /// written.
+    #[error(
+        "{what} is {value}, more than the database can hold (at most {max}); nothing was written",
+        max = i64::MAX
+    )]
+    TooLarge { what: &'static str, value: u64 },
 
     /// A row holds a value the store never writes (e.g. a negative id): the database was edited
     /// by hand or by another program.

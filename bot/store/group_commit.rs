@@ -4,41 +4,44 @@
 //! check: if any commit of a group fails, the group is rolled back and each of its commits is
 //! written on its own, so one conflict never fails the others.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
-use super::statements::{run_script, OwnedStatement, Statement};
+use super::dialect::run_script;
+use super::statements::{OwnedStatement, Statement};
 
-/// SQLite binds at most 32,766 arguments per statement list; stay well under it.
+/// The most arguments of one group's script: a burst of commits is written in a few bounded
+/// transactions rather than one that grows without limit.
 const MAX_ARGS_PER_GROUP: usize = 16_000;
 
 struct Job {
     statements: Vec<OwnedStatement>,
-    done: oneshot::Sender<Result<(), sqlx::Error>>,
+    done: oneshot::Sender<Result<bool, sqlx::Error>>,
 }
 
 /// The queue of commits waiting to be written, and the lock that makes one writer at a time.
 pub(super) struct GroupCommit {
     queue: Mutex<Vec<Job>>,
-    writer: Arc<tokio::sync::Mutex<()>>,
+    writer: tokio::sync::Mutex<()>,
 }
 
 impl GroupCommit {
-    pub fn new(writer: Arc<tokio::sync::Mutex<()>>) -> GroupCommit {
+    pub fn new() -> GroupCommit {
         GroupCommit {
             queue: Mutex::new(Vec::new()),
-            writer,
+            writer: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// Writes `statements` as one transaction, possibly together with other waiting commits.
+    /// Writes `statements` as one transaction, possibly together with other waiting commits;
+    /// `false` when one that must change a row changed none (see `dialect::run_script`).
     pub async fn write(
         &self,
         pool: &AnyPool,
         statements: Vec<OwnedStatement>,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<bool, sqlx::Error> {
         let (done, mut result) = oneshot::channel();
         self.queue
             .lock()
@@ -101,9 +104,10 @@ async fn write_group(pool: AnyPool, jobs: Vec<Job>) {
             .iter()
             .flat_map(|job| job.statements.iter().map(OwnedStatement::borrow))
             .collect();
-        if run_script(&mut connection, &together, false).await.is_ok() {
+        // Anything but all written (a guard that failed included) rolled the group back.
+        if let Ok(true) = run_script(&mut connection, &together, false).await {
             for job in jobs {
-                let _ = job.done.send(Ok(()));
+                let _ = job.done.send(Ok(true));
             }
             return;
         }

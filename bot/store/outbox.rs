@@ -1,6 +1,9 @@
-//! The outbox as the delivery worker reads it: per channel, only the oldest unsent post (the
-//! channel's *head*) may go out, so posts reach each channel in order and a post that keeps
-//! failing holds back the later posts of its channel, and of no other channel.
+//! The outbox: messages to post, queued in the same transaction as the change that caused them,
+//! and what the delivery worker reads and marks.
+//!
+//! Per channel, only the oldest unsent post (the channel's *head*) may go out, so posts reach each
+//! channel in order and a post that keeps failing holds back the later posts of its channel, and
+//! of no other channel.
 //!
 //! A worker claims a head before delivering it by moving its next attempt a lease into the
 //! future: a second replica does not deliver it too, and if the worker dies mid-delivery the post
@@ -13,8 +16,61 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::statements::{Arg, Statement};
-use super::{channel_from_row, to_u64, OutboxPost, Store, StoreError};
+use super::checks::{check_post, check_text};
+use super::incidents::channel_from_row;
+use super::numbers::{self, stored, to_store};
+use super::statements::{statement, Statement};
+use super::{ChannelKey, Store, StoreError};
+
+/// Longest `last_error` kept for a failed post.
+const MAX_ERROR_CHARS: usize = 2000;
+
+/// A message to queue in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPost {
+    pub channel: ChannelKey,
+    pub kind: String,
+    /// JSON of the rendered message, opaque to the store.
+    pub body: String,
+    /// The earlier post whose message this one edits, if any.
+    pub replaces: Option<Replaces>,
+}
+
+/// Which earlier post's message a new post edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaces {
+    /// The post with this outbox id.
+    Post(u64),
+    /// The incident's first post of the same kind (the checklist card, edited in place at every
+    /// step); nothing when this is the first.
+    FirstOfKind,
+}
+
+/// A queued message not yet sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxPost {
+    pub id: u64,
+    pub incident_id: Option<u64>,
+    pub channel: ChannelKey,
+    pub kind: String,
+    pub body: String,
+    pub created_at_ms: i64,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// The outbox id of the post whose message this one edits.
+    pub replaces: Option<u64>,
+    /// The platform's reference (e.g. Slack `ts`) of the replaced post's message, once it has
+    /// been sent; `None` while it has not.
+    pub replaces_message_ref: Option<String>,
+}
+
+pub(super) const PENDING_POSTS_SQL: &str =
+    "SELECT o.id, o.incident_id, o.platform, o.workspace, o.channel, o.kind, o.body, \
+            o.created_at_ms, o.attempts, o.replaces_outbox_id, \
+            r.message_ref AS replaces_message_ref \
+     FROM outbox o LEFT JOIN outbox r ON r.id = o.replaces_outbox_id \
+     WHERE o.sent_at_ms IS NULL AND o.next_attempt_at_ms <= $1 AND o.platform = $2 \
+     ORDER BY o.next_attempt_at_ms, o.id LIMIT $3";
 
 /// The condition on `o` (an outbox row, `r` the post it replaces) of the heads that may go out:
 /// `o` is the oldest unsent post of its channel of platform `$1`, and if it edits another post,
@@ -47,6 +103,41 @@ const NEXT_HEAD_DUE_SQL: &str = concat!(
 );
 
 impl Store {
+    /// Queues a post that changes no incident (a post-mortem draft shared in the channel).
+    pub async fn queue_post(
+        &self,
+        incident_id: Option<u64>,
+        post: &NewPost,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.check_writable()?;
+        check_post(post)?;
+        let incident_id = incident_id
+            .map(|id| to_store(id, "the incident id of a post"))
+            .transpose()?;
+        // No statement of it must change a row: it is written, or fails.
+        self.write(vec![post_row(incident_id, post, now_ms)?])
+            .await?;
+        Ok(())
+    }
+
+    /// Posts for one platform not yet sent whose next attempt is due at or before `now_ms`, in
+    /// the order they became due (ties by id, i.e. oldest first), at most `limit`.
+    pub async fn pending_posts(
+        &self,
+        platform: &str,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxPost>, StoreError> {
+        let rows = sqlx::query(PENDING_POSTS_SQL)
+            .bind(now_ms)
+            .bind(platform)
+            .bind(numbers::limit(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(post_from_row).collect()
+    }
+
     /// For each channel of `platform`, its oldest unsent post, if that post is due at or before
     /// `now_ms` (and, when it edits another post, that post is sent): what may be delivered now
     /// without overtaking anything. Earliest due first (ties: oldest first), at most `limit`.
@@ -59,7 +150,7 @@ impl Store {
         let rows = sqlx::query(DUE_HEADS_SQL)
             .bind(platform)
             .bind(now_ms)
-            .bind(i64::from(limit))
+            .bind(numbers::limit(limit))
             .fetch_all(&self.background)
             .await?;
         rows.iter().map(post_from_row).collect()
@@ -88,39 +179,134 @@ impl Store {
         now_ms: i64,
         lease_until_ms: i64,
     ) -> Result<bool, StoreError> {
-        let Ok(id) = i64::try_from(post_id) else {
+        let Some(id) = stored(post_id) else {
             return Err(StoreError::PostNotFound(post_id));
         };
-        self.write_one(Statement::new(
-            "UPDATE outbox SET next_attempt_at_ms = $1 \
-             WHERE id = $2 AND sent_at_ms IS NULL AND next_attempt_at_ms <= $3",
-            vec![Arg::Int(lease_until_ms), Arg::Int(id), Arg::Int(now_ms)],
+        self.write_one(statement!(
+            "UPDATE outbox SET next_attempt_at_ms = " {lease_until_ms}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL AND next_attempt_at_ms <= " {now_ms}
         ))
         .await
     }
+
+    /// Records that a post was delivered, with the platform's reference to the message (e.g.
+    /// Slack `ts`) if it has one. A post already marked sent keeps its first record.
+    pub async fn mark_sent(
+        &self,
+        post_id: u64,
+        sent_at_ms: i64,
+        message_ref: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = message_ref {
+            check_text("the message reference", r)?;
+        }
+        let Some(id) = stored(post_id) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        let update = statement!(
+            "UPDATE outbox SET sent_at_ms = " {sent_at_ms} ", message_ref = " {message_ref}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL"
+        );
+        if !self.write_one(update).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
+            tracing::warn!(
+                post_id,
+                "post was already marked sent; keeping the first record"
+            );
+        }
+        Ok(())
+    }
+
+    /// Records a failed delivery: one more attempt, the error, and when to try again. A post
+    /// already sent is left as it is.
+    pub async fn mark_failed(
+        &self,
+        post_id: u64,
+        next_attempt_at_ms: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let Some(id) = stored(post_id) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        // Error texts come from HTTP libraries and platforms: keep them storable and bounded.
+        let error: String = error
+            .chars()
+            .filter(|&c| c != '\0')
+            .take(MAX_ERROR_CHARS)
+            .collect();
+        let update = statement!(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
+            ", next_attempt_at_ms = " {next_attempt_at_ms}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL"
+        );
+        if !self.write_one(update).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
+            tracing::warn!(post_id, "failure reported for a post already sent; ignored");
+        }
+        Ok(())
+    }
+
+    async fn post_exists_or_not_found(&self, post_id: u64, id: i64) -> Result<(), StoreError> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match found {
+            Some(_) => Ok(()),
+            None => Err(StoreError::PostNotFound(post_id)),
+        }
+    }
+}
+
+/// The outbox row of a post, due at `now_ms`.
+pub(super) fn post_row(
+    incident_id: Option<i64>,
+    post: &NewPost,
+    now_ms: i64,
+) -> Result<Statement<'_>, StoreError> {
+    let NewPost {
+        channel,
+        kind,
+        body,
+        replaces,
+    } = post;
+    let replaces = match replaces {
+        None => None,
+        Some(Replaces::Post(id)) => Some(to_store(*id, "the id of the post to edit")?),
+        Some(Replaces::FirstOfKind) => {
+            return Ok(statement!(
+                "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                                     created_at_ms, next_attempt_at_ms, attempts, \
+                                     replaces_outbox_id) \
+                 VALUES (" {incident_id} ", " {channel.platform.as_str()} ", " {&channel.workspace} ", "
+                           {&channel.channel} ", " {kind} ", " {body} ", " {now_ms} ", "
+                           {now_ms} ", 0, \
+                         (SELECT MIN(first.id) FROM outbox first \
+                          WHERE first.incident_id = " {incident_id} " AND first.kind = " {kind}
+                         "))"
+            ))
+        }
+    };
+    Ok(statement!(
+        "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
+                             created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
+         VALUES (" {incident_id} ", " {channel.platform.as_str()} ", " {&channel.workspace} ", "
+                   {&channel.channel} ", " {kind} ", " {body} ", " {now_ms} ", " {now_ms} ", 0, "
+                   {replaces} ")"
+    ))
 }
 
 /// An unsent post as the outbox queries select it (with the replaced post's `message_ref`).
-pub(super) fn post_from_row(row: &AnyRow) -> Result<OutboxPost, StoreError> {
-    let attempts: i64 = row.try_get("attempts")?;
+fn post_from_row(row: &AnyRow) -> Result<OutboxPost, StoreError> {
     Ok(OutboxPost {
-        id: to_u64(row.try_get("id")?, "outbox.id")?,
-        incident_id: row
-            .try_get::<Option<i64>, _>("incident_id")?
-            .map(|id| to_u64(id, "outbox.incident_id"))
-            .transpose()?,
+        id: numbers::read(row, "id", "outbox.id")?,
+        incident_id: numbers::read_optional(row, "incident_id", "outbox.incident_id")?,
         channel: channel_from_row(row)?,
         kind: row.try_get("kind")?,
         body: row.try_get("body")?,
         created_at_ms: row.try_get("created_at_ms")?,
-        attempts: u32::try_from(attempts).map_err(|_| StoreError::Corrupt {
-            what: "outbox.attempts",
-            value: attempts.to_string(),
-        })?,
-        replaces: row
-            .try_get::<Option<i64>, _>("replaces_outbox_id")?
-            .map(|id| to_u64(id, "outbox.replaces_outbox_id"))
-            .transpose()?,
+        attempts: numbers::read_u32(row, "attempts", "outbox.attempts")?,
+        replaces: numbers::read_optional(row, "replaces_outbox_id", "outbox.replaces_outbox_id")?,
         replaces_message_ref: row.try_get("replaces_message_ref")?,
     })
 }

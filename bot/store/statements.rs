@@ -1,14 +1,9 @@
-//! A unit of work as a list of SQL statements with their arguments, so it can run statement by
-//! statement in a transaction (PostgreSQL) or as one script in a single round trip to SQLite's
-//! worker thread, where every statement otherwise costs a thread hop there and back.
+//! A write as a list of SQL statements with their arguments, so that it can run statement by
+//! statement in a transaction (PostgreSQL) or as one script (SQLite): see `dialect`.
 
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection};
+use super::dialect::Sql;
 
-use super::StoreError;
-
-/// A value bound to a `$n` placeholder.
+/// A value bound to a placeholder.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Arg<'a> {
     /// A boolean as the 0/1 INTEGER both backends store.
@@ -19,56 +14,112 @@ pub(super) enum Arg<'a> {
     OptionalText(Option<&'a str>),
 }
 
-/// One statement with its own `$1…$n` placeholders.
+impl From<bool> for Arg<'_> {
+    fn from(value: bool) -> Self {
+        Arg::Flag(value)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(value: i64) -> Self {
+        Arg::Int(value)
+    }
+}
+
+impl From<Option<i64>> for Arg<'_> {
+    fn from(value: Option<i64>) -> Self {
+        Arg::OptionalInt(value)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(value: &'a str) -> Self {
+        Arg::Text(value)
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(value: &'a String) -> Self {
+        Arg::Text(value)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(value: Option<&'a str>) -> Self {
+        Arg::OptionalText(value)
+    }
+}
+
+/// One statement of a write, with its arguments in placeholder order.
 #[derive(Debug, Clone)]
 pub(super) struct Statement<'a> {
-    pub sql: &'static str,
+    pub sql: Sql,
     pub args: Vec<Arg<'a>>,
+    /// The write is abandoned (nothing of it kept) if this statement changes no row.
+    pub must_change: bool,
 }
 
 impl<'a> Statement<'a> {
-    pub fn new(sql: &'static str, args: Vec<Arg<'a>>) -> Statement<'a> {
-        Statement { sql, args }
+    pub fn new(sql: Sql, args: Vec<Arg<'a>>) -> Statement<'a> {
+        Statement {
+            sql,
+            args,
+            must_change: false,
+        }
+    }
+
+    /// This statement must change a row, or nothing of the write is kept (optimistic concurrency,
+    /// a claim).
+    pub fn must_change(self) -> Statement<'a> {
+        Statement {
+            must_change: true,
+            ..self
+        }
     }
 }
 
-fn bind<'q>(
-    query: Query<'q, Any, AnyArguments<'q>>,
-    arg: Arg<'q>,
-) -> Query<'q, Any, AnyArguments<'q>> {
-    match arg {
-        Arg::Flag(value) => query.bind(i32::from(value)),
-        Arg::Int(value) => query.bind(value),
-        Arg::OptionalInt(value) => query.bind(value),
-        Arg::Text(value) => query.bind(value),
-        Arg::OptionalText(value) => query.bind(value),
-    }
+/// A [`Statement`] written once, its arguments where they go:
+/// `statement!("UPDATE t SET a = " {a} " WHERE id = " {id})`. Each `{value}` is a placeholder
+/// bound to `value` (anything that is `Into<Arg>`): `$1, $2…` in PostgreSQL's text, `?` in
+/// SQLite's (see `dialect`). Both texts are constants; at most 20 placeholders.
+macro_rules! statement {
+    // Every part read.
+    (@parts [$($postgres:tt)*] [$($sqlite:tt)*] [$($arg:tt)*] [$($unused:tt)*]) => {
+        $crate::store::statements::Statement::new(
+            $crate::store::dialect::Sql {
+                postgres: concat!($($postgres)*),
+                sqlite: concat!($($sqlite)*),
+            },
+            vec![$($arg)*],
+        )
+    };
+    // A placeholder and its value.
+    (@parts [$($postgres:tt)*] [$($sqlite:tt)*] [$($arg:tt)*] [$n:tt $($next:tt)*]
+        {$value:expr} $($rest:tt)*) => {
+        $crate::store::statements::statement!(@parts
+            [$($postgres)* "$", $n,] [$($sqlite)* "?",]
+            [$($arg)* $crate::store::statements::Arg::from($value),]
+            [$($next)*] $($rest)*)
+    };
+    // SQL text.
+    (@parts [$($postgres:tt)*] [$($sqlite:tt)*] [$($arg:tt)*] [$($n:tt)*]
+        $text:literal $($rest:tt)*) => {
+        $crate::store::statements::statement!(@parts
+            [$($postgres)* $text,] [$($sqlite)* $text,] [$($arg)*] [$($n)*] $($rest)*)
+    };
+    ($($part:tt)+) => {
+        $crate::store::statements::statement!(@parts [] [] []
+            [1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20] $($part)+)
+    };
 }
-
-/// A statement ready to execute, its arguments bound.
-pub(super) fn query<'q>(statement: &Statement<'q>) -> Query<'q, Any, AnyArguments<'q>> {
-    statement
-        .args
-        .iter()
-        .fold(sqlx::query(statement.sql), |query, arg| bind(query, *arg))
-}
-
-/// Runs statements one after another on a connection (inside the caller's transaction).
-pub(super) async fn run_each(
-    connection: &mut AnyConnection,
-    statements: &[Statement<'_>],
-) -> Result<(), StoreError> {
-    for statement in statements {
-        query(statement).execute(&mut *connection).await?;
-    }
-    Ok(())
-}
+pub(super) use statement;
 
 /// A statement that owns its arguments, to be handed to another task (group commit).
 #[derive(Debug, Clone)]
 pub(super) struct OwnedStatement {
-    sql: &'static str,
+    sql: Sql,
     args: Vec<OwnedArg>,
+    must_change: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +147,7 @@ impl From<&Statement<'_>> for OwnedStatement {
         OwnedStatement {
             sql: statement.sql,
             args,
+            must_change: statement.must_change,
         }
     }
 }
@@ -116,102 +168,12 @@ impl OwnedStatement {
         Statement {
             sql: self.sql,
             args,
+            must_change: self.must_change,
         }
     }
 
     /// How many arguments the statement binds.
     pub fn arg_count(&self) -> usize {
         self.args.len()
-    }
-}
-
-/// Runs statements as one SQLite script inside `BEGIN IMMEDIATE … COMMIT`: one round trip. If
-/// any statement fails, the transaction is rolled back and the error returned. A script that is
-/// not `reused` (a one-off group of commits) is not kept among the prepared statements.
-pub(super) async fn run_script(
-    connection: &mut AnyConnection,
-    statements: &[Statement<'_>],
-    reused: bool,
-) -> Result<(), sqlx::Error> {
-    let (sql, args) = script(statements);
-    let query = args
-        .into_iter()
-        .fold(sqlx::query(&sql).persistent(reused), |query, arg| {
-            bind(query, arg)
-        });
-    let result = query.execute(&mut *connection).await;
-    if result.is_err() {
-        // The script stopped inside its transaction; end it so the connection is clean.
-        let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-    }
-    result.map(|_| ())
-}
-
-/// Joins statements into one transaction script, renumbering each statement's placeholders
-/// after the arguments of the statements before it.
-fn script<'a>(statements: &[Statement<'a>]) -> (String, Vec<Arg<'a>>) {
-    let mut sql = String::from("BEGIN IMMEDIATE;\n");
-    let mut args = Vec::new();
-    for statement in statements {
-        sql.push_str(&renumber(statement.sql, args.len()));
-        sql.push_str(";\n");
-        args.extend(statement.args.iter().copied());
-    }
-    sql.push_str("COMMIT;");
-    (sql, args)
-}
-
-/// `$1` → `$(1 + offset)`, for every placeholder of a statement. The statements are the
-/// store's own constant SQL, which has no `$` anywhere else.
-fn renumber(sql: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(sql.len() + 8);
-    let mut chars = sql.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
-        out.push(c);
-        if c != '$' {
-            continue;
-        }
-        let mut number = String::new();
-        while let Some((_, digit)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
-            number.push(*digit);
-            chars.next();
-        }
-        match number.parse::<usize>() {
-            Ok(n) => out.push_str(&(n + offset).to_string()),
-            Err(_) => out.push_str(&number),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripts_number_placeholders_across_statements() {
-        let statements = [
-            Statement::new(
-                "UPDATE t SET a = $1 WHERE id = $2",
-                vec![Arg::Int(1), Arg::Int(2)],
-            ),
-            Statement::new("INSERT INTO u (x) SELECT 0 WHERE changes() = 0", vec![]),
-            Statement::new(
-                "INSERT INTO v (a, b) VALUES ($1, $2)",
-                vec![Arg::Text("x"), Arg::OptionalInt(None)],
-            ),
-        ];
-        let (sql, args) = script(&statements);
-        assert_eq!(
-            sql,
-            "BEGIN IMMEDIATE;\nUPDATE t SET a = $1 WHERE id = $2;\n\
-             INSERT INTO u (x) SELECT 0 WHERE changes() = 0;\n\
-             INSERT INTO v (a, b) VALUES ($3, $4);\nCOMMIT;"
-        );
-        assert_eq!(args.len(), 4);
-        assert_eq!(
-            renumber("VALUES ($1, $2, $7, $7, 0, $8)", 10),
-            "VALUES ($11, $12, $17, $17, 0, $18)"
-        );
     }
 }

@@ -3,7 +3,10 @@
 
 use sqlx::Row;
 
-use super::*;
+use super::incidents::{ALL_OPEN_INCIDENTS_SQL, OPEN_INCIDENTS_SQL};
+use super::outbox::PENDING_POSTS_SQL;
+use super::timers::DUE_TIMERS_SQL;
+use super::Store;
 
 /// The detail lines of SQLite's plan for `sql` (parameters left unbound: NULL).
 pub(super) async fn plan(store: &Store, sql: &str) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! message of the incident's first post, which later posts reply to; and the message of its
 //! first post of a kind (the checklist card every later checklist post edits).
 
+use super::numbers::stored;
 use super::{Store, StoreError};
 
 /// The reference of the incident's first sent post. Sent posts of a channel go out in id order,
@@ -17,7 +18,7 @@ impl Store {
     /// (the one with the lowest id); `None` while none is sent, or when the platform gave it no
     /// reference.
     pub async fn first_message_ref(&self, incident_id: u64) -> Result<Option<String>, StoreError> {
-        let Ok(id) = i64::try_from(incident_id) else {
+        let Some(id) = stored(incident_id) else {
             return Ok(None);
         };
         let found: Option<Option<String>> = sqlx::query_scalar(FIRST_MESSAGE_REF_SQL)
@@ -34,7 +35,7 @@ impl Store {
         incident_id: u64,
         kind: &str,
     ) -> Result<Option<String>, StoreError> {
-        let Ok(id) = i64::try_from(incident_id) else {
+        let Some(id) = stored(incident_id) else {
             return Ok(None);
         };
         let found: Option<Option<String>> = sqlx::query_scalar(FIRST_MESSAGE_REF_OF_KIND_SQL)

@@ -1,0 +1,82 @@
+//! An incident's durable timers (`update`, `nudge-3`, `follow-up-0`…): at most one per name,
+//! found by due time by the scheduler.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::numbers::{self, stored};
+use super::statements::{statement, Statement};
+use super::{Store, StoreError};
+
+/// A durable timer of an incident (`update`, `rto-50`, `nudge-3`, `follow-up-0`…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timer {
+    pub incident_id: u64,
+    pub name: String,
+    pub due_at_ms: i64,
+}
+
+pub(super) const DUE_TIMERS_SQL: &str = "SELECT incident_id, name, due_at_ms FROM timers \
+     WHERE due_at_ms <= $1 ORDER BY due_at_ms, incident_id, name LIMIT $2";
+
+impl Store {
+    /// Timers due at or before `now_ms`, earliest first (ties by incident and name), at most
+    /// `limit`. Reads only the due end of the due-time index.
+    pub async fn due_timers(&self, now_ms: i64, limit: u32) -> Result<Vec<Timer>, StoreError> {
+        let rows = sqlx::query(DUE_TIMERS_SQL)
+            .bind(now_ms)
+            .bind(numbers::limit(limit))
+            .fetch_all(&self.background)
+            .await?;
+        rows.iter().map(timer_from_row).collect()
+    }
+
+    /// The earliest due time of any timer: how far a simulated clock may jump before something
+    /// is due.
+    pub async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT MIN(due_at_ms) FROM timers")
+            .fetch_one(&self.background)
+            .await?)
+    }
+
+    /// The timers of an incident, by name.
+    pub async fn timers(&self, incident_id: u64) -> Result<Vec<Timer>, StoreError> {
+        let Some(id) = stored(incident_id) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "SELECT incident_id, name, due_at_ms FROM timers WHERE incident_id = $1 ORDER BY name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(timer_from_row).collect()
+    }
+}
+
+/// Deletes every timer of an incident.
+pub(super) fn clear_timers<'a>(incident_id: i64) -> Statement<'a> {
+    statement!("DELETE FROM timers WHERE incident_id = " {incident_id})
+}
+
+/// Sets or replaces the timer `name` (`Some(due)`), or deletes it (`None`).
+pub(super) fn timer_row(incident_id: i64, name: &str, due_at_ms: Option<i64>) -> Statement<'_> {
+    match due_at_ms {
+        Some(due_at_ms) => statement!(
+            "INSERT INTO timers (incident_id, name, due_at_ms) \
+             VALUES (" {incident_id} ", " {name} ", " {due_at_ms} ") \
+             ON CONFLICT (incident_id, name) DO UPDATE SET due_at_ms = excluded.due_at_ms"
+        ),
+        None => statement!(
+            "DELETE FROM timers WHERE incident_id = " {incident_id} " AND name = " {name}
+        ),
+    }
+}
+
+fn timer_from_row(row: &AnyRow) -> Result<Timer, StoreError> {
+    Ok(Timer {
+        incident_id: numbers::read(row, "incident_id", "timers.incident_id")?,
+        name: row.try_get("name")?,
+        due_at_ms: row.try_get("due_at_ms")?,
+    })
+}
