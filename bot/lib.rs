@@ -5,6 +5,7 @@ pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod engine;
+pub mod environment;
 pub mod error_text;
 pub mod incident;
 pub mod notify;

@@ -1,39 +1,18 @@
-//! What a chat platform's adapter adds to `serve`: its routes, its tasks, its readiness, and the
-//! waker of its outbox worker.
+//! What a chat platform's adapter gives `serve` to assemble: its routes, its tasks, its
+//! readiness, and the sender its outbox worker delivers through.
 
 use std::sync::Arc;
 
 use axum::Router;
-use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-use crate::clock::Clock;
-use crate::engine::Engine;
-use crate::outbox::{Deliver, DeliveryPolicy, OutboxWorker};
-use crate::serve::health::Readiness;
+use crate::chat::readiness::Readiness;
 
-pub struct Adapter {
+pub struct Adapter<D> {
     /// The platform's routes; none when it takes traffic over a connection of its own.
     pub routes: Router,
     pub tasks: Vec<JoinHandle<()>>,
     pub health: Arc<dyn Readiness>,
-    /// Ring it when posts were queued, so the outbox sends them at once.
-    pub waker: Arc<Notify>,
-}
-
-/// Starts the outbox worker delivering through `sender` until `stopped`; its task, and the
-/// waker that makes it send at once.
-pub fn start_outbox<D: Deliver + 'static>(
-    engine: &Engine,
-    clock: Arc<dyn Clock>,
-    sender: D,
-    policy: DeliveryPolicy,
-    mut stopped: watch::Receiver<bool>,
-) -> (JoinHandle<()>, Arc<Notify>) {
-    let worker = OutboxWorker::new(engine.store().clone(), clock, Arc::new(sender), policy);
-    let waker = worker.waker();
-    let task = tokio::spawn(worker.run(async move {
-        let _ = stopped.wait_for(|stop| *stop).await;
-    }));
-    (task, waker)
+    /// The platform's sender (a [`Deliver`](crate::outbox::Deliver)), for the outbox worker.
+    pub sender: D,
 }

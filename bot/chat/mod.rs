@@ -4,6 +4,7 @@
 pub mod adapter;
 pub mod console;
 pub mod discord;
+pub mod readiness;
 pub mod shared_replies;
 pub mod signed;
 pub mod slack;

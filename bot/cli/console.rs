@@ -50,6 +50,7 @@ pub async fn run(
         clock.clone(),
         Arc::clone(&terminal),
         delivery_policy(),
+        engine.posts_queued().listen(),
     );
     let mut console = Console::new(engine, outbox, terminal, clock, simulated, &user);
     let input = tokio::io::BufReader::new(tokio::io::stdin());

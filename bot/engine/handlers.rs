@@ -186,8 +186,7 @@ impl Engine {
         };
         let mut built = None;
         let created = self
-            .store
-            .create_incident_with(&who.channel, now, now, |id| {
+            .create_incident(&who.channel, now, now, |id| {
                 let incident = Incident::opened(id, &opening, now, &who.person);
                 let effects = self.opening_effects(&incident, now);
                 let commit = commit_for(&incident, std::slice::from_ref(&recorded), &effects);

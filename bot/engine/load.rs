@@ -1,5 +1,6 @@
 //! Reading incidents from the store and writing their changes back: the optimistic-concurrency
-//! loop every state change goes through.
+//! loop every state change goes through, and the creation of an incident. A commit that queued
+//! posts rings the outbox's doorbell.
 
 use std::sync::Arc;
 
@@ -95,6 +96,29 @@ pub(super) fn commit_for(
 }
 
 impl Engine {
+    /// Creates an incident: `build` gets its id and returns its first commit (as
+    /// [`Store::create_incident_with`](crate::store::Store::create_incident_with), which may call
+    /// it more than once).
+    pub(super) async fn create_incident<E: Send>(
+        &self,
+        channel: &ChannelKey,
+        opened_at_ms: i64,
+        now_ms: i64,
+        mut build: impl FnMut(u64) -> Result<Commit, E> + Send,
+    ) -> Result<Result<u64, E>, StoreError> {
+        let mut queued_posts = false;
+        let created = self
+            .store
+            .create_incident_with(channel, opened_at_ms, now_ms, |id| {
+                build(id).inspect(|commit| queued_posts = !commit.posts.is_empty())
+            })
+            .await?;
+        if created.is_ok() && queued_posts {
+            self.posts_queued.ring();
+        }
+        Ok(created)
+    }
+
     /// The incident, from memory when this process is the database's only writer.
     pub(super) async fn load(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
         if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(id)) {
@@ -299,6 +323,9 @@ impl Engine {
             let commit = commit_for(&after, &recorded, &effects)?;
             match self.store.commit(id, loaded.version, &commit, now).await {
                 Ok(()) => {
+                    if !commit.posts.is_empty() {
+                        self.posts_queued.ring();
+                    }
                     if let Some(cache) = &self.cache {
                         cache.remember(&Loaded {
                             incident: Arc::new(after),

@@ -1,7 +1,8 @@
 //! The one dispatch: (who, where, command) → events committed to the store → posts queued in the
 //! outbox, and a reply for the person who asked. Adapters call [`Engine::handle`]; the scheduler
 //! calls [`Engine::run_due_timers`]. Every post and timer is committed with the events that caused
-//! it, in one transaction, before anything is acknowledged.
+//! it, in one transaction, before anything is acknowledged; a commit that queued posts rings the
+//! outbox's [`Doorbell`], so they go out at once.
 
 mod cache;
 mod config;
@@ -20,6 +21,7 @@ pub use config::{ConfigError, EngineConfig};
 use crate::clock::Clock;
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
+use crate::outbox::Doorbell;
 use crate::runbook::Runbook;
 use crate::store::{Store, StoreError};
 
@@ -130,6 +132,8 @@ pub struct Engine {
     config: EngineConfig,
     /// Incidents in memory, when this process is the database's only writer.
     cache: Option<cache::Cache>,
+    /// Rung after every commit that queued posts.
+    posts_queued: Doorbell,
 }
 
 impl Engine {
@@ -151,11 +155,17 @@ impl Engine {
             clock,
             config,
             cache,
+            posts_queued: Doorbell::default(),
         })
     }
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The doorbell rung after every commit that queued posts: what outbox workers listen to.
+    pub fn posts_queued(&self) -> &Doorbell {
+        &self.posts_queued
     }
 
     pub fn runbook(&self) -> &Runbook {
@@ -175,6 +185,7 @@ impl Engine {
         self.store
             .queue_post(message.incident, &post, self.now_ms())
             .await?;
+        self.posts_queued.ring();
         Ok(())
     }
 

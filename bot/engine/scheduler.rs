@@ -3,11 +3,13 @@
 //! as an ordinary change of its incident, so a restart or a second replica neither skips nor
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use super::load::Effects;
 use super::timers::{
     self, next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached,
 };
-use super::{bot_person, Engine, EngineError};
+use super::{bot_person, Engine, EngineError, MAX_ATTEMPTS};
 use crate::clock::{Clock, SimulatedClock};
 use crate::incident::{Event, Incident};
 use crate::notify;
@@ -61,20 +63,53 @@ impl Engine {
         Ok(())
     }
 
+    /// Fires a due timer, unless another replica fired it first. The incident is read before the
+    /// timer: a replica that fired the timer moved it in the same commit as the incident, so a
+    /// timer still as listed means the incident was read before that commit, and a commit based
+    /// on it fails. After a lost race the timer is looked at again, not decided again on the
+    /// fresh state: that would post a second update.
     async fn fire(&self, timer: &Timer) -> Result<(), EngineError> {
         let name = timer.name.clone();
         let bot = bot_person();
-        let Some(loaded) = self.load(timer.incident_id).await? else {
-            return Ok(());
-        };
-        self.change(
-            loaded,
-            &bot,
-            |incident, now| Ok(self.timer_events(incident, &name, now)),
-            |before, after, now| self.timer_effects(before, after, &name, now),
-        )
-        .await?;
-        Ok(())
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(loaded) = self.load(timer.incident_id).await? else {
+                return Ok(());
+            };
+            if !self.still_listed(timer).await? {
+                return Ok(());
+            }
+            let decided = AtomicBool::new(false);
+            let lost = AtomicBool::new(false);
+            self.change(
+                loaded,
+                &bot,
+                |incident, now| {
+                    if decided.swap(true, Ordering::Relaxed) {
+                        lost.store(true, Ordering::Relaxed);
+                        return Err(String::new()); // ends `change`; nothing is told to anyone
+                    }
+                    Ok(self.timer_events(incident, &name, now))
+                },
+                |before, after, now| self.timer_effects(before, after, &name, now),
+            )
+            .await?;
+            if !lost.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+        }
+        Err(EngineError::Contended {
+            incident: timer.incident_id,
+        })
+    }
+
+    /// Whether `timer` is still set for the time it was listed for.
+    async fn still_listed(&self, timer: &Timer) -> Result<bool, EngineError> {
+        Ok(self
+            .store
+            .timers(timer.incident_id)
+            .await?
+            .iter()
+            .any(|stored| stored.name == timer.name && stored.due_at_ms == timer.due_at_ms))
     }
 
     /// The events a due timer records; none when there is nothing to say (the timer is then

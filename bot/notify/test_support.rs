@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use commands::Severity;
 
 use super::{Block, Message};
+use crate::engine::EngineConfig;
 use crate::incident::{
     plan, ChannelKey, Event, Incident, Opening, Outcome, Person, Recorded, ScenarioRef,
 };
@@ -119,6 +120,20 @@ fn fold(id: u64, events: Vec<(i64, Person, Event)>, cutoff: i64) -> Fixture {
         timeline,
         now: cutoff,
     }
+}
+
+/// Whom the bot pages when `incident` opens, as the engine decides it from the shared runbook
+/// with the default paging: the platform ids of the roles given in `role_mentions` (written as
+/// `ROLE_MENTIONS` is, `Role=id; …`), and the names of every role paged.
+pub fn paging(incident: &Incident, role_mentions: &str) -> (Vec<String>, Vec<String>) {
+    let config = EngineConfig::from_lookup(runbook(), |name| {
+        (name == "ROLE_MENTIONS").then(|| role_mentions.to_string())
+    })
+    .expect("valid ROLE_MENTIONS");
+    let paged = config.paging(incident.severity);
+    let mentions = paged.iter().filter_map(|(_, id)| id.clone()).collect();
+    let names = paged.into_iter().map(|(role, _)| role).collect();
+    (mentions, names)
 }
 
 fn done(step: usize, note: Option<&str>) -> Event {

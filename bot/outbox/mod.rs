@@ -1,6 +1,7 @@
 //! Delivery of the durable outbox to a chat platform, platform-agnostic: a platform's sender
 //! implements [`Deliver`] (one post, one API call), and an [`OutboxWorker`] feeds it the store's
-//! queued posts within the platform's limits.
+//! queued posts within the platform's limits, woken by the engine's [`Doorbell`] when posts are
+//! queued.
 //!
 //! What the worker guarantees:
 //! - **Nothing is lost.** A post leaves the queue only when the platform said it took it. A
@@ -24,6 +25,7 @@
 //! - **Senders read no store.** What a sender needs arrives as a [`Post`]: the decoded message,
 //!   the reference of the message it edits, and the root of its incident's thread.
 
+mod doorbell;
 mod pacing;
 mod policy;
 mod post;
@@ -33,6 +35,7 @@ mod worker;
 use std::future::Future;
 use std::time::Duration;
 
+pub use doorbell::{Doorbell, Listener};
 pub use policy::DeliveryPolicy;
 pub use post::Post;
 pub use worker::{Attempt, OutboxWorker, Outcome, Round};

@@ -1,7 +1,7 @@
 //! The delivery loop of one platform: each round reads the head of every channel that is due,
 //! claims it, hands it to the sender (channels in parallel, up to a bound) and records the answer;
-//! between rounds it sleeps until the next retry or pacing slot, a wake-up from the engine, or the
-//! idle poll. All times come from the injected clock, as store milliseconds.
+//! between rounds it sleeps until the next retry or pacing slot, a ring of the engine's
+//! [`Doorbell`](super::Doorbell) (posts were queued), or the idle poll. All times come from the injected clock, as store milliseconds.
 
 use std::future::Future;
 use std::pin::{pin, Pin};
@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
 use tokio::task::{JoinError, JoinSet};
 use tracing::Instrument;
 
+use super::doorbell::Listener;
 use super::pacing::Pacing;
 use super::policy::millis;
 use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
@@ -61,7 +61,8 @@ pub struct Round {
 pub struct OutboxWorker<D> {
     shared: Arc<Shared<D>>,
     pacing: Pacing,
-    wake: Arc<Notify>,
+    /// Rung after commits that queued posts: start a round at once.
+    queued: Listener,
     /// Set by [`OutboxWorker::run`] on shutdown: the round in progress starts no more deliveries.
     stopping: AtomicBool,
 }
@@ -75,11 +76,14 @@ struct Shared<D> {
 }
 
 impl<D: Deliver + 'static> OutboxWorker<D> {
+    /// A worker delivering through `sender`, woken by `queued` (a listener on the doorbell rung
+    /// when posts are queued) besides its own due times and idle poll.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
         sender: Arc<D>,
         policy: DeliveryPolicy,
+        queued: Listener,
     ) -> OutboxWorker<D> {
         OutboxWorker {
             pacing: Pacing::new(millis(policy.channel_interval)),
@@ -89,16 +93,9 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
                 sender,
                 policy,
             }),
-            wake: Arc::new(Notify::new()),
+            queued,
             stopping: AtomicBool::new(false),
         }
-    }
-
-    /// The worker's doorbell: call `notify_one()` on it after queueing posts, and
-    /// [`OutboxWorker::run`] starts a round at once instead of at its next poll. A ring while a
-    /// round is running is kept for the next wait.
-    pub fn waker(&self) -> Arc<Notify> {
-        Arc::clone(&self.wake)
     }
 
     /// Delivers every post that may go out now: the oldest unsent post of each channel, if it is
@@ -202,12 +199,13 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
 
     /// Delivers until `shutdown` completes, then returns once the deliveries in flight are
     /// finished and recorded (each bounded by the sender's own timeout): a post is either marked
-    /// sent or still queued, never lost. Rounds run when something is due, when the
-    /// [`OutboxWorker::waker`] rings, and at least every [`DeliveryPolicy::idle_poll`]. Store
-    /// errors are logged and the round tried again after the idle poll.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+    /// sent or still queued, never lost. Rounds run when something is due, when the doorbell
+    /// rings, and at least every [`DeliveryPolicy::idle_poll`]. Store errors are logged and the
+    /// round tried again after the idle poll.
+    pub async fn run(mut self, shutdown: impl Future<Output = ()>) {
         let mut shutdown = pin!(shutdown);
-        let platform = self.shared.platform();
+        let shared = Arc::clone(&self.shared);
+        let platform = shared.platform();
         tracing::info!(%platform, "outbox worker started");
         loop {
             let (round, stop) = self.round_or_stop(shutdown.as_mut()).await;
@@ -218,7 +216,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
                         %platform,
                         error = %crate::error_text::with_causes(&error),
                         "outbox round failed on the database; posts stay queued, trying again in {}",
-                        human(self.shared.policy.idle_poll)
+                        human(shared.policy.idle_poll)
                     );
                     None
                 }
@@ -253,10 +251,10 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
     }
 
-    /// Sleeps the round gap, then until `wake_at` (at most the idle poll), a ring of the waker, or
-    /// shutdown; `true` on shutdown.
+    /// Sleeps the round gap, then until `wake_at` (at most the idle poll), a ring of the doorbell
+    /// (one while the round ran counts), or shutdown; `true` on shutdown.
     async fn wait<S: Future<Output = ()>>(
-        &self,
+        &mut self,
         wake_at: Option<i64>,
         mut shutdown: Pin<&mut S>,
     ) -> bool {
@@ -272,7 +270,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         tokio::select! {
             () = shutdown => true,
             () = tokio::time::sleep(pause) => false,
-            () = self.wake.notified() => false,
+            () = self.queued.rung() => false,
         }
     }
 }

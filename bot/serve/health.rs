@@ -1,88 +1,16 @@
-//! `/healthz`: the process answers. `/readyz`: the store answers and every adapter is connected
-//! (Socket Mode or the Gateway up, for instance); 503 with the reason otherwise, so a load
-//! balancer or orchestrator sends no traffic to a bot that cannot take it.
+//! `/healthz`: the process answers. `/readyz`: the store answers and every adapter is ready
+//! (its [`Readiness`]: Socket Mode or the Gateway up, for instance); 503 with the reason
+//! otherwise, so a load balancer or orchestrator sends no traffic to a bot that cannot take it.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 
+use crate::chat::readiness::Readiness;
 use crate::engine::Engine;
-
-/// An adapter's readiness: `Err(reason)` while it cannot take traffic.
-pub trait Readiness: Send + Sync {
-    fn name(&self) -> &str;
-    fn ready(&self) -> Result<(), String>;
-}
-
-/// An adapter that takes traffic on its routes: ready once they are served.
-pub struct Served(pub &'static str);
-
-impl Readiness for Served {
-    fn name(&self) -> &str {
-        self.0
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-/// An adapter that takes traffic over a connection it keeps open (Slack's Socket Mode,
-/// Discord's Gateway): ready while connected.
-#[derive(Debug)]
-pub struct Connection {
-    name: &'static str,
-    /// What the connection is called in the reason: `Socket Mode`.
-    what: &'static str,
-    /// Why it is not connected; `None` once connected.
-    not_connected: Mutex<Option<String>>,
-}
-
-impl Connection {
-    /// A connection of adapter `name`, not connected yet.
-    pub fn new(name: &'static str, what: &'static str) -> Connection {
-        Connection {
-            name,
-            what,
-            not_connected: Mutex::new(Some("connecting".to_string())),
-        }
-    }
-
-    pub fn connected(&self) {
-        self.set(None);
-    }
-
-    pub fn disconnected(&self, reason: impl Into<String>) {
-        self.set(Some(reason.into()));
-    }
-
-    fn set(&self, not_connected: Option<String>) {
-        *self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = not_connected;
-    }
-}
-
-impl Readiness for Connection {
-    fn name(&self) -> &str {
-        self.name
-    }
-
-    fn ready(&self) -> Result<(), String> {
-        match &*self
-            .not_connected
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-        {
-            None => Ok(()),
-            Some(reason) => Err(format!("{} not connected ({reason})", self.what)),
-        }
-    }
-}
 
 struct Health {
     engine: Arc<Engine>,
@@ -112,27 +40,4 @@ async fn ready(State(health): State<Arc<Health>>) -> (StatusCode, String) {
         }
     }
     (StatusCode::OK, "ready\n".to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_connection_says_why_it_is_not_ready() {
-        let status = Connection::new("slack", "Socket Mode");
-        assert_eq!(status.name(), "slack");
-        assert_eq!(
-            status.ready(),
-            Err("Socket Mode not connected (connecting)".into())
-        );
-        status.connected();
-        assert_eq!(status.ready(), Ok(()));
-        status.disconnected("Slack closed the connection");
-        assert_eq!(
-            status.ready(),
-            Err("Socket Mode not connected (Slack closed the connection)".into())
-        );
-        assert_eq!(Served("discord").ready(), Ok(()));
-    }
 }

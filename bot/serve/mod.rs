@@ -1,10 +1,12 @@
 //! `incident-bot serve`: the bot for real. One process runs the HTTP server (health checks and
 //! the chat platforms' routes), the scheduler that fires due timers, and one outbox worker per
-//! configured platform, all on the same engine and store. SIGTERM or Ctrl-C stops it gracefully:
+//! configured platform (woken by the engine's doorbell), all on the same engine and store. Each
+//! platform's adapter reads its own settings and brings its routes, tasks, readiness and sender;
+//! this module assembles them. SIGTERM or Ctrl-C stops it gracefully:
 //! no new requests, in-flight ones finish, deliveries in flight are recorded, and whatever is
 //! still queued stays in the outbox for the next start.
 
-pub mod health;
+mod health;
 mod settings;
 
 use std::future::Future;
@@ -12,16 +14,17 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use settings::{
-    DiscordSettings, ServeSettings, SettingsError, SlackIngress, SlackSettings, DEFAULT_ADDR,
-};
+pub use settings::{ServeSettings, SettingsError, DEFAULT_ADDR};
 
+use crate::chat::adapter::Adapter;
+use crate::chat::readiness::Readiness;
 use crate::chat::{discord, slack};
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::outbox::{Deliver, DeliveryPolicy, OutboxWorker};
 use crate::startup::{self, StartupError};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,12 +55,19 @@ pub struct Running {
 pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Running, ServeError> {
     let engine = Arc::new(startup::engine(&settings.startup, clock.clone()).await?);
     let (stop, stopped) = watch::channel(false);
-    let mut adapters = Vec::new();
+    let mut adapters = Adapters {
+        engine: engine.clone(),
+        clock: clock.clone(),
+        policy: settings.outbox,
+        stopped: stopped.clone(),
+        routes: Router::new(),
+        tasks: Vec::new(),
+        readiness: Vec::new(),
+    };
     if let Some(slack_settings) = &settings.slack {
-        adapters.push(
+        adapters.add(
             slack::adapter::start(
                 slack_settings,
-                settings.outbox,
                 engine.clone(),
                 clock.clone(),
                 stopped.clone(),
@@ -66,10 +76,9 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
         );
     }
     if let Some(discord_settings) = &settings.discord {
-        adapters.push(
+        adapters.add(
             discord::adapter::start(
                 discord_settings,
-                settings.outbox,
                 engine.clone(),
                 clock.clone(),
                 stopped.clone(),
@@ -77,21 +86,16 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
             .await?,
         );
     }
-    let mut router = Router::new();
-    let mut tasks = Vec::new();
-    let mut readiness = Vec::new();
-    let mut wakers = Vec::new();
-    for adapter in adapters {
-        router = router.merge(adapter.routes);
-        tasks.extend(adapter.tasks);
-        readiness.push(adapter.health);
-        wakers.push(adapter.waker);
-    }
-    router = router.merge(health::routes(engine.clone(), readiness));
+    let Adapters {
+        routes,
+        mut tasks,
+        readiness,
+        ..
+    } = adapters;
+    let router = routes.merge(health::routes(engine.clone(), readiness));
     tasks.push(tokio::spawn(scheduler(
         engine.clone(),
         settings.tick,
-        wakers,
         stopped.clone(),
     )));
     let listener = tokio::net::TcpListener::bind(settings.addr)
@@ -142,21 +146,54 @@ impl Running {
     }
 }
 
-/// Fires due timers every `tick`, and wakes the outbox workers when that queued posts.
+/// The adapters started so far, put together: their routes, tasks and readiness, and an outbox
+/// worker for each platform's sender.
+struct Adapters {
+    engine: Arc<Engine>,
+    clock: Arc<dyn Clock>,
+    policy: DeliveryPolicy,
+    stopped: watch::Receiver<bool>,
+    routes: Router,
+    tasks: Vec<JoinHandle<()>>,
+    readiness: Vec<Arc<dyn Readiness>>,
+}
+
+impl Adapters {
+    fn add<D: Deliver + 'static>(&mut self, adapter: Adapter<D>) {
+        self.routes = std::mem::take(&mut self.routes).merge(adapter.routes);
+        self.tasks.extend(adapter.tasks);
+        self.readiness.push(adapter.health);
+        self.tasks.push(self.outbox_worker(adapter.sender));
+    }
+
+    /// Delivers the platform's posts through `sender` until stopped, woken when posts are queued.
+    fn outbox_worker<D: Deliver + 'static>(&self, sender: D) -> JoinHandle<()> {
+        let worker = OutboxWorker::new(
+            self.engine.store().clone(),
+            self.clock.clone(),
+            Arc::new(sender),
+            self.policy,
+            self.engine.posts_queued().listen(),
+        );
+        let mut stopped = self.stopped.clone();
+        tokio::spawn(worker.run(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }))
+    }
+}
+
+/// Fires due timers every `tick` (the engine wakes the outbox workers when that queued posts).
 async fn scheduler(
     engine: Arc<Engine>,
     tick: std::time::Duration,
-    outboxes: Vec<Arc<Notify>>,
     mut stopped: watch::Receiver<bool>,
 ) {
     loop {
-        match engine.run_due_timers().await {
-            Ok(report) if report.due > 0 => outboxes.iter().for_each(|outbox| outbox.notify_one()),
-            Ok(_) => {}
-            Err(error) => tracing::error!(
+        if let Err(error) = engine.run_due_timers().await {
+            tracing::error!(
                 error = %crate::error_text::with_causes(&error),
                 "the scheduler could not fire due timers; trying again next tick"
-            ),
+            );
         }
         tokio::select! {
             _ = tokio::time::sleep(tick) => {}

@@ -123,31 +123,24 @@ impl Bot {
     }
 }
 
-/// Waits (real time, up to 10 s) until `found` finds something in the stand-in. The clock moves
-/// 100 ms per 20 ms meanwhile, so that retries and timers come due.
+/// Waits (real time, up to 10 s) until `found` finds something in the stand-in. The clock stands
+/// still meanwhile: a test moves it to the time something is due, then waits for the effect.
 async fn wait_for<T>(
     discord: &DiscordStandIn,
-    clock: &SimulatedClock,
     mut found: impl FnMut(&DiscordStandIn) -> Option<T>,
 ) -> T {
     for _ in 0..500 {
         if let Some(found) = found(discord) {
             return found;
         }
-        clock.advance(chrono::Duration::milliseconds(100));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     panic!("not found; the stand-in received: {:#?}", discord.calls());
 }
 
 /// The first message in `channel` whose JSON contains `needle`.
-async fn message_with(
-    discord: &DiscordStandIn,
-    clock: &SimulatedClock,
-    channel: &str,
-    needle: &str,
-) -> Value {
-    wait_for(discord, clock, |discord| {
+async fn message_with(discord: &DiscordStandIn, channel: &str, needle: &str) -> Value {
+    wait_for(discord, |discord| {
         discord
             .messages_in(channel)
             .into_iter()
@@ -167,7 +160,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
     let clock = bot.clock.clone();
 
     // The commands are registered in the guild, generated from the command language.
-    let registered: Call = wait_for(&discord, &clock, |discord| {
+    let registered: Call = wait_for(&discord, |discord| {
         discord
             .calls_to(COMMANDS)
             .into_iter()
@@ -239,7 +232,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
         "{answer}"
     );
     assert_eq!(answer["data"]["flags"], 64, "{answer}");
-    let opened = message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+    let opened = message_with(&discord, CHANNEL_ID, "INCIDENT").await;
     let root = opened["id"].as_str().unwrap().to_string();
     for call in discord.calls_to(CREATE_MESSAGE) {
         assert_eq!(
@@ -255,7 +248,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
         text(&opened["embeds"]).contains("Primary down @everyone @here"),
         "{opened}"
     );
-    let checklist = message_with(&discord, &clock, &root, "step_done").await;
+    let checklist = message_with(&discord, &root, "step_done").await;
     let checklist_id = checklist["id"].as_str().unwrap().to_string();
     assert_eq!(discord.threads().len(), 1);
 
@@ -298,7 +291,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
     assert_eq!(skipped["type"], 7, "{skipped}");
     assert!(text(&skipped).contains("2/11"), "{skipped}");
     // The outbox edits the same checklist message too, in case an answer was lost.
-    wait_for(&discord, &clock, |discord| {
+    wait_for(&discord, |discord| {
         discord
             .calls_to(EDIT_MESSAGE)
             .into_iter()
@@ -310,7 +303,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
     // leaves that message as it is: only the checklist card shows the new state.
     let (_, elsewhere) = bot.send(&requests::click("step_done:INC-1:2", &root)).await;
     assert_eq!(elsewhere, json!({ "type": 6 }));
-    wait_for(&discord, &clock, |discord| {
+    wait_for(&discord, |discord| {
         discord
             .calls_to(EDIT_MESSAGE)
             .into_iter()
@@ -320,7 +313,7 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
 
     // The 15-minute update: an ordinary message in the incident's thread.
     clock.advance(chrono::Duration::minutes(15));
-    let update = message_with(&discord, &clock, &root, "\"title\":\"Update").await;
+    let update = message_with(&discord, &root, "\"title\":\"Update").await;
     assert!(text(&update).contains("#1 · INC-1"), "{update}");
 
     // Resolve, then the post-mortem as a Markdown file in the thread.
@@ -331,12 +324,12 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
         ))
         .await;
     assert_eq!(resolved["type"], 4, "{resolved}");
-    message_with(&discord, &clock, &root, "RESOLVED").await;
+    message_with(&discord, &root, "RESOLVED").await;
     let (_, drafted) = bot
         .send(&requests::postmortem(&[("incident", 4, json!(1))]))
         .await;
     assert!(text(&drafted).contains("Markdown file"), "{drafted}");
-    let attached = wait_for(&discord, &clock, |discord| {
+    let attached = wait_for(&discord, |discord| {
         discord
             .calls_to(CREATE_MESSAGE)
             .into_iter()
@@ -420,7 +413,6 @@ async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconne
     let gateway = GatewayStandIn::start();
     discord.set_gateway_url(&gateway.url());
     let bot = Bot::start(&discord, &[]).await;
-    let clock = bot.clock.clone();
 
     assert!(gateway.wait_for(|stats| stats.identifies == 1).await);
     let identify = &gateway.received(2)[0];
@@ -452,7 +444,7 @@ async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconne
         ],
     );
     assert!(gateway.dispatch("INTERACTION_CREATE", open.clone()));
-    let callback = wait_for(&discord, &clock, |discord| {
+    let callback = wait_for(&discord, |discord| {
         discord.calls_to(INTERACTION_CALLBACK).into_iter().next()
     })
     .await;
@@ -465,7 +457,7 @@ async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconne
         )
     );
     assert_eq!(callback.body["type"], 4, "{callback:?}");
-    message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+    message_with(&discord, CHANNEL_ID, "INCIDENT").await;
 
     // Discord asks the bot to reconnect: it resumes the session and goes on answering.
     assert!(gateway.force_reconnect());
@@ -477,7 +469,7 @@ async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconne
     );
     let status = requests::incident("status", &[]);
     assert!(gateway.dispatch("INTERACTION_CREATE", status));
-    let answered = wait_for(&discord, &clock, |discord| {
+    let answered = wait_for(&discord, |discord| {
         Some(discord.calls_to(INTERACTION_CALLBACK)).filter(|calls| calls.len() == 2)
     })
     .await;
@@ -571,9 +563,9 @@ async fn slack_and_discord_run_in_one_process_each_incident_in_its_channel() {
     );
     assert_eq!(bot.send(&open).await.0, 200);
 
-    let in_discord = message_with(&discord, &clock, CHANNEL_ID, "INCIDENT").await;
+    let in_discord = message_with(&discord, CHANNEL_ID, "INCIDENT").await;
     assert!(text(&in_discord).contains("From Discord") && text(&in_discord).contains("INC-2"));
-    let in_slack = crate::slack_serve::calls(&slack, &clock, "chat.postMessage", 2).await;
+    let in_slack = crate::slack_serve::calls(&slack, "chat.postMessage", 2).await;
     assert!(in_slack
         .iter()
         .all(|call| !crate::slack_serve::text_of(call).contains("From Discord")));

@@ -71,27 +71,30 @@ async fn rto_warnings_at_half_four_fifths_and_all_of_the_target(db: TestDb) {
     );
 }
 
-async fn one_catch_up_after_fifty_minutes_down_then_the_original_cadence(db: TestDb) {
+async fn one_catch_up_after_downtime_then_the_original_cadence(db: TestDb) {
     let bot = TestBot::on(db).await;
     bot.say("alice", "/incident open high app-server").await;
     bot.advance(10).await;
     bot.posts().await;
-    // The bot is down from +10 to +60: the updates due at +15, +30 and +45 are missed.
-    bot.clock.advance(chrono::Duration::minutes(50));
+    // The bot is down from +10 to +62: the updates due at +15, +30 and +45 are missed. +62 is
+    // off the 15-minute grid, so a cadence restarted at the catch-up (+77) shows.
+    bot.clock.advance(chrono::Duration::minutes(52));
     let bot = bot.restarted().await;
     bot.engine.run_due_timers().await.expect("timers run");
     let kinds = bot.post_kinds().await;
     let updates: Vec<_> = kinds.iter().filter(|(_, kind)| *kind == Update).collect();
     assert_eq!(
         updates,
-        vec![&(60, Update)],
+        vec![&(62, Update)],
         "one catch-up update, not a burst"
     );
-    bot.advance(15).await;
+    bot.advance(12).await;
+    assert_eq!(bot.post_kinds().await, vec![], "nothing before +75");
+    bot.advance(1).await;
     assert_eq!(
         bot.post_kinds().await,
         vec![(75, Update)],
-        "back on the +15 cadence"
+        "back on the original +15 cadence (+75, not +77)"
     );
     let timeline = bot.engine.store().events(1).await.expect("events");
     let numbers: Vec<&str> = timeline
@@ -109,5 +112,5 @@ async fn one_catch_up_after_fifty_minutes_down_then_the_original_cadence(db: Tes
 on_both_backends! {
     updates_at_15_30_45_and_none_after_resolve(db) => updates_every_fifteen_minutes_until_resolved(db);
     rto_warnings_at_50_80_100_percent(db) => rto_warnings_at_half_four_fifths_and_all_of_the_target(db);
-    one_catch_up_after_downtime(db) => one_catch_up_after_fifty_minutes_down_then_the_original_cadence(db);
+    one_catch_up_after_downtime(db) => one_catch_up_after_downtime_then_the_original_cadence(db);
 }

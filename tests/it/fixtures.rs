@@ -1,6 +1,8 @@
-//! Paths and loaders for the test fixtures under `tests/fixtures/`.
+//! Paths and loaders for the test fixtures under `tests/fixtures/`, and the check that the copies
+//! among them of the team's `shared/` folder (the runbook, the platforms' protocol samples) are
+//! unchanged.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use incident_bot::runbook::{self, Runbook};
 
@@ -22,4 +24,53 @@ pub fn shared_runbook() -> Runbook {
 
 pub fn bundled_runbook() -> Runbook {
     runbook::parse(runbook::DEFAULT_RUNBOOK)
+}
+
+/// The team's `shared/` folder: beside the checkout, as CI has it, or beside a folder holding the
+/// checkout (a git worktree of it). A test that compares a copy with it fails without it, rather
+/// than pass having compared nothing.
+pub fn shared_dir() -> PathBuf {
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    checkout
+        .ancestors()
+        .skip(1)
+        .map(|folder| folder.join("shared"))
+        .find(|shared| shared.join("protocol").is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "no shared/ folder (runbooks/, protocol/) beside {} or above it: the tests \
+                 compare the fixture copies with it; put the team's shared/ beside the checkout, \
+                 as CI does",
+                checkout.display()
+            )
+        })
+}
+
+/// `shared/<relative>`, read; a missing file fails the test with its path.
+pub fn shared_text(relative: &str) -> String {
+    let path = shared_dir().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+#[test]
+fn the_protocol_samples_are_the_shared_ones_unchanged() {
+    let mut compared = 0;
+    for platform in ["discord", "slack"] {
+        let copies = std::fs::read_dir(path(platform)).expect("the fixture folder");
+        for copy in copies {
+            let copy = copy.expect("a fixture").path();
+            let name = copy
+                .file_name()
+                .and_then(|name| name.to_str())
+                .expect("a name");
+            assert_eq!(
+                std::fs::read_to_string(&copy).expect("the fixture"),
+                shared_text(&format!("protocol/{name}")),
+                "{} differs from shared/protocol/{name}: update the fixture copy",
+                copy.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 15, "only {compared} samples compared");
 }

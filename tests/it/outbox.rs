@@ -10,7 +10,7 @@ use chrono::DateTime;
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{
-    Deliver, Delivered, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome, Post, Round,
+    Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Post, Round,
 };
 use incident_bot::platform::Platform;
 use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
@@ -196,11 +196,22 @@ fn worker_with(
     platform: &Arc<FakePlatform>,
     policy: DeliveryPolicy,
 ) -> OutboxWorker<FakePlatform> {
+    worker_woken_by(store, clock, platform, policy, &Doorbell::default())
+}
+
+fn worker_woken_by(
+    store: &Store,
+    clock: &SimulatedClock,
+    platform: &Arc<FakePlatform>,
+    policy: DeliveryPolicy,
+    doorbell: &Doorbell,
+) -> OutboxWorker<FakePlatform> {
     OutboxWorker::new(
         store.clone(),
         Arc::new(clock.clone()),
         Arc::clone(platform),
         policy,
+        doorbell.listen(),
     )
 }
 
@@ -661,18 +672,18 @@ async fn shutdown(store: &Store) {
     let clock = clock();
     let gate = Arc::new(Semaphore::new(0));
     let platform = FakePlatform::gated(&clock, Some(Arc::clone(&gate)));
-    let worker = worker(store, &clock, &platform);
-    let waker = worker.waker();
+    let doorbell = Doorbell::default();
+    let worker = worker_woken_by(store, &clock, &platform, policy(), &doorbell);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(worker.run(async {
         let _ = stopped.await;
     }));
 
-    // The outbox is empty and the idle poll is an hour: only the waker gets this post out.
+    // The outbox is empty and the idle poll is an hour: only the doorbell gets this post out.
     let [posted] = queue_bodies(store, "C1", &["opened"], T0).await[..] else {
         panic!("one post")
     };
-    waker.notify_one();
+    doorbell.ring();
     tokio::time::timeout(Duration::from_secs(30), async {
         while platform.calls().is_empty() {
             tokio::time::sleep(Duration::from_millis(10)).await;

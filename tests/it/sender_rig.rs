@@ -9,7 +9,7 @@ use chrono::DateTime;
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::notify::{Block, Message, MessageKind};
 use incident_bot::outbox::{
-    Attempt, Deliver, DeliveryError, DeliveryPolicy, OutboxWorker, Outcome,
+    Attempt, Deliver, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome,
 };
 use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
 use sqlx::Row;
@@ -43,6 +43,7 @@ impl<D: Deliver + 'static> SenderRig<D> {
             Arc::new(clock.clone()),
             Arc::new(sender),
             policy,
+            Doorbell::default().listen(),
         );
         SenderRig {
             db,

@@ -20,9 +20,18 @@ use crate::test_db::TestDb;
 const SAMPLE_BODY: &str = include_str!("../fixtures/slack/slack_slash_command_incident_open.txt");
 const SAMPLE_SIGNATURE: &str =
     include_str!("../fixtures/slack/slack_slash_command_incident_open.signature.json");
+const CLICK_SAMPLE_BODY: &str =
+    include_str!("../fixtures/slack/slack_block_actions_incident_checklist.form.txt");
+const CLICK_SAMPLE_SIGNATURE: &str =
+    include_str!("../fixtures/slack/slack_block_actions_incident_checklist.form.signature.json");
 
+/// The slash command sample's secret, time and signature.
 fn sample() -> (SigningSecret, i64, String) {
-    let json: Value = serde_json::from_str(SAMPLE_SIGNATURE).unwrap();
+    signed_sample(SAMPLE_SIGNATURE)
+}
+
+fn signed_sample(signature: &str) -> (SigningSecret, i64, String) {
+    let json: Value = serde_json::from_str(signature).unwrap();
     (
         SigningSecret::new(json["signing_secret"].as_str().unwrap()),
         json["timestamp"].as_str().unwrap().parse().unwrap(),
@@ -68,7 +77,6 @@ async fn app(now: i64) -> App {
         secret: secret.clone(),
         replays: ReplayGuard::default(),
         follow_ups: follow_ups.clone(),
-        posted: Arc::new(tokio::sync::Notify::new()),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -182,6 +190,27 @@ async fn slacks_signed_sample_opens_the_incident_in_its_channel() {
         .unwrap();
     let kinds: Vec<&str> = posts.iter().map(|post| post.kind.as_str()).collect();
     assert_eq!(kinds, ["opened", "checklist"]);
+}
+
+/// Slack's signed `block_actions` sample is verified and read: a button the bot did not make
+/// (`checklist_confirm`) is acknowledged, and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slacks_signed_click_sample_is_read_and_acknowledged() {
+    let (_, ts, signature) = signed_sample(CLICK_SAMPLE_SIGNATURE);
+    let app = app(ts + 5).await;
+    app.command("open critical db-loss").await;
+    let events = app.engine.store().events(1).await.unwrap().len();
+    let (status, body) = app
+        .send_raw(
+            "/slack/interactions",
+            CLICK_SAMPLE_BODY.trim_end().to_string(),
+            ts,
+            Some(signature),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(app.engine.store().events(1).await.unwrap().len(), events);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

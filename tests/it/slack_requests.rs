@@ -44,19 +44,21 @@ fn command_fields<'a>(command: &'a str, text: &'a str) -> [(&'static str, &'a st
     ]
 }
 
-/// A `block_actions` payload: wile_e clicked a button of the message `message_ts`.
+/// Slack's `block_actions` sample (a click on a button of a Block Kit message in #incidents).
+const CLICK_SAMPLE: &str =
+    include_str!("../fixtures/slack/slack_block_actions_incident_checklist.json");
+
+/// A `block_actions` payload: wile_e clicked a button of the message `message_ts`. The shared
+/// sample, with the clicker, the message, the button and `response_url` replaced.
 pub fn button_payload(action_id: &str, value: &str, message_ts: &str, response_url: &str) -> Value {
-    json!({
-        "type": "block_actions",
-        "team": { "id": TEAM, "domain": "testteamnow" },
-        "user": { "id": "U0COYOTE", "username": "wile_e", "name": "wile_e", "team_id": TEAM },
-        "api_app_id": "A0INCIDENTBOT",
-        "container": { "type": "message", "message_ts": message_ts, "channel_id": CHANNEL, "is_ephemeral": false },
-        "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703d",
-        "channel": { "id": CHANNEL, "name": "incidents" },
-        "response_url": response_url,
-        "actions": [{ "action_id": action_id, "value": value, "type": "button", "action_ts": message_ts }]
-    })
+    let mut click: Value = serde_json::from_str(CLICK_SAMPLE).unwrap();
+    click["user"] =
+        json!({ "id": "U0COYOTE", "username": "wile_e", "name": "wile_e", "team_id": TEAM });
+    click["container"]["message_ts"] = json!(message_ts);
+    click["message"]["ts"] = json!(message_ts);
+    click["response_url"] = json!(response_url);
+    click["actions"] = json!([{ "action_id": action_id, "value": value, "type": "button", "action_ts": message_ts }]);
+    click
 }
 
 /// Sends `body` to `url` as Slack would: form-encoded, signed at `ts` (Unix seconds).

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::serve::{self, ServeSettings};
+use incident_bot::store::Store;
 
 use crate::slack_requests::{button_payload, command_body, form, post_signed, SECRET};
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
@@ -74,16 +75,11 @@ impl Bot {
     }
 }
 
-/// Waits (real time, up to 10 s) until the stand-in has `count` calls to `method`. The clock
-/// moves 100 ms per 20 ms meanwhile, so that retries come due.
-pub async fn calls(
-    slack: &SlackStandIn,
-    clock: &SimulatedClock,
-    method: &str,
-    count: usize,
-) -> Vec<Call> {
+/// Waits (real time, up to 10 s) until the stand-in has `count` successful calls to `method`.
+/// The clock stands still meanwhile: a test moves it to the time something is due, then waits
+/// for the effect.
+pub async fn calls(slack: &SlackStandIn, method: &str, count: usize) -> Vec<Call> {
     for _ in 0..500 {
-        clock.advance(chrono::Duration::milliseconds(100));
         let calls: Vec<Call> = slack
             .calls_to(method)
             .into_iter()
@@ -102,9 +98,9 @@ pub async fn calls(
 
 /// Waits (as [`calls`]) for the message posted with `needle` in its text; returns the posts
 /// up to it.
-async fn posted(slack: &SlackStandIn, clock: &SimulatedClock, needle: &str) -> Vec<Call> {
+async fn posted(slack: &SlackStandIn, needle: &str) -> Vec<Call> {
     for count in 1..=50 {
-        let posts = calls(slack, clock, "chat.postMessage", count).await;
+        let posts = calls(slack, "chat.postMessage", count).await;
         if let Some(at) = posts.iter().position(|post| text_of(post).contains(needle)) {
             return posts[..=at].to_vec();
         }
@@ -136,7 +132,7 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
         )
         .await;
     assert_eq!((status, body.as_str()), (200, ""));
-    let posts = calls(&slack, &clock, "chat.postMessage", 2).await;
+    let posts = calls(&slack, "chat.postMessage", 2).await;
     let root = posts[0].ts.clone().unwrap();
     assert!(text_of(&posts[0]).contains("INCIDENT"), "{:?}", posts[0]);
     assert!(
@@ -158,7 +154,7 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
         ))
         .await;
     assert_eq!(status, 200);
-    let updates = calls(&slack, &clock, "chat.update", 1).await;
+    let updates = calls(&slack, "chat.update", 1).await;
     assert_eq!(updates[0].body["ts"], checklist.as_str());
     assert!(
         text_of(&updates[0]).contains("Step 2 of 11") && text_of(&updates[0]).contains("1/11"),
@@ -175,7 +171,7 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
         &slack.response_url(),
     ))
     .await;
-    let told = calls(&slack, &clock, "response_url", 1).await;
+    let told = calls(&slack, "response_url", 1).await;
     assert!(text_of(&told[0]).contains("already confirmed"), "{told:?}");
 
     // Skip asks for a reason in a modal.
@@ -186,7 +182,7 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
         &slack.response_url(),
     ))
     .await;
-    let modal = calls(&slack, &clock, "views.open", 1).await;
+    let modal = calls(&slack, "views.open", 1).await;
     assert_eq!(modal[0].body["view"]["type"], "modal");
 
     // Slack answers 500 for a while; the bot is restarted meanwhile: nothing is lost.
@@ -200,12 +196,13 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
     )
     .await;
     let bot = bot.restart().await;
+    until_waiting_for_retry(&slack, &dir, "Restore started").await;
 
-    // Updates at the configured interval (15 minutes), in the incident's thread.
+    // 15 minutes later (the note's retry long due): updates at the configured interval.
     // The note first, then (with the RTO warning at 50% of 30 minutes and the nudge of the
     // 2-minute step 2) the first automatic update; all in the incident's thread.
     clock.advance(chrono::Duration::minutes(15));
-    let posts = posted(&slack, &clock, "Update #1").await;
+    let posts = posted(&slack, "Update #1").await;
     let note = posts
         .iter()
         .position(|post| text_of(post).contains("Restore started"));
@@ -216,11 +213,11 @@ async fn a_whole_incident_in_slack_with_a_restart_in_the_middle() {
 
     // Resolve, then the post-mortem as a file in the thread.
     bot.command("/incident", "resolve bad migration").await;
-    posted(&slack, &clock, "RESOLVED").await;
+    posted(&slack, "RESOLVED").await;
     let (status, body) = bot.command("/postmortem", "INC-1").await;
     assert_eq!(status, 200);
     assert!(body.contains("being posted"), "{body}");
-    calls(&slack, &clock, "files.completeUploadExternal", 1).await;
+    calls(&slack, "files.completeUploadExternal", 1).await;
     let files = slack.files();
     assert_eq!(files[0].filename, "INC-1-postmortem.md");
     assert!(files[0].content.starts_with("# Post-mortem: INC-1"));
@@ -321,6 +318,34 @@ async fn until_posts(slack: &SlackStandIn, predicate: impl Fn(&[String]) -> bool
     panic!("the posts never matched: {:#?}", slack.calls());
 }
 
+/// Waits (real time, up to 10 s) until Slack has refused the post with `needle` and the bot has
+/// recorded the failed attempt in its database in `dir`: the post is waiting for its retry.
+async fn until_waiting_for_retry(slack: &SlackStandIn, dir: &std::path::Path, needle: &str) {
+    let url = format!("sqlite://{}", dir.join("bot.db").display());
+    let store = Store::connect_read_only(&url).await.unwrap();
+    for _ in 0..500 {
+        let refused = slack
+            .calls_to("chat.postMessage")
+            .iter()
+            .any(|call| call.error.is_some() && text_of(call).contains(needle));
+        let recorded = store
+            .due_outbox_heads("slack", i64::MAX, 100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|post| post.attempts > 0 && post.body.contains(needle));
+        if refused && recorded {
+            store.close().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "the post with {needle:?} was never refused and waiting for its retry: {:#?}",
+        slack.calls()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_mid_incident_the_bot_loses_nothing_and_doubles_nothing() {
     let dir = std::env::temp_dir().join(format!("incident-bot-kill-{}", unique_suffix()));
@@ -339,7 +364,8 @@ async fn killed_mid_incident_the_bot_loses_nothing_and_doubles_nothing() {
         bot.command("update Failover to the replica started").await,
         200
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Killed mid-retry: once Slack has refused the post and the bot has recorded that attempt.
+    until_waiting_for_retry(&slack, &dir, "Failover to the replica started").await;
     bot.kill();
 
     let bot = Process::start(&slack, &dir).await;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::slack_requests::{button_payload, command_body, command_payload, post_signed};
 use crate::slack_serve::{calls, settings, text_of};
-use crate::slack_standin::{Answer, SlackStandIn, APP_TOKEN};
+use crate::slack_standin::{socket_mode_sample, Answer, SlackStandIn, APP_TOKEN};
 use crate::test_db::unique_suffix;
 
 /// `GET /readyz`: status and body.
@@ -80,7 +80,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     )
     .await;
     assert_eq!(ack, json!({ "envelope_id": id }));
-    let posts = calls(&slack, &clock, "chat.postMessage", 2).await;
+    let posts = calls(&slack, "chat.postMessage", 2).await;
     assert!(text_of(&posts[0]).contains("INCIDENT"), "{:?}", posts[0]);
     let checklist = posts[1].ts.clone().unwrap();
 
@@ -101,7 +101,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     let click = button_payload("step_done", "INC-1:0", &checklist, &slack.response_url());
     let (id, ack) = envelope(&slack, "interactive", click).await;
     assert_eq!(ack, json!({ "envelope_id": id }));
-    let updates = calls(&slack, &clock, "chat.update", 1).await;
+    let updates = calls(&slack, "chat.update", 1).await;
     assert_eq!(updates[0].body["ts"], checklist.as_str());
 
     // Junk and envelopes the bot does not use are acknowledged, and nothing else happens.
@@ -115,6 +115,15 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
         let (id, ack) = envelope(&slack, kind, payload).await;
         assert_eq!(ack, json!({ "envelope_id": id }), "{kind}");
     }
+
+    // Slack's documented envelopes, as they are: read and acknowledged; the click on a button
+    // the bot did not make shows nothing.
+    let sample = socket_mode_sample("slash_commands_envelope");
+    let (id, ack) = envelope(&slack, "slash_commands", sample["payload"].clone()).await;
+    assert_eq!(ack["envelope_id"], id.as_str(), "{ack}");
+    let sample = socket_mode_sample("interactive_block_actions_envelope");
+    let (id, ack) = envelope(&slack, "interactive", sample["payload"].clone()).await;
+    assert_eq!(ack, json!({ "envelope_id": id }));
 
     // Slack refreshes the connection: the bot opens a new one, and carries on there.
     slack.disconnect_socket();
@@ -130,7 +139,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     )
     .await;
     assert_eq!(ack["envelope_id"], id.as_str());
-    let posts = calls(&slack, &clock, "chat.postMessage", 3).await;
+    let posts = calls(&slack, "chat.postMessage", 3).await;
     assert!(
         posts
             .iter()

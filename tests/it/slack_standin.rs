@@ -59,6 +59,18 @@ const FIRST_TS_SECONDS: u64 = 1_795_575_840;
 /// How long the waiting helpers wait.
 const WAIT: Duration = Duration::from_secs(5);
 
+/// Slack's Socket Mode frames as documented, which the stand-in's frames are copies of.
+const SOCKET_MODE_SAMPLES: &str =
+    include_str!("../fixtures/slack/slack_socket_mode_envelopes.json");
+
+/// The sample frame `name` of [`SOCKET_MODE_SAMPLES`] (`hello`, `slash_commands_envelope`…).
+pub fn socket_mode_sample(name: &str) -> Value {
+    let samples: Value = serde_json::from_str(SOCKET_MODE_SAMPLES).expect("the samples are JSON");
+    let sample = samples[name].clone();
+    assert!(sample.is_object(), "no Socket Mode sample {name}");
+    sample
+}
+
 /// A misbehaviour for one call of a method ([`SlackStandIn::script`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -240,12 +252,14 @@ impl SlackStandIn {
         let mut socket = self.shared.socket();
         socket.envelopes += 1;
         let envelope_id = format!("env-{:04}", socket.envelopes);
-        let envelope = json!({
-            "envelope_id": envelope_id,
-            "type": kind,
-            "payload": payload,
-            "accepts_response_payload": kind != "events_api",
+        let mut envelope = socket_mode_sample(match kind {
+            "interactive" => "interactive_block_actions_envelope",
+            _ => "slash_commands_envelope",
         });
+        envelope["envelope_id"] = json!(envelope_id);
+        envelope["type"] = json!(kind);
+        envelope["payload"] = payload;
+        envelope["accepts_response_payload"] = json!(kind != "events_api");
         let sent = socket
             .current
             .as_ref()
@@ -280,11 +294,7 @@ impl SlackStandIn {
         let Some((_, to)) = self.shared.socket().current.take() else {
             return;
         };
-        let frame = json!({
-            "type": "disconnect",
-            "reason": "refresh_requested",
-            "debug_info": {"host": "standin"},
-        });
+        let frame = socket_mode_sample("disconnect_refresh_requested");
         let _ = to.send(Outgoing::Text(frame.to_string()));
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(1));
@@ -706,12 +716,7 @@ fn serve_socket(stream: TcpStream, shared: &Shared) {
         let mut socket = shared.socket();
         socket.connections += 1;
         socket.current = Some((socket.connections, to_client));
-        let hello = json!({
-            "type": "hello",
-            "num_connections": 1,
-            "connection_info": {"app_id": "A0STANDIN"},
-            "debug_info": {"host": "standin", "build_number": 1, "approximate_connection_time": 3600},
-        });
+        let hello = socket_mode_sample("hello");
         (socket.connections, hello)
     };
     let mut open = ws.send(Frame::text(hello.to_string())).is_ok();
@@ -762,4 +767,90 @@ fn receive(ws: &mut WebSocket<TcpStream>, shared: &Shared) -> bool {
         }
         Err(_) => false,
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in's answers against Slack's documented ones
+
+/// Slack's documented Web API answers (`chat.postMessage`, `chat.update`, a 429).
+const WEB_API_SAMPLES: &str = include_str!("../fixtures/slack/slack_web_api_examples.json");
+
+/// The fields of a JSON object, each with its JSON type.
+fn shape(value: &Value) -> Vec<(String, &'static str)> {
+    let kind = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let mut fields: Vec<_> = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| (name.clone(), kind(value)))
+        .collect();
+    fields.sort();
+    fields
+}
+
+/// Calls `method` with `body` as the bot does (JSON, the bot token): status, `Retry-After`,
+/// answer.
+async fn call(slack: &SlackStandIn, method: &str, body: &Value) -> (u16, Option<String>, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/{method}", slack.api_url()))
+        .bearer_auth(BOT_TOKEN)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    (status, retry_after, response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_have_the_shape_of_slacks_documented_answers() {
+    let samples: Value = serde_json::from_str(WEB_API_SAMPLES).unwrap();
+    let slack = SlackStandIn::start().await;
+
+    let post = &samples["chat.postMessage"];
+    let (status, _, posted) = call(&slack, "chat.postMessage", &post["request"]["body"]).await;
+    assert_eq!(status, 200);
+    assert_eq!(shape(&posted), shape(&post["response_ok"]), "{posted}");
+    assert_eq!(posted["message"]["ts"], posted["ts"]);
+    for field in ["type", "subtype", "text", "bot_id", "ts"] {
+        assert!(posted["message"].get(field).is_some(), "{field}: {posted}");
+    }
+
+    let update = &samples["chat.update"];
+    let mut edit = update["request"]["body"].clone();
+    edit["ts"] = posted["ts"].clone();
+    let (status, _, updated) = call(&slack, "chat.update", &edit).await;
+    assert_eq!(status, 200);
+    assert_eq!(shape(&updated), shape(&update["response_ok"]), "{updated}");
+    let (_, _, refused) = call(&slack, "chat.update", &update["request"]["body"]).await;
+    assert_eq!(
+        shape(&refused),
+        shape(&update["response_error"]),
+        "{refused}"
+    );
+
+    let limited = &samples["rate_limited_response"];
+    slack.script("chat.postMessage", [Answer::RateLimited(Some(30))]);
+    let (status, retry_after, answer) =
+        call(&slack, "chat.postMessage", &post["request"]["body"]).await;
+    assert_eq!(
+        (status, retry_after.as_deref(), answer),
+        (
+            429,
+            limited["headers"]["Retry-After"].as_str(),
+            limited["body"].clone()
+        )
+    );
 }

@@ -66,6 +66,17 @@ impl TestBot {
         }
     }
 
+    /// A second engine on the same database and clock, as a second replica runs it (PostgreSQL
+    /// only: a SQLite file has one writer).
+    pub async fn replica(&self) -> Engine {
+        engine(
+            self.db.reopen().await,
+            Arc::new(shared_runbook()),
+            &self.clock,
+        )
+        .await
+    }
+
     pub fn now_ms(&self) -> i64 {
         use incident_bot::clock::Clock;
         self.clock.now().timestamp_millis()
@@ -73,22 +84,7 @@ impl TestBot {
 
     /// Types a command line as `who`; returns the reply only they see, if any.
     pub async fn say(&self, who: &str, line: &str) -> Option<Message> {
-        let command = match commands::parse_line(line) {
-            Ok(command) => command,
-            Err(error) => return Some(Message::text(MessageKind::Error, None, error.to_string())),
-        };
-        let invocation = Invocation {
-            channel: channel(),
-            person: Person {
-                id: format!("U-{who}"),
-                name: who.to_string(),
-            },
-        };
-        self.engine
-            .handle(&invocation, command)
-            .await
-            .unwrap_or_else(|error| panic!("`{line}` failed inside: {error}"))
-            .message
+        say(&self.engine, who, line).await
     }
 
     /// Lets `minutes` pass, firing every timer at its own time.
@@ -132,4 +128,24 @@ impl TestBot {
     pub async fn event_count(&self, id: u64) -> usize {
         self.engine.store().events(id).await.expect("events").len()
     }
+}
+
+/// Types a command line as `who` through `engine`; returns the reply only they see, if any.
+pub async fn say(engine: &Engine, who: &str, line: &str) -> Option<Message> {
+    let command = match commands::parse_line(line) {
+        Ok(command) => command,
+        Err(error) => return Some(Message::text(MessageKind::Error, None, error.to_string())),
+    };
+    let invocation = Invocation {
+        channel: channel(),
+        person: Person {
+            id: format!("U-{who}"),
+            name: who.to_string(),
+        },
+    };
+    engine
+        .handle(&invocation, command)
+        .await
+        .unwrap_or_else(|error| panic!("`{line}` failed inside: {error}"))
+        .message
 }

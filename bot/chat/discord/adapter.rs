@@ -1,5 +1,5 @@
-//! The Discord adapter as `serve` runs it: the REST client, the outbox worker that posts through
-//! it, the registration of the application commands, and the ways in: the Gateway, the
+//! The Discord adapter as `serve` runs it: the REST client, the sender the outbox worker posts
+//! through, the registration of the application commands, and the ways in: the Gateway, the
 //! interactions endpoint (with a public key), or both.
 
 use std::sync::Arc;
@@ -8,31 +8,29 @@ use std::time::Duration;
 use axum::Router;
 use tokio::sync::watch;
 
-use super::commands::application_commands;
+use super::application_commands::application_commands;
 use super::gateway::Gateway;
 use super::http::{routes, DiscordHttp};
 use super::rest::{DiscordRest, SetupError};
 use super::sender::{DiscordSender, SenderOptions};
+use super::settings::DiscordSettings;
 use super::signature::ReplayGuard;
-use crate::chat::adapter::{start_outbox, Adapter};
+use crate::chat::adapter::Adapter;
+use crate::chat::readiness::{Connection, Readiness, Served};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::outbox::DeliveryPolicy;
-use crate::serve::health::{Connection, Readiness, Served};
-use crate::serve::DiscordSettings;
 
 /// The longest wait between two attempts to register the commands.
 const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
 
-/// Starts the outbox worker, the command registration, the Gateway (unless off) and, with a
-/// public key, the interactions route. Everything stops with `stopped`.
+/// The sender; the command registration and the Gateway (unless off), started; with a public
+/// key, the interactions route. Everything stops with `stopped`.
 pub async fn start(
     settings: &DiscordSettings,
-    policy: DeliveryPolicy,
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
     stopped: watch::Receiver<bool>,
-) -> Result<Adapter, SetupError> {
+) -> Result<Adapter<DiscordSender>, SetupError> {
     let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
     let sender = DiscordSender::new(
         rest.clone(),
@@ -40,22 +38,17 @@ pub async fn start(
             updates_in_channel: settings.updates_in_channel,
         },
     );
-    let (outbox, waker) = start_outbox(&engine, clock.clone(), sender, policy, stopped.clone());
-    let mut tasks = vec![
-        outbox,
-        tokio::spawn(register_commands(
-            rest.clone(),
-            settings.clone(),
-            stopped.clone(),
-        )),
-    ];
+    let mut tasks = vec![tokio::spawn(register_commands(
+        rest.clone(),
+        settings.clone(),
+        stopped.clone(),
+    ))];
     let routes = match &settings.public_key {
         Some(public_key) => routes(Arc::new(DiscordHttp {
             engine: engine.clone(),
             clock,
             public_key: public_key.clone(),
             replays: ReplayGuard::default(),
-            posted: waker.clone(),
         })),
         None => Router::new(),
     };
@@ -68,7 +61,6 @@ pub async fn start(
             settings: settings.clone(),
             engine,
             rest,
-            posted: waker.clone(),
             status: status.clone(),
         };
         tasks.push(tokio::spawn(gateway.run(stopped)));
@@ -83,7 +75,7 @@ pub async fn start(
         routes,
         tasks,
         health,
-        waker,
+        sender,
     })
 }
 

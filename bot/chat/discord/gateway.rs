@@ -17,13 +17,13 @@ use serenity::all::{
     ApplicationId, ClientBuilder, ConnectionStage, Context, EventHandler, GatewayIntents,
     HttpBuilder, Interaction, Ready, ResumedEvent, ShardStageUpdateEvent,
 };
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use super::ingress;
 use super::rest::DiscordRest;
+use super::settings::DiscordSettings;
+use crate::chat::readiness::Connection;
 use crate::engine::Engine;
-use crate::serve::health::Connection;
-use crate::serve::DiscordSettings;
 
 /// The longest wait before starting the client again.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -34,7 +34,6 @@ const STABLE_SESSION: Duration = Duration::from_secs(60);
 struct Handler {
     engine: Arc<Engine>,
     rest: DiscordRest,
-    posted: Arc<Notify>,
     status: Arc<Connection>,
 }
 
@@ -45,7 +44,6 @@ impl EventHandler for Handler {
             Ok(answer) => answer,
             Err(error) => ingress::could_not_save(&error),
         };
-        self.posted.notify_one();
         let id = interaction.id().to_string();
         if let Err(error) = self
             .rest
@@ -84,7 +82,6 @@ pub struct Gateway {
     pub settings: DiscordSettings,
     pub engine: Arc<Engine>,
     pub rest: DiscordRest,
-    pub posted: Arc<Notify>,
     pub status: Arc<Connection>,
 }
 
@@ -93,7 +90,6 @@ impl Gateway {
         let handler = Arc::new(Handler {
             engine: self.engine.clone(),
             rest: self.rest.clone(),
-            posted: self.posted.clone(),
             status: self.status.clone(),
         });
         let first_backoff = Duration::from_secs(1);

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serenity::all::Interaction;
-use tokio::sync::Notify;
 
 use super::ingress;
 use super::signature::{self, PublicKey, ReplayGuard};
@@ -31,8 +30,6 @@ pub struct DiscordHttp {
     pub clock: Arc<dyn Clock>,
     pub public_key: PublicKey,
     pub replays: ReplayGuard,
-    /// Rung after every interaction, so the outbox sends its posts at once.
-    pub posted: Arc<Notify>,
 }
 
 pub fn routes(state: Arc<DiscordHttp>) -> Router {
@@ -92,6 +89,5 @@ async fn interaction(
         Ok(answer) => answer,
         Err(error) => ingress::could_not_save(&error),
     };
-    discord.posted.notify_one();
     Json(answer.to_json()).into_response()
 }

@@ -14,7 +14,7 @@ use serenity::all::{
     Interaction, Member, ModalInteraction, User,
 };
 
-use super::commands::{autocomplete_choices, command_from_interaction};
+use super::application_commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::rest::MessageRef;
 use crate::chat::shared_replies;

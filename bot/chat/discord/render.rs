@@ -429,7 +429,7 @@ mod tests {
 
     use super::*;
     use crate::chat::discord::markdown::ZERO_WIDTH_SPACE;
-    use crate::notify::test_support::{at, corruption_drill, db_loss, runbook, scenario};
+    use crate::notify::test_support::{at, corruption_drill, db_loss, paging, runbook, scenario};
     use crate::notify::{self};
 
     /// Snapshots live in `bot/chat/discord/snapshots/`.
@@ -529,7 +529,7 @@ mod tests {
                 "@everyone".to_string(),
                 "<@&539082325061836999>".to_string(),
             ],
-            &["Platform Lead".to_string(), "Database Admin".to_string()],
+            &paging(&fixture.incident, "").1,
         );
         let opened = payload(&message);
         assert_eq!(

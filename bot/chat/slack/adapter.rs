@@ -1,5 +1,5 @@
-//! The Slack adapter as `serve` runs it: the Web API client, the outbox worker that posts
-//! through it, and either the HTTP routes or a Socket Mode connection for what Slack sends.
+//! The Slack adapter as `serve` runs it: the Web API client, the sender the outbox worker posts
+//! through, and either the HTTP routes or a Socket Mode connection for what Slack sends.
 
 use std::sync::Arc;
 
@@ -9,15 +9,14 @@ use tokio::sync::watch;
 use super::follow_ups::WebFollowUps;
 use super::http::{routes, SlackHttp};
 use super::sender::{SenderOptions, SlackSender};
+use super::settings::{SlackIngress, SlackSettings};
 use super::signature::ReplayGuard;
 use super::socket_mode::SocketMode;
 use super::web::SlackWeb;
-use crate::chat::adapter::{start_outbox, Adapter};
+use crate::chat::adapter::Adapter;
+use crate::chat::readiness::{Connection, Readiness, Served};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::outbox::DeliveryPolicy;
-use crate::serve::health::{Connection, Readiness, Served};
-use crate::serve::{SlackIngress, SlackSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -25,15 +24,14 @@ pub enum AdapterError {
     Tls(#[source] std::io::Error),
 }
 
-/// Starts the outbox worker and, with an app token, the Socket Mode connection (no routes, ready
-/// once connected); otherwise the HTTP routes (ready at once). Everything stops with `stopped`.
+/// The sender and, with an app token, the Socket Mode connection (started; no routes, ready once
+/// connected); otherwise the HTTP routes (ready at once). Everything stops with `stopped`.
 pub async fn start(
     settings: &SlackSettings,
-    policy: DeliveryPolicy,
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
     stopped: watch::Receiver<bool>,
-) -> Result<Adapter, AdapterError> {
+) -> Result<Adapter<SlackSender>, AdapterError> {
     // One client (root certificates read once), shared by the sender, follow-ups and Socket Mode.
     let web =
         SlackWeb::new(&settings.api_url, settings.bot_token.clone()).map_err(AdapterError::Tls)?;
@@ -43,8 +41,7 @@ pub async fn start(
             updates_in_channel: settings.updates_in_channel,
         },
     );
-    let (outbox, waker) = start_outbox(&engine, clock.clone(), sender, policy, stopped.clone());
-    let mut tasks = vec![outbox];
+    let mut tasks = Vec::new();
     let follow_ups = Arc::new(WebFollowUps::new(web.clone()));
     let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {
         SlackIngress::SocketMode { app_token } => {
@@ -54,7 +51,6 @@ pub async fn start(
                 web,
                 app_token: app_token.clone(),
                 follow_ups,
-                outbox: waker.clone(),
                 status: status.clone(),
             };
             tasks.push(tokio::spawn(socket.run(stopped)));
@@ -67,7 +63,6 @@ pub async fn start(
                 secret: signing_secret.clone(),
                 replays: ReplayGuard::default(),
                 follow_ups,
-                posted: waker.clone(),
             });
             (routes(state), Arc::new(Served("slack")))
         }
@@ -76,6 +71,6 @@ pub async fn start(
         routes,
         tasks,
         health,
-        waker,
+        sender,
     })
 }

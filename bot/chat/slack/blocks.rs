@@ -276,3 +276,592 @@ fn cap(blocks: Vec<Value>) -> Vec<Value> {
 fn is_actions(block: &Value) -> bool {
     block.get("type").and_then(Value::as_str) == Some("actions")
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every post as Slack JSON (snapshots in `snapshots/`), escaping of hostile text, and Slack's
+    //! limits under huge input. Every payload here is also checked against the limits.
+
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::notify::test_support::{
+        at, corruption_drill, db_loss, paging, runbook, scenario, HOUR,
+    };
+    use crate::notify::{self, Block, Message, MessageKind};
+
+    /// Snapshots live in `bot/chat/slack/snapshots/`.
+    macro_rules! snapshot {
+        (text $name:expr, $text:expr) => {
+            insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!($name, $text);
+            })
+        };
+        ($name:expr, $payload:expr) => {
+            snapshot!(text $name, pretty(&$payload))
+        };
+    }
+
+    fn pretty(payload: &Value) -> String {
+        serde_json::to_string_pretty(payload).expect("JSON values always serialize")
+    }
+
+    fn step(number: u32, index: usize) -> Option<&'static crate::runbook::Step> {
+        scenario(number).steps().nth(index)
+    }
+
+    /// The payload of a message, checked against Slack's limits.
+    fn payload(message: &Message) -> Value {
+        let payload = message_payload(message);
+        assert_within_limits(&payload);
+        payload
+    }
+
+    fn blocks_of(payload: &Value) -> &Vec<Value> {
+        payload["blocks"].as_array().expect("blocks")
+    }
+
+    /// Every text object anywhere in the payload.
+    fn texts(value: &Value) -> Vec<&Value> {
+        match value {
+            Value::Object(fields) if fields.contains_key("type") && fields.contains_key("text") => {
+                let mut found: Vec<&Value> = vec![value];
+                found.extend(fields.values().flat_map(texts));
+                found
+            }
+            Value::Object(fields) => fields.values().flat_map(texts).collect(),
+            Value::Array(items) => items.iter().flat_map(texts).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn assert_within_limits(payload: &Value) {
+        let text = payload["text"].as_str().expect("text");
+        assert!(!text.is_empty() && text.len() < 40_000);
+        assert_eq!(payload["unfurl_links"], false);
+        assert_eq!(payload["unfurl_media"], false);
+        let blocks = blocks_of(payload);
+        assert!(blocks.len() <= 50, "{} blocks", blocks.len());
+        for block in blocks {
+            match block["type"].as_str().expect("block type") {
+                "header" => {
+                    let text = block["text"]["text"].as_str().expect("header text");
+                    assert_eq!(block["text"]["type"], "plain_text");
+                    assert!(!text.is_empty() && text.len() <= 150, "{text}");
+                    assert!(!text.contains("<!") && !text.contains("<@"), "{text}");
+                }
+                "section" => {
+                    if let Some(fields) = block.get("fields") {
+                        let fields = fields.as_array().expect("fields");
+                        assert!(!fields.is_empty() && fields.len() <= 10);
+                        for field in fields {
+                            let text = field["text"].as_str().expect("field text");
+                            assert!(!text.trim().is_empty() && text.len() <= 2000);
+                        }
+                    } else {
+                        let text = block["text"]["text"].as_str().expect("section text");
+                        assert!(!text.trim().is_empty() && text.len() <= 3000);
+                    }
+                }
+                "actions" => assert_eq!(block["elements"].as_array().expect("buttons").len(), 3),
+                "context" => {}
+                other => panic!("unexpected block {other}"),
+            }
+        }
+        for text in texts(payload) {
+            if text["type"] == "mrkdwn" {
+                assert_eq!(text["verbatim"], true);
+            }
+        }
+    }
+
+    /// The mrkdwn of every section and field, one per line.
+    fn mrkdwn_of(payload: &Value) -> String {
+        texts(payload)
+            .iter()
+            .filter(|text| text["type"] == "mrkdwn")
+            .filter_map(|text| text["text"].as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// No control sequence of Slack's (`<…>`) anywhere but the leading ping section.
+    fn assert_no_pings(payload: &Value) {
+        let mut all = mrkdwn_of(payload);
+        all.push_str(payload["text"].as_str().unwrap_or_default());
+        assert!(!all.contains('<'), "{all}");
+        assert!(!all.contains('>'), "{all}");
+        for broadcast in ["@here", "@channel", "@everyone"] {
+            assert!(!all.to_lowercase().contains(broadcast), "{all}");
+        }
+    }
+
+    mod posts {
+        use super::*;
+
+        #[test]
+        fn opened() {
+            let fixture = db_loss(at(3, 4, 0));
+            let (mentions, names) = paging(
+                &fixture.incident,
+                "Platform Lead=U0LEAD; Database Admin=<!subteam^S0DBA|@dba>",
+            );
+            let message = notify::opened(&fixture.incident, runbook(), mentions, &names);
+            let opened = payload(&message);
+            assert_eq!(
+                blocks_of(&opened)[0]["text"]["text"],
+                "<@U0LEAD> <!subteam^S0DBA>"
+            );
+            snapshot!("opened", opened);
+            let drill = corruption_drill(at(14, 0, 0));
+            snapshot!(
+                "opened_drill",
+                payload(&notify::opened(&drill.incident, runbook(), Vec::new(), &[]))
+            );
+        }
+
+        #[test]
+        fn checklists() {
+            let fixture = db_loss(at(3, 4, 0));
+            let first = payload(&notify::checklist(&fixture.incident, step(1, 0), None));
+            let buttons = &blocks_of(&first).last().expect("buttons")["elements"];
+            assert_eq!(buttons[0]["action_id"], "step_done");
+            assert_eq!(buttons[0]["value"], "INC-3:0");
+            snapshot!("checklist_first_step", first);
+
+            let fixture = db_loss(at(3, 10, 42));
+            let headline = notify::confirmation_headline(&fixture.incident, 1);
+            snapshot!(
+                "checklist_after_confirmation",
+                payload(&notify::checklist(
+                    &fixture.incident,
+                    step(1, 2),
+                    Some(headline)
+                ))
+            );
+            let fixture = db_loss(at(3, 31, 0));
+            snapshot!(
+                "checklist_failed_step",
+                payload(&notify::checklist(&fixture.incident, step(1, 4), None))
+            );
+            let fixture = corruption_drill(at(14, 11, 0));
+            let headline = notify::confirmation_headline(&fixture.incident, 1);
+            snapshot!(
+                "checklist_choice",
+                payload(&notify::checklist(
+                    &fixture.incident,
+                    step(3, 2),
+                    Some(headline)
+                ))
+            );
+            let fixture = db_loss(at(4, 9, 0));
+            let headline = notify::confirmation_headline(&fixture.incident, 10);
+            snapshot!(
+                "checklist_complete",
+                payload(&notify::checklist(&fixture.incident, None, Some(headline)))
+            );
+        }
+
+        #[test]
+        fn step_failed_and_nudge() {
+            let fixture = db_loss(at(3, 31, 0));
+            snapshot!(
+                "step_failed",
+                payload(&notify::step_failed(&fixture.incident, 4))
+            );
+            let fixture = db_loss(at(3, 54, 30));
+            snapshot!(
+                "nudge",
+                payload(&notify::nudge(&fixture.incident, 4, fixture.now))
+            );
+        }
+
+        #[test]
+        fn updates_and_notes() {
+            let fixture = db_loss(at(3, 34, 0));
+            snapshot!(
+                "update",
+                payload(&notify::update(
+                    &fixture.incident,
+                    runbook(),
+                    fixture.now,
+                    Some(at(3, 49, 0))
+                ))
+            );
+            let fixture = db_loss(at(3, 15, 0));
+            let remark = fixture.incident.latest_note.clone().expect("a note");
+            snapshot!("note", payload(&notify::note(&fixture.incident, &remark)));
+            let fixture = db_loss(at(3, 11, 0));
+            snapshot!(
+                "change",
+                payload(&notify::change(
+                    &fixture.incident,
+                    "@carol is now scribe of INC-3 (assigned by alice)".to_string()
+                ))
+            );
+        }
+
+        #[test]
+        fn rto_warnings() {
+            let fixture = db_loss(at(3, 28, 0));
+            snapshot!(
+                "rto_warning_80",
+                payload(&notify::rto_warning(&fixture.incident, 80, fixture.now))
+            );
+            let fixture = db_loss(at(3, 36, 0));
+            snapshot!(
+                "rto_warning_exceeded",
+                payload(&notify::rto_warning(&fixture.incident, 100, fixture.now))
+            );
+        }
+
+        #[test]
+        fn resolved_and_follow_up() {
+            let fixture = db_loss(at(4, 10, 0));
+            snapshot!(
+                "resolved",
+                payload(&notify::resolved(&fixture.incident, runbook()))
+            );
+            snapshot!(
+                "follow_up",
+                payload(&notify::follow_up(
+                    &fixture.incident,
+                    &runbook().follow_ups[0]
+                ))
+            );
+        }
+
+        #[test]
+        fn replies_are_ephemeral() {
+            let fixture = db_loss(at(3, 27, 0));
+            let status = notify::status(
+                &fixture.incident,
+                runbook(),
+                fixture.now,
+                Some(at(3, 34, 0)),
+            );
+            let reply = ephemeral_response(&status);
+            assert_eq!(reply["response_type"], "ephemeral");
+            assert_within_limits(&reply);
+            snapshot!("status_recovering", reply);
+            let fixture = db_loss(at(4, 10, 0));
+            snapshot!(
+                "status_resolved",
+                ephemeral_response(&notify::status(
+                    &fixture.incident,
+                    runbook(),
+                    fixture.now + HOUR,
+                    None
+                ))
+            );
+            let real = db_loss(at(3, 27, 0)).incident;
+            let drill = corruption_drill(at(14, 11, 0)).incident;
+            snapshot!(
+                "list",
+                ephemeral_response(&notify::list(&[real, drill], at(14, 12, 0)))
+            );
+            snapshot!(
+                "scenarios",
+                ephemeral_response(&notify::scenarios(runbook()))
+            );
+        }
+
+        #[test]
+        fn post_mortem_document() {
+            let fixture = db_loss(at(4, 10, 0));
+            let markdown = crate::postmortem::draft(
+                &fixture.incident,
+                &fixture.timeline,
+                runbook(),
+                fixture.now,
+            );
+            let message = Message::text(
+                MessageKind::Reply,
+                Some(3),
+                "Post-mortem draft for INC-3 — edit it and share it.",
+            )
+            .with(Block::Document {
+                filename: "INC-3-postmortem.md".to_string(),
+                markdown: markdown.clone(),
+            });
+            assert_eq!(
+                message.documents(),
+                vec![("INC-3-postmortem.md", markdown.as_str())]
+            );
+            let reply = ephemeral_response(&message);
+            assert_within_limits(&reply);
+            snapshot!("postmortem_reply", reply);
+            let messages = document_as_messages(&markdown);
+            assert!(messages.len() > 1, "the draft needs several messages");
+            for text in &messages {
+                assert!(text.len() <= 3000 && text.starts_with("```\n") && text.ends_with("\n```"));
+            }
+            snapshot!(text "postmortem_as_messages", messages.join("\n\n---\n\n"));
+        }
+
+        #[test]
+        fn no_post_pings_through_its_text() {
+            let fixture = db_loss(at(4, 10, 0));
+            for message in [
+                notify::update(&fixture.incident, runbook(), fixture.now, None),
+                notify::resolved(&fixture.incident, runbook()),
+                notify::checklist(&fixture.incident, step(1, 4), None),
+            ] {
+                assert_no_pings(&payload(&message));
+            }
+        }
+    }
+
+    mod escaping {
+        use super::*;
+
+        const HOSTILE: &str = "<!channel> <!here> <!everyone> <@U123> @here @Channel @everyone \
+            *bold* _it_ ~strike~ `code` ```block``` <http://evil|link> &lt;already&gt; &amp; \
+            > quote 🔥 数据库 naïve";
+
+        fn hostile_message() -> Message {
+            Message::new(MessageKind::Note, Some(1))
+                .with(Block::Heading {
+                    text: HOSTILE.to_string(),
+                })
+                .with(Block::Text {
+                    text: HOSTILE.to_string(),
+                })
+                .with(Block::Fields {
+                    fields: vec![(HOSTILE.to_string(), HOSTILE.to_string())],
+                })
+                .with(Block::Progress {
+                    done: 1,
+                    total: 3,
+                    label: HOSTILE.to_string(),
+                })
+                .with(Block::Document {
+                    filename: HOSTILE.to_string(),
+                    markdown: HOSTILE.to_string(),
+                })
+        }
+
+        #[test]
+        fn hostile_text_shows_as_typed() {
+            let payload = payload(&hostile_message());
+            assert_no_pings(&payload);
+            let text = blocks_of(&payload)[1]["text"]["text"]
+                .as_str()
+                .expect("text");
+            assert_eq!(
+                text,
+                "&lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; &lt;@U123&gt; @\u{200B}here \
+                 @\u{200B}Channel @\u{200B}everyone ∗bold∗ ˍitˍ ∼strike∼ ˋcodeˋ ˋˋˋblockˋˋˋ \
+                 &lt;http://evil|link&gt; &amp;lt;already&amp;gt; &amp;amp; &gt; quote 🔥 数据库 naïve"
+            );
+            snapshot!("hostile", payload);
+        }
+
+        #[test]
+        fn headers_are_plain_text_as_typed() {
+            let payload = payload(&hostile_message());
+            let header = &blocks_of(&payload)[0];
+            assert_eq!(header["type"], "header");
+            assert_eq!(header["text"]["type"], "plain_text");
+            assert!(header["text"]["text"]
+                .as_str()
+                .expect("header")
+                .starts_with("<\u{200B}!channel> <\u{200B}!here>"));
+        }
+
+        #[test]
+        fn code_is_verbatim_but_cannot_close_its_block() {
+            let code =
+                "psql -c \"SELECT * FROM t WHERE a < 1 && b > 2\" # *not bold* @here\n```\necho done";
+            let message = Message::new(MessageKind::Checklist, Some(1)).with(Block::Code {
+                lang: Some("bash".to_string()),
+                code: code.to_string(),
+            });
+            let payload = payload(&message);
+            assert_eq!(
+                blocks_of(&payload)[0]["text"]["text"],
+                "```\npsql -c \"SELECT * FROM t WHERE a &lt; 1 &amp;&amp; b &gt; 2\" # *not bold* @here\n\
+                 `\u{200B}`\u{200B}`\necho done\n```"
+            );
+        }
+
+        #[test]
+        fn only_mentions_that_are_slack_ids_ping() {
+            let mut message = Message::text(MessageKind::Opened, Some(1), "Paging");
+            message.mentions = vec![
+                "U024BE7LH".to_string(),
+                "W0ENTERPRISE".to_string(),
+                "<!subteam^S0DBA|@dba>".to_string(),
+                "S0OPS".to_string(),
+                "<!channel>".to_string(),
+                "@here".to_string(),
+                "Database Admin".to_string(),
+            ];
+            let payload = payload(&message);
+            assert_eq!(
+                blocks_of(&payload)[0]["text"]["text"],
+                "<@U024BE7LH> <@W0ENTERPRISE> <!subteam^S0DBA> <!subteam^S0OPS> &lt;!channel&gt; \
+                 @\u{200B}here Database Admin"
+            );
+            assert_eq!(payload["text"], "Paging");
+        }
+
+        proptest! {
+            #[test]
+            fn no_text_ever_pings_or_breaks_limits(text in ".{0,300}", label in "[<>&@*_~` a-z!|]{0,40}") {
+                let message = Message::new(MessageKind::Note, Some(1))
+                    .with(Block::Heading { text: text.clone() })
+                    .with(Block::Text { text: text.clone() })
+                    .with(Block::Fields { fields: vec![(label.clone(), text.clone())] })
+                    .with(Block::Code { lang: None, code: text.clone() })
+                    .with(Block::Progress { done: 0, total: 0, label });
+                let payload = payload(&message);
+                let mut all = mrkdwn_of(&payload);
+                all.push_str(payload["text"].as_str().unwrap_or_default());
+                prop_assert!(!all.contains('<') && !all.contains('>'));
+                prop_assert!(!all.contains("```\n```"));
+            }
+        }
+    }
+
+    mod limits {
+        use super::*;
+
+        #[test]
+        fn sixty_fields_are_six_sections() {
+            let fields = (0..60)
+                .map(|n| (format!("Field {n}"), "v".repeat(5000)))
+                .collect();
+            let payload =
+                payload(&Message::new(MessageKind::Reply, None).with(Block::Fields { fields }));
+            let blocks = blocks_of(&payload);
+            assert_eq!(blocks.len(), 6);
+            assert!(blocks[5]["fields"][9]["text"]
+                .as_str()
+                .expect("field")
+                .ends_with("…(truncated)"));
+        }
+
+        #[test]
+        fn ten_thousand_lines_of_code_keep_the_buttons() {
+            let code: String = (0..10_000)
+                .map(|n| format!("echo line {n} && <!here>\n"))
+                .collect();
+            let message = Message::new(MessageKind::Checklist, Some(9))
+                .with(Block::Heading {
+                    text: "H".repeat(500),
+                })
+                .with(Block::Code { lang: None, code })
+                .with(Block::StepActions {
+                    incident: 9,
+                    step: 4,
+                });
+            let payload = payload(&message);
+            let blocks = blocks_of(&payload);
+            assert_eq!(blocks.len(), 50);
+            assert!(blocks[0]["text"]["text"]
+                .as_str()
+                .expect("header")
+                .ends_with('…'));
+            assert_eq!(blocks[49]["type"], "actions");
+            assert_eq!(blocks[49]["elements"][2]["value"], "INC-9:4");
+            let marker = blocks[48]["text"]["text"].as_str().expect("marker");
+            assert!(marker.starts_with("…(truncated)"), "{marker}");
+            assert!(payload["text"]
+                .as_str()
+                .expect("text")
+                .ends_with("…(truncated)"));
+        }
+
+        #[test]
+        fn huge_text_is_cut_with_a_marker() {
+            let text = "&<>*🔥 ".repeat(20_000);
+            let payload = payload(&Message::text(MessageKind::Note, None, text));
+            let section = blocks_of(&payload)[0]["text"]["text"]
+                .as_str()
+                .expect("text");
+            assert!(section.ends_with("…(truncated)"));
+            assert!(section.len() > 2900);
+        }
+
+        #[test]
+        fn many_blocks_are_capped() {
+            let mut message = Message::new(MessageKind::Reply, None);
+            for n in 0..200 {
+                message = message
+                    .with(Block::Text {
+                        text: format!("line {n}"),
+                    })
+                    .with(Block::StepActions {
+                        incident: 1,
+                        step: n,
+                    });
+            }
+            message.mentions = vec!["U0LEAD".to_string(); 1000];
+            let payload = payload(&message);
+            let blocks = blocks_of(&payload);
+            assert!(blocks[0]["text"]["text"]
+                .as_str()
+                .expect("pings")
+                .ends_with("more"));
+        }
+
+        #[test]
+        fn empty_blocks_are_left_out() {
+            let message = Message::new(MessageKind::Reply, None)
+                .with(Block::Heading {
+                    text: "  ".to_string(),
+                })
+                .with(Block::Text {
+                    text: String::new(),
+                })
+                .with(Block::Code {
+                    lang: None,
+                    code: "\n\n".to_string(),
+                })
+                .with(Block::Fields { fields: Vec::new() })
+                .with(Block::Fields {
+                    fields: vec![(String::new(), String::new())],
+                });
+            let payload = payload(&message);
+            assert_eq!(blocks_of(&payload).len(), 1);
+            assert_eq!(blocks_of(&payload)[0]["fields"][0]["text"], "—");
+        }
+
+        #[test]
+        fn documents_split_within_limits() {
+            assert!(document_as_messages("").is_empty());
+            assert!(document_as_messages("\n \n").is_empty());
+            let long_line = "é&".repeat(4000);
+            let markdown = format!("# Title\n\n{long_line}\n```\ncode\n```\n");
+            let messages = document_as_messages(&markdown);
+            assert!(messages.len() >= 4);
+            let mut body = String::new();
+            for text in &messages {
+                assert!(text.len() <= 3000, "{}", text.len());
+                let inner = text
+                    .strip_prefix("```\n")
+                    .and_then(|text| text.strip_suffix("\n```"))
+                    .expect("a code block");
+                assert!(!inner.trim().is_empty());
+                assert!(!inner.contains("```"));
+                body.push_str(inner);
+            }
+            assert_eq!(
+                body.replace(['\n', '\u{200B}'], ""),
+                markdown.replace('\n', "").replace('&', "&amp;")
+            );
+        }
+
+        proptest! {
+            #[test]
+            fn documents_never_exceed_limits(markdown in "(.{0,200}\n){0,80}|.{0,5000}") {
+                for text in document_as_messages(&markdown) {
+                    prop_assert!(text.len() <= 3000);
+                    prop_assert!(!text["```\n".len()..text.len() - "\n```".len()].trim().is_empty());
+                }
+            }
+        }
+    }
+}

@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use tokio::sync::Notify;
 
 use super::ingress::{FollowUp, Handled};
 use super::web::SlackWeb;
@@ -19,10 +18,9 @@ pub trait FollowUps: Send + Sync {
     fn follow_up(&self, follow_up: FollowUp);
 }
 
-/// Wakes the outbox (the command may have queued posts), starts the follow-up, and returns the
-/// body of the answer to send Slack (`None`: an empty acknowledgement).
-pub fn answered(handled: Handled, follow_ups: &dyn FollowUps, outbox: &Notify) -> Option<Value> {
-    outbox.notify_one();
+/// Starts the follow-up, and returns the body of the answer to send Slack (`None`: an empty
+/// acknowledgement).
+pub fn answered(handled: Handled, follow_ups: &dyn FollowUps) -> Option<Value> {
     if handled.then != FollowUp::None {
         follow_ups.follow_up(handled.then);
     }

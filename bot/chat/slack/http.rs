@@ -34,8 +34,6 @@ pub struct SlackHttp {
     pub secret: SigningSecret,
     pub replays: ReplayGuard,
     pub follow_ups: Arc<dyn FollowUps>,
-    /// Rung after every command, so the outbox sends its posts at once.
-    pub posted: Arc<tokio::sync::Notify>,
 }
 
 pub fn routes(state: Arc<SlackHttp>) -> Router {
@@ -76,7 +74,7 @@ impl SlackHttp {
 
     /// The answer to an accepted request, and its follow-up started.
     fn respond(&self, handled: Handled) -> Response {
-        match super::follow_ups::answered(handled, self.follow_ups.as_ref(), &self.posted) {
+        match super::follow_ups::answered(handled, self.follow_ups.as_ref()) {
             Some(body) => Json(body).into_response(),
             None => StatusCode::OK.into_response(),
         }

@@ -9,7 +9,8 @@
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
 //!   `follow_ups`: the modal and replies right after an answer.
-//! - `adapter`: all of it as `serve` runs it, with the outbox worker.
+//! - `settings`: what the adapter reads from the environment (tokens, the way in, the API URL).
+//! - `adapter`: all of it as `serve` runs it, with the sender for the outbox worker.
 //!
 //! # Escaping
 //!
@@ -45,10 +46,9 @@ pub mod ingress;
 mod mentions;
 mod mrkdwn;
 pub mod sender;
+pub mod settings;
 pub mod signature;
 pub mod socket_mode;
-#[cfg(test)]
-mod tests;
 pub mod web;
 
 pub use blocks::{document_as_messages, ephemeral_response, message_payload};

@@ -5,8 +5,8 @@
 //!   connection starts with `hello`; only then is the bot ready ([`Connection`], `/readyz`).
 //! - Envelopes `slash_commands` and `interactive` go through the same `ingress` as the HTTP
 //!   routes, and are acknowledged (`{"envelope_id":…}`) once the engine committed them, with the
-//!   answer as `payload` (the ephemeral reply, a modal's errors); the follow-ups and the outbox
-//!   are handled as over HTTP. Other envelopes are acknowledged and ignored. Envelopes are
+//!   answer as `payload` (the ephemeral reply, a modal's errors); the follow-ups are handled as
+//!   over HTTP. Other envelopes are acknowledged and ignored. Envelopes are
 //!   handled one at a time, in order: the engine answers in milliseconds and chat calls go
 //!   through the outbox, so every acknowledgement is well within Slack's 3 seconds.
 //! - `disconnect` (Slack refreshes connections every few hours): a new connection at once
@@ -23,7 +23,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -31,8 +31,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use super::follow_ups::{answered, FollowUps};
 use super::ingress::{self, Handled, InteractionError, SlashCommand};
 use super::web::SlackWeb;
+use crate::chat::readiness::{Connection, Readiness};
 use crate::engine::Engine;
-use crate::serve::health::{Connection, Readiness};
 
 /// The wait before the first reconnection after a failure; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -54,8 +54,6 @@ pub struct SocketMode {
     /// `xapp-…`.
     pub app_token: String,
     pub follow_ups: Arc<dyn FollowUps>,
-    /// Rung after every command, so the outbox sends its posts at once.
-    pub outbox: Arc<Notify>,
     pub status: Arc<Connection>,
 }
 
@@ -261,7 +259,7 @@ impl SocketMode {
     }
 
     fn answered(&self, handled: Handled) -> Option<Value> {
-        answered(handled, self.follow_ups.as_ref(), &self.outbox)
+        answered(handled, self.follow_ups.as_ref())
     }
 }
 

@@ -1,7 +1,9 @@
 //! Snapshots of every message, from the shared runbook's incidents at fixed times. Review a
 //! changed snapshot as the tired responder who will read it at 3 a.m.
 
-use crate::notify::test_support::{at, corruption_drill, db_loss, render, runbook, scenario, HOUR};
+use crate::notify::test_support::{
+    at, corruption_drill, db_loss, paging, render, runbook, scenario, HOUR,
+};
 use crate::notify::{Message, MessageKind};
 
 use super::*;
@@ -23,16 +25,11 @@ fn step(number: u32, index: usize) -> Option<&'static crate::runbook::Step> {
 #[test]
 fn opened_pages_the_roles() {
     let fixture = db_loss(at(3, 4, 0));
-    let message = opened(
+    let (mentions, names) = paging(
         &fixture.incident,
-        runbook(),
-        vec!["U0LEAD".to_string(), "U0DBA".to_string()],
-        &[
-            "Platform Lead".to_string(),
-            "DevOps Team".to_string(),
-            "Database Admin".to_string(),
-        ],
+        "Platform Lead=U0LEAD; Database Admin=U0DBA",
     );
+    let message = opened(&fixture.incident, runbook(), mentions, &names);
     assert_eq!(message.kind, MessageKind::Opened);
     assert_eq!(message.mentions, vec!["U0LEAD", "U0DBA"]);
     snapshot!("opened", message);
