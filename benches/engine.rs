@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::engine::{Engine, EngineConfig, Invocation};
 use incident_bot::incident::{ChannelKey, Person};
+use incident_bot::platform::Platform;
 use incident_bot::runbook::{self, Runbook};
 use incident_bot::store::Store;
 
@@ -36,7 +37,7 @@ const MIX: &[&str] = &[
 
 fn channel(n: usize) -> ChannelKey {
     ChannelKey {
-        platform: "bench".into(),
+        platform: Platform::Console,
         workspace: "local".into(),
         channel: format!("incidents-{n}"),
     }

@@ -10,6 +10,7 @@ pub mod error_text;
 pub mod incident;
 pub mod notify;
 pub mod outbox;
+pub mod platform;
 pub mod postmortem;
 pub mod runbook;
 pub mod serve;

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::chat::console::Console;
+use crate::chat::console::{delivery_policy, Console, Terminal};
 use crate::clock::{Clock, SimulatedClock, SystemClock};
+use crate::outbox::OutboxWorker;
 use crate::startup::{self, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,7 +44,15 @@ pub async fn run(
         crate::store::redact_url(&settings.database_url),
         if simulated.is_some() { "simulated (/advance 15m moves it)" } else { "real" }
     );
-    let mut console = Console::new(engine, clock, simulated, &user, std::io::stdout());
+    let terminal = Arc::new(Terminal::new(std::io::stdout()));
+    let outbox = OutboxWorker::new(
+        engine.store().clone(),
+        clock.clone(),
+        Arc::clone(&terminal),
+        delivery_policy(),
+        engine.posts_queued().listen(),
+    );
+    let mut console = Console::new(engine, outbox, terminal, clock, simulated, &user);
     let input = tokio::io::BufReader::new(tokio::io::stdin());
     match console.run(input).await {
         Ok(()) => ExitCode::SUCCESS,

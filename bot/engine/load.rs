@@ -251,6 +251,28 @@ impl Engine {
         ))))
     }
 
+    /// The platform's reference of the card a commit's posts edit in place (the checklist
+    /// card: the incident's first sent post of their kind); `None` when they edit none, while
+    /// the card is not sent, or when it cannot be read. Asked after the commit, so a failure
+    /// here is only logged: the change is saved, and the outbox edits the card anyway.
+    async fn card_edited_by(&self, id: u64, commit: &Commit) -> Option<String> {
+        let edit = commit
+            .posts
+            .iter()
+            .find(|post| post.replaces == Some(Replaces::FirstOfKind))?;
+        match self.store.first_message_ref_of_kind(id, &edit.kind).await {
+            Ok(card) => card,
+            Err(error) => {
+                tracing::warn!(
+                    incident = id,
+                    error = %crate::error_text::with_causes(&error),
+                    "cannot read which message is the checklist card; the outbox edits it later"
+                );
+                None
+            }
+        }
+    }
+
     /// Every event of an incident, oldest first.
     pub(super) async fn timeline(&self, id: u64) -> Result<Vec<Recorded>, EngineError> {
         self.store
@@ -339,6 +361,7 @@ impl Engine {
                 Ok(Attempt::Committed(Reply {
                     message: effects.reply,
                     posted: effects.posts,
+                    checklist_card: self.card_edited_by(id, &commit).await,
                 }))
             }
             Err(StoreError::Conflict { .. }) => Ok(Attempt::Lost),

@@ -41,6 +41,10 @@ pub struct Reply {
     /// committed to the outbox, in order, for an adapter that also answers with one (Discord
     /// shows a clicked checklist's new state in its answer). Empty for other commands.
     pub posted: Vec<Message>,
+    /// The platform's reference of the incident's checklist card (the message that every
+    /// checklist post edits in place), when `posted` holds a checklist and the card is sent:
+    /// how an adapter tells a click on the card from a click on another message.
+    pub checklist_card: Option<String>,
 }
 
 impl Reply {
@@ -48,6 +52,7 @@ impl Reply {
         Reply {
             message: None,
             posted: Vec::new(),
+            checklist_card: None,
         }
     }
 
@@ -55,6 +60,7 @@ impl Reply {
         Reply {
             message: Some(message),
             posted: Vec::new(),
+            checklist_card: None,
         }
     }
 }

@@ -267,7 +267,7 @@ mod tests {
         Incident {
             id: 7,
             channel: ChannelKey {
-                platform: "console".into(),
+                platform: crate::platform::Platform::Console,
                 workspace: "local".into(),
                 channel: "incidents".into(),
             },

@@ -7,10 +7,12 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use crate::platform::Platform;
+
 /// Where an incident lives: a channel of a workspace (Slack) or guild (Discord), or the console.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ChannelKey {
-    pub platform: String,
+    pub platform: Platform,
     pub workspace: String,
     pub channel: String,
 }

@@ -78,7 +78,7 @@ pub struct Fixture {
 fn opening(number: u32, severity: Severity, drill: bool, description: Option<&str>) -> Event {
     let request = plan::Request {
         channel: ChannelKey {
-            platform: "slack".to_string(),
+            platform: crate::platform::Platform::Slack,
             workspace: "T0ACME".to_string(),
             channel: "C0INCIDENTS".to_string(),
         },

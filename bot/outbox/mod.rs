@@ -18,14 +18,17 @@
 //! - **Within the platform's limits.** At most one post per channel per
 //!   [`DeliveryPolicy::channel_interval`], the platform's `Retry-After` honoured to the
 //!   millisecond, exponential backoff on other failures.
-//! - **Edits after what they edit.** A post that edits another ([`OutboxPost::replaces`]) goes
-//!   out only once the edited post is sent, with its message reference in
-//!   [`OutboxPost::replaces_message_ref`]. If the edited post was sent without a reference (the
-//!   platform gave none), that field is `None` and the sender should post a new message.
+//! - **Edits after what they edit.** A post that edits another goes out only once the edited
+//!   post is sent, with its message reference in [`Post::replaces`]. If the edited post was sent
+//!   without a reference (the platform gave none), that field is `None` and the sender should
+//!   post a new message.
+//! - **Senders read no store.** What a sender needs arrives as a [`Post`]: the decoded message,
+//!   the reference of the message it edits, and the root of its incident's thread.
 
 mod doorbell;
 mod pacing;
 mod policy;
+mod post;
 pub mod senders;
 mod worker;
 
@@ -34,25 +37,24 @@ use std::time::Duration;
 
 pub use doorbell::{Doorbell, Listener};
 pub use policy::DeliveryPolicy;
+pub use post::Post;
 pub use worker::{Attempt, OutboxWorker, Outcome, Round};
 
-use crate::store::OutboxPost;
+use crate::platform::Platform;
 
 /// A chat platform's sender: delivers one post (a new message, or an edit of the message
-/// [`OutboxPost::replaces_message_ref`] names) and says how it went.
+/// [`Post::replaces`] names) and says how it went.
 ///
 /// It should give up on its own (a client timeout) well within
 /// [`DeliveryPolicy::claim_lease`], and never retry by itself: the worker decides when to try
 /// again, and records every attempt.
 pub trait Deliver: Send + Sync {
-    /// The platform whose posts this sender delivers, as in the posts' channel keys (`slack`).
-    fn platform(&self) -> &str;
+    /// The platform whose posts this sender delivers.
+    fn platform(&self) -> Platform;
 
     /// Sends `post` to its channel.
-    fn deliver(
-        &self,
-        post: &OutboxPost,
-    ) -> impl Future<Output = Result<Delivered, DeliveryError>> + Send;
+    fn deliver(&self, post: &Post)
+        -> impl Future<Output = Result<Delivered, DeliveryError>> + Send;
 }
 
 /// A post the platform took.

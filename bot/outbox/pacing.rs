@@ -62,7 +62,7 @@ mod tests {
 
     fn channel(id: &str) -> ChannelKey {
         ChannelKey {
-            platform: "slack".into(),
+            platform: crate::platform::Platform::Slack,
             workspace: "T1".into(),
             channel: id.into(),
         }

@@ -15,8 +15,9 @@ use tracing::Instrument;
 use super::doorbell::Listener;
 use super::pacing::Pacing;
 use super::policy::millis;
-use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy};
+use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
 use crate::clock::Clock;
+use crate::platform::Platform;
 use crate::store::{ChannelKey, OutboxPost, Store, StoreError};
 
 /// One delivery attempt.
@@ -107,7 +108,11 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         self.pacing.forget_idle(started);
         let heads = shared
             .store
-            .due_outbox_heads(shared.platform(), started, shared.policy.batch.max(1))
+            .due_outbox_heads(
+                shared.platform().as_str(),
+                started,
+                shared.policy.batch.max(1),
+            )
             .await?;
         let batch_full = heads.len() >= shared.policy.batch.max(1) as usize;
         let mut wake = Earliest::default();
@@ -133,7 +138,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
         if let Some(due) = shared
             .store
-            .next_outbox_head_due_after(shared.platform(), started)
+            .next_outbox_head_due_after(shared.platform().as_str(), started)
             .await?
         {
             wake.at(due);
@@ -143,6 +148,20 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             attempts,
             next_wake_at_ms: wake.0,
         })
+    }
+
+    /// Rounds until nothing more is due now, for a caller that drives the worker itself
+    /// instead of [`OutboxWorker::run`] (the console, after each change): every post due is
+    /// delivered or failed before this returns.
+    pub async fn deliver_all_due(&self) -> Result<(), StoreError> {
+        loop {
+            let round = self.deliver_due().await?;
+            let now = self.shared.now_ms();
+            let more = round.next_wake_at_ms.is_some_and(|at| at <= now);
+            if round.attempts.is_empty() || !more {
+                return Ok(());
+            }
+        }
     }
 
     /// Starts delivering `post` unless its channel is paced (then notes when it is free) or
@@ -187,14 +206,14 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         let mut shutdown = pin!(shutdown);
         let shared = Arc::clone(&self.shared);
         let platform = shared.platform();
-        tracing::info!(platform, "outbox worker started");
+        tracing::info!(%platform, "outbox worker started");
         loop {
             let (round, stop) = self.round_or_stop(shutdown.as_mut()).await;
             let wake_at = match round {
                 Ok(round) => round.next_wake_at_ms,
                 Err(error) => {
                     tracing::error!(
-                        platform,
+                        %platform,
                         error = %crate::error_text::with_causes(&error),
                         "outbox round failed on the database; posts stay queued, trying again in {}",
                         human(shared.policy.idle_poll)
@@ -207,7 +226,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             }
         }
         tracing::info!(
-            platform,
+            %platform,
             "outbox worker stopped; no delivery left in flight"
         );
     }
@@ -257,7 +276,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
 }
 
 impl<D: Deliver> Shared<D> {
-    fn platform(&self) -> &str {
+    fn platform(&self) -> Platform {
         self.sender.platform()
     }
 
@@ -267,7 +286,10 @@ impl<D: Deliver> Shared<D> {
 
     /// Sends a claimed post and records the answer.
     async fn deliver(self: Arc<Self>, post: OutboxPost, at_ms: i64) -> Result<Attempt, StoreError> {
-        let answer = self.sender.deliver(&post).await;
+        let answer = match Post::read(&self.store, &post).await {
+            Ok(ready) => self.sender.deliver(&ready).await,
+            Err(unsendable) => Err(unsendable),
+        };
         let now = self.now_ms();
         let recorded = match answer {
             Ok(delivered) => self.record_sent(&post, delivered, now).await,
@@ -328,7 +350,7 @@ impl<D: Deliver> Shared<D> {
 }
 
 /// Short, specific, and saying what happens next; the span carries incident, channel and post.
-fn log_failure(platform: &str, attempt: u32, error: &DeliveryError, delay: Duration) {
+fn log_failure(platform: Platform, attempt: u32, error: &DeliveryError, delay: Duration) {
     let retry_in = human(delay);
     match error {
         DeliveryError::RateLimited { .. } => {
@@ -356,7 +378,7 @@ fn log_failure(platform: &str, attempt: u32, error: &DeliveryError, delay: Durat
 
 /// The context of every line logged about one delivery. At ERROR level so that it is recorded
 /// under the usual `warn` filter too: the lines it wraps are useless without it.
-fn post_span(platform: &str, post: &OutboxPost) -> tracing::Span {
+fn post_span(platform: Platform, post: &OutboxPost) -> tracing::Span {
     let incident = post
         .incident_id
         .map_or_else(|| "none".to_string(), |id| format!("INC-{id}"));

@@ -31,7 +31,6 @@ fn check_key(field: &'static str, text: &str) -> Result<(), StoreError> {
 }
 
 pub(super) fn check_channel(channel: &ChannelKey) -> Result<(), StoreError> {
-    check_key("the platform name", &channel.platform)?;
     check_key("the workspace id", &channel.workspace)?;
     check_key("the channel id", &channel.channel)
 }

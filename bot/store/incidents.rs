@@ -102,7 +102,7 @@ impl Store {
             return Ok(Vec::new()); // no such channel could ever have been stored
         }
         let rows = sqlx::query(sql)
-            .bind(&channel.platform)
+            .bind(channel.platform.as_str())
             .bind(&channel.workspace)
             .bind(&channel.channel)
             .fetch_all(&self.pool)
@@ -183,7 +183,7 @@ pub(super) fn new_incident_row<'a>(
     Ok(statement!(
         "INSERT INTO incidents \
          (id, platform, workspace, channel, is_open, version, opened_at_ms, state) \
-         VALUES (" {id} ", " {&channel.platform} ", " {&channel.workspace} ", "
+         VALUES (" {id} ", " {channel.platform.as_str()} ", " {&channel.workspace} ", "
                    {&channel.channel} ", " {commit.is_open} ", " {version} ", "
                    {opened_at_ms} ", " {&commit.state} ")"
     ))
@@ -220,8 +220,12 @@ pub(super) fn event_rows<'a>(
 
 /// The `platform`, `workspace` and `channel` columns of a row.
 pub(super) fn channel_from_row(row: &AnyRow) -> Result<ChannelKey, StoreError> {
+    let platform: String = row.try_get("platform")?;
     Ok(ChannelKey {
-        platform: row.try_get("platform")?,
+        platform: platform.parse().map_err(|_| StoreError::Corrupt {
+            what: "a channel's platform",
+            value: platform,
+        })?,
         workspace: row.try_get("workspace")?,
         channel: row.try_get("channel")?,
     })

@@ -278,7 +278,7 @@ pub(super) fn post_row(
                 "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
                                      created_at_ms, next_attempt_at_ms, attempts, \
                                      replaces_outbox_id) \
-                 VALUES (" {incident_id} ", " {&channel.platform} ", " {&channel.workspace} ", "
+                 VALUES (" {incident_id} ", " {channel.platform.as_str()} ", " {&channel.workspace} ", "
                            {&channel.channel} ", " {kind} ", " {body} ", " {now_ms} ", "
                            {now_ms} ", 0, \
                          (SELECT MIN(first.id) FROM outbox first \
@@ -290,7 +290,7 @@ pub(super) fn post_row(
     Ok(statement!(
         "INSERT INTO outbox (incident_id, platform, workspace, channel, kind, body, \
                              created_at_ms, next_attempt_at_ms, attempts, replaces_outbox_id) \
-         VALUES (" {incident_id} ", " {&channel.platform} ", " {&channel.workspace} ", "
+         VALUES (" {incident_id} ", " {channel.platform.as_str()} ", " {&channel.workspace} ", "
                    {&channel.channel} ", " {kind} ", " {body} ", " {now_ms} ", " {now_ms} ", 0, "
                    {replaces} ")"
     ))

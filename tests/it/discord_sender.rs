@@ -1,6 +1,8 @@
 //! The Discord sender through the real outbox worker, against the Discord stand-in: posts queued
 //! in the store, delivered in virtual time (a simulated clock moved to each wake-up the worker
-//! asks for), checked in what the stand-in received and holds, and what the store recorded.
+//! asks for), checked in what the stand-in received and holds, and what the store recorded. The
+//! behaviours every sender shares are the contract (`sender_contract`), run here on Discord;
+//! this module has Discord's own.
 
 use std::ops::Deref;
 use std::time::Duration;
@@ -8,18 +10,19 @@ use std::time::Duration;
 use incident_bot::chat::discord::rest::DiscordRest;
 use incident_bot::chat::discord::sender::{DiscordSender, SenderOptions};
 use incident_bot::notify::MessageKind;
-use incident_bot::outbox::{DeliveryError, Outcome};
+use incident_bot::platform::Platform;
 use incident_bot::store::ChannelKey;
 use serde_json::{json, Value};
 
 use crate::discord_standin::{
     Answer, Call, DiscordStandIn, BOT_TOKEN, CREATE_MESSAGE, EDIT_MESSAGE, START_THREAD,
 };
-use crate::sender_rig::{
-    commit, errors, long_markdown, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
-};
+use crate::sender_contract::SenderUnderTest;
+use crate::sender_rig::{errors, long_markdown, postmortem, text, SenderRig, CALL_TIMEOUT};
 
 const CHANNEL: &str = "645027906669510667";
+
+sender_contract!();
 
 // ---------------------------------------------------------------------------------------------
 // The rig
@@ -46,8 +49,7 @@ async fn rig_with(options: SenderOptions) -> Rig {
     let rest = DiscordRest::new(&discord.api_url(), BOT_TOKEN)
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let outbox =
-        SenderRig::start(channel(), |store| DiscordSender::new(rest, store, options)).await;
+    let outbox = SenderRig::start(channel(), DiscordSender::new(rest, options)).await;
     Rig { discord, outbox }
 }
 
@@ -61,7 +63,7 @@ impl Rig {
 
 fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "discord".to_owned(),
+        platform: Platform::Discord,
         workspace: "290926798626357999".to_owned(),
         channel: CHANNEL.to_owned(),
     }
@@ -79,168 +81,144 @@ fn reference(channel: &str, message: &Value) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Behaviours
+// The contract, on Discord
 
-#[tokio::test]
-async fn later_posts_go_into_a_thread_started_once_from_the_first() {
-    let rig = rig().await;
-    let ids = rig
-        .open(&[
-            text(MessageKind::Opened, "INC-1 opened"),
-            text(MessageKind::Checklist, "Step 1"),
-        ])
-        .await;
-    rig.drive().await;
-    let ids_after = rig
-        .add(
-            1,
-            vec![rig.new_post(&text(MessageKind::Note, "a note"), None)],
-        )
-        .await;
-    rig.drive().await;
+impl SenderUnderTest for Rig {
+    type Sender = DiscordSender;
 
-    let in_channel = rig.discord.messages_in(CHANNEL);
-    assert_eq!(
-        in_channel.iter().map(said).collect::<Vec<_>>(),
-        ["INC-1 opened"]
-    );
-    let thread = rig.first_message_id();
-    assert_eq!(
-        rig.discord.threads(),
-        [(CHANNEL.to_owned(), thread.clone(), "INC-1".to_owned())]
-    );
-    assert_eq!(rig.discord.calls_to(START_THREAD).len(), 1, "started once");
-    let in_thread = rig.discord.messages_in(&thread);
-    assert_eq!(
-        in_thread.iter().map(said).collect::<Vec<_>>(),
-        ["Step 1", "a note"]
-    );
-    assert_eq!(
-        rig.message_ref(ids[0]).await,
-        reference(CHANNEL, &in_channel[0])
-    );
-    assert_eq!(
-        rig.message_ref(ids[1]).await,
-        reference(&thread, &in_thread[0])
-    );
-    assert_eq!(
-        rig.message_ref(ids_after[2]).await,
-        reference(&thread, &in_thread[1])
-    );
-    // The first post into the thread found it missing (10003), then started it.
-    let statuses: Vec<(&str, u16, Option<u64>)> = rig
-        .discord
-        .calls()
-        .iter()
-        .map(|call| (call.route, call.status, call.code))
-        .collect();
-    assert_eq!(
-        statuses,
-        [
-            (CREATE_MESSAGE, 200, None),
-            (CREATE_MESSAGE, 404, Some(10003)),
-            (START_THREAD, 201, None),
-            (CREATE_MESSAGE, 200, None),
-            (CREATE_MESSAGE, 200, None),
+    const NO_ANSWER: &'static str = "did not answer";
+
+    async fn start(options: SenderOptions) -> Rig {
+        rig_with(options).await
+    }
+
+    fn fail_the_next_three_posts(&self) -> Duration {
+        self.discord.script(
+            CREATE_MESSAGE,
+            [Answer::rate_limited(1.5), Answer::Status(500), Answer::Hang],
+        );
+        Duration::from_millis(1500)
+    }
+
+    fn calls(&self) -> usize {
+        self.discord.calls().len()
+    }
+
+    fn assert_each_post_once_in_order(&self) {
+        let seen: Vec<(String, u16)> = self
+            .discord
+            .calls_to(CREATE_MESSAGE)
+            .iter()
+            .map(|call| (said(&call.body).to_owned(), call.status))
+            .collect();
+        let expected = [
+            ("first", 429),
+            ("first", 500),
+            ("first", 0),
+            ("first", 200),
+            ("second", 404),
+            ("second", 200),
+            ("third", 200),
         ]
-    );
-    assert_eq!(rig.unsent().await, 0);
-}
+        .map(|(text, status)| (text.to_owned(), status));
+        assert_eq!(seen, expected);
+    }
 
-#[tokio::test]
-async fn a_checklist_edit_is_a_patch_of_its_message_in_its_thread() {
-    let rig = rig().await;
-    let ids = rig
-        .open(&[
-            text(MessageKind::Opened, "INC-1 opened"),
-            text(MessageKind::Checklist, "Step 1 of 6"),
-        ])
-        .await;
-    rig.drive().await;
-    let checklist_ref = rig.message_ref(ids[1]).await.expect("the checklist's ref");
-    let ids = rig
-        .add(
-            1,
-            vec![rig.new_post(&text(MessageKind::Checklist, "Step 2 of 6"), Some(ids[1]))],
-        )
-        .await;
-    rig.drive().await;
+    /// Into a thread started once from the first message.
+    async fn assert_later_posts_in_the_thread(&self, ids: &[u64]) {
+        let in_channel = self.discord.messages_in(CHANNEL);
+        assert_eq!(
+            in_channel.iter().map(said).collect::<Vec<_>>(),
+            ["INC-1 opened"]
+        );
+        let thread = self.first_message_id();
+        assert_eq!(
+            self.discord.threads(),
+            [(CHANNEL.to_owned(), thread.clone(), "INC-1".to_owned())]
+        );
+        assert_eq!(self.discord.calls_to(START_THREAD).len(), 1, "started once");
+        let in_thread = self.discord.messages_in(&thread);
+        assert_eq!(
+            in_thread.iter().map(said).collect::<Vec<_>>(),
+            ["Step 1", "a note"]
+        );
+        assert_eq!(
+            self.message_ref(ids[0]).await,
+            reference(CHANNEL, &in_channel[0])
+        );
+        assert_eq!(
+            self.message_ref(ids[1]).await,
+            reference(&thread, &in_thread[0])
+        );
+        assert_eq!(
+            self.message_ref(ids[2]).await,
+            reference(&thread, &in_thread[1])
+        );
+        // The first post into the thread found it missing (10003), then started it.
+        let statuses: Vec<(&str, u16, Option<u64>)> = self
+            .discord
+            .calls()
+            .iter()
+            .map(|call| (call.route, call.status, call.code))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                (CREATE_MESSAGE, 200, None),
+                (CREATE_MESSAGE, 404, Some(10003)),
+                (START_THREAD, 201, None),
+                (CREATE_MESSAGE, 200, None),
+                (CREATE_MESSAGE, 200, None),
+            ]
+        );
+    }
 
-    let edits = rig.discord.calls_to(EDIT_MESSAGE);
-    assert_eq!(edits.len(), 1);
-    assert_eq!(edits[0].status, 200);
-    let (thread, message) = checklist_ref.split_once('/').unwrap();
-    assert_eq!(
-        thread,
-        rig.first_message_id(),
-        "the checklist is in the thread"
-    );
-    assert_eq!(
-        edits[0].path,
-        format!("/channels/{thread}/messages/{message}")
-    );
-    let in_thread = rig.discord.messages_in(thread);
-    assert_eq!(in_thread.len(), 1, "an edit posts no new message");
-    assert_eq!(said(&in_thread[0]), "Step 2 of 6");
-    assert_eq!(rig.message_ref(ids[2]).await, Some(checklist_ref.clone()));
-}
+    /// A `PATCH` of the checklist's message, in its thread.
+    fn assert_edited(&self, checklist_ref: &str) {
+        let edits = self.discord.calls_to(EDIT_MESSAGE);
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].status, 200);
+        let (thread, message) = checklist_ref.split_once('/').unwrap();
+        assert_eq!(
+            thread,
+            self.first_message_id(),
+            "the checklist is in the thread"
+        );
+        assert_eq!(
+            edits[0].path,
+            format!("/channels/{thread}/messages/{message}")
+        );
+        let in_thread = self.discord.messages_in(thread);
+        assert_eq!(in_thread.len(), 1, "an edit posts no new message");
+        assert_eq!(said(&in_thread[0]), "Step 2 of 6");
+    }
 
-#[tokio::test]
-async fn a_429_a_500_and_a_hang_then_success_deliver_each_post_once_in_order() {
-    let rig = rig().await;
-    rig.discord.script(
-        CREATE_MESSAGE,
-        [Answer::rate_limited(1.5), Answer::Status(500), Answer::Hang],
-    );
-    rig.open(&[
-        text(MessageKind::Opened, "first"),
-        text(MessageKind::Checklist, "second"),
-        text(MessageKind::Note, "third"),
-    ])
-    .await;
-    let attempts = rig.drive().await;
-
-    let errors = errors(&attempts);
-    assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert_eq!(
-        errors[0],
-        DeliveryError::RateLimited {
-            retry_after: Duration::from_millis(1500)
+    /// In the channel instead of the thread.
+    fn assert_update_placed(&self, updates_in_channel: bool) {
+        let in_channel: Vec<String> = self
+            .discord
+            .messages_in(CHANNEL)
+            .iter()
+            .map(|message| said(message).to_owned())
+            .collect();
+        let in_thread: Vec<String> = self
+            .discord
+            .messages_in(&self.first_message_id())
+            .iter()
+            .map(|message| said(message).to_owned())
+            .collect();
+        if updates_in_channel {
+            assert_eq!(in_channel, ["INC-1 opened", "15-minute update"]);
+            assert_eq!(in_thread, ["a note"]);
+        } else {
+            assert_eq!(in_channel, ["INC-1 opened"]);
+            assert_eq!(in_thread, ["15-minute update", "a note"]);
         }
-    );
-    assert!(
-        matches!(&errors[1], DeliveryError::Transient(reason) if reason.contains("HTTP 500")),
-        "{errors:?}"
-    );
-    assert!(
-        matches!(&errors[2], DeliveryError::Transient(reason) if reason.contains("did not answer")),
-        "{errors:?}"
-    );
-    assert_eq!(
-        attempts[1].at_ms - attempts[0].at_ms,
-        1500,
-        "tried again exactly when Discord asked"
-    );
-
-    let seen: Vec<(String, u16)> = rig
-        .discord
-        .calls_to(CREATE_MESSAGE)
-        .iter()
-        .map(|call| (said(&call.body).to_owned(), call.status))
-        .collect();
-    let expected = [
-        ("first", 429),
-        ("first", 500),
-        ("first", 0),
-        ("first", 200),
-        ("second", 404),
-        ("second", 200),
-        ("third", 200),
-    ]
-    .map(|(text, status)| (text.to_owned(), status));
-    assert_eq!(seen, expected);
-    assert_eq!(rig.unsent().await, 0);
+    }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discord's own behaviours
 
 #[tokio::test]
 async fn a_channel_without_threads_gets_the_posts_itself() {
@@ -272,40 +250,6 @@ async fn a_channel_without_threads_gets_the_posts_itself() {
         "the note went to the channel in one call: {:#?}",
         rig.discord.calls()
     );
-}
-
-#[tokio::test]
-async fn updates_in_channel_posts_the_periodic_updates_in_the_channel() {
-    for updates_in_channel in [true, false] {
-        let rig = rig_with(SenderOptions { updates_in_channel }).await;
-        rig.open(&[
-            text(MessageKind::Opened, "INC-1 opened"),
-            text(MessageKind::Update, "15-minute update"),
-            text(MessageKind::Note, "a note"),
-        ])
-        .await;
-        rig.drive().await;
-
-        let in_channel: Vec<String> = rig
-            .discord
-            .messages_in(CHANNEL)
-            .iter()
-            .map(|message| said(message).to_owned())
-            .collect();
-        let in_thread: Vec<String> = rig
-            .discord
-            .messages_in(&rig.first_message_id())
-            .iter()
-            .map(|message| said(message).to_owned())
-            .collect();
-        if updates_in_channel {
-            assert_eq!(in_channel, ["INC-1 opened", "15-minute update"]);
-            assert_eq!(in_thread, ["a note"]);
-        } else {
-            assert_eq!(in_channel, ["INC-1 opened"]);
-            assert_eq!(in_thread, ["15-minute update", "a note"]);
-        }
-    }
 }
 
 #[tokio::test]
@@ -401,26 +345,4 @@ async fn an_exhausted_bucket_makes_the_client_wait_instead_of_hitting_a_429() {
         "no call came before its bucket reset"
     );
     assert_eq!(rig.discord.messages_in(CHANNEL).len(), 3);
-}
-
-#[tokio::test]
-async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
-    let rig = rig().await;
-    let mut post = rig.new_post(&text(MessageKind::Opened, "x"), None);
-    post.body = "{not a message".to_owned();
-    let commit = commit(vec![post], T0);
-    rig.store()
-        .create_incident(&channel(), T0, &commit, T0)
-        .await
-        .unwrap();
-    let round = rig.worker.deliver_due().await.unwrap();
-    let Outcome::Retry {
-        error: DeliveryError::Rejected(reason),
-        ..
-    } = &round.attempts[0].outcome
-    else {
-        panic!("expected a refusal: {round:#?}");
-    };
-    assert!(reason.contains("no readable message"), "{reason}");
-    assert!(rig.discord.calls().is_empty());
 }

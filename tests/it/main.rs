@@ -3,6 +3,8 @@
 
 #[macro_use]
 mod test_db;
+#[macro_use]
+mod sender_contract;
 
 mod check_runbook_cli;
 mod console_cli;

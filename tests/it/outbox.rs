@@ -8,10 +8,12 @@ use std::time::Duration;
 
 use chrono::DateTime;
 use incident_bot::clock::{Clock, SimulatedClock};
+use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{
-    Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Round,
+    Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Post, Round,
 };
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store};
+use incident_bot::platform::Platform;
+use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
 use sqlx::Row;
 use tokio::sync::Semaphore;
 
@@ -97,16 +99,16 @@ impl FakePlatform {
 }
 
 impl Deliver for FakePlatform {
-    fn platform(&self) -> &str {
-        "slack"
+    fn platform(&self) -> Platform {
+        Platform::Slack
     }
 
-    async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
+    async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
         self.calls.lock().unwrap().push(Call {
             post: post.id,
             channel: post.channel.channel.clone(),
             at_ms: self.clock.now().timestamp_millis(),
-            edits: post.replaces_message_ref.clone(),
+            edits: post.replaces.clone(),
         });
         if let Some(gate) = &self.gate {
             gate.acquire().await.unwrap().forget();
@@ -156,17 +158,18 @@ fn set(clock: &SimulatedClock, at_ms: i64) {
 
 fn channel(id: &str) -> ChannelKey {
     ChannelKey {
-        platform: "slack".to_owned(),
+        platform: Platform::Slack,
         workspace: "T0001".to_owned(),
         channel: id.to_owned(),
     }
 }
 
-fn post(channel_id: &str, body: &str, replaces: Option<u64>) -> NewPost {
+/// A post of an update saying `text` to `channel_id`.
+fn post(channel_id: &str, text: &str, replaces: Option<u64>) -> NewPost {
     NewPost {
         channel: channel(channel_id),
         kind: "update".to_owned(),
-        body: body.to_owned(),
+        body: serde_json::to_string(&Message::text(MessageKind::Update, None, text)).unwrap(),
         replaces: replaces.map(Replaces::Post),
     }
 }

@@ -30,9 +30,8 @@ pub struct SenderRig<D: Deliver> {
 }
 
 impl<D: Deliver + 'static> SenderRig<D> {
-    /// A fresh SQLite store and the worker delivering `channel`'s posts through the sender
-    /// `make` builds on that store.
-    pub async fn start(channel: ChannelKey, make: impl FnOnce(Store) -> D) -> SenderRig<D> {
+    /// A fresh SQLite store and the worker delivering `channel`'s posts through `sender`.
+    pub async fn start(channel: ChannelKey, sender: D) -> SenderRig<D> {
         let db = TestDb::sqlite().await;
         let clock = SimulatedClock::starting_at(DateTime::from_timestamp_millis(T0).unwrap());
         let policy = DeliveryPolicy {
@@ -42,7 +41,7 @@ impl<D: Deliver + 'static> SenderRig<D> {
         let worker = OutboxWorker::new(
             db.store.clone(),
             Arc::new(clock.clone()),
-            Arc::new(make(db.store.clone())),
+            Arc::new(sender),
             policy,
             Doorbell::default().listen(),
         );

@@ -10,6 +10,7 @@ use incident_bot::chat::slack::signature::{ReplayGuard, SigningSecret};
 use incident_bot::clock::SimulatedClock;
 use incident_bot::engine::{Engine, EngineConfig};
 use incident_bot::incident::ChannelKey;
+use incident_bot::platform::Platform;
 use serde_json::{json, Value};
 
 use crate::fixtures::shared_runbook;
@@ -150,7 +151,7 @@ impl App {
 
 fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "slack".into(),
+        platform: Platform::Slack,
         workspace: "T1DC2JH3J".into(),
         channel: "C0INCIDENT1".into(),
     }

@@ -1,7 +1,8 @@
 //! The Slack sender through the real outbox worker, against the Slack stand-in: posts queued in
 //! the store, delivered in virtual time (a simulated clock moved to each wake-up the worker asks
-//! for), checked in what the stand-in received and what the store recorded. Also the store query
-//! that finds an incident's thread, on both backends.
+//! for), checked in what the stand-in received and what the store recorded. The behaviours every
+//! sender shares are the contract (`sender_contract`), run here on Slack; this module has
+//! Slack's own. Also the store query that finds an incident's thread, on both backends.
 
 use std::ops::Deref;
 use std::time::Duration;
@@ -11,15 +12,19 @@ use incident_bot::chat::slack::sender::{SenderOptions, SlackSender};
 use incident_bot::chat::slack::web::SlackWeb;
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{DeliveryError, Outcome};
+use incident_bot::platform::Platform;
 use incident_bot::store::{ChannelKey, Store};
 use serde_json::{json, Value};
 
+use crate::sender_contract::SenderUnderTest;
 use crate::sender_rig::{
-    commit, errors, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
+    commit, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
 };
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
 
 const CHANNEL: &str = "C0INCIDENTS";
+
+sender_contract!();
 
 on_both_backends! {
     the_thread_is_the_incidents_first_sent_message(db) => first_message_ref(&db.store);
@@ -50,7 +55,7 @@ async fn rig_with(options: SenderOptions) -> Rig {
     let web = SlackWeb::new(&slack.api_url(), BOT_TOKEN.to_owned())
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let outbox = SenderRig::start(channel(), |store| SlackSender::new(web, store, options)).await;
+    let outbox = SenderRig::start(channel(), SlackSender::new(web, options)).await;
     Rig { slack, outbox }
 }
 
@@ -67,7 +72,7 @@ impl Rig {
 
 fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "slack".to_owned(),
+        platform: Platform::Slack,
         workspace: "T0TEAM".to_owned(),
         channel: CHANNEL.to_owned(),
     }
@@ -78,134 +83,108 @@ fn body_text(call: &Call) -> &str {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Behaviours
+// The contract, on Slack
 
-#[tokio::test]
-async fn posts_after_the_incidents_first_go_into_its_thread() {
-    let rig = rig().await;
-    rig.open(&[
-        text(MessageKind::Opened, "INC-1 opened"),
-        text(MessageKind::Checklist, "Step 1"),
-    ])
-    .await;
-    rig.drive().await;
-    let ids = rig
-        .add(
-            1,
-            vec![rig.new_post(&text(MessageKind::Note, "a note"), None)],
-        )
-        .await;
-    rig.drive().await;
+impl SenderUnderTest for Rig {
+    type Sender = SlackSender;
 
-    let posted = rig.posted();
-    let texts: Vec<&str> = posted.iter().map(body_text).collect();
-    assert_eq!(texts, ["INC-1 opened", "Step 1", "a note"]);
-    let first_ts = posted[0].ts.clone();
-    assert_eq!(
-        posted[0].thread_ts, None,
-        "the first message goes to the channel"
-    );
-    for call in &posted[1..] {
-        assert_eq!(call.thread_ts, first_ts, "later posts reply in its thread");
-        assert_eq!(call.channel.as_deref(), Some(CHANNEL));
-        assert_eq!(call.body.get("reply_broadcast"), None);
+    const NO_ANSWER: &'static str = "no answer";
+
+    async fn start(options: SenderOptions) -> Rig {
+        rig_with(options).await
     }
-    for (id, call) in ids.iter().zip(&posted) {
-        assert_eq!(rig.message_ref(*id).await, call.ts, "post {id}");
+
+    fn fail_the_next_three_posts(&self) -> Duration {
+        self.slack.script(
+            "chat.postMessage",
+            [
+                Answer::RateLimited(Some(3)),
+                Answer::Status(500),
+                Answer::Hang,
+            ],
+        );
+        Duration::from_secs(3)
     }
-    assert_eq!(rig.unsent().await, 0);
-}
 
-#[tokio::test]
-async fn an_edit_becomes_chat_update_of_the_message_it_edits() {
-    let rig = rig().await;
-    let ids = rig
-        .open(&[
-            text(MessageKind::Opened, "INC-1 opened"),
-            text(MessageKind::Checklist, "Step 1 of 6"),
-        ])
-        .await;
-    rig.drive().await;
-    let checklist_ts = rig
-        .message_ref(ids[1])
-        .await
-        .expect("the checklist has a ts");
-    let ids = rig
-        .add(
-            1,
-            vec![rig.new_post(&text(MessageKind::Checklist, "Step 2 of 6"), Some(ids[1]))],
-        )
-        .await;
-    rig.drive().await;
+    fn calls(&self) -> usize {
+        self.slack.calls().len()
+    }
 
-    let updates = rig.slack.calls_to("chat.update");
-    assert_eq!(updates.len(), 1);
-    let update = &updates[0];
-    assert_eq!(update.error, None);
-    assert_eq!(update.channel.as_deref(), Some(CHANNEL));
-    assert_eq!(update.body["ts"], json!(checklist_ts));
-    assert_eq!(body_text(update), "Step 2 of 6");
-    assert!(update.body["blocks"].is_array());
-    assert_eq!(rig.posted().len(), 2, "an edit posts no new message");
-    assert_eq!(rig.message_ref(ids[2]).await, Some(checklist_ts));
-}
+    fn assert_each_post_once_in_order(&self) {
+        let calls = self.slack.calls_to("chat.postMessage");
+        let seen: Vec<(&str, Option<&str>)> = calls
+            .iter()
+            .map(|call| (body_text(call), call.error.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("first", Some("ratelimited")),
+                ("first", Some("HTTP 500")),
+                ("first", Some("hung")),
+                ("first", None),
+                ("second", None),
+                ("third", None),
+            ]
+        );
+    }
 
-#[tokio::test]
-async fn a_429_a_500_and_a_hang_then_success_deliver_each_post_once_in_order() {
-    let rig = rig().await;
-    rig.slack.script(
-        "chat.postMessage",
-        [
-            Answer::RateLimited(Some(3)),
-            Answer::Status(500),
-            Answer::Hang,
-        ],
-    );
-    rig.open(&[
-        text(MessageKind::Opened, "first"),
-        text(MessageKind::Checklist, "second"),
-        text(MessageKind::Note, "third"),
-    ])
-    .await;
-    let attempts = rig.drive().await;
-
-    let errors = errors(&attempts);
-    assert_eq!(errors.len(), 3, "{errors:#?}");
-    assert_eq!(
-        errors[0],
-        DeliveryError::RateLimited {
-            retry_after: Duration::from_secs(3)
+    async fn assert_later_posts_in_the_thread(&self, ids: &[u64]) {
+        let posted = self.posted();
+        let texts: Vec<&str> = posted.iter().map(body_text).collect();
+        assert_eq!(texts, ["INC-1 opened", "Step 1", "a note"]);
+        let first_ts = posted[0].ts.clone();
+        assert_eq!(
+            posted[0].thread_ts, None,
+            "the first message goes to the channel"
+        );
+        for call in &posted[1..] {
+            assert_eq!(call.thread_ts, first_ts, "later posts reply in its thread");
+            assert_eq!(call.channel.as_deref(), Some(CHANNEL));
+            assert_eq!(call.body.get("reply_broadcast"), None);
         }
-    );
-    assert!(
-        matches!(&errors[1], DeliveryError::Transient(reason) if reason.contains("HTTP 500")),
-        "{errors:?}"
-    );
-    assert!(
-        matches!(&errors[2], DeliveryError::Transient(reason) if reason.contains("no answer")),
-        "{errors:?}"
-    );
-    // The retry after the 429 came exactly when Slack asked.
-    assert_eq!(attempts[1].at_ms - attempts[0].at_ms, 3000);
+        for (id, call) in ids.iter().zip(&posted) {
+            assert_eq!(self.message_ref(*id).await, call.ts, "post {id}");
+        }
+    }
 
-    let calls = rig.slack.calls_to("chat.postMessage");
-    let seen: Vec<(&str, Option<&str>)> = calls
-        .iter()
-        .map(|call| (body_text(call), call.error.as_deref()))
-        .collect();
-    assert_eq!(
-        seen,
-        [
-            ("first", Some("ratelimited")),
-            ("first", Some("HTTP 500")),
-            ("first", Some("hung")),
-            ("first", None),
-            ("second", None),
-            ("third", None),
-        ]
-    );
-    assert_eq!(rig.unsent().await, 0);
+    fn assert_edited(&self, checklist_ts: &str) {
+        let updates = self.slack.calls_to("chat.update");
+        assert_eq!(updates.len(), 1);
+        let update = &updates[0];
+        assert_eq!(update.error, None);
+        assert_eq!(update.channel.as_deref(), Some(CHANNEL));
+        assert_eq!(update.body["ts"], json!(checklist_ts));
+        assert_eq!(body_text(update), "Step 2 of 6");
+        assert!(update.body["blocks"].is_array());
+        assert_eq!(self.posted().len(), 2, "an edit posts no new message");
+    }
+
+    fn assert_update_placed(&self, updates_in_channel: bool) {
+        let flags: Vec<(String, Option<Value>)> = self
+            .posted()
+            .iter()
+            .map(|call| {
+                let flag = call.body.get("reply_broadcast").cloned();
+                (body_text(call).to_owned(), flag)
+            })
+            .collect();
+        let expected = [
+            ("INC-1 opened".to_owned(), None),
+            (
+                "15-minute update".to_owned(),
+                updates_in_channel.then_some(Value::Bool(true)),
+            ),
+            ("a note".to_owned(), None),
+        ];
+        assert_eq!(flags, expected, "updates_in_channel: {updates_in_channel}");
+        let update = &self.posted()[1];
+        assert!(update.thread_ts.is_some(), "still in the thread");
+    }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Slack's own behaviours
 
 #[tokio::test]
 async fn channel_not_found_is_rejected_and_tried_again_later() {
@@ -336,62 +315,6 @@ async fn user_text_reaches_slack_escaped() {
     assert!(sent.contains("&lt;!channel&gt;"), "{sent}");
     assert!(sent.contains("&lt;http://evil|link&gt;"), "{sent}");
     assert_eq!(posted[0].body["unfurl_links"], json!(false));
-}
-
-#[tokio::test]
-async fn updates_in_channel_broadcasts_the_periodic_updates_only() {
-    for updates_in_channel in [true, false] {
-        let rig = rig_with(SenderOptions { updates_in_channel }).await;
-        rig.open(&[
-            text(MessageKind::Opened, "INC-1 opened"),
-            text(MessageKind::Update, "15-minute update"),
-            text(MessageKind::Note, "a note"),
-        ])
-        .await;
-        rig.drive().await;
-
-        let flags: Vec<(String, Option<Value>)> = rig
-            .posted()
-            .iter()
-            .map(|call| {
-                let flag = call.body.get("reply_broadcast").cloned();
-                (body_text(call).to_owned(), flag)
-            })
-            .collect();
-        let expected = [
-            ("INC-1 opened".to_owned(), None),
-            (
-                "15-minute update".to_owned(),
-                updates_in_channel.then_some(Value::Bool(true)),
-            ),
-            ("a note".to_owned(), None),
-        ];
-        assert_eq!(flags, expected, "updates_in_channel: {updates_in_channel}");
-        let update = &rig.posted()[1];
-        assert!(update.thread_ts.is_some(), "still in the thread");
-    }
-}
-
-#[tokio::test]
-async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
-    let rig = rig().await;
-    let mut post = rig.new_post(&text(MessageKind::Opened, "x"), None);
-    post.body = "{not a message".to_owned();
-    let commit = commit(vec![post], T0);
-    rig.store()
-        .create_incident(&channel(), T0, &commit, T0)
-        .await
-        .unwrap();
-    let round = rig.worker.deliver_due().await.unwrap();
-    let Outcome::Retry {
-        error: DeliveryError::Rejected(reason),
-        ..
-    } = &round.attempts[0].outcome
-    else {
-        panic!("expected a refusal: {round:#?}");
-    };
-    assert!(reason.contains("no readable message"), "{reason}");
-    assert!(rig.slack.calls().is_empty());
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use incident_bot::platform::Platform;
 use incident_bot::store::{
     Backend, ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store, StoreError, Timer,
     TimerKind,
@@ -88,16 +89,16 @@ async fn a_sqlite_file_has_one_writer_and_a_second_is_told_who_until_the_first_c
 // ---------------------------------------------------------------------------------------------
 // Builders
 
-fn channel(platform: &str, workspace: &str, channel: &str) -> ChannelKey {
+fn channel(platform: Platform, workspace: &str, channel: &str) -> ChannelKey {
     ChannelKey {
-        platform: platform.to_owned(),
+        platform,
         workspace: workspace.to_owned(),
         channel: channel.to_owned(),
     }
 }
 
 fn incidents_channel() -> ChannelKey {
-    channel("slack", "T0001", "C0INCIDENTS")
+    channel(Platform::Slack, "T0001", "C0INCIDENTS")
 }
 
 fn event(at_ms: i64, actor: &str, kind: &str, data: &str) -> NewEvent {
@@ -265,7 +266,7 @@ async fn creating_and_reading_back(store: &Store) {
     );
 
     // Ids go on 2, 3…, whatever the channel; the id can be part of what is written.
-    let other = channel("discord", "G42", "incidents");
+    let other = channel(Platform::Discord, "G42", "incidents");
     assert_eq!(
         store
             .create_incident(&other, T0, &opened("{}"), T0)
@@ -472,7 +473,7 @@ async fn concurrent_creates(store: &Store) {
         tasks.push(tokio::spawn(async move {
             let mut ids = Vec::new();
             for n in 0..5 {
-                let chan = channel("slack", "T0001", &format!("C{task}"));
+                let chan = channel(Platform::Slack, "T0001", &format!("C{task}"));
                 let commit = Commit {
                     posts: vec![post(
                         "incident-opened",
@@ -611,11 +612,11 @@ async fn failing_commits(store: &Store) {
 }
 
 async fn listing_open_incidents(store: &Store) {
-    let here = channel("slack", "T1", "C1");
+    let here = channel(Platform::Slack, "T1", "C1");
     let lookalikes = [
-        channel("slack", "T1", "C2"),   // another channel
-        channel("discord", "T1", "C1"), // same ids, another platform
-        channel("slack", "T2", "C1"),   // same channel id, another workspace
+        channel(Platform::Slack, "T1", "C2"),   // another channel
+        channel(Platform::Discord, "T1", "C1"), // same ids, another platform
+        channel(Platform::Slack, "T2", "C1"),   // same channel id, another workspace
     ];
     let mut expected_here = Vec::new();
     let mut expected_all = Vec::new();
@@ -654,12 +655,12 @@ async fn listing_open_incidents(store: &Store) {
         assert!(open.iter().all(|i| &i.channel == other && i.is_open));
     }
     assert!(store
-        .open_incidents(&channel("slack", "T1", "C3"))
+        .open_incidents(&channel(Platform::Slack, "T1", "C3"))
         .await
         .unwrap()
         .is_empty());
     assert!(store
-        .open_incidents(&channel("slack", "T1", "C\0 1"))
+        .open_incidents(&channel(Platform::Slack, "T1", "C\0 1"))
         .await
         .unwrap()
         .is_empty());
@@ -1025,7 +1026,7 @@ async fn user_text_round_trips(store: &Store) {
     ];
     let texts = nasty;
     for (n, text) in texts.iter().enumerate() {
-        let chan = channel(text, text, &format!("{text}#{n}"));
+        let chan = channel(Platform::Slack, text, &format!("{text}#{n}"));
         let commit = Commit {
             events: vec![event(T0, text, text, text)],
             state: (*text).to_owned(),
@@ -1059,7 +1060,7 @@ async fn user_text_round_trips(store: &Store) {
             vec![timer(id, TimerKind::Update, T0)]
         );
         let post = store
-            .pending_posts(&chan.platform, i64::MAX, 1000)
+            .pending_posts(chan.platform.as_str(), i64::MAX, 1000)
             .await
             .unwrap()
             .into_iter()
@@ -1099,7 +1100,7 @@ async fn user_text_round_trips(store: &Store) {
     assert!(matches!(
         store
             .create_incident(
-                &channel("slack", "T1", &"C".repeat(600)),
+                &channel(Platform::Slack, "T1", &"C".repeat(600)),
                 T0,
                 &opened("{}"),
                 T0
@@ -1109,7 +1110,12 @@ async fn user_text_round_trips(store: &Store) {
     ));
     assert!(matches!(
         store
-            .create_incident(&channel("slack", "T\0", "C1"), T0, &opened("{}"), T0)
+            .create_incident(
+                &channel(Platform::Slack, "T\0", "C1"),
+                T0,
+                &opened("{}"),
+                T0
+            )
             .await,
         Err(StoreError::NulInText {
             field: "the workspace id"
@@ -1196,7 +1202,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
     const ROWS_PER_STATEMENT: i64 = 500;
     // A permutation of 0..N, so due times are not in id order.
     let due_of = |id: i64| T0 + ((id * 7919) % N) * 1000;
-    let chan_of = |id: i64| channel("slack", "T0001", &format!("C{}", id % 100));
+    let chan_of = |id: i64| channel(Platform::Slack, "T0001", &format!("C{}", id % 100));
 
     let mut tx = store.pool().begin().await.unwrap();
     for start in (1..=N).step_by(ROWS_PER_STATEMENT as usize) {
@@ -1222,7 +1228,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
             let chan = chan_of(id);
             query = query
                 .bind(id)
-                .bind(chan.platform)
+                .bind(chan.platform.as_str())
                 .bind(chan.workspace)
                 .bind(chan.channel)
                 .bind(1_i32)

@@ -8,6 +8,7 @@ use incident_bot::clock::SimulatedClock;
 use incident_bot::engine::{Engine, EngineConfig, Invocation};
 use incident_bot::incident::{ChannelKey, Person};
 use incident_bot::notify::{Message, MessageKind};
+use incident_bot::platform::Platform;
 use incident_bot::runbook::Runbook;
 use incident_bot::store::Store;
 
@@ -20,7 +21,7 @@ pub const MINUTE_MS: i64 = 60_000;
 
 pub fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "console".into(),
+        platform: Platform::Console,
         workspace: "local".into(),
         channel: "incidents".into(),
     }

@@ -1,9 +1,11 @@
 //! `incident-bot console`: an #incidents channel in the terminal. Type the same commands as in
 //! chat (or pipe them in, one per line) and see the bot's posts as they happen, including the
 //! automatic updates. With a simulated clock, `/advance 15m` moves time so a whole incident can be
-//! rehearsed in a second. Uses the real runbook, store and scheduler.
+//! rehearsed in a second. Uses the real runbook, store, scheduler and outbox worker: the
+//! terminal is a chat platform to it ([`Terminal`]).
 
 mod render;
+mod terminal;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -11,15 +13,18 @@ use std::sync::Arc;
 use chrono::Duration;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
+pub use terminal::{delivery_policy, Terminal};
+
 use crate::clock::{Clock, SimulatedClock};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
-use crate::notify::Message;
+use crate::outbox::OutboxWorker;
+use crate::platform::Platform;
 
 /// The console's one channel.
 pub fn channel() -> ChannelKey {
     ChannelKey {
-        platform: "console".to_string(),
+        platform: Platform::Console,
         workspace: "local".to_string(),
         channel: "incidents".to_string(),
     }
@@ -28,13 +33,15 @@ pub fn channel() -> ChannelKey {
 /// How often the console looks for due timers with a real clock.
 const TICK: std::time::Duration = std::time::Duration::from_secs(1);
 
-pub struct Console<W: Write> {
+pub struct Console<W> {
     engine: Engine,
+    /// Delivers the channel's posts to the terminal, driven by the console after each change.
+    outbox: OutboxWorker<Terminal<W>>,
+    terminal: Arc<Terminal<W>>,
     /// Present when time is simulated: `/advance` moves it.
     simulated: Option<SimulatedClock>,
     clock: Arc<dyn Clock>,
     user: Person,
-    out: W,
 }
 
 /// What the console says about its own commands (not the bot's).
@@ -42,20 +49,24 @@ const CONSOLE_HELP: &str =
     "Console commands: /advance <duration> (simulated clock only, e.g. /advance 15m), \
 /as <name> (act as someone else), /quit. Bot commands: /incident help";
 
-impl<W: Write> Console<W> {
+impl<W: Write + Send + 'static> Console<W> {
+    /// A console acting as `user`, showing its replies on `terminal` and its channel's posts
+    /// through `outbox` (a worker delivering to that terminal).
     pub fn new(
         engine: Engine,
+        outbox: OutboxWorker<Terminal<W>>,
+        terminal: Arc<Terminal<W>>,
         clock: Arc<dyn Clock>,
         simulated: Option<SimulatedClock>,
         user: &str,
-        out: W,
     ) -> Console<W> {
         Console {
             engine,
+            outbox,
+            terminal,
             simulated,
             clock,
             user: person(user),
-            out,
         }
     }
 
@@ -121,7 +132,8 @@ impl<W: Write> Console<W> {
                 let reply = self.engine.handle(&who, command).await?;
                 if let Some(message) = reply.message {
                     let now = self.clock.now().timestamp_millis();
-                    self.show(&message, "incident-bot (only you see this)", now);
+                    self.terminal
+                        .show(&message, "incident-bot (only you see this)", now);
                 }
             }
         }
@@ -155,36 +167,13 @@ impl<W: Write> Console<W> {
         Ok(())
     }
 
-    /// Prints the console's queued posts and marks them delivered.
-    async fn deliver(&mut self) -> Result<(), EngineError> {
-        let store = self.engine.store().clone();
-        loop {
-            let now = self.clock.now().timestamp_millis();
-            let posts = store.pending_posts("console", now, 100).await?;
-            if posts.is_empty() {
-                return Ok(());
-            }
-            for post in posts {
-                match serde_json::from_str::<Message>(&post.body) {
-                    Ok(message) => self.show(&message, "incident-bot", post.created_at_ms),
-                    Err(error) => self.say(&format!("(unreadable post {}: {error})", post.id)),
-                }
-                store
-                    .mark_sent(post.id, now, Some(&format!("console-{}", post.id)))
-                    .await?;
-            }
-        }
+    /// Shows every post that is due.
+    async fn deliver(&self) -> Result<(), EngineError> {
+        Ok(self.outbox.deliver_all_due().await?)
     }
 
-    fn show(&mut self, message: &Message, author: &str, at_ms: i64) {
-        let text = render::render(message, author, at_ms);
-        let _ = writeln!(self.out, "{text}");
-        let _ = self.out.flush();
-    }
-
-    fn say(&mut self, text: &str) {
-        let _ = writeln!(self.out, "{text}\n");
-        let _ = self.out.flush();
+    fn say(&self, text: &str) {
+        self.terminal.say(text);
     }
 }
 

@@ -34,7 +34,6 @@ pub async fn start(
     let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
     let sender = DiscordSender::new(
         rest.clone(),
-        engine.store().clone(),
         SenderOptions {
             updates_in_channel: settings.updates_in_channel,
         },

@@ -17,19 +17,17 @@ use serenity::all::{
 use super::application_commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::rest::MessageRef;
-use super::PLATFORM;
 use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
+use crate::platform::Platform;
 
 /// The modal asking why a step is skipped or failed: its `custom_id` is this prefix and the
 /// button's.
 const REASON_MODAL_PREFIX: &str = "reason:";
 /// The reason's text input in that modal.
 const REASON_INPUT: &str = "reason";
-/// How the outbox names checklist posts (`MessageKind::Checklist`).
-const CHECKLIST_KIND: &str = "checklist";
 /// Longest reason the modal takes.
 const REASON_MAX_CHARS: u16 = 500;
 /// The workspace of interactions outside a server (a DM), which the bot does not serve.
@@ -122,7 +120,7 @@ fn invocation(
         .unwrap_or_else(|| user.display_name());
     Invocation {
         channel: ChannelKey {
-            platform: PLATFORM.to_string(),
+            platform: Platform::Discord,
             workspace: guild.unwrap_or_else(|| NO_GUILD.to_string()),
             channel,
         },
@@ -180,41 +178,33 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         click.member.as_ref(),
     );
     let reply = engine.handle(&who, button.command(None)).await?;
-    shown(engine, &button, &click.message.id.to_string(), reply).await
+    Ok(shown(&click.message.id.to_string(), reply))
 }
 
 /// The answer to a step change by button or modal on message `clicked`: a refusal for the
 /// clicker only; else, when `clicked` is the incident's checklist card, the card in its new state
 /// (the outbox edits it too, in case this answer is lost); else (a click on a status update or a
 /// nudge, whose buttons are the same) a bare acknowledgement, and the outbox edits the card.
-async fn shown(
-    engine: &Engine,
-    button: &StepButton,
-    clicked: &str,
-    reply: Reply,
-) -> Result<Answer, EngineError> {
+fn shown(clicked: &str, reply: Reply) -> Answer {
     if let Some(message) = reply.message {
-        return Ok(Answer::Tell(message));
+        return Answer::Tell(message);
     }
     let Some(checklist) = reply
         .posted
         .into_iter()
         .find(|post| post.kind == MessageKind::Checklist)
     else {
-        return Ok(Answer::Acknowledge);
+        return Answer::Acknowledge;
     };
-    let card = engine
-        .store()
-        .first_message_ref_of_kind(button.incident, CHECKLIST_KIND)
-        .await?;
-    let is_the_card = card
+    let is_the_card = reply
+        .checklist_card
         .as_deref()
         .and_then(MessageRef::parse)
         .is_some_and(|card| card.message_id == clicked);
-    Ok(match is_the_card {
+    match is_the_card {
         true => Answer::UpdateMessage(checklist),
         false => Answer::Acknowledge,
-    })
+    }
 }
 
 /// The modal that asks why a step is skipped or what failed; its `custom_id` carries the button.
@@ -276,7 +266,7 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
         .as_ref()
         .map(|message| message.id.to_string())
         .unwrap_or_default();
-    shown(engine, &button, &clicked, reply).await
+    Ok(shown(&clicked, reply))
 }
 
 #[cfg(test)]
@@ -336,14 +326,6 @@ mod tests {
         );
         assert_eq!(input["custom_id"], REASON_INPUT);
         assert_eq!(input["required"], true);
-    }
-
-    #[test]
-    fn the_checklist_kind_is_the_outboxs_name_for_it() {
-        assert_eq!(
-            serde_json::to_value(MessageKind::Checklist).unwrap(),
-            CHECKLIST_KIND
-        );
     }
 
     #[test]

@@ -28,6 +28,3 @@ pub mod rest;
 pub mod sender;
 pub mod settings;
 pub mod signature;
-
-/// The platform name in channel keys and the outbox.
-pub const PLATFORM: &str = "discord";

@@ -3,11 +3,11 @@
 //!
 //! - Message references are stored as `<channel_id>/<message_id>` ([`MessageRef`]), so an edit
 //!   knows the channel or thread its message is in.
-//! - A post that edits another (`replaces_message_ref`, the checklist) is a `PATCH` of that
+//! - A post that edits another ([`Post::replaces`], the checklist) is a `PATCH` of that
 //!   message; its reference stays the same.
 //! - Any other post is a `POST` of a message. The incident's first message goes to the channel;
-//!   every later post of the incident goes to the thread started from it (named `INC-7`), found through
-//!   [`Store::first_message_ref`]. Discord gives a thread started from a message that message's
+//!   every later post of the incident goes to the thread started from it (named `INC-7`), the
+//!   post's [`Post::thread_root`]. Discord gives a thread started from a message that message's
 //!   id, so the thread is the first message's id: the post goes there, and when Discord answers
 //!   that no such channel exists (code 10003), the thread is started and the post sent again.
 //!   A channel that takes no threads (a thread itself, an announcement channel, missing
@@ -26,10 +26,10 @@ use std::sync::{Mutex, PoisonError};
 use super::render::message_payload;
 use super::rest::{codes, DiscordRest, MessageRef, RestError};
 use crate::notify::{Message, MessageKind};
+use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
-use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
-use crate::outbox::{Deliver, Delivered, DeliveryError};
-use crate::store::{OutboxPost, Store};
+use crate::outbox::{Deliver, Delivered, DeliveryError, Post};
+use crate::platform::Platform;
 
 /// Refusals of starting a thread that posting in the channel gets around.
 const THREADS_REFUSED: [u64; 3] = [
@@ -38,11 +38,10 @@ const THREADS_REFUSED: [u64; 3] = [
     codes::MISSING_ACCESS,
 ];
 
-/// Delivers the outbox's Discord posts (platform `discord`) through the REST API.
+/// Delivers the outbox's Discord posts through the REST API.
 #[derive(Debug)]
 pub struct DiscordSender {
     rest: DiscordRest,
-    store: Store,
     options: SenderOptions,
     /// Channels where Discord refused to start a thread: their incidents post in the channel.
     threadless: Mutex<HashSet<String>>,
@@ -55,28 +54,27 @@ struct Outgoing {
 }
 
 impl DiscordSender {
-    /// A sender posting with `rest`, finding incidents' first messages in `store`.
-    pub fn new(rest: DiscordRest, store: Store, options: SenderOptions) -> DiscordSender {
+    /// A sender posting with `rest`.
+    pub fn new(rest: DiscordRest, options: SenderOptions) -> DiscordSender {
         DiscordSender {
             rest,
-            store,
             options,
             threadless: Mutex::default(),
         }
     }
 
-    async fn send(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        let message = decode_message(post)?;
+    async fn send(&self, post: &Post) -> Result<Delivered, DeliveryError> {
+        let message = &post.message;
         let channel = post.channel.channel.as_str();
         let outgoing = Outgoing {
-            payload: message_payload(&message),
+            payload: message_payload(message),
             files: message
                 .documents()
                 .into_iter()
                 .map(|(filename, markdown)| (filename.to_string(), markdown.as_bytes().to_vec()))
                 .collect(),
         };
-        if let Some(stored) = &post.replaces_message_ref {
+        if let Some(stored) = &post.replaces {
             let target = stored_ref(stored, channel);
             self.rest
                 .edit_message(&target.channel_id, &target.message_id, &outgoing.payload)
@@ -85,10 +83,9 @@ impl DiscordSender {
                 message_ref: Some(stored.clone()),
             });
         }
-        let first = incident_first_message(&self.store, post).await?;
-        let posted = match (post.incident_id, first) {
-            (Some(incident), Some(first)) if !self.in_channel(&message) => {
-                let root = stored_ref(&first, channel);
+        let posted = match (post.incident, &post.thread_root) {
+            (Some(incident), Some(first)) if !self.in_channel(message) => {
+                let root = stored_ref(first, channel);
                 self.post_in_thread(incident, &root, &outgoing).await?
             }
             _ => self.post(channel, &outgoing).await?,
@@ -163,12 +160,12 @@ impl DiscordSender {
 }
 
 impl Deliver for DiscordSender {
-    fn platform(&self) -> &str {
-        super::PLATFORM
+    fn platform(&self) -> Platform {
+        Platform::Discord
     }
 
-    async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        within_deadline("Discord", self.send(post)).await
+    async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
+        within_deadline(Platform::Discord, self.send(post)).await
     }
 }
 

@@ -37,7 +37,6 @@ pub async fn start(
         SlackWeb::new(&settings.api_url, settings.bot_token.clone()).map_err(AdapterError::Tls)?;
     let sender = SlackSender::new(
         web.clone(),
-        engine.store().clone(),
         SenderOptions {
             updates_in_channel: settings.updates_in_channel,
         },

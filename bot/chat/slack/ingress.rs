@@ -14,9 +14,7 @@ use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
-
-/// The platform name of Slack's channels in the store.
-pub const PLATFORM: &str = "slack";
+use crate::platform::Platform;
 /// The modal asking why a step is skipped or failed.
 const REASON_MODAL: &str = "step_reason";
 const REASON_BLOCK: &str = "reason";
@@ -79,7 +77,7 @@ impl Handled {
 fn invocation(team: &str, channel: &str, user_id: &str, user_name: &str) -> Invocation {
     Invocation {
         channel: ChannelKey {
-            platform: PLATFORM.to_string(),
+            platform: Platform::Slack,
             workspace: team.to_string(),
             channel: channel.to_string(),
         },

@@ -1,11 +1,10 @@
 //! The outbox's sender for Slack: one queued post becomes a Web API call (or a few, for a
 //! document), and the answer becomes what the outbox records.
 //!
-//! - A post that edits another (`replaces_message_ref`, the checklist) is a `chat.update` of that
+//! - A post that edits another ([`Post::replaces`], the checklist) is a `chat.update` of that
 //!   message; its reference stays that `ts`.
 //! - Any other post is a `chat.postMessage`: the incident's first message goes to the channel,
-//!   every later post of the incident into that message's thread (found in the store:
-//!   [`Store::first_message_ref`]). With [`SenderOptions::updates_in_channel`] the periodic
+//!   every later post of the incident into that message's thread ([`Post::thread_root`]). With [`SenderOptions::updates_in_channel`] the periodic
 //!   updates are also shown in the channel (`reply_broadcast`). Posts of no incident go to the
 //!   channel.
 //! - A message with a document (the post-mortem draft): its other blocks are posted first, then
@@ -22,10 +21,10 @@ use serde_json::{json, Value};
 use super::web::{SlackWeb, WebError};
 use super::{document_as_messages, message_payload};
 use crate::notify::{Block, Message, MessageKind};
+use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
-use crate::outbox::senders::{decode_message, incident_first_message, within_deadline};
-use crate::outbox::{Deliver, Delivered, DeliveryError};
-use crate::store::{OutboxPost, Store};
+use crate::outbox::{Deliver, Delivered, DeliveryError, Post};
+use crate::platform::Platform;
 
 /// Upload refusals that posting the document as messages gets around.
 const UPLOAD_REFUSALS: [&str; 6] = [
@@ -37,11 +36,10 @@ const UPLOAD_REFUSALS: [&str; 6] = [
     "file_uploads_except_images_disabled",
 ];
 
-/// Delivers the outbox's Slack posts (platform `slack`) through the Web API.
+/// Delivers the outbox's Slack posts through the Web API.
 #[derive(Debug)]
 pub struct SlackSender {
     web: SlackWeb,
-    store: Store,
     options: SenderOptions,
 }
 
@@ -52,21 +50,17 @@ struct Place<'a> {
 }
 
 impl SlackSender {
-    /// A sender posting with `web`, finding incidents' threads in `store`.
-    pub fn new(web: SlackWeb, store: Store, options: SenderOptions) -> SlackSender {
-        SlackSender {
-            web,
-            store,
-            options,
-        }
+    /// A sender posting with `web`.
+    pub fn new(web: SlackWeb, options: SenderOptions) -> SlackSender {
+        SlackSender { web, options }
     }
 
-    async fn send(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        let message = decode_message(post)?;
+    async fn send(&self, post: &Post) -> Result<Delivered, DeliveryError> {
+        let message = &post.message;
         let channel = post.channel.channel.as_str();
-        if let Some(ts) = &post.replaces_message_ref {
+        if let Some(ts) = &post.replaces {
             self.web
-                .update_message(channel, ts, &message_payload(&message))
+                .update_message(channel, ts, &message_payload(message))
                 .await?;
             return Ok(Delivered {
                 message_ref: Some(ts.clone()),
@@ -74,15 +68,15 @@ impl SlackSender {
         }
         let place = Place {
             channel,
-            thread_ts: incident_first_message(&self.store, post).await?,
+            thread_ts: post.thread_root.clone(),
         };
         if message.documents().is_empty() {
-            let ts = self.post(&place, &message).await?;
+            let ts = self.post(&place, message).await?;
             return Ok(Delivered {
                 message_ref: Some(ts),
             });
         }
-        self.send_with_documents(place, &message).await
+        self.send_with_documents(place, message).await
     }
 
     /// `chat.postMessage` of a whole message; its `ts`.
@@ -174,12 +168,12 @@ impl SlackSender {
 }
 
 impl Deliver for SlackSender {
-    fn platform(&self) -> &str {
-        "slack"
+    fn platform(&self) -> Platform {
+        Platform::Slack
     }
 
-    async fn deliver(&self, post: &OutboxPost) -> Result<Delivered, DeliveryError> {
-        within_deadline("Slack", self.send(post)).await
+    async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
+        within_deadline(Platform::Slack, self.send(post)).await
     }
 }
 
