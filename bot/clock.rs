@@ -5,8 +5,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::instant::UnixMillis;
+
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// The time now, as the store and the incidents keep it.
+    fn now_millis(&self) -> UnixMillis {
+        UnixMillis::from(self.now())
+    }
 }
 
 /// The real wall clock.

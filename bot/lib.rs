@@ -8,6 +8,7 @@ pub mod engine;
 pub mod environment;
 pub mod error_text;
 pub mod incident;
+pub mod instant;
 pub mod notify;
 pub mod outbox;
 pub mod platform;

@@ -5,11 +5,13 @@ mod apply;
 pub mod decide;
 mod error;
 mod event;
+mod id;
 mod model;
 pub mod plan;
 mod timer;
 
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
+pub use id::IncidentId;
 pub use model::*;
 pub use timer::TimerKind;
