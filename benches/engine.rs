@@ -223,7 +223,7 @@ async fn bench() {
     );
     let due_query: Vec<Duration> = {
         let mut times = Vec::new();
-        let later = clock.now().timestamp_millis() + 16 * 60_000;
+        let later = clock.now_millis() + 16 * 60_000;
         for _ in 0..50 {
             let started = Instant::now();
             let due = engine

@@ -23,7 +23,7 @@ pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: Strin
             return ExitCode::from(2);
         }
     };
-    match engine.postmortem_draft(reference.0).await {
+    match engine.postmortem_draft(reference.into()).await {
         Ok(Some(markdown)) => {
             print!("{markdown}");
             ExitCode::SUCCESS

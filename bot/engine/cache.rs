@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::load::Loaded;
-use crate::incident::ChannelKey;
+use crate::incident::{ChannelKey, IncidentId};
 
 /// Snapshots kept at most; beyond, an arbitrary one is dropped.
 const MAX_SNAPSHOTS: usize = 1024;
@@ -28,14 +28,14 @@ pub(super) struct Cache {
 
 #[derive(Default)]
 struct State {
-    snapshots: HashMap<u64, Loaded>,
-    open_by_channel: HashMap<ChannelKey, BTreeSet<u64>>,
-    resolved: HashSet<u64>,
+    snapshots: HashMap<IncidentId, Loaded>,
+    open_by_channel: HashMap<ChannelKey, BTreeSet<IncidentId>>,
+    resolved: HashSet<IncidentId>,
 }
 
 impl Cache {
     /// A cache whose index starts with these open incidents.
-    pub fn new(open: impl IntoIterator<Item = (u64, ChannelKey)>) -> Cache {
+    pub fn new(open: impl IntoIterator<Item = (IncidentId, ChannelKey)>) -> Cache {
         let cache = Cache::default();
         {
             let mut state = cache.lock();
@@ -50,12 +50,12 @@ impl Cache {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn get(&self, id: u64) -> Option<Loaded> {
+    pub fn get(&self, id: IncidentId) -> Option<Loaded> {
         self.lock().snapshots.get(&id).cloned()
     }
 
     /// The open incidents of a channel, by id.
-    pub fn open_in(&self, channel: &ChannelKey) -> Vec<u64> {
+    pub fn open_in(&self, channel: &ChannelKey) -> Vec<IncidentId> {
         self.lock()
             .open_by_channel
             .get(channel)

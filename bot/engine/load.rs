@@ -7,7 +7,8 @@ use std::sync::Arc;
 use commands::IncidentRef;
 
 use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
-use crate::incident::{ChannelKey, DomainError, Event, Incident, Recorded, TimerKind};
+use crate::incident::{ChannelKey, DomainError, Event, Incident, IncidentId, Recorded, TimerKind};
+use crate::instant::UnixMillis;
 use crate::notify::{self, Message, MessageKind};
 use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
 
@@ -62,7 +63,7 @@ fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
 
 fn new_event(recorded: &Recorded) -> Result<NewEvent, serde_json::Error> {
     Ok(NewEvent {
-        at_ms: recorded.at_ms,
+        at_ms: UnixMillis::new(recorded.at_ms),
         actor: recorded.by.name.clone(),
         kind: recorded.event.kind().to_string(),
         data: serde_json::to_string(recorded)?,
@@ -97,7 +98,11 @@ pub(super) fn commit_for(
             .map_err(unwritable)?,
         state: serde_json::to_string(after).map_err(unwritable)?,
         is_open: after.is_open(),
-        timers: effects.timers.clone(),
+        timers: effects
+            .timers
+            .iter()
+            .map(|&(kind, due)| (kind, due.map(UnixMillis::new)))
+            .collect(),
         clear_all_timers: effects.clear_timers,
         posts: effects
             .posts
@@ -117,12 +122,13 @@ impl Engine {
         channel: &ChannelKey,
         opened_at_ms: i64,
         now_ms: i64,
-        mut build: impl FnMut(u64) -> Result<Commit, E> + Send,
-    ) -> Result<Result<u64, E>, StoreError> {
+        mut build: impl FnMut(IncidentId) -> Result<Commit, E> + Send,
+    ) -> Result<Result<IncidentId, E>, StoreError> {
         let mut queued_posts = false;
+        let (opened_at, now) = (UnixMillis::new(opened_at_ms), UnixMillis::new(now_ms));
         let created = self
             .store
-            .create_incident_with(channel, opened_at_ms, now_ms, |id| {
+            .create_incident_with(channel, opened_at, now, |id| {
                 build(id).inspect(|commit| queued_posts = !commit.posts.is_empty())
             })
             .await?;
@@ -133,7 +139,7 @@ impl Engine {
     }
 
     /// The incident, from memory when this process is the database's only writer.
-    pub(super) async fn load(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
+    pub(super) async fn load(&self, id: IncidentId) -> Result<Option<Loaded>, EngineError> {
         if let Some(hit) = self.cache.as_ref().and_then(|cache| cache.get(id)) {
             return Ok(Some(hit));
         }
@@ -141,7 +147,7 @@ impl Engine {
     }
 
     /// The incident as the database has it now.
-    async fn load_fresh(&self, id: u64) -> Result<Option<Loaded>, EngineError> {
+    async fn load_fresh(&self, id: IncidentId) -> Result<Option<Loaded>, EngineError> {
         let loaded = self.store.incident(id).await?.map(decode).transpose()?;
         if let (Some(cache), Some(loaded)) = (&self.cache, &loaded) {
             cache.remember(loaded);
@@ -218,7 +224,7 @@ impl Engine {
         usage: &str,
         or_latest: bool,
     ) -> Result<Loaded, Stop> {
-        if let Some(IncidentRef(id)) = named {
+        if let Some(id) = named.map(IncidentId::from) {
             return match self.load(id).await? {
                 Some(loaded)
                     if loaded.incident.channel.platform == who.channel.platform
@@ -255,7 +261,7 @@ impl Engine {
     /// card: the incident's first sent post of their kind); `None` when they edit none, while
     /// the card is not sent, or when it cannot be read. Asked after the commit, so a failure
     /// here is only logged: the change is saved, and the outbox edits the card anyway.
-    async fn card_edited_by(&self, id: u64, commit: &Commit) -> Option<String> {
+    async fn card_edited_by(&self, id: IncidentId, commit: &Commit) -> Option<String> {
         let edit = commit
             .posts
             .iter()
@@ -264,7 +270,7 @@ impl Engine {
             Ok(card) => card,
             Err(error) => {
                 tracing::warn!(
-                    incident = id,
+                    incident = id.number(),
                     error = %crate::error_text::with_causes(&error),
                     "cannot read which message is the checklist card; the outbox edits it later"
                 );
@@ -274,7 +280,7 @@ impl Engine {
     }
 
     /// Every event of an incident, oldest first.
-    pub(super) async fn timeline(&self, id: u64) -> Result<Vec<Recorded>, EngineError> {
+    pub(super) async fn timeline(&self, id: IncidentId) -> Result<Vec<Recorded>, EngineError> {
         self.store
             .events(id)
             .await?
@@ -347,7 +353,11 @@ impl Engine {
         }
         let effects = effects(&loaded.incident, &after, now);
         let commit = commit_for(&after, &recorded, &effects)?;
-        match self.store.commit(id, loaded.version, &commit, now).await {
+        match self
+            .store
+            .commit(id, loaded.version, &commit, UnixMillis::new(now))
+            .await
+        {
             Ok(()) => {
                 if !commit.posts.is_empty() {
                     self.posts_queued.ring();

@@ -19,7 +19,7 @@ use tracing::Instrument;
 pub use config::{ConfigError, EngineConfig};
 
 use crate::clock::Clock;
-use crate::incident::{ChannelKey, Person};
+use crate::incident::{ChannelKey, IncidentId, Person};
 use crate::notify::Message;
 use crate::outbox::Doorbell;
 use crate::runbook::Runbook;
@@ -70,20 +70,20 @@ impl Reply {
 pub enum EngineError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("INC-{incident} is stored in a form this version cannot read: {source}")]
+    #[error("{incident} is stored in a form this version cannot read: {source}")]
     Unreadable {
-        incident: u64,
+        incident: IncidentId,
         #[source]
         source: serde_json::Error,
     },
-    #[error("cannot write INC-{incident}: {source}")]
+    #[error("cannot write {incident}: {source}")]
     Unwritable {
-        incident: u64,
+        incident: IncidentId,
         #[source]
         source: serde_json::Error,
     },
-    #[error("INC-{incident} kept changing under this command; try again")]
-    Contended { incident: u64 },
+    #[error("{incident} kept changing under this command; try again")]
+    Contended { incident: IncidentId },
 }
 
 /// Why a command stops early: a refusal the user sees, or an internal failure.

@@ -26,7 +26,7 @@ impl Engine {
     pub async fn run_due_timers(&self) -> Result<TickReport, EngineError> {
         let due = self
             .store
-            .due_timers(self.now_ms(), TIMERS_PER_TICK)
+            .due_timers(self.clock.now_millis(), TIMERS_PER_TICK)
             .await?;
         for timer in &due {
             self.fire(timer).await?;
@@ -41,20 +41,17 @@ impl Engine {
         clock: &SimulatedClock,
         by: chrono::Duration,
     ) -> Result<(), EngineError> {
-        let target = clock
-            .now()
-            .timestamp_millis()
-            .saturating_add(by.num_milliseconds());
+        let target = clock.now_millis() + by.num_milliseconds();
         while let Some(due) = self.store.next_due_at().await? {
             if due > target {
                 break;
             }
-            if due > clock.now().timestamp_millis() {
-                clock.set(chrono::DateTime::from_timestamp_millis(due).unwrap_or_default());
+            if due > clock.now_millis() {
+                clock.set(due.to_datetime().unwrap_or_default());
             }
             self.run_due_timers().await?;
         }
-        clock.set(chrono::DateTime::from_timestamp_millis(target).unwrap_or_default());
+        clock.set(target.to_datetime().unwrap_or_default());
         self.run_due_timers().await?;
         Ok(())
     }

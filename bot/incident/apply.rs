@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use super::event::{Event, Opening, Recorded};
 use super::model::{Confirmation, Incident, Person, Remark, Resolution};
+use super::IncidentId;
 
 impl Incident {
     /// The incident an opening starts, at `at_ms` by `by`.
-    pub fn opened(id: u64, opening: &Opening, at_ms: i64, by: &Person) -> Incident {
+    pub fn opened(id: IncidentId, opening: &Opening, at_ms: i64, by: &Person) -> Incident {
         let opening = opening.clone();
         let mut steps = opening.steps;
         if let Some(first) = steps.first_mut() {

@@ -240,6 +240,7 @@ mod tests {
 
     use super::*;
     use crate::incident::model::{ChannelKey, Confirmation, Person, ScenarioRef, StepState};
+    use crate::incident::IncidentId;
 
     fn step(title: &str, options: &[(&str, &str)]) -> StepState {
         StepState {
@@ -265,7 +266,7 @@ mod tests {
             name: "alice".into(),
         };
         Incident {
-            id: 7,
+            id: IncidentId::new(7),
             channel: ChannelKey {
                 platform: crate::platform::Platform::Console,
                 workspace: "local".into(),

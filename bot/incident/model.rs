@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::IncidentId;
 use crate::platform::Platform;
 
 /// Where an incident lives: a channel of a workspace (Slack) or guild (Discord), or the console.
@@ -118,7 +119,7 @@ pub struct Resolution {
 /// An incident as it stands now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incident {
-    pub id: u64,
+    pub id: IncidentId,
     pub channel: ChannelKey,
     pub drill: bool,
     pub severity: Severity,
@@ -144,7 +145,7 @@ pub struct Incident {
 impl Incident {
     /// `INC-7`.
     pub fn reference(&self) -> String {
-        format!("INC-{}", self.id)
+        self.id.to_string()
     }
 
     pub fn is_open(&self) -> bool {

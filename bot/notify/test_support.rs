@@ -11,7 +11,7 @@ use commands::Severity;
 
 use super::{Block, Message};
 use crate::engine::EngineConfig;
-use crate::incident::{plan, ChannelKey, Event, Incident, Outcome, Person, Recorded};
+use crate::incident::{plan, ChannelKey, Event, Incident, IncidentId, Outcome, Person, Recorded};
 use crate::runbook::{self, Runbook, Scenario};
 
 pub const SEC: i64 = 1_000;
@@ -92,7 +92,7 @@ fn opening(number: u32, severity: Severity, drill: bool, description: Option<&st
     ))
 }
 
-fn fold(id: u64, events: Vec<(i64, Person, Event)>, cutoff: i64) -> Fixture {
+fn fold(id: IncidentId, events: Vec<(i64, Person, Event)>, cutoff: i64) -> Fixture {
     let timeline: Vec<Recorded> = events
         .into_iter()
         .filter(|(at_ms, _, _)| *at_ms <= cutoff)
@@ -229,7 +229,7 @@ pub fn db_loss(cutoff: i64) -> Fixture {
             },
         ),
     ];
-    fold(3, events, cutoff)
+    fold(IncidentId::new(3), events, cutoff)
 }
 
 /// INC-3 at 03:27, recovering: step 5 of 11 running, one update posted.
@@ -266,7 +266,7 @@ pub fn corruption_drill(cutoff: i64) -> Fixture {
         ),
         (at(14, 15, 0), bot(), Event::UpdatePosted { number: 1 }),
     ];
-    fold(4, events, cutoff)
+    fold(IncidentId::new(4), events, cutoff)
 }
 
 /// Every block of a message, one per line, for snapshots: what `plain_text` shows plus the

@@ -3,8 +3,9 @@
 //! hangs from) read by the worker, so that no sender reads the store.
 
 use super::DeliveryError;
+use crate::instant::UnixMillis;
 use crate::notify::Message;
-use crate::store::{ChannelKey, OutboxPost, Store};
+use crate::store::{ChannelKey, IncidentId, OutboxPost, Store};
 
 /// One post to deliver: everything a sender needs, nothing it must look up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,12 +13,12 @@ pub struct Post {
     /// The post's outbox id.
     pub id: u64,
     /// The incident it belongs to; `None` for a post of no incident.
-    pub incident: Option<u64>,
+    pub incident: Option<IncidentId>,
     pub channel: ChannelKey,
     /// What to say. Its `kind` is the post's kind.
     pub message: Message,
-    /// When the post was queued, in clock milliseconds.
-    pub queued_at_ms: i64,
+    /// When the post was queued.
+    pub queued_at_ms: UnixMillis,
     /// The platform's reference of the message this post edits (Slack `ts`), which was sent
     /// before this post was handed over. `None` for a new message, and for an edit of a
     /// message the platform gave no reference for: then post a new message.
@@ -53,14 +54,14 @@ impl Post {
 /// The platform's reference of the incident's first sent message.
 async fn thread_root(
     store: &Store,
-    incident: Option<u64>,
+    incident: Option<IncidentId>,
 ) -> Result<Option<String>, DeliveryError> {
     let Some(incident) = incident else {
         return Ok(None);
     };
     store.first_message_ref(incident).await.map_err(|error| {
         DeliveryError::Transient(format!(
-            "cannot read the thread of INC-{incident} from the database: {error}"
+            "cannot read the thread of {incident} from the database: {error}"
         ))
     })
 }

@@ -18,13 +18,13 @@ use super::policy::millis;
 use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
 use crate::clock::Clock;
 use crate::platform::Platform;
-use crate::store::{ChannelKey, OutboxPost, Store, StoreError};
+use crate::store::{ChannelKey, IncidentId, OutboxPost, Store, StoreError, UnixMillis};
 
 /// One delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
     pub post_id: u64,
-    pub incident_id: Option<u64>,
+    pub incident_id: Option<IncidentId>,
     pub channel: ChannelKey,
     /// When the sender was called, in clock milliseconds.
     pub at_ms: i64,
@@ -110,7 +110,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             .store
             .due_outbox_heads(
                 shared.platform().as_str(),
-                started,
+                UnixMillis::new(started),
                 shared.policy.batch.max(1),
             )
             .await?;
@@ -138,10 +138,10 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
         if let Some(due) = shared
             .store
-            .next_outbox_head_due_after(shared.platform().as_str(), started)
+            .next_outbox_head_due_after(shared.platform().as_str(), UnixMillis::new(started))
             .await?
         {
-            wake.at(due);
+            wake.at(due.millis());
         }
         attempts.sort_by_key(|attempt| attempt.post_id);
         Ok(Round {
@@ -181,7 +181,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         match self
             .shared
             .store
-            .claim_post(post.id, now, lease_until)
+            .claim_post(post.id, UnixMillis::new(now), UnixMillis::new(lease_until))
             .await
         {
             Ok(true) => {}
@@ -319,7 +319,11 @@ impl<D: Deliver> Shared<D> {
         now: i64,
     ) -> Result<Outcome, StoreError> {
         self.store
-            .mark_sent(post.id, now, delivered.message_ref.as_deref())
+            .mark_sent(
+                post.id,
+                UnixMillis::new(now),
+                delivered.message_ref.as_deref(),
+            )
             .await?;
         match post.attempts {
             0 => tracing::debug!("delivered"),
@@ -339,7 +343,11 @@ impl<D: Deliver> Shared<D> {
         let delay = self.policy.retry_delay(&error, post.attempts);
         let next_attempt_at_ms = now.saturating_add(millis(delay));
         self.store
-            .mark_failed(post.id, next_attempt_at_ms, &error.to_string())
+            .mark_failed(
+                post.id,
+                UnixMillis::new(next_attempt_at_ms),
+                &error.to_string(),
+            )
             .await?;
         log_failure(self.platform(), post.attempts + 1, &error, delay);
         Ok(Outcome::Retry {
@@ -381,7 +389,7 @@ fn log_failure(platform: Platform, attempt: u32, error: &DeliveryError, delay: D
 fn post_span(platform: Platform, post: &OutboxPost) -> tracing::Span {
     let incident = post
         .incident_id
-        .map_or_else(|| "none".to_string(), |id| format!("INC-{id}"));
+        .map_or_else(|| "none".to_string(), |id| id.to_string());
     tracing::error_span!(
         "outbox",
         platform = %platform,

@@ -7,11 +7,11 @@ use sqlx::{Any, Transaction};
 use super::checks::check_commit;
 use super::dialect::run_on_postgres;
 use super::incidents::{event_rows, versioned_update, NewEvent};
-use super::numbers::{stored, version_after};
+use super::numbers::{stored, stored_id, version_after};
 use super::outbox::{post_row, NewPost};
 use super::statements::{OwnedStatement, Statement};
 use super::timers::{clear_timers, timer_row};
-use super::{Store, StoreError, TimerKind};
+use super::{IncidentId, Store, StoreError, TimerKind, UnixMillis};
 
 /// One unit of work on an incident, applied in one transaction: all or nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct Commit {
     pub is_open: bool,
     /// `Some(due)` sets or replaces the timer of that kind, `None` deletes it; applied in order,
     /// after `clear_all_timers`.
-    pub timers: Vec<(TimerKind, Option<i64>)>,
+    pub timers: Vec<(TimerKind, Option<UnixMillis>)>,
     /// Delete every timer of the incident first (on resolve).
     pub clear_all_timers: bool,
     /// Queued in the outbox, due at the commit's time.
@@ -40,12 +40,12 @@ impl Store {
     /// scheduled post) should record an event.
     pub async fn commit(
         &self,
-        incident_id: u64,
+        incident_id: IncidentId,
         expected_version: u64,
         commit: &Commit,
-        now_ms: i64,
+        now_ms: UnixMillis,
     ) -> Result<(), StoreError> {
-        let Some(id) = stored(incident_id) else {
+        let Some(id) = stored_id(incident_id) else {
             return Err(StoreError::NotFound(incident_id));
         };
         self.check_writable()?;
@@ -122,7 +122,7 @@ pub(super) fn commit_rows<'a>(
     version: i64,
     commit: &'a Commit,
     names: &'a [String],
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> Result<Vec<Statement<'a>>, StoreError> {
     let mut rows = Vec::new();
     if commit.clear_all_timers {

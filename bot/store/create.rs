@@ -8,9 +8,9 @@ use super::checks::{check_channel, check_commit};
 use super::commit::{commit_rows, timer_names};
 use super::dialect::run_on_postgres;
 use super::incidents::new_incident_row;
-use super::numbers::from_store;
+use super::numbers::id_from_store;
 use super::statements::Statement;
-use super::{Access, Backend, ChannelKey, Commit, Store, StoreError};
+use super::{Access, Backend, ChannelKey, Commit, IncidentId, Store, StoreError, UnixMillis};
 
 /// PostgreSQL advisory lock held while allocating an incident id (`\0inc-ids` in ASCII).
 const ID_ALLOCATION_LOCK: i64 = 0x0069_6e63_2d69_6473;
@@ -53,10 +53,10 @@ impl Store {
     pub async fn create_incident(
         &self,
         channel: &ChannelKey,
-        opened_at_ms: i64,
+        opened_at_ms: UnixMillis,
         commit: &Commit,
-        now_ms: i64,
-    ) -> Result<u64, StoreError> {
+        now_ms: UnixMillis,
+    ) -> Result<IncidentId, StoreError> {
         self.create_incident_with(channel, opened_at_ms, now_ms, |_| {
             Ok::<_, std::convert::Infallible>(commit.clone())
         })
@@ -72,12 +72,12 @@ impl Store {
     pub async fn create_incident_with<F, E>(
         &self,
         channel: &ChannelKey,
-        opened_at_ms: i64,
-        now_ms: i64,
+        opened_at_ms: UnixMillis,
+        now_ms: UnixMillis,
         mut build: F,
-    ) -> Result<Result<u64, E>, StoreError>
+    ) -> Result<Result<IncidentId, E>, StoreError>
     where
-        F: FnMut(u64) -> Result<Commit, E> + Send,
+        F: FnMut(IncidentId) -> Result<Commit, E> + Send,
         E: Send,
     {
         self.check_writable()?;
@@ -113,12 +113,12 @@ impl Store {
     async fn create_on_sqlite<F, E>(
         &self,
         channel: &ChannelKey,
-        opened_at_ms: i64,
-        now_ms: i64,
+        opened_at_ms: UnixMillis,
+        now_ms: UnixMillis,
         build: &mut F,
-    ) -> Result<Result<u64, E>, StoreError>
+    ) -> Result<Result<IncidentId, E>, StoreError>
     where
-        F: FnMut(u64) -> Result<Commit, E> + Send,
+        F: FnMut(IncidentId) -> Result<Commit, E> + Send,
         E: Send,
     {
         let Access::Sole(_, ids) = &self.access else {
@@ -126,7 +126,7 @@ impl Store {
         };
         let next = ids.allocate(&self.pool).await?;
         let written = async {
-            let id = from_store(next, "incidents.id")?;
+            let id = id_from_store(next, "incidents.id")?;
             let commit = match build(id) {
                 Ok(commit) => commit,
                 Err(error) => return Ok(Err(error)),
@@ -150,12 +150,12 @@ impl Store {
     async fn create_on_postgres<F, E>(
         &self,
         channel: &ChannelKey,
-        opened_at_ms: i64,
-        now_ms: i64,
+        opened_at_ms: UnixMillis,
+        now_ms: UnixMillis,
         build: &mut F,
-    ) -> Result<Result<u64, E>, StoreError>
+    ) -> Result<Result<IncidentId, E>, StoreError>
     where
-        F: FnMut(u64) -> Result<Commit, E> + Send,
+        F: FnMut(IncidentId) -> Result<Commit, E> + Send,
         E: Send,
     {
         let mut tx = self.begin_on_postgres().await?;
@@ -166,7 +166,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let next: i64 = sqlx::query_scalar(NEXT_ID_SQL).fetch_one(&mut *tx).await?;
-        let id = from_store(next, "incidents.id")?;
+        let id = id_from_store(next, "incidents.id")?;
         let commit = match build(id) {
             Ok(commit) => commit,
             Err(error) => return Ok(Err(error)),
@@ -184,10 +184,10 @@ impl Store {
 fn creation_statements<'a>(
     id: i64,
     channel: &'a ChannelKey,
-    opened_at_ms: i64,
+    opened_at_ms: UnixMillis,
     commit: &'a Commit,
     names: &'a [String],
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> Result<Vec<Statement<'a>>, StoreError> {
     check_commit(commit)?;
     let mut statements = vec![new_incident_row(id, channel, opened_at_ms, commit)?];

@@ -1,6 +1,7 @@
 //! What can go wrong in the store, worded for the person reading the log at 3 a.m.
 
 use super::dialect::Backend;
+use super::IncidentId;
 
 /// Errors of the durable store.
 ///
@@ -12,17 +13,17 @@ pub enum StoreError {
     /// Someone else committed to the incident first (optimistic concurrency). Nothing of this
     /// commit was written.
     #[error(
-        "INC-{incident_id} changed while this change was being saved (it is no longer at \
+        "{incident_id} changed while this change was being saved (it is no longer at \
          version {expected_version}); nothing was written: reload the incident and try again"
     )]
     Conflict {
-        incident_id: u64,
+        incident_id: IncidentId,
         expected_version: u64,
     },
 
     /// The incident does not exist.
-    #[error("INC-{0} does not exist in the store")]
-    NotFound(u64),
+    #[error("{0} does not exist in the store")]
+    NotFound(IncidentId),
 
     /// The outbox post does not exist.
     #[error("outbox post #{0} does not exist in the store")]

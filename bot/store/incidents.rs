@@ -5,14 +5,14 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::checks::check_channel;
-use super::numbers::{self, stored};
+use super::numbers::{self, stored_id};
 use super::statements::{statement, Statement};
-use super::{ChannelKey, Commit, Store, StoreError};
+use super::{ChannelKey, Commit, IncidentId, Store, StoreError, UnixMillis};
 
 /// An event to append to an incident's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {
-    pub at_ms: i64,
+    pub at_ms: UnixMillis,
     pub actor: String,
     pub kind: String,
     /// JSON, opaque to the store.
@@ -22,9 +22,9 @@ pub struct NewEvent {
 /// An event of an incident's timeline, numbered from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredEvent {
-    pub incident_id: u64,
+    pub incident_id: IncidentId,
     pub seq: u64,
-    pub at_ms: i64,
+    pub at_ms: UnixMillis,
     pub actor: String,
     pub kind: String,
     pub data: String,
@@ -33,13 +33,12 @@ pub struct StoredEvent {
 /// An incident as stored: where it lives, whether it is open, and the engine's snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredIncident {
-    /// `INC-<id>`.
-    pub id: u64,
+    pub id: IncidentId,
     pub channel: ChannelKey,
     pub is_open: bool,
     /// The number of events in its timeline; the expected version of the next commit.
     pub version: u64,
-    pub opened_at_ms: i64,
+    pub opened_at_ms: UnixMillis,
     /// JSON snapshot written by the engine, opaque to the store.
     pub state: String,
 }
@@ -62,8 +61,8 @@ pub(super) const ALL_OPEN_INCIDENTS_SQL: &str =
 
 impl Store {
     /// The incident, if it exists.
-    pub async fn incident(&self, id: u64) -> Result<Option<StoredIncident>, StoreError> {
-        let Some(id) = stored(id) else {
+    pub async fn incident(&self, id: IncidentId) -> Result<Option<StoredIncident>, StoreError> {
+        let Some(id) = stored_id(id) else {
             return Ok(None);
         };
         let row = sqlx::query(INCIDENT_SQL)
@@ -119,7 +118,9 @@ impl Store {
     }
 
     /// The id and channel of every open incident, by id: the index a sole writer keeps in memory.
-    pub async fn open_incident_channels(&self) -> Result<Vec<(u64, ChannelKey)>, StoreError> {
+    pub async fn open_incident_channels(
+        &self,
+    ) -> Result<Vec<(IncidentId, ChannelKey)>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, platform, workspace, channel FROM incidents WHERE is_open = 1 ORDER BY id",
         )
@@ -128,7 +129,7 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok((
-                    numbers::read(row, "id", "incidents.id")?,
+                    numbers::read_id(row, "id", "incidents.id")?,
                     channel_from_row(row)?,
                 ))
             })
@@ -136,8 +137,8 @@ impl Store {
     }
 
     /// The timeline of an incident, by seq (empty if it does not exist).
-    pub async fn events(&self, incident_id: u64) -> Result<Vec<StoredEvent>, StoreError> {
-        let Some(id) = stored(incident_id) else {
+    pub async fn events(&self, incident_id: IncidentId) -> Result<Vec<StoredEvent>, StoreError> {
+        let Some(id) = stored_id(incident_id) else {
             return Ok(Vec::new());
         };
         let rows = sqlx::query(
@@ -150,9 +151,9 @@ impl Store {
         rows.iter()
             .map(|row| {
                 Ok(StoredEvent {
-                    incident_id: numbers::read(row, "incident_id", "events.incident_id")?,
+                    incident_id: numbers::read_id(row, "incident_id", "events.incident_id")?,
                     seq: numbers::read(row, "seq", "events.seq")?,
-                    at_ms: row.try_get("at_ms")?,
+                    at_ms: numbers::read_instant(row, "at_ms")?,
                     actor: row.try_get("actor")?,
                     kind: row.try_get("kind")?,
                     data: row.try_get("data")?,
@@ -176,7 +177,7 @@ impl Store {
 pub(super) fn new_incident_row<'a>(
     id: i64,
     channel: &'a ChannelKey,
-    opened_at_ms: i64,
+    opened_at_ms: UnixMillis,
     commit: &'a Commit,
 ) -> Result<Statement<'a>, StoreError> {
     let version = numbers::count(commit.events.len(), "the number of events of a commit")?;
@@ -234,11 +235,11 @@ pub(super) fn channel_from_row(row: &AnyRow) -> Result<ChannelKey, StoreError> {
 fn incident_from_row(row: &AnyRow) -> Result<StoredIncident, StoreError> {
     let is_open: i64 = row.try_get("is_open")?;
     Ok(StoredIncident {
-        id: numbers::read(row, "id", "incidents.id")?,
+        id: numbers::read_id(row, "id", "incidents.id")?,
         channel: channel_from_row(row)?,
         is_open: is_open != 0,
         version: numbers::read(row, "version", "incidents.version")?,
-        opened_at_ms: row.try_get("opened_at_ms")?,
+        opened_at_ms: numbers::read_instant(row, "opened_at_ms")?,
         state: row.try_get("state")?,
     })
 }

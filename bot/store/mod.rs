@@ -46,7 +46,8 @@ use sqlx::AnyPool;
 use create::IdAllocator;
 use writer_lock::WriterLock;
 
-pub use crate::incident::{ChannelKey, TimerKind};
+pub use crate::incident::{ChannelKey, IncidentId, TimerKind};
+pub use crate::instant::UnixMillis;
 pub use commit::Commit;
 pub use connect::redact_url;
 pub use dialect::Backend;

@@ -7,11 +7,18 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::StoreError;
+use crate::incident::IncidentId;
+use crate::instant::UnixMillis;
 
 /// A caller's id or version as the database would hold it; `None` when it is beyond `i64::MAX`,
 /// so that no row can have it (a lookup finds nothing).
 pub(super) fn stored(value: u64) -> Option<i64> {
     i64::try_from(value).ok()
+}
+
+/// An incident id as the database would hold it (see [`stored`]).
+pub(super) fn stored_id(id: IncidentId) -> Option<i64> {
+    stored(id.number())
 }
 
 /// A caller's number to write; one beyond `i64::MAX` is refused, naming `what` it is.
@@ -40,6 +47,11 @@ pub(super) fn from_store(value: i64, column: &'static str) -> Result<u64, StoreE
     })
 }
 
+/// An incident id the store wrote, read back (see [`from_store`]).
+pub(super) fn id_from_store(value: i64, column: &'static str) -> Result<IncidentId, StoreError> {
+    from_store(value, column).map(IncidentId::new)
+}
+
 /// The non-negative number in `name` of `row`; `column` (`table.column`) names it in errors.
 pub(super) fn read(row: &AnyRow, name: &str, column: &'static str) -> Result<u64, StoreError> {
     from_store(row.try_get(name)?, column)
@@ -54,6 +66,34 @@ pub(super) fn read_optional(
     row.try_get::<Option<i64>, _>(name)?
         .map(|value| from_store(value, column))
         .transpose()
+}
+
+/// The incident id in `name` of `row`.
+pub(super) fn read_id(
+    row: &AnyRow,
+    name: &str,
+    column: &'static str,
+) -> Result<IncidentId, StoreError> {
+    read(row, name, column).map(IncidentId::new)
+}
+
+/// Like [`read_id`], for a column that may be NULL.
+pub(super) fn read_optional_id(
+    row: &AnyRow,
+    name: &str,
+    column: &'static str,
+) -> Result<Option<IncidentId>, StoreError> {
+    Ok(read_optional(row, name, column)?.map(IncidentId::new))
+}
+
+/// The instant in `name` of `row` (BIGINT milliseconds since the epoch).
+pub(super) fn read_instant(row: &AnyRow, name: &str) -> Result<UnixMillis, StoreError> {
+    Ok(UnixMillis::new(row.try_get(name)?))
+}
+
+/// Like [`read_instant`], for a column that may be NULL (an aggregate of no rows).
+pub(super) fn optional_instant(millis: Option<i64>) -> Option<UnixMillis> {
+    millis.map(UnixMillis::new)
 }
 
 /// A small count read back (a post's attempts).

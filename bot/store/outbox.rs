@@ -20,7 +20,7 @@ use super::checks::{check_post, check_text};
 use super::incidents::channel_from_row;
 use super::numbers::{self, stored, to_store};
 use super::statements::{statement, Statement};
-use super::{ChannelKey, Store, StoreError};
+use super::{ChannelKey, IncidentId, Store, StoreError, UnixMillis};
 
 /// Longest `last_error` kept for a failed post.
 const MAX_ERROR_CHARS: usize = 2000;
@@ -50,11 +50,11 @@ pub enum Replaces {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxPost {
     pub id: u64,
-    pub incident_id: Option<u64>,
+    pub incident_id: Option<IncidentId>,
     pub channel: ChannelKey,
     pub kind: String,
     pub body: String,
-    pub created_at_ms: i64,
+    pub created_at_ms: UnixMillis,
     /// Failed attempts so far.
     pub attempts: u32,
     /// The outbox id of the post whose message this one edits.
@@ -106,14 +106,14 @@ impl Store {
     /// Queues a post that changes no incident (a post-mortem draft shared in the channel).
     pub async fn queue_post(
         &self,
-        incident_id: Option<u64>,
+        incident_id: Option<IncidentId>,
         post: &NewPost,
-        now_ms: i64,
+        now_ms: UnixMillis,
     ) -> Result<(), StoreError> {
         self.check_writable()?;
         check_post(post)?;
         let incident_id = incident_id
-            .map(|id| to_store(id, "the incident id of a post"))
+            .map(|id| to_store(id.number(), "the incident id of a post"))
             .transpose()?;
         // No statement of it must change a row: it is written, or fails.
         self.write(vec![post_row(incident_id, post, now_ms)?])
@@ -126,11 +126,11 @@ impl Store {
     pub async fn pending_posts(
         &self,
         platform: &str,
-        now_ms: i64,
+        now_ms: UnixMillis,
         limit: u32,
     ) -> Result<Vec<OutboxPost>, StoreError> {
         let rows = sqlx::query(PENDING_POSTS_SQL)
-            .bind(now_ms)
+            .bind(now_ms.millis())
             .bind(platform)
             .bind(numbers::limit(limit))
             .fetch_all(&self.pool)
@@ -144,12 +144,12 @@ impl Store {
     pub async fn due_outbox_heads(
         &self,
         platform: &str,
-        now_ms: i64,
+        now_ms: UnixMillis,
         limit: u32,
     ) -> Result<Vec<OutboxPost>, StoreError> {
         let rows = sqlx::query(DUE_HEADS_SQL)
             .bind(platform)
-            .bind(now_ms)
+            .bind(now_ms.millis())
             .bind(numbers::limit(limit))
             .fetch_all(&self.background)
             .await?;
@@ -161,13 +161,14 @@ impl Store {
     pub async fn next_outbox_head_due_after(
         &self,
         platform: &str,
-        after_ms: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar(NEXT_HEAD_DUE_SQL)
+        after_ms: UnixMillis,
+    ) -> Result<Option<UnixMillis>, StoreError> {
+        let next = sqlx::query_scalar(NEXT_HEAD_DUE_SQL)
             .bind(platform)
-            .bind(after_ms)
+            .bind(after_ms.millis())
             .fetch_one(&self.background)
-            .await?)
+            .await?;
+        Ok(numbers::optional_instant(next))
     }
 
     /// Claims a due post for delivery: moves its next attempt to `lease_until_ms` if it is still
@@ -176,8 +177,8 @@ impl Store {
     pub async fn claim_post(
         &self,
         post_id: u64,
-        now_ms: i64,
-        lease_until_ms: i64,
+        now_ms: UnixMillis,
+        lease_until_ms: UnixMillis,
     ) -> Result<bool, StoreError> {
         let Some(id) = stored(post_id) else {
             return Err(StoreError::PostNotFound(post_id));
@@ -194,7 +195,7 @@ impl Store {
     pub async fn mark_sent(
         &self,
         post_id: u64,
-        sent_at_ms: i64,
+        sent_at_ms: UnixMillis,
         message_ref: Option<&str>,
     ) -> Result<(), StoreError> {
         if let Some(r) = message_ref {
@@ -222,7 +223,7 @@ impl Store {
     pub async fn mark_failed(
         &self,
         post_id: u64,
-        next_attempt_at_ms: i64,
+        next_attempt_at_ms: UnixMillis,
         error: &str,
     ) -> Result<(), StoreError> {
         let Some(id) = stored(post_id) else {
@@ -262,7 +263,7 @@ impl Store {
 pub(super) fn post_row(
     incident_id: Option<i64>,
     post: &NewPost,
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> Result<Statement<'_>, StoreError> {
     let NewPost {
         channel,
@@ -300,11 +301,11 @@ pub(super) fn post_row(
 fn post_from_row(row: &AnyRow) -> Result<OutboxPost, StoreError> {
     Ok(OutboxPost {
         id: numbers::read(row, "id", "outbox.id")?,
-        incident_id: numbers::read_optional(row, "incident_id", "outbox.incident_id")?,
+        incident_id: numbers::read_optional_id(row, "incident_id", "outbox.incident_id")?,
         channel: channel_from_row(row)?,
         kind: row.try_get("kind")?,
         body: row.try_get("body")?,
-        created_at_ms: row.try_get("created_at_ms")?,
+        created_at_ms: numbers::read_instant(row, "created_at_ms")?,
         attempts: numbers::read_u32(row, "attempts", "outbox.attempts")?,
         replaces: numbers::read_optional(row, "replaces_outbox_id", "outbox.replaces_outbox_id")?,
         replaces_message_ref: row.try_get("replaces_message_ref")?,

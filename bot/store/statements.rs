@@ -2,6 +2,7 @@
 //! statement in a transaction (PostgreSQL) or as one script (SQLite): see `dialect`.
 
 use super::dialect::Sql;
+use crate::instant::UnixMillis;
 
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +30,18 @@ impl From<i64> for Arg<'_> {
 impl From<Option<i64>> for Arg<'_> {
     fn from(value: Option<i64>) -> Self {
         Arg::OptionalInt(value)
+    }
+}
+
+impl From<UnixMillis> for Arg<'_> {
+    fn from(value: UnixMillis) -> Self {
+        Arg::Int(value.millis())
+    }
+}
+
+impl From<Option<UnixMillis>> for Arg<'_> {
+    fn from(value: Option<UnixMillis>) -> Self {
+        Arg::OptionalInt(value.map(UnixMillis::millis))
     }
 }
 

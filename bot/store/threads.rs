@@ -2,8 +2,8 @@
 //! message of the incident's first post, which later posts reply to; and the message of its
 //! first post of a kind (the checklist card every later checklist post edits).
 
-use super::numbers::stored;
-use super::{Store, StoreError};
+use super::numbers::stored_id;
+use super::{IncidentId, Store, StoreError};
 
 /// The reference of the incident's first sent post. Sent posts of a channel go out in id order,
 /// so once the incident's first post is sent it stays the answer.
@@ -17,8 +17,11 @@ impl Store {
     /// The platform's reference (Slack `ts`) of the message of the incident's first sent post
     /// (the one with the lowest id); `None` while none is sent, or when the platform gave it no
     /// reference.
-    pub async fn first_message_ref(&self, incident_id: u64) -> Result<Option<String>, StoreError> {
-        let Some(id) = stored(incident_id) else {
+    pub async fn first_message_ref(
+        &self,
+        incident_id: IncidentId,
+    ) -> Result<Option<String>, StoreError> {
+        let Some(id) = stored_id(incident_id) else {
             return Ok(None);
         };
         let found: Option<Option<String>> = sqlx::query_scalar(FIRST_MESSAGE_REF_SQL)
@@ -32,10 +35,10 @@ impl Store {
     /// (`checklist`); `None` while none is sent, or when the platform gave it no reference.
     pub async fn first_message_ref_of_kind(
         &self,
-        incident_id: u64,
+        incident_id: IncidentId,
         kind: &str,
     ) -> Result<Option<String>, StoreError> {
-        let Some(id) = stored(incident_id) else {
+        let Some(id) = stored_id(incident_id) else {
             return Ok(None);
         };
         let found: Option<Option<String>> = sqlx::query_scalar(FIRST_MESSAGE_REF_OF_KIND_SQL)

@@ -4,16 +4,16 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::numbers::{self, stored};
+use super::numbers::{self, stored_id};
 use super::statements::{statement, Statement};
-use super::{Store, StoreError, TimerKind};
+use super::{IncidentId, Store, StoreError, TimerKind, UnixMillis};
 
 /// A durable timer of an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timer {
-    pub incident_id: u64,
+    pub incident_id: IncidentId,
     pub kind: TimerKind,
-    pub due_at_ms: i64,
+    pub due_at_ms: UnixMillis,
 }
 
 pub(super) const DUE_TIMERS_SQL: &str = "SELECT incident_id, name, due_at_ms FROM timers \
@@ -22,9 +22,13 @@ pub(super) const DUE_TIMERS_SQL: &str = "SELECT incident_id, name, due_at_ms FRO
 impl Store {
     /// Timers due at or before `now_ms`, earliest first (ties by incident and name), at most
     /// `limit`. Reads only the due end of the due-time index.
-    pub async fn due_timers(&self, now_ms: i64, limit: u32) -> Result<Vec<Timer>, StoreError> {
+    pub async fn due_timers(
+        &self,
+        now_ms: UnixMillis,
+        limit: u32,
+    ) -> Result<Vec<Timer>, StoreError> {
         let rows = sqlx::query(DUE_TIMERS_SQL)
-            .bind(now_ms)
+            .bind(now_ms.millis())
             .bind(numbers::limit(limit))
             .fetch_all(&self.background)
             .await?;
@@ -33,15 +37,16 @@ impl Store {
 
     /// The earliest due time of any timer: how far a simulated clock may jump before something
     /// is due.
-    pub async fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT MIN(due_at_ms) FROM timers")
+    pub async fn next_due_at(&self) -> Result<Option<UnixMillis>, StoreError> {
+        let earliest = sqlx::query_scalar("SELECT MIN(due_at_ms) FROM timers")
             .fetch_one(&self.background)
-            .await?)
+            .await?;
+        Ok(numbers::optional_instant(earliest))
     }
 
     /// The timers of an incident, by name.
-    pub async fn timers(&self, incident_id: u64) -> Result<Vec<Timer>, StoreError> {
-        let Some(id) = stored(incident_id) else {
+    pub async fn timers(&self, incident_id: IncidentId) -> Result<Vec<Timer>, StoreError> {
+        let Some(id) = stored_id(incident_id) else {
             return Ok(Vec::new());
         };
         let rows = sqlx::query(
@@ -60,7 +65,11 @@ pub(super) fn clear_timers<'a>(incident_id: i64) -> Statement<'a> {
 }
 
 /// Sets or replaces the timer `name` (`Some(due)`), or deletes it (`None`).
-pub(super) fn timer_row(incident_id: i64, name: &str, due_at_ms: Option<i64>) -> Statement<'_> {
+pub(super) fn timer_row(
+    incident_id: i64,
+    name: &str,
+    due_at_ms: Option<UnixMillis>,
+) -> Statement<'_> {
     match due_at_ms {
         Some(due_at_ms) => statement!(
             "INSERT INTO timers (incident_id, name, due_at_ms) \
@@ -76,11 +85,11 @@ pub(super) fn timer_row(incident_id: i64, name: &str, due_at_ms: Option<i64>) ->
 fn timer_from_row(row: &AnyRow) -> Result<Timer, StoreError> {
     let name: String = row.try_get("name")?;
     Ok(Timer {
-        incident_id: numbers::read(row, "incident_id", "timers.incident_id")?,
+        incident_id: numbers::read_id(row, "incident_id", "timers.incident_id")?,
         kind: TimerKind::from_name(&name).ok_or(StoreError::Corrupt {
             what: "timers.name",
             value: name,
         })?,
-        due_at_ms: row.try_get("due_at_ms")?,
+        due_at_ms: numbers::read_instant(row, "due_at_ms")?,
     })
 }

@@ -2,6 +2,7 @@
 //! RTO warnings; step nudges; follow-up reminders; one catch-up after downtime, then the
 //! original cadence. On SQLite and on PostgreSQL.
 
+use incident_bot::incident::IncidentId;
 use incident_bot::notify::MessageKind::{self, *};
 
 use crate::test_bot::TestBot;
@@ -96,7 +97,12 @@ async fn one_catch_up_after_downtime_then_the_original_cadence(db: TestDb) {
         vec![(75, Update)],
         "back on the original +15 cadence (+75, not +77)"
     );
-    let timeline = bot.engine.store().events(1).await.expect("events");
+    let timeline = bot
+        .engine
+        .store()
+        .events(IncidentId::new(1))
+        .await
+        .expect("events");
     let numbers: Vec<&str> = timeline
         .iter()
         .filter(|event| event.kind == "update_posted")

@@ -10,6 +10,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use incident_bot::instant::UnixMillis;
 use incident_bot::notify::MessageKind::{self, *};
 use sqlx::Connection;
 
@@ -71,13 +72,12 @@ async fn until_commits_wait(watcher: &mut sqlx::AnyConnection, count: i64) {
 
 /// Both replicas run every due timer up to `minute` after the start, each due time as a race.
 async fn both_schedulers_until(bot: &TestBot, replica: &incident_bot::engine::Engine, minute: i64) {
-    let end = START_MS + minute * MINUTE_MS;
+    let end = UnixMillis::new(START_MS + minute * MINUTE_MS);
     while let Some(due) = bot.engine.store().next_due_at().await.expect("timers") {
         if due > end {
             break;
         }
-        bot.clock
-            .set(chrono::DateTime::from_timestamp_millis(due).expect("a time"));
+        bot.clock.set(due.to_datetime().expect("a time"));
         let (a, b) = race(
             &bot.db.url,
             1,
@@ -88,8 +88,7 @@ async fn both_schedulers_until(bot: &TestBot, replica: &incident_bot::engine::En
         a.expect("the first replica's timers");
         b.expect("the second replica's timers");
     }
-    bot.clock
-        .set(chrono::DateTime::from_timestamp_millis(end).expect("a time"));
+    bot.clock.set(end.to_datetime().expect("a time"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! The engine's rules under pressure: concurrent confirmations, and bad input at every command
 //! (a clear refusal, and nothing changes). On SQLite and on PostgreSQL.
 
+use incident_bot::incident::IncidentId;
 use incident_bot::notify::{Message, MessageKind};
 
 use crate::test_bot::TestBot;
@@ -18,10 +19,21 @@ async fn two_people_confirming_one_step_advance_it_once(db: TestDb) {
     bot.say("alice", "/incident open critical db-loss").await;
     bot.posts().await;
     for line in ["/incident step 1 done", "/incident step done"] {
-        let before = bot.engine.store().events(1).await.expect("events").len();
+        let before = bot
+            .engine
+            .store()
+            .events(IncidentId::new(1))
+            .await
+            .expect("events")
+            .len();
         let (first, second) = tokio::join!(bot.say("alice", line), bot.say("bob", line));
         let replies = [first, second];
-        let after = bot.engine.store().events(1).await.expect("events");
+        let after = bot
+            .engine
+            .store()
+            .events(IncidentId::new(1))
+            .await
+            .expect("events");
         assert_eq!(
             after.len(),
             before + 1,
@@ -81,7 +93,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing(db: TestDb) {
     assert!(bot
         .engine
         .store()
-        .incident(1)
+        .incident(IncidentId::new(1))
         .await
         .expect("read")
         .is_none());

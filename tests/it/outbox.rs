@@ -13,7 +13,7 @@ use incident_bot::outbox::{
     Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Post, Round,
 };
 use incident_bot::platform::Platform;
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
+use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store, UnixMillis};
 use sqlx::Row;
 use tokio::sync::Semaphore;
 
@@ -219,7 +219,7 @@ fn worker_woken_by(
 async fn queue(store: &Store, channel_id: &str, posts: Vec<NewPost>, at_ms: i64) -> Vec<u64> {
     let commit = Commit {
         events: vec![NewEvent {
-            at_ms,
+            at_ms: UnixMillis::new(at_ms),
             actor: "U_ALICE".to_owned(),
             kind: "opened".to_owned(),
             data: "{}".to_owned(),
@@ -230,11 +230,16 @@ async fn queue(store: &Store, channel_id: &str, posts: Vec<NewPost>, at_ms: i64)
         ..Commit::default()
     };
     let incident = store
-        .create_incident(&channel(channel_id), at_ms, &commit, at_ms)
+        .create_incident(
+            &channel(channel_id),
+            UnixMillis::new(at_ms),
+            &commit,
+            UnixMillis::new(at_ms),
+        )
         .await
         .unwrap();
     let rows = sqlx::query("SELECT id FROM outbox WHERE incident_id = $1 ORDER BY id")
-        .bind(i64::try_from(incident).unwrap())
+        .bind(i64::try_from(incident.number()).unwrap())
         .fetch_all(store.pool())
         .await
         .unwrap();
@@ -529,7 +534,11 @@ async fn restart(db: &TestDb) {
     let died_at = T0 + 2 * SECOND;
     assert!(db
         .store
-        .claim_post(a[2], died_at, died_at + LEASE)
+        .claim_post(
+            a[2],
+            UnixMillis::new(died_at),
+            UnixMillis::new(died_at + LEASE),
+        )
         .await
         .unwrap());
     drop(first);

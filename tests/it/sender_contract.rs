@@ -11,7 +11,7 @@ use incident_bot::notify::MessageKind;
 use incident_bot::outbox::senders::SenderOptions;
 use incident_bot::outbox::{Deliver, DeliveryError, Outcome};
 
-use crate::sender_rig::{commit, errors, text, SenderRig, T0};
+use crate::sender_rig::{at, commit, errors, text, SenderRig, T0};
 
 /// A platform's sender delivering to its stand-in: the rig the contract runs on.
 pub trait SenderUnderTest: Deref<Target = SenderRig<Self::Sender>> + Sized {
@@ -182,7 +182,7 @@ pub async fn an_unreadable_body_is_rejected<R: SenderUnderTest>() {
     post.body = "{not a message".to_owned();
     let commit = commit(vec![post], T0);
     rig.store()
-        .create_incident(&rig.channel, T0, &commit, T0)
+        .create_incident(&rig.channel, at(T0), &commit, at(T0))
         .await
         .unwrap();
     let round = rig.worker.deliver_due().await.unwrap();

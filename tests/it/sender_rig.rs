@@ -11,7 +11,9 @@ use incident_bot::notify::{Block, Message, MessageKind};
 use incident_bot::outbox::{
     Attempt, Deliver, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome,
 };
-use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store};
+use incident_bot::store::{
+    ChannelKey, Commit, IncidentId, NewEvent, NewPost, Replaces, Store, UnixMillis,
+};
 use sqlx::Row;
 
 use crate::test_db::TestDb;
@@ -71,10 +73,10 @@ impl<D: Deliver + 'static> SenderRig<D> {
         let posts = messages.iter().map(|m| self.new_post(m, None)).collect();
         let incident = self
             .store()
-            .create_incident(&self.channel, T0, &commit(posts, T0), T0)
+            .create_incident(&self.channel, at(T0), &commit(posts, T0), at(T0))
             .await
             .unwrap();
-        assert_eq!(incident, 1);
+        assert_eq!(incident, IncidentId::new(1));
         self.post_ids().await
     }
 
@@ -82,7 +84,7 @@ impl<D: Deliver + 'static> SenderRig<D> {
     pub async fn add(&self, version: u64, posts: Vec<NewPost>) -> Vec<u64> {
         let now = self.now_ms();
         self.store()
-            .commit(1, version, &commit(posts, now), now)
+            .commit(IncidentId::new(1), version, &commit(posts, now), at(now))
             .await
             .unwrap();
         self.post_ids().await
@@ -150,11 +152,16 @@ pub fn new_post(channel: &ChannelKey, message: &Message, replaces: Option<u64>) 
     }
 }
 
+/// The store's instant `millis` milliseconds after the epoch.
+pub fn at(millis: i64) -> UnixMillis {
+    UnixMillis::new(millis)
+}
+
 /// A commit of one note event that queues `posts`.
 pub fn commit(posts: Vec<NewPost>, at_ms: i64) -> Commit {
     Commit {
         events: vec![NewEvent {
-            at_ms,
+            at_ms: UnixMillis::new(at_ms),
             actor: "U0ALICE".to_owned(),
             kind: "note".to_owned(),
             data: "{}".to_owned(),

@@ -9,7 +9,8 @@ use incident_bot::chat::slack::ingress::FollowUp;
 use incident_bot::chat::slack::signature::{ReplayGuard, SigningSecret};
 use incident_bot::clock::SimulatedClock;
 use incident_bot::engine::{Engine, EngineConfig};
-use incident_bot::incident::ChannelKey;
+use incident_bot::incident::{ChannelKey, IncidentId};
+use incident_bot::instant::UnixMillis;
 use incident_bot::platform::Platform;
 use serde_json::{json, Value};
 
@@ -139,7 +140,7 @@ impl App {
     async fn step_confirmations(&self, id: u64) -> Vec<String> {
         self.engine
             .store()
-            .events(id)
+            .events(IncidentId::new(id))
             .await
             .unwrap()
             .into_iter()
@@ -185,7 +186,7 @@ async fn slacks_signed_sample_opens_the_incident_in_its_channel() {
     let posts = app
         .engine
         .store()
-        .pending_posts("slack", i64::MAX, 10)
+        .pending_posts("slack", UnixMillis::new(i64::MAX), 10)
         .await
         .unwrap();
     let kinds: Vec<&str> = posts.iter().map(|post| post.kind.as_str()).collect();
@@ -199,7 +200,13 @@ async fn slacks_signed_click_sample_is_read_and_acknowledged() {
     let (_, ts, signature) = signed_sample(CLICK_SAMPLE_SIGNATURE);
     let app = app(ts + 5).await;
     app.command("open critical db-loss").await;
-    let events = app.engine.store().events(1).await.unwrap().len();
+    let events = app
+        .engine
+        .store()
+        .events(IncidentId::new(1))
+        .await
+        .unwrap()
+        .len();
     let (status, body) = app
         .send_raw(
             "/slack/interactions",
@@ -210,7 +217,15 @@ async fn slacks_signed_click_sample_is_read_and_acknowledged() {
         )
         .await;
     assert_eq!((status, body.as_str()), (200, ""));
-    assert_eq!(app.engine.store().events(1).await.unwrap().len(), events);
+    assert_eq!(
+        app.engine
+            .store()
+            .events(IncidentId::new(1))
+            .await
+            .unwrap()
+            .len(),
+        events
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -378,7 +393,7 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
         app.step_confirmations(1).await,
         ["step_confirmed", "step_confirmed"]
     );
-    let events = app.engine.store().events(1).await.unwrap();
+    let events = app.engine.store().events(IncidentId::new(1)).await.unwrap();
     let skipped = &events.last().unwrap().data;
     assert!(
         skipped.contains("replica already promoted") && skipped.contains("wile_e"),
@@ -408,10 +423,10 @@ async fn the_post_mortem_goes_to_the_channel_as_a_file() {
     let posts = app
         .engine
         .store()
-        .pending_posts("slack", i64::MAX, 10)
+        .pending_posts("slack", UnixMillis::new(i64::MAX), 10)
         .await
         .unwrap();
     let last = posts.last().unwrap();
-    assert_eq!(last.incident_id, Some(1));
+    assert_eq!(last.incident_id, Some(IncidentId::new(1)));
     assert!(last.body.contains("INC-1-postmortem.md"), "{}", last.body);
 }

@@ -13,12 +13,12 @@ use incident_bot::chat::slack::web::SlackWeb;
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{DeliveryError, Outcome};
 use incident_bot::platform::Platform;
-use incident_bot::store::{ChannelKey, Store};
+use incident_bot::store::{ChannelKey, IncidentId, Store};
 use serde_json::{json, Value};
 
 use crate::sender_contract::SenderUnderTest;
 use crate::sender_rig::{
-    commit, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
+    at, commit, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
 };
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
 
@@ -380,38 +380,47 @@ async fn first_message_ref(store: &Store) {
     let one = store
         .create_incident(
             &channel(),
-            T0,
+            at(T0),
             &commit(vec![opened("a"), opened("b")], T0),
-            T0,
+            at(T0),
         )
         .await
         .unwrap();
     let two = store
-        .create_incident(&channel(), T0, &commit(vec![opened("c")], T0), T0)
+        .create_incident(&channel(), at(T0), &commit(vec![opened("c")], T0), at(T0))
         .await
         .unwrap();
     let [a, b, c] = [1, 2, 3];
     assert_eq!(store.first_message_ref(one).await.unwrap(), None);
 
-    store.mark_sent(c, T0, Some("3.000300")).await.unwrap();
+    store.mark_sent(c, at(T0), Some("3.000300")).await.unwrap();
     assert_eq!(store.first_message_ref(one).await.unwrap(), None);
     assert_eq!(
         store.first_message_ref(two).await.unwrap().as_deref(),
         Some("3.000300")
     );
-    store.mark_sent(b, T0, Some("2.000200")).await.unwrap();
+    store.mark_sent(b, at(T0), Some("2.000200")).await.unwrap();
     assert_eq!(
         store.first_message_ref(one).await.unwrap().as_deref(),
         Some("2.000200")
     );
-    store.mark_sent(a, T0, Some("1.000100")).await.unwrap();
+    store.mark_sent(a, at(T0), Some("1.000100")).await.unwrap();
     assert_eq!(
         store.first_message_ref(one).await.unwrap().as_deref(),
         Some("1.000100"),
         "the lowest id sent wins"
     );
-    assert_eq!(store.first_message_ref(999).await.unwrap(), None);
-    assert_eq!(store.first_message_ref(u64::MAX).await.unwrap(), None);
+    assert_eq!(
+        store.first_message_ref(IncidentId::new(999)).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .first_message_ref(IncidentId::new(u64::MAX))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::serve::{self, ServeSettings};
-use incident_bot::store::Store;
+use incident_bot::store::{Store, UnixMillis};
 
 use crate::slack_requests::{button_payload, command_body, form, post_signed, SECRET};
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
@@ -329,7 +329,7 @@ async fn until_waiting_for_retry(slack: &SlackStandIn, dir: &std::path::Path, ne
             .iter()
             .any(|call| call.error.is_some() && text_of(call).contains(needle));
         let recorded = store
-            .due_outbox_heads("slack", i64::MAX, 100)
+            .due_outbox_heads("slack", UnixMillis::new(i64::MAX), 100)
             .await
             .unwrap()
             .iter()

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use incident_bot::platform::Platform;
 use incident_bot::store::{
-    Backend, ChannelKey, Commit, NewEvent, NewPost, OutboxPost, Replaces, Store, StoreError, Timer,
-    TimerKind,
+    Backend, ChannelKey, Commit, IncidentId, NewEvent, NewPost, OutboxPost, Replaces, Store,
+    StoreError, Timer, TimerKind, UnixMillis,
 };
 
 use sqlx::Executor;
@@ -19,7 +19,7 @@ use crate::test_db::{chain, unique_suffix, with_database, TestDb};
 
 const MINUTE: i64 = 60_000;
 /// 2026-11-01T00:00:00Z, an arbitrary "now" for the tests.
-const T0: i64 = 1_793_491_200_000;
+const T0: UnixMillis = UnixMillis::new(1_793_491_200_000);
 
 on_both_backends! {
     create_then_read_back(db) => creating_and_reading_back(&db.store);
@@ -53,7 +53,7 @@ on_both_backends! {
             .await
             .unwrap_err();
         assert!(matches!(refused, StoreError::ReadOnly), "{refused:?}");
-        let refused = reader.commit(1, 1, &Commit::default(), T0).await.unwrap_err();
+        let refused = reader.commit(IncidentId::new(1), 1, &Commit::default(), T0).await.unwrap_err();
         assert!(matches!(refused, StoreError::ReadOnly), "{refused:?}");
         assert_eq!(read_everything(&reader).await, expected);
         reader.close().await;
@@ -101,7 +101,7 @@ fn incidents_channel() -> ChannelKey {
     channel(Platform::Slack, "T0001", "C0INCIDENTS")
 }
 
-fn event(at_ms: i64, actor: &str, kind: &str, data: &str) -> NewEvent {
+fn event(at_ms: UnixMillis, actor: &str, kind: &str, data: &str) -> NewEvent {
     NewEvent {
         at_ms,
         actor: actor.to_owned(),
@@ -128,11 +128,11 @@ fn opened(state: &str) -> Commit {
     }
 }
 
-fn ids(incidents: &[incident_bot::store::StoredIncident]) -> Vec<u64> {
+fn ids(incidents: &[incident_bot::store::StoredIncident]) -> Vec<IncidentId> {
     incidents.iter().map(|i| i.id).collect()
 }
 
-fn timer(incident_id: u64, kind: TimerKind, due_at_ms: i64) -> Timer {
+fn timer(incident_id: IncidentId, kind: TimerKind, due_at_ms: UnixMillis) -> Timer {
     Timer {
         incident_id,
         kind,
@@ -146,7 +146,10 @@ fn whose_timer(who: &str) -> TimerKind {
 }
 
 async fn all_pending(store: &Store) -> Vec<OutboxPost> {
-    store.pending_posts("slack", i64::MAX, 1000).await.unwrap()
+    store
+        .pending_posts("slack", UnixMillis::new(i64::MAX), 1000)
+        .await
+        .unwrap()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,14 +187,14 @@ async fn many_writers_at_once(store: &Store) {
     while let Some(joined) = writers.join_next().await {
         outcomes.push(joined.unwrap());
     }
-    let won = |id: u64| {
+    let won = |id: IncidentId| {
         outcomes
             .iter()
             .filter(|(i, r)| *i == id && r.is_ok())
             .count()
     };
     for id in &incidents {
-        assert_eq!(won(*id), 1, "INC-{id}: {outcomes:?}");
+        assert_eq!(won(*id), 1, "{id}: {outcomes:?}");
         assert_eq!(store.events(*id).await.unwrap().len(), 2);
     }
     let lost: Vec<_> = outcomes.iter().filter(|(_, r)| r.is_err()).collect();
@@ -229,20 +232,24 @@ async fn creating_and_reading_back(store: &Store) {
         .create_incident(&chan, T0, &commit, T0 + 2)
         .await
         .unwrap();
-    assert_eq!(id, 1);
+    assert_eq!(id, IncidentId::new(1));
 
-    let incident = store.incident(1).await.unwrap().expect("INC-1 exists");
-    assert_eq!(incident.id, 1);
+    let incident = store
+        .incident(IncidentId::new(1))
+        .await
+        .unwrap()
+        .expect("INC-1 exists");
+    assert_eq!(incident.id, IncidentId::new(1));
     assert_eq!(incident.channel, chan);
     assert!(incident.is_open);
     assert_eq!(incident.version, 2);
     assert_eq!(incident.opened_at_ms, T0);
     assert_eq!(incident.state, r#"{"step":1,"of":9}"#);
 
-    let events = store.events(1).await.unwrap();
+    let events = store.events(IncidentId::new(1)).await.unwrap();
     assert_eq!(events.len(), 2);
     for (event, (seq, new)) in events.iter().zip((1..).zip(&commit.events)) {
-        assert_eq!(event.incident_id, 1);
+        assert_eq!(event.incident_id, IncidentId::new(1));
         assert_eq!(event.seq, seq);
         assert_eq!(
             (event.at_ms, &event.actor, &event.kind, &event.data),
@@ -250,12 +257,16 @@ async fn creating_and_reading_back(store: &Store) {
         );
     }
     assert_eq!(
-        store.timers(1).await.unwrap(),
-        vec![timer(1, TimerKind::Update, T0 + 15 * MINUTE)]
+        store.timers(IncidentId::new(1)).await.unwrap(),
+        vec![timer(
+            IncidentId::new(1),
+            TimerKind::Update,
+            T0 + 15 * MINUTE
+        )]
     );
     let posts = all_pending(store).await;
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0].incident_id, Some(1));
+    assert_eq!(posts[0].incident_id, Some(IncidentId::new(1)));
     assert_eq!(posts[0].channel, chan);
     assert_eq!(posts[0].kind, "incident-opened");
     assert_eq!(posts[0].body, r#"{"text":"INCIDENT: database lost"}"#);
@@ -272,23 +283,31 @@ async fn creating_and_reading_back(store: &Store) {
             .create_incident(&other, T0, &opened("{}"), T0)
             .await
             .unwrap(),
-        2
+        IncidentId::new(2)
     );
     let mut offered = Vec::new();
     let id = store
         .create_incident_with(&chan, T0, T0, |id| {
             offered.push(id);
             Ok::<_, String>(Commit {
-                posts: vec![post("incident-opened", &format!("INC-{id} opened"))],
-                ..opened(&format!(r#"{{"id":{id}}}"#))
+                posts: vec![post("incident-opened", &format!("{id} opened"))],
+                ..opened(&format!(r#"{{"id":{}}}"#, id.number()))
             })
         })
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((id, offered), (3, vec![3]));
     assert_eq!(
-        store.incident(3).await.unwrap().unwrap().state,
+        (id, offered),
+        (IncidentId::new(3), vec![IncidentId::new(3)])
+    );
+    assert_eq!(
+        store
+            .incident(IncidentId::new(3))
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         r#"{"id":3}"#
     );
     assert!(all_pending(store)
@@ -308,34 +327,43 @@ async fn creating_and_reading_back(store: &Store) {
         is_open: true,
         ..Commit::default()
     };
-    store.commit(1, 2, &step, T0 + 5 * MINUTE).await.unwrap();
-    let incident = store.incident(1).await.unwrap().unwrap();
+    store
+        .commit(IncidentId::new(1), 2, &step, T0 + 5 * MINUTE)
+        .await
+        .unwrap();
+    let incident = store.incident(IncidentId::new(1)).await.unwrap().unwrap();
     assert_eq!(
         (incident.version, incident.state.as_str()),
         (3, r#"{"step":2,"of":9}"#)
     );
     let seqs: Vec<u64> = store
-        .events(1)
+        .events(IncidentId::new(1))
         .await
         .unwrap()
         .iter()
         .map(|e| e.seq)
         .collect();
     assert_eq!(seqs, vec![1, 2, 3]);
-    assert_eq!(store.events(1).await.unwrap()[2].actor, "U_BOB");
+    assert_eq!(
+        store.events(IncidentId::new(1)).await.unwrap()[2].actor,
+        "U_BOB"
+    );
 
     // What does not exist reads as nothing, and cannot be committed to.
-    assert_eq!(store.incident(999).await.unwrap(), None);
-    assert_eq!(store.incident(u64::MAX).await.unwrap(), None);
-    assert!(store.events(999).await.unwrap().is_empty());
-    assert!(store.timers(999).await.unwrap().is_empty());
+    assert_eq!(store.incident(IncidentId::new(999)).await.unwrap(), None);
+    assert_eq!(
+        store.incident(IncidentId::new(u64::MAX)).await.unwrap(),
+        None
+    );
+    assert!(store.events(IncidentId::new(999)).await.unwrap().is_empty());
+    assert!(store.timers(IncidentId::new(999)).await.unwrap().is_empty());
     assert!(matches!(
-        store.commit(999, 0, &step, T0).await,
-        Err(StoreError::NotFound(999))
+        store.commit(IncidentId::new(999), 0, &step, T0).await,
+        Err(StoreError::NotFound(id)) if id == IncidentId::new(999)
     ));
     assert!(matches!(
-        store.commit(u64::MAX, 0, &step, T0).await,
-        Err(StoreError::NotFound(u64::MAX))
+        store.commit(IncidentId::new(u64::MAX), 0, &step, T0).await,
+        Err(StoreError::NotFound(id)) if id == IncidentId::new(u64::MAX)
     ));
     store.ping().await.unwrap();
 }
@@ -491,9 +519,12 @@ async fn concurrent_creates(store: &Store) {
         all.extend(task.await.unwrap());
     }
     all.sort_unstable();
-    assert_eq!(all, (1..=30).collect::<Vec<u64>>());
+    assert_eq!(all, (1..=30).map(IncidentId::new).collect::<Vec<_>>());
     let open = store.all_open_incidents().await.unwrap();
-    assert_eq!(ids(&open), (1..=30).collect::<Vec<u64>>());
+    assert_eq!(
+        ids(&open),
+        (1..=30).map(IncidentId::new).collect::<Vec<_>>()
+    );
     for incident in &open {
         assert_eq!(incident.version, 1);
         assert_eq!(store.events(incident.id).await.unwrap().len(), 1);
@@ -587,7 +618,13 @@ async fn failing_commits(store: &Store) {
         store.create_incident(&chan, T0, &doomed_create, T0).await,
         Err(StoreError::Database(_))
     ));
-    assert_eq!(store.incident(id + 1).await.unwrap(), None);
+    assert_eq!(
+        store
+            .incident(IncidentId::new(id.number() + 1))
+            .await
+            .unwrap(),
+        None
+    );
     unchanged(store).await;
 
     // The version did not move: the same resolve, without the bad post, commits at version 1.
@@ -607,7 +644,7 @@ async fn failing_commits(store: &Store) {
             .create_incident(&chan, T0, &opened("next"), T0)
             .await
             .unwrap(),
-        id + 1
+        IncidentId::new(id.number() + 1)
     );
 }
 
@@ -694,8 +731,8 @@ async fn listing_open_incidents(store: &Store) {
 
 async fn timers(store: &Store) {
     let chan = incidents_channel();
-    let set = |timers: &[(TimerKind, Option<i64>)]| timers.to_vec();
-    let with_timers = |timers: Vec<(TimerKind, Option<i64>)>, clear: bool| Commit {
+    let set = |timers: &[(TimerKind, Option<UnixMillis>)]| timers.to_vec();
+    let with_timers = |timers: Vec<(TimerKind, Option<UnixMillis>)>, clear: bool| Commit {
         events: vec![event(T0, "bot", "timers", "{}")],
         state: "{}".to_owned(),
         is_open: true,
@@ -804,7 +841,13 @@ async fn timers(store: &Store) {
         timer(two, TimerKind::Nudge, T0 + 3000),
     ];
     assert_eq!(store.due_timers(T0 + 3000, 100).await.unwrap(), all_due);
-    assert_eq!(store.due_timers(i64::MAX, 100).await.unwrap(), all_due);
+    assert_eq!(
+        store
+            .due_timers(UnixMillis::new(i64::MAX), 100)
+            .await
+            .unwrap(),
+        all_due
+    );
     assert_eq!(
         store.due_timers(T0 + 3000, 2).await.unwrap(),
         all_due[..2].to_vec()
@@ -842,8 +885,8 @@ async fn timers(store: &Store) {
 
     // A name the bot never writes (a hand-edited database) is reported, not guessed at.
     sqlx::query("INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, 'rto-50', $2)")
-        .bind(two as i64)
-        .bind(T0)
+        .bind(i64::try_from(two.number()).unwrap())
+        .bind(T0.millis())
         .execute(store.pool())
         .await
         .unwrap();
@@ -1060,7 +1103,7 @@ async fn user_text_round_trips(store: &Store) {
             vec![timer(id, TimerKind::Update, T0)]
         );
         let post = store
-            .pending_posts(chan.platform.as_str(), i64::MAX, 1000)
+            .pending_posts(chan.platform.as_str(), UnixMillis::new(i64::MAX), 1000)
             .await
             .unwrap()
             .into_iter()
@@ -1126,7 +1169,7 @@ async fn user_text_round_trips(store: &Store) {
     assert_eq!(store.all_open_incidents().await.unwrap().len(), texts.len());
     assert_eq!(store.due_timers(T0, 1000).await.unwrap().len(), texts.len());
     // The message references, read back through an edit of each post.
-    let first = store.incident(1).await.unwrap().unwrap();
+    let first = store.incident(IncidentId::new(1)).await.unwrap().unwrap();
     let edit = Commit {
         events: vec![event(T0, "bot", "edit", "{}")],
         state: first.state.clone(),
@@ -1137,7 +1180,10 @@ async fn user_text_round_trips(store: &Store) {
         }],
         ..Commit::default()
     };
-    store.commit(1, 1, &edit, T0).await.unwrap();
+    store
+        .commit(IncidentId::new(1), 1, &edit, T0)
+        .await
+        .unwrap();
     let edit = all_pending(store).await;
     assert_eq!(edit.len(), 1);
     assert_eq!(edit[0].replaces_message_ref.as_deref(), Some(texts[0]));
@@ -1185,12 +1231,18 @@ async fn write_a_bit_of_everything(store: &Store) -> String {
 async fn read_everything(store: &Store) -> String {
     let mut out = String::new();
     for id in 1..=3 {
-        out += &format!("{:?}\n", store.incident(id).await.unwrap());
-        out += &format!("{:?}\n", store.events(id).await.unwrap());
-        out += &format!("{:?}\n", store.timers(id).await.unwrap());
+        out += &format!("{:?}\n", store.incident(IncidentId::new(id)).await.unwrap());
+        out += &format!("{:?}\n", store.events(IncidentId::new(id)).await.unwrap());
+        out += &format!("{:?}\n", store.timers(IncidentId::new(id)).await.unwrap());
     }
     out += &format!("{:?}\n", store.all_open_incidents().await.unwrap());
-    out += &format!("{:?}\n", store.due_timers(i64::MAX, 100).await.unwrap());
+    out += &format!(
+        "{:?}\n",
+        store
+            .due_timers(UnixMillis::new(i64::MAX), 100)
+            .await
+            .unwrap()
+    );
     out += &format!("{:?}\n", all_pending(store).await);
     out
 }
@@ -1233,7 +1285,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
                 .bind(chan.channel)
                 .bind(1_i32)
                 .bind(0_i64)
-                .bind(T0)
+                .bind(T0.millis())
                 .bind("{}");
         }
         query.execute(&mut *tx).await.unwrap();
@@ -1244,7 +1296,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
         );
         let mut query = sqlx::query(&sql);
         for &id in &ids {
-            query = query.bind(id).bind("update").bind(due_of(id));
+            query = query.bind(id).bind("update").bind(due_of(id).millis());
         }
         query.execute(&mut *tx).await.unwrap();
         // And a timer far in the future for every incident, never due in this test.
@@ -1253,7 +1305,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
             query = query
                 .bind(id)
                 .bind("follow-up-2")
-                .bind(T0 + 30 * 86_400_000);
+                .bind((T0 + 30 * 86_400_000).millis());
         }
         query.execute(&mut *tx).await.unwrap();
     }
@@ -1263,7 +1315,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
     }
 
     let mut expected: Vec<Timer> = (1..=N)
-        .map(|id| timer(id as u64, TimerKind::Update, due_of(id)))
+        .map(|id| timer(IncidentId::new(id as u64), TimerKind::Update, due_of(id)))
         .collect();
     expected.sort_by_key(|t| (t.due_at_ms, t.incident_id));
 
@@ -1277,7 +1329,11 @@ async fn ten_thousand_open_incidents(store: &Store) {
     );
     assert!(store.due_timers(T0 - 1, 100).await.unwrap().is_empty());
     assert_eq!(
-        store.due_timers(i64::MAX, 100_000).await.unwrap().len(),
+        store
+            .due_timers(UnixMillis::new(i64::MAX), 100_000)
+            .await
+            .unwrap()
+            .len(),
         2 * N as usize
     );
 
@@ -1307,7 +1363,7 @@ async fn ten_thousand_open_incidents(store: &Store) {
             .create_incident(&chan_of(1), T0, &opened("{}"), T0)
             .await
             .unwrap(),
-        N as u64 + 1
+        IncidentId::new(N as u64 + 1)
     );
 }
 

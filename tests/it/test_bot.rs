@@ -6,7 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration};
 use incident_bot::clock::SimulatedClock;
 use incident_bot::engine::{Engine, EngineConfig, Invocation};
-use incident_bot::incident::{ChannelKey, Person};
+use incident_bot::incident::{ChannelKey, IncidentId, Person};
+use incident_bot::instant::UnixMillis;
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::platform::Platform;
 use incident_bot::runbook::Runbook;
@@ -100,17 +101,20 @@ impl TestBot {
     pub async fn posts(&self) -> Vec<(i64, Message)> {
         let store = self.engine.store();
         let pending = store
-            .pending_posts("console", i64::MAX, 1000)
+            .pending_posts("console", UnixMillis::new(i64::MAX), 1000)
             .await
             .expect("outbox");
         let mut posts = Vec::new();
         for post in pending {
             store
-                .mark_sent(post.id, self.now_ms(), None)
+                .mark_sent(post.id, UnixMillis::new(self.now_ms()), None)
                 .await
                 .expect("mark sent");
             let message: Message = serde_json::from_str(&post.body).expect("a message");
-            posts.push(((post.created_at_ms - START_MS) / MINUTE_MS, message));
+            posts.push((
+                (post.created_at_ms.millis() - START_MS) / MINUTE_MS,
+                message,
+            ));
         }
         posts
     }
@@ -126,7 +130,12 @@ impl TestBot {
 
     /// How many events INC-`id` has.
     pub async fn event_count(&self, id: u64) -> usize {
-        self.engine.store().events(id).await.expect("events").len()
+        self.engine
+            .store()
+            .events(IncidentId::new(id))
+            .await
+            .expect("events")
+            .len()
     }
 }
 

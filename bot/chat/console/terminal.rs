@@ -46,7 +46,7 @@ impl<W: Write + Send> Deliver for Terminal<W> {
     }
 
     async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
-        self.show(&post.message, "incident-bot", post.queued_at_ms);
+        self.show(&post.message, "incident-bot", post.queued_at_ms.millis());
         Ok(Delivered {
             message_ref: Some(format!("console-{}", post.id)),
         })

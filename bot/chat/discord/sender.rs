@@ -25,6 +25,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::render::message_payload;
 use super::rest::{codes, DiscordRest, MessageRef, RestError};
+use crate::incident::IncidentId;
 use crate::notify::{Message, MessageKind};
 use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
@@ -110,7 +111,7 @@ impl DiscordSender {
     /// it does not exist yet, or in the channel when the channel takes no threads.
     async fn post_in_thread(
         &self,
-        incident: u64,
+        incident: IncidentId,
         root: &MessageRef,
         outgoing: &Outgoing,
     ) -> Result<MessageRef, RestError> {
@@ -122,7 +123,7 @@ impl DiscordSender {
             Err(error) if error.code() == Some(codes::UNKNOWN_CHANNEL) => {}
             posted => return posted,
         }
-        let name = format!("INC-{incident}");
+        let name = incident.to_string();
         let started = self
             .rest
             .start_thread_from_message(&root.channel_id, &root.message_id, &name)

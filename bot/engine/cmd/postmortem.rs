@@ -7,7 +7,7 @@ use commands::{CommandName, Postmortem};
 use super::usage;
 use crate::engine::load::Effects;
 use crate::engine::{Engine, EngineError, Invocation, Reply, Stop};
-use crate::incident::Event;
+use crate::incident::{Event, IncidentId};
 use crate::notify;
 
 impl Engine {
@@ -38,7 +38,7 @@ impl Engine {
 
     /// The post-mortem draft of INC-`id` as Markdown, without posting it (`incident-bot
     /// postmortem`, on a database it only reads); `None` when there is no such incident.
-    pub async fn postmortem_draft(&self, id: u64) -> Result<Option<String>, EngineError> {
+    pub async fn postmortem_draft(&self, id: IncidentId) -> Result<Option<String>, EngineError> {
         let Some(loaded) = self.load(id).await? else {
             return Ok(None);
         };

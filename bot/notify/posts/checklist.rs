@@ -13,7 +13,7 @@ use crate::runbook::{CodeBlock, Step};
 /// step with its details, commands, options and failure, and the buttons to confirm it. `step`
 /// is the runbook's step for the current index; without it only the title and budget show.
 pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<String>) -> Message {
-    let mut message = Message::new(MessageKind::Checklist, Some(incident.id));
+    let mut message = Message::new(MessageKind::Checklist, Some(incident.id.number()));
     if let Some(headline) = headline.filter(|headline| !headline.trim().is_empty()) {
         message = message.with(text(headline));
     }
@@ -63,7 +63,7 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
         )));
     }
     message.with(Block::StepActions {
-        incident: incident.id,
+        incident: incident.id.number(),
         step: index,
     })
 }
@@ -170,10 +170,9 @@ pub fn step_failed(incident: &Incident, index: usize) -> Message {
         .steps
         .get(index)
         .map_or(String::new(), |step| format!(" · {}", step.title));
-    let mut message = Message::new(MessageKind::StepFailed, Some(incident.id)).with(heading(
-        incident,
-        &format!("Step {} failed{title}", index + 1),
-    ));
+    let mut message = Message::new(MessageKind::StepFailed, Some(incident.id.number())).with(
+        heading(incident, &format!("Step {} failed{title}", index + 1)),
+    );
     match incident
         .steps
         .get(index)
@@ -195,7 +194,7 @@ pub fn step_failed(incident: &Incident, index: usize) -> Message {
         }
     }
     message.with(text(ways_forward())).with(Block::StepActions {
-        incident: incident.id,
+        incident: incident.id.number(),
         step: index,
     })
 }
@@ -223,7 +222,7 @@ pub fn nudge(incident: &Incident, index: usize, now_ms: i64) -> Message {
         (None, Some(running)) => format!("{name} has been running for {}.", minutes(running)),
         (None, None) => format!("{name} is still open."),
     };
-    Message::new(MessageKind::Nudge, Some(incident.id))
+    Message::new(MessageKind::Nudge, Some(incident.id.number()))
         .with(heading(
             incident,
             &format!("Step {} · budget used up", index + 1),
@@ -232,7 +231,7 @@ pub fn nudge(incident: &Incident, index: usize, now_ms: i64) -> Message {
             "{status} Done? /incident step done — stuck? /incident step fail <what happened>"
         )))
         .with(Block::StepActions {
-            incident: incident.id,
+            incident: incident.id.number(),
             step: index,
         })
 }

@@ -22,7 +22,7 @@ pub fn opened(
     mentions: Vec<String>,
     mention_names: &[String],
 ) -> Message {
-    let mut message = Message::new(MessageKind::Opened, Some(incident.id))
+    let mut message = Message::new(MessageKind::Opened, Some(incident.id.number()))
         .with(heading(incident, &incident.scenario.title));
     if incident.drill {
         message = message.with(text(DRILL_OPENED));
@@ -92,14 +92,15 @@ pub fn update(
         0 => "Update".to_string(),
         number => format!("Update #{number}"),
     };
-    let mut message = Message::new(MessageKind::Update, Some(incident.id)).with(Block::Heading {
-        text: format!(
-            "{}{title} · {} · {}",
-            drill_tag(incident),
-            incident.reference(),
-            incident.scenario.title
-        ),
-    });
+    let mut message =
+        Message::new(MessageKind::Update, Some(incident.id.number())).with(Block::Heading {
+            text: format!(
+                "{}{title} · {} · {}",
+                drill_tag(incident),
+                incident.reference(),
+                incident.scenario.title
+            ),
+        });
     if incident.drill {
         message = message.with(text(DRILL_NOTE));
     }
@@ -131,7 +132,7 @@ pub fn update(
         .with(Block::Fields { fields });
     match incident.current_step() {
         Some(index) if incident.is_open() => message.with(Block::StepActions {
-            incident: incident.id,
+            incident: incident.id.number(),
             step: index,
         }),
         None if incident.is_open() => message.with(text(
@@ -169,7 +170,7 @@ pub fn note(incident: &Incident, remark: &Remark) -> Message {
             incident.steps[index].title
         ));
     }
-    Message::new(MessageKind::Note, Some(incident.id))
+    Message::new(MessageKind::Note, Some(incident.id.number()))
         .with(heading(
             incident,
             &format!("Update from {}", remark.by.name),
@@ -207,7 +208,7 @@ pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
             ),
         ),
     };
-    let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id))
+    let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id.number()))
         .with(heading(incident, &title))
         .with(text(line));
     match incident.current_step() {
@@ -216,7 +217,7 @@ pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
                 message = message.with(text(step));
             }
             message.with(Block::StepActions {
-                incident: incident.id,
+                incident: incident.id.number(),
                 step: index,
             })
         }
@@ -228,7 +229,7 @@ pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
 
 /// A role, severity or last-good-data change, in one line.
 pub fn change(incident: &Incident, text_line: String) -> Message {
-    Message::new(MessageKind::Change, Some(incident.id))
+    Message::new(MessageKind::Change, Some(incident.id.number()))
         .with(heading(incident, &incident.scenario.title))
         .with(text(text_line))
 }
@@ -340,14 +341,15 @@ pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
         .resolution
         .as_ref()
         .map_or(incident.opened_at_ms, |resolution| resolution.at_ms);
-    let mut message = Message::new(MessageKind::Resolved, Some(incident.id)).with(Block::Heading {
-        text: format!(
-            "{}{} resolved · {}",
-            drill_tag(incident),
-            incident.reference(),
-            incident.scenario.title
-        ),
-    });
+    let mut message =
+        Message::new(MessageKind::Resolved, Some(incident.id.number())).with(Block::Heading {
+            text: format!(
+                "{}{} resolved · {}",
+                drill_tag(incident),
+                incident.reference(),
+                incident.scenario.title
+            ),
+        });
     if incident.drill {
         let measured = match incident.rto_secs {
             Some(rto) => format!("against the {} RTO", minutes(rto)),
@@ -397,10 +399,9 @@ pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
 
 /// A follow-up group is due: its deadline and items as a checklist.
 pub fn follow_up(incident: &Incident, group: &FollowUp) -> Message {
-    let mut message = Message::new(MessageKind::FollowUp, Some(incident.id)).with(heading(
-        incident,
-        &format!("Follow-ups: {}", group.deadline),
-    ));
+    let mut message = Message::new(MessageKind::FollowUp, Some(incident.id.number())).with(
+        heading(incident, &format!("Follow-ups: {}", group.deadline)),
+    );
     let due = match (follow_up_due(incident, group), &incident.resolution) {
         (Some(due), Some(resolution)) => format!(
             "{} was resolved {}; these are due by {}.",

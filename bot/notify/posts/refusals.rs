@@ -4,7 +4,7 @@
 use commands::CommandName;
 
 use super::format::clock_time;
-use crate::incident::{DomainError, Incident, Outcome};
+use crate::incident::{DomainError, Incident, IncidentId, Outcome};
 use crate::notify::message::{Message, MessageKind};
 use crate::runbook::LookupError;
 
@@ -101,15 +101,15 @@ fn options_text(options: &[(String, String)]) -> String {
 }
 
 /// An incident named that is not in this workspace.
-pub fn no_such_incident_here(id: u64) -> Message {
+pub fn no_such_incident_here(id: IncidentId) -> Message {
     refusal(format!(
-        "There is no INC-{id} here. See the open incidents with /incident list"
+        "There is no {id} here. See the open incidents with /incident list"
     ))
 }
 
 /// An incident that disappeared from the store while a command was deciding on it.
-pub fn incident_gone(id: u64) -> Message {
-    refusal(format!("There is no INC-{id}."))
+pub fn incident_gone(id: IncidentId) -> Message {
+    refusal(format!("There is no {id}."))
 }
 
 /// A command that needs an incident, in a channel without an open one.

@@ -6,7 +6,7 @@ use super::format::{
 };
 use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary, rto_verdict};
 use super::{heading, quoted_remark, text};
-use crate::incident::{Incident, Status};
+use crate::incident::{Incident, IncidentId, Status};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::Runbook;
 
@@ -17,7 +17,7 @@ pub fn status(
     now_ms: i64,
     next_update_ms: Option<i64>,
 ) -> Message {
-    let mut message = Message::new(MessageKind::Reply, Some(incident.id)).with(heading(
+    let mut message = Message::new(MessageKind::Reply, Some(incident.id.number())).with(heading(
         incident,
         &format!("{} · {}", incident.scenario.title, incident.severity),
     ));
@@ -108,7 +108,7 @@ pub fn status(
                 message = message.with(text(step));
             }
             message.with(Block::StepActions {
-                incident: incident.id,
+                incident: incident.id.number(),
                 step: index,
             })
         }
@@ -237,12 +237,12 @@ pub fn help(text: String) -> Message {
 }
 
 /// An incident opened with services the RTO/RPO table does not list.
-pub fn opened_unmeasured(id: u64, unknown_services: &[String]) -> Message {
+pub fn opened_unmeasured(id: IncidentId, unknown_services: &[String]) -> Message {
     Message::text(
         MessageKind::Reply,
-        Some(id),
+        Some(id.number()),
         format!(
-            "INC-{id} opened. Not in the RTO/RPO table, so not measured: {}",
+            "{id} opened. Not in the RTO/RPO table, so not measured: {}",
             unknown_services.join(", ")
         ),
     )
@@ -257,7 +257,7 @@ pub fn postmortem(incident: &Incident, markdown: String) -> Message {
     };
     Message::text(
         MessageKind::Reply,
-        Some(incident.id),
+        Some(incident.id.number()),
         format!(
             "Post-mortem {state} for {} — edit it and share it.",
             incident.reference()
@@ -273,7 +273,7 @@ pub fn postmortem(incident: &Incident, markdown: String) -> Message {
 pub fn postmortem_posting(incident: &Incident) -> Message {
     Message::text(
         MessageKind::Reply,
-        Some(incident.id),
+        Some(incident.id.number()),
         format!(
             "The post-mortem draft of {} is being posted in this channel as a Markdown file.",
             incident.reference()
