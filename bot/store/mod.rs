@@ -8,7 +8,7 @@
 //! them commits, the others get [`StoreError::Conflict`] and nothing of theirs is written.
 //!
 //! Conventions of the SQL (so that one text serves both backends): instants as BIGINT
-//! milliseconds since the Unix epoch, ids and versions as BIGINT (`numbers`), booleans as INTEGER
+//! milliseconds since the Unix epoch (`UnixMillis` to callers), ids and versions as BIGINT (`numbers`), booleans as INTEGER
 //! 0/1, JSON as TEXT the store does not interpret. Where the backends differ (placeholders in a
 //! write, transactions, telling a row that did not change) is `dialect`. User text only ever
 //! reaches SQL as a bound argument.

@@ -1,6 +1,7 @@
-//! Numbers across the store's boundary. Ids, versions, event numbers and counts are `u64` to
-//! callers and BIGINT (`i64`) in both databases; every conversion between the two is here, and
-//! none wraps: a number beyond what the database can hold is refused before anything is written,
+//! Numbers across the store's boundary. Incident ids are [`IncidentId`]s, instants
+//! [`UnixMillis`], and other ids, versions, event numbers and counts `u64` to callers; all are
+//! BIGINT (`i64`) in both databases. Every conversion between the two is here (an instant bound
+//! to a write is an argument of `statements`), and none wraps: a number beyond what the database can hold is refused before anything is written,
 //! and a negative one read back is reported as a value the store never writes.
 
 use sqlx::any::AnyRow;
