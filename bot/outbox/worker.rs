@@ -27,7 +27,7 @@ pub struct Attempt {
     pub incident_id: Option<IncidentId>,
     pub channel: ChannelKey,
     /// When the sender was called, in clock milliseconds.
-    pub at_ms: i64,
+    pub at_ms: UnixMillis,
     pub outcome: Outcome,
 }
 
@@ -39,7 +39,7 @@ pub enum Outcome {
     /// Not delivered; recorded with the error, due again at `next_attempt_at_ms`.
     Retry {
         error: DeliveryError,
-        next_attempt_at_ms: i64,
+        next_attempt_at_ms: UnixMillis,
     },
 }
 
@@ -53,7 +53,7 @@ pub struct Round {
     /// than one round reads.
     /// `None` when the worker knows of nothing queued. It may wake once for nothing (a channel
     /// just sent to, with no more posts).
-    pub next_wake_at_ms: Option<i64>,
+    pub next_wake_at_ms: Option<UnixMillis>,
 }
 
 /// Delivers one platform's outbox through a [`Deliver`]. Run one per platform and process
@@ -110,7 +110,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             .store
             .due_outbox_heads(
                 shared.platform().as_str(),
-                UnixMillis::new(started),
+                started,
                 shared.policy.batch.max(1),
             )
             .await?;
@@ -138,10 +138,10 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
         if let Some(due) = shared
             .store
-            .next_outbox_head_due_after(shared.platform().as_str(), UnixMillis::new(started))
+            .next_outbox_head_due_after(shared.platform().as_str(), started)
             .await?
         {
-            wake.at(due.millis());
+            wake.at(due);
         }
         attempts.sort_by_key(|attempt| attempt.post_id);
         Ok(Round {
@@ -177,11 +177,11 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             wake.at(free_at);
             return true;
         }
-        let lease_until = now.saturating_add(millis(self.shared.policy.claim_lease));
+        let lease_until = now + millis(self.shared.policy.claim_lease);
         match self
             .shared
             .store
-            .claim_post(post.id, UnixMillis::new(now), UnixMillis::new(lease_until))
+            .claim_post(post.id, now, lease_until)
             .await
         {
             Ok(true) => {}
@@ -255,7 +255,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
     /// (one while the round ran counts), or shutdown; `true` on shutdown.
     async fn wait<S: Future<Output = ()>>(
         &mut self,
-        wake_at: Option<i64>,
+        wake_at: Option<UnixMillis>,
         mut shutdown: Pin<&mut S>,
     ) -> bool {
         tokio::select! {
@@ -264,7 +264,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
         let idle = self.shared.policy.idle_poll;
         let pause = wake_at.map_or(idle, |at| {
-            let ms = at.saturating_sub(self.shared.now_ms());
+            let ms = at.millis().saturating_sub(self.shared.now_ms().millis());
             Duration::from_millis(u64::try_from(ms).unwrap_or(0)).min(idle)
         });
         tokio::select! {
@@ -280,12 +280,16 @@ impl<D: Deliver> Shared<D> {
         self.sender.platform()
     }
 
-    fn now_ms(&self) -> i64 {
-        self.clock.now().timestamp_millis()
+    fn now_ms(&self) -> UnixMillis {
+        self.clock.now_millis()
     }
 
     /// Sends a claimed post and records the answer.
-    async fn deliver(self: Arc<Self>, post: OutboxPost, at_ms: i64) -> Result<Attempt, StoreError> {
+    async fn deliver(
+        self: Arc<Self>,
+        post: OutboxPost,
+        at_ms: UnixMillis,
+    ) -> Result<Attempt, StoreError> {
         let answer = match Post::read(&self.store, &post).await {
             Ok(ready) => self.sender.deliver(&ready).await,
             Err(unsendable) => Err(unsendable),
@@ -316,14 +320,10 @@ impl<D: Deliver> Shared<D> {
         &self,
         post: &OutboxPost,
         delivered: Delivered,
-        now: i64,
+        now: UnixMillis,
     ) -> Result<Outcome, StoreError> {
         self.store
-            .mark_sent(
-                post.id,
-                UnixMillis::new(now),
-                delivered.message_ref.as_deref(),
-            )
+            .mark_sent(post.id, now, delivered.message_ref.as_deref())
             .await?;
         match post.attempts {
             0 => tracing::debug!("delivered"),
@@ -338,16 +338,12 @@ impl<D: Deliver> Shared<D> {
         &self,
         post: &OutboxPost,
         error: DeliveryError,
-        now: i64,
+        now: UnixMillis,
     ) -> Result<Outcome, StoreError> {
         let delay = self.policy.retry_delay(&error, post.attempts);
-        let next_attempt_at_ms = now.saturating_add(millis(delay));
+        let next_attempt_at_ms = now + millis(delay);
         self.store
-            .mark_failed(
-                post.id,
-                UnixMillis::new(next_attempt_at_ms),
-                &error.to_string(),
-            )
+            .mark_failed(post.id, next_attempt_at_ms, &error.to_string())
             .await?;
         log_failure(self.platform(), post.attempts + 1, &error, delay);
         Ok(Outcome::Retry {
@@ -402,10 +398,10 @@ fn post_span(platform: Platform, post: &OutboxPost) -> tracing::Span {
 
 /// The earliest of the times it is shown.
 #[derive(Debug, Default)]
-struct Earliest(Option<i64>);
+struct Earliest(Option<UnixMillis>);
 
 impl Earliest {
-    fn at(&mut self, time: i64) {
+    fn at(&mut self, time: UnixMillis) {
         self.0 = Some(self.0.map_or(time, |earliest| earliest.min(time)));
     }
 }

@@ -311,8 +311,8 @@ async fn drive(worker: &OutboxWorker<FakePlatform>, clock: &SimulatedClock, unti
     for _ in 0..10_000 {
         match worker.deliver_due().await.unwrap().next_wake_at_ms {
             None => return,
-            Some(at) if at > until_ms => return,
-            Some(at) if at > now_ms(clock) => set(clock, at),
+            Some(at) if at.millis() > until_ms => return,
+            Some(at) if at.millis() > now_ms(clock) => set(clock, at.millis()),
             Some(_) => {}
         }
     }
@@ -356,10 +356,13 @@ async fn retries_and_backoff(store: &Store) {
             error: DeliveryError::RateLimited {
                 retry_after: Duration::from_secs(3)
             },
-            next_attempt_at_ms: T0 + 3 * SECOND,
+            next_attempt_at_ms: UnixMillis::new(T0 + 3 * SECOND),
         }
     );
-    assert_eq!(round.next_wake_at_ms, Some(T0 + 3 * SECOND));
+    assert_eq!(
+        round.next_wake_at_ms,
+        Some(UnixMillis::new(T0 + 3 * SECOND))
+    );
     let after_429 = stored(store, a).await;
     assert_eq!(
         (
@@ -377,11 +380,17 @@ async fn retries_and_backoff(store: &Store) {
     // Not a millisecond early, and the posts behind it wait too.
     let early = round_at(&worker, &clock, T0 + 3 * SECOND - 1).await;
     assert!(early.attempts.is_empty());
-    assert_eq!(early.next_wake_at_ms, Some(T0 + 3 * SECOND));
+    assert_eq!(
+        early.next_wake_at_ms,
+        Some(UnixMillis::new(T0 + 3 * SECOND))
+    );
 
     // The 500, after 1 failed attempt: 2 s.
     let round = round_at(&worker, &clock, T0 + 3 * SECOND).await;
-    assert_eq!(round.next_wake_at_ms, Some(T0 + 5 * SECOND));
+    assert_eq!(
+        round.next_wake_at_ms,
+        Some(UnixMillis::new(T0 + 5 * SECOND))
+    );
     let after_500 = stored(store, a).await;
     assert_eq!(
         (after_500.attempts, after_500.next_attempt_at_ms),
@@ -407,7 +416,10 @@ async fn retries_and_backoff(store: &Store) {
             message_ref: Some(format!("ts-{a}"))
         }
     );
-    assert_eq!(round.next_wake_at_ms, Some(T0 + 10 * SECOND));
+    assert_eq!(
+        round.next_wake_at_ms,
+        Some(UnixMillis::new(T0 + 10 * SECOND))
+    );
     let sent = stored(store, a).await;
     assert_eq!(
         (sent.attempts, sent.sent_at_ms, sent.message_ref),
@@ -505,7 +517,7 @@ async fn more_channels_than_a_round_reads(store: &Store) {
     }
     let round = round_at(&worker, &clock, T0).await;
     assert_eq!(round.attempts.len(), 2);
-    assert_eq!(round.next_wake_at_ms, Some(T0));
+    assert_eq!(round.next_wake_at_ms, Some(UnixMillis::new(T0)));
     drive(&worker, &clock, i64::MAX).await;
     let calls: Vec<(u64, i64)> = platform
         .calls()
@@ -661,7 +673,7 @@ async fn two_workers(store: &Store) {
             .min();
         match wake {
             None => break,
-            Some(at) if at > now_ms(&clock) => set(&clock, at),
+            Some(at) if at.millis() > now_ms(&clock) => set(&clock, at.millis()),
             Some(_) => {}
         }
     }

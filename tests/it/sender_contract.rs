@@ -153,7 +153,7 @@ pub async fn failures_then_success<R: SenderUnderTest>() {
         "{errors:?}"
     );
     assert_eq!(
-        u128::try_from(attempts[1].at_ms - attempts[0].at_ms).unwrap(),
+        u128::try_from(attempts[1].at_ms.millis() - attempts[0].at_ms.millis()).unwrap(),
         retry_after.as_millis(),
         "tried again exactly when the platform asked"
     );

@@ -110,9 +110,9 @@ impl<D: Deliver + 'static> SenderRig<D> {
             attempts.extend(round.attempts);
             match round.next_wake_at_ms {
                 None => return attempts,
-                Some(at) if at > until => return attempts,
-                Some(at) if at > self.now_ms() => {
-                    self.clock.set(DateTime::from_timestamp_millis(at).unwrap())
+                Some(at) if at.millis() > until => return attempts,
+                Some(at) if at.millis() > self.now_ms() => {
+                    self.clock.set(at.to_datetime().unwrap())
                 }
                 Some(_) => {}
             }
