@@ -48,8 +48,8 @@ impl FollowUps for WebFollowUps {
                     response_url,
                     message,
                 } => {
-                    web.respond_ephemeral(response_url, &super::message_payload(message))
-                        .await
+                    let content = super::message_payload(message).content;
+                    web.respond_ephemeral(response_url, content).await
                 }
             };
             if let Err(error) = done {
