@@ -19,8 +19,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
@@ -226,10 +224,9 @@ impl SlackWeb {
     }
 
     /// `views.open`: shows `view` (a modal) to the person whose click gave `trigger_id`.
-    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), WebError> {
+    pub async fn open_view(&self, trigger_id: &str, view: SlackView) -> Result<(), WebError> {
         const METHOD: &str = "views.open";
-        let request: SlackApiViewsOpenRequest =
-            decode_request(METHOD, json!({ "trigger_id": trigger_id, "view": view }))?;
+        let request = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger_id.to_string()), view);
         let session = self.client.open_session(&self.token);
         self.call(METHOD, session.views_open(&request)).await?;
         Ok(())
@@ -312,14 +309,6 @@ fn post_request(
         .opt_reply_broadcast((thread_ts.is_some() && reply_broadcast).then_some(true))
 }
 
-/// A request type from our JSON. Failing is a bug of the renderer: Slack would refuse it too.
-fn decode_request<T: DeserializeOwned>(method: &'static str, body: Value) -> Result<T, WebError> {
-    serde_json::from_value(body).map_err(|error| WebError::Refused {
-        method,
-        code: format!("unencodable request ({error})"),
-    })
-}
-
 /// What a slack-morphism error means for the outbox.
 fn classify(method: &'static str, error: &SlackClientError) -> WebError {
     match error {
@@ -392,6 +381,8 @@ fn network_reason(error: &SlackClientError) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::chat::slack::message_payload;
     use crate::notify::{Block, Message, MessageKind};
