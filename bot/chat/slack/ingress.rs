@@ -7,7 +7,7 @@
 //! reason modal, tell the clicker why a click was refused); channel posts go through the outbox.
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use super::blocks::ephemeral_response;
@@ -321,16 +321,20 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
 fn modal_error(text: &str) -> Handled {
     let text: String = text.chars().take(REASON_MAX_CHARS).collect();
     Handled {
-        answer: Some(json!({
-            "response_action": "errors",
-            "errors": { REASON_BLOCK: text }
-        })),
+        answer: Some(
+            serde_json::to_value(SlackViewSubmissionResponse::Errors(
+                SlackViewSubmissionErrorsResponse::new([(REASON_BLOCK.to_string(), text)].into()),
+            ))
+            .expect("a modal's errors always serialize"),
+        ),
         then: FollowUp::None,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -362,6 +366,18 @@ mod tests {
                     }
                 }]
             })
+        );
+    }
+
+    #[test]
+    fn a_modal_error_is_shown_under_the_reason_cut_to_fit() {
+        let answer = modal_error(&"x".repeat(600)).answer;
+        assert_eq!(
+            answer,
+            Some(json!({
+                "response_action": "errors",
+                "errors": { "reason": "x".repeat(500) }
+            }))
         );
     }
 }
