@@ -45,7 +45,7 @@ const NO_TEXT: &str = "incident-bot";
 
 /// A message as the bot sends it: `text` and `blocks` ([`SlackMessageContent`]), links and media
 /// never unfurled. The body of a `chat.postMessage` less `channel` and the thread; `chat.update`
-/// and a `response_url` take only its `content` (they unfurl nothing anew).
+/// and a `response_url` take only its `content` (their requests have no unfurl settings).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessagePayload {
     #[serde(flatten)]
