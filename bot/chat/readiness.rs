@@ -4,17 +4,19 @@
 
 use std::sync::{Mutex, PoisonError};
 
+use crate::platform::Platform;
+
 /// An adapter's readiness: `Err(reason)` while it cannot take traffic.
 pub trait Readiness: Send + Sync {
-    fn name(&self) -> &str;
+    fn platform(&self) -> Platform;
     fn ready(&self) -> Result<(), String>;
 }
 
 /// An adapter that takes traffic on its routes: ready once they are served.
-pub struct Served(pub &'static str);
+pub struct Served(pub Platform);
 
 impl Readiness for Served {
-    fn name(&self) -> &str {
+    fn platform(&self) -> Platform {
         self.0
     }
 
@@ -27,7 +29,7 @@ impl Readiness for Served {
 /// Discord's Gateway): ready while connected.
 #[derive(Debug)]
 pub struct Connection {
-    name: &'static str,
+    platform: Platform,
     /// What the connection is called in the reason: `Socket Mode`.
     what: &'static str,
     /// Why it is not connected; `None` once connected.
@@ -35,10 +37,10 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// A connection of adapter `name`, not connected yet.
-    pub fn new(name: &'static str, what: &'static str) -> Connection {
+    /// A connection of `platform`'s adapter, not connected yet.
+    pub fn new(platform: Platform, what: &'static str) -> Connection {
         Connection {
-            name,
+            platform,
             what,
             not_connected: Mutex::new(Some("connecting".to_string())),
         }
@@ -61,8 +63,8 @@ impl Connection {
 }
 
 impl Readiness for Connection {
-    fn name(&self) -> &str {
-        self.name
+    fn platform(&self) -> Platform {
+        self.platform
     }
 
     fn ready(&self) -> Result<(), String> {
@@ -83,8 +85,8 @@ mod tests {
 
     #[test]
     fn a_connection_says_why_it_is_not_ready() {
-        let status = Connection::new("slack", "Socket Mode");
-        assert_eq!(status.name(), "slack");
+        let status = Connection::new(Platform::Slack, "Socket Mode");
+        assert_eq!(status.platform(), Platform::Slack);
         assert_eq!(
             status.ready(),
             Err("Socket Mode not connected (connecting)".into())
@@ -96,6 +98,6 @@ mod tests {
             status.ready(),
             Err("Socket Mode not connected (Slack closed the connection)".into())
         );
-        assert_eq!(Served("discord").ready(), Ok(()));
+        assert_eq!(Served(Platform::Discord).ready(), Ok(()));
     }
 }

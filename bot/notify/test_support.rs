@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use commands::Severity;
 
-use super::{Block, Message};
+use super::{Block, Message, MessageKind};
 use crate::engine::EngineConfig;
 use crate::incident::{plan, ChannelKey, Event, Incident, Outcome, Person, Recorded};
 use crate::runbook::{self, Runbook, Scenario};
@@ -310,4 +310,28 @@ pub fn render(message: &Message) -> String {
         }
     }
     out
+}
+
+/// A note of INC-1 with one block of every kind that shows text, each holding `text`: what a
+/// renderer must make safe everywhere.
+pub fn every_text_block(text: &str) -> Message {
+    Message::new(MessageKind::Note, Some(1))
+        .with(Block::Heading {
+            text: text.to_string(),
+        })
+        .with(Block::Text {
+            text: text.to_string(),
+        })
+        .with(Block::Fields {
+            fields: vec![(text.to_string(), text.to_string())],
+        })
+        .with(Block::Progress {
+            done: 1,
+            total: 3,
+            label: text.to_string(),
+        })
+        .with(Block::Document {
+            filename: text.to_string(),
+            markdown: text.to_string(),
+        })
 }

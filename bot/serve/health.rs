@@ -35,7 +35,7 @@ async fn ready(State(health): State<Arc<Health>>) -> (StatusCode, String) {
         if let Err(reason) = adapter.ready() {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("{}: {reason}\n", adapter.name()),
+                format!("{}: {reason}\n", adapter.platform().as_str()),
             );
         }
     }

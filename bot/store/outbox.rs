@@ -16,7 +16,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::checks::{check_post, check_text};
+use super::checks::check_text;
 use super::incidents::channel_from_row;
 use super::numbers::{self, stored, to_store};
 use super::statements::{statement, Statement};
@@ -103,24 +103,6 @@ const NEXT_HEAD_DUE_SQL: &str = concat!(
 );
 
 impl Store {
-    /// Queues a post that changes no incident (a post-mortem draft shared in the channel).
-    pub async fn queue_post(
-        &self,
-        incident_id: Option<u64>,
-        post: &NewPost,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
-        self.check_writable()?;
-        check_post(post)?;
-        let incident_id = incident_id
-            .map(|id| to_store(id, "the incident id of a post"))
-            .transpose()?;
-        // No statement of it must change a row: it is written, or fails.
-        self.write(vec![post_row(incident_id, post, now_ms)?])
-            .await?;
-        Ok(())
-    }
-
     /// Posts for one platform not yet sent whose next attempt is due at or before `now_ms`, in
     /// the order they became due (ties by id, i.e. oldest first), at most `limit`.
     pub async fn pending_posts(

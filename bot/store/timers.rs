@@ -28,7 +28,30 @@ impl Store {
             .bind(numbers::limit(limit))
             .fetch_all(&self.background)
             .await?;
-        rows.iter().map(timer_from_row).collect()
+        let mut due = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match TimerKind::from_name(&row.try_get::<String, _>("name")?) {
+                Some(_) => due.push(timer_from_row(row)?),
+                None => self.remove_unknown_timer(row).await?,
+            }
+        }
+        Ok(due)
+    }
+
+    /// A due timer under a name the bot never writes (a hand-edited database) cannot be fired:
+    /// it is removed, and said so in the log, so it neither blocks the other timers nor comes
+    /// due again at every tick.
+    async fn remove_unknown_timer(&self, row: &AnyRow) -> Result<(), StoreError> {
+        let incident_id: i64 = row.try_get("incident_id")?;
+        let name: String = row.try_get("name")?;
+        tracing::error!(
+            incident = incident_id,
+            timer = %name,
+            "removing a timer under a name incident-bot never writes; it cannot be fired"
+        );
+        self.write(vec![timer_row(incident_id, &name, None)])
+            .await?;
+        Ok(())
     }
 
     /// The earliest due time of any timer: how far a simulated clock may jump before something

@@ -148,28 +148,7 @@ async fn a_step_confirmed_through_two_replicas_at_once_is_confirmed_once() {
             say(&replica, "bob", line),
         )
         .await;
-        assert_eq!(
-            bot.event_count(1).await,
-            before + 1,
-            "one confirmation recorded for `{line}`"
-        );
-        let refused: Vec<String> = [first, second]
-            .into_iter()
-            .flatten()
-            .map(|m| m.plain_text())
-            .collect();
-        assert_eq!(refused.len(), 1, "{refused:?}");
-        assert!(
-            refused[0].contains("was already confirmed done by"),
-            "{}",
-            refused[0]
-        );
-        let checklists = bot
-            .posts()
-            .await
-            .into_iter()
-            .filter(|(_, m)| m.kind == Checklist)
-            .count();
-        assert_eq!(checklists, 1);
+        bot.assert_confirmed_once(line, before, [first, second])
+            .await;
     }
 }

@@ -18,33 +18,10 @@ async fn two_people_confirming_one_step_advance_it_once(db: TestDb) {
     bot.say("alice", "/incident open critical db-loss").await;
     bot.posts().await;
     for line in ["/incident step 1 done", "/incident step done"] {
-        let before = bot.engine.store().events(1).await.expect("events").len();
+        let before = bot.event_count(1).await;
         let (first, second) = tokio::join!(bot.say("alice", line), bot.say("bob", line));
-        let replies = [first, second];
-        let after = bot.engine.store().events(1).await.expect("events");
-        assert_eq!(
-            after.len(),
-            before + 1,
-            "one confirmation recorded for `{line}`"
-        );
-        let refused: Vec<String> = replies
-            .into_iter()
-            .flatten()
-            .map(|m| m.plain_text())
-            .collect();
-        assert_eq!(refused.len(), 1, "{refused:?}");
-        assert!(
-            refused[0].contains("was already confirmed done by"),
-            "{}",
-            refused[0]
-        );
-        let confirmations = bot
-            .posts()
-            .await
-            .into_iter()
-            .filter(|(_, m)| m.kind == MessageKind::Checklist)
-            .count();
-        assert_eq!(confirmations, 1);
+        bot.assert_confirmed_once(line, before, [first, second])
+            .await;
     }
 }
 

@@ -34,3 +34,4 @@ mod slack_socket_mode;
 mod slack_standin;
 mod store;
 mod test_bot;
+mod tidy;

@@ -147,7 +147,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
         "{posts:#?}"
     );
 
-    // The store goes away: the person is told nothing was saved.
+    // The store goes away: the person is told of an internal error, with a reference to give.
     running.engine.store().close().await;
     let (_, ack) = envelope(
         &slack,
@@ -156,7 +156,7 @@ async fn socket_mode_runs_an_incident_without_public_routes() {
     )
     .await;
     assert!(
-        ack["payload"].to_string().contains("could not save this"),
+        ack["payload"].to_string().contains("Internal error (ref "),
         "{ack}"
     );
 

@@ -840,20 +840,25 @@ async fn timers(store: &Store) {
         ]
     );
 
-    // A name the bot never writes (a hand-edited database) is reported, not guessed at.
+    // A name the bot never writes (a hand-edited database) is not guessed at: the timer is
+    // removed, and the timers the bot can fire are still listed.
     sqlx::query("INSERT INTO timers (incident_id, name, due_at_ms) VALUES ($1, 'rto-50', $2)")
         .bind(two as i64)
         .bind(T0)
         .execute(store.pool())
         .await
         .unwrap();
-    assert!(matches!(
-        store.due_timers(T0, 100).await,
-        Err(StoreError::Corrupt {
-            what: "timers.name",
-            ..
-        })
-    ));
+    assert_eq!(
+        store.due_timers(T0 + 500, 100).await.unwrap(),
+        vec![timer(two, TimerKind::Update, T0 + 500)]
+    );
+    assert_eq!(
+        store.timers(two).await.unwrap(),
+        vec![
+            timer(two, TimerKind::Nudge, T0 + 3000),
+            timer(two, TimerKind::Update, T0 + 500)
+        ]
+    );
 }
 
 async fn outbox(store: &Store) {

@@ -128,6 +128,43 @@ impl TestBot {
     pub async fn event_count(&self, id: u64) -> usize {
         self.engine.store().events(id).await.expect("events").len()
     }
+
+    /// After two people typed `line` for the same step of INC-1 at once (`replies`, with
+    /// `events_before` events recorded before): the step was confirmed once, one of them was
+    /// told by whom, and the checklist card changed once.
+    pub async fn assert_confirmed_once(
+        &self,
+        line: &str,
+        events_before: usize,
+        replies: [Option<Message>; 2],
+    ) {
+        assert_eq!(
+            self.event_count(1).await,
+            events_before + 1,
+            "one confirmation recorded for `{line}`"
+        );
+        let refused: Vec<String> = replies
+            .into_iter()
+            .flatten()
+            .map(|m| m.plain_text())
+            .collect();
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(
+            refused[0].contains("was already confirmed done by"),
+            "{}",
+            refused[0]
+        );
+        let checklists = self
+            .posts()
+            .await
+            .into_iter()
+            .filter(|(_, m)| m.kind == MessageKind::Checklist)
+            .count();
+        assert_eq!(
+            checklists, 1,
+            "the checklist card changed once for `{line}`"
+        );
+    }
 }
 
 /// Types a command line as `who` through `engine`; returns the reply only they see, if any.

@@ -19,6 +19,7 @@ use crate::chat::adapter::Adapter;
 use crate::chat::readiness::{Connection, Readiness, Served};
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::platform::Platform;
 
 /// The longest wait between two attempts to register the commands.
 const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
@@ -54,9 +55,9 @@ pub async fn start(
     };
     // With an interactions endpoint, Discord sends interactions there and not over the
     // Gateway: the endpoint's readiness is the adapter's.
-    let served: Arc<dyn Readiness> = Arc::new(Served("discord"));
+    let served: Arc<dyn Readiness> = Arc::new(Served(Platform::Discord));
     let health = if settings.gateway {
-        let status = Arc::new(Connection::new("discord", "the Gateway"));
+        let status = Arc::new(Connection::new(Platform::Discord, "the Gateway"));
         let gateway = Gateway {
             settings: settings.clone(),
             engine,

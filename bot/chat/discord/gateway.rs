@@ -42,7 +42,7 @@ impl EventHandler for Handler {
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
         let answer = match ingress::answer(&self.engine, &interaction).await {
             Ok(answer) => answer,
-            Err(error) => ingress::could_not_save(&error),
+            Err(error) => ingress::internal_error(&error),
         };
         let id = interaction.id().to_string();
         if let Err(error) = self

@@ -87,7 +87,7 @@ async fn interaction(
     };
     let answer = match ingress::answer(&discord.engine, &interaction).await {
         Ok(answer) => answer,
-        Err(error) => ingress::could_not_save(&error),
+        Err(error) => ingress::internal_error(&error),
     };
     Json(answer.to_json()).into_response()
 }

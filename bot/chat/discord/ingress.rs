@@ -82,13 +82,13 @@ impl Answer {
 }
 
 /// The answer when the bot itself failed (the store is down…), so the person sees this rather
-/// than "The application did not respond"; the cause goes to the log.
-pub fn could_not_save(error: &dyn std::error::Error) -> Answer {
-    tracing::error!(error = %crate::error_text::with_causes(error), "a Discord interaction failed");
-    Answer::error(
-        "incident-bot could not save this, so nothing changed. Try again in a moment; the cause \
-         is in the bot's log.",
-    )
+/// than "The application did not respond"; the cause goes to the log under the answer's
+/// reference.
+pub fn internal_error(error: &dyn std::error::Error) -> Answer {
+    Answer::Tell(crate::chat::internal_error::internal_error(
+        Platform::Discord,
+        error,
+    ))
 }
 
 /// Answers one interaction.

@@ -616,25 +616,7 @@ mod tests {
         [link](http://evil) ||spoiler|| > quote # heading ```block``` 🔥 数据库";
 
     fn hostile_message() -> Message {
-        let mut message = Message::new(MessageKind::Note, Some(1))
-            .with(Block::Heading {
-                text: HOSTILE.to_string(),
-            })
-            .with(Block::Text {
-                text: HOSTILE.to_string(),
-            })
-            .with(Block::Fields {
-                fields: vec![(HOSTILE.to_string(), HOSTILE.to_string())],
-            })
-            .with(Block::Progress {
-                done: 1,
-                total: 3,
-                label: HOSTILE.to_string(),
-            })
-            .with(Block::Document {
-                filename: HOSTILE.to_string(),
-                markdown: HOSTILE.to_string(),
-            });
+        let mut message = crate::notify::test_support::every_text_block(HOSTILE);
         message.mentions = vec![HOSTILE.to_string()];
         message
     }

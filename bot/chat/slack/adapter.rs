@@ -17,6 +17,7 @@ use crate::chat::adapter::Adapter;
 use crate::chat::readiness::{Connection, Readiness, Served};
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::platform::Platform;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -45,7 +46,7 @@ pub async fn start(
     let follow_ups = Arc::new(WebFollowUps::new(web.clone()));
     let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {
         SlackIngress::SocketMode { app_token } => {
-            let status = Arc::new(Connection::new("slack", "Socket Mode"));
+            let status = Arc::new(Connection::new(Platform::Slack, "Socket Mode"));
             let socket = SocketMode {
                 engine,
                 web,
@@ -64,7 +65,7 @@ pub async fn start(
                 replays: ReplayGuard::default(),
                 follow_ups,
             });
-            (routes(state), Arc::new(Served("slack")))
+            (routes(state), Arc::new(Served(Platform::Slack)))
         }
     };
     Ok(Adapter {

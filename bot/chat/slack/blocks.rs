@@ -654,25 +654,7 @@ mod tests {
             > quote 🔥 数据库 naïve";
 
         fn hostile_message() -> Message {
-            Message::new(MessageKind::Note, Some(1))
-                .with(Block::Heading {
-                    text: HOSTILE.to_string(),
-                })
-                .with(Block::Text {
-                    text: HOSTILE.to_string(),
-                })
-                .with(Block::Fields {
-                    fields: vec![(HOSTILE.to_string(), HOSTILE.to_string())],
-                })
-                .with(Block::Progress {
-                    done: 1,
-                    total: 3,
-                    label: HOSTILE.to_string(),
-                })
-                .with(Block::Document {
-                    filename: HOSTILE.to_string(),
-                    markdown: HOSTILE.to_string(),
-                })
+            crate::notify::test_support::every_text_block(HOSTILE)
         }
 
         #[test]

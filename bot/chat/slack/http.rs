@@ -86,7 +86,7 @@ fn malformed(what: impl std::fmt::Display) -> Response {
 }
 
 fn internal_error(error: &dyn std::error::Error) -> Response {
-    Json(ingress::could_not_save(error)).into_response()
+    Json(ingress::internal_error(error)).into_response()
 }
 
 async fn command(State(slack): State<Arc<SlackHttp>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -98,12 +98,11 @@ fn error_message(text: impl Into<String>) -> Message {
 }
 
 /// The answer when the bot itself failed (the store is down…), so the person sees this rather
-/// than Slack's "operation_timeout"; the cause goes to the log.
-pub fn could_not_save(error: &dyn std::error::Error) -> Value {
-    tracing::error!(error = %crate::error_text::with_causes(error), "a Slack request failed");
-    ephemeral_response(&error_message(
-        "incident-bot could not save this, so nothing changed. Try again in a moment; the cause \
-         is in the bot's log.",
+/// than Slack's "operation_timeout"; the cause goes to the log under the answer's reference.
+pub fn internal_error(error: &dyn std::error::Error) -> Value {
+    ephemeral_response(&crate::chat::internal_error::internal_error(
+        Platform::Slack,
+        error,
     ))
 }
 

@@ -243,7 +243,7 @@ impl SocketMode {
         };
         match ingress::slash_command(&self.engine, &form).await {
             Ok(handled) => self.answered(handled),
-            Err(error) => Some(ingress::could_not_save(&error)),
+            Err(error) => Some(ingress::internal_error(&error)),
         }
     }
 
@@ -254,7 +254,7 @@ impl SocketMode {
                 tracing::warn!(%error, "ignored a Socket Mode interaction");
                 None
             }
-            Err(InteractionError::Engine(error)) => Some(ingress::could_not_save(&error)),
+            Err(InteractionError::Engine(error)) => Some(ingress::internal_error(&error)),
         }
     }
 

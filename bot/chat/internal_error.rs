@@ -1,0 +1,71 @@
+//! What a person sees when the bot itself failed (the database is down, a stored incident cannot
+//! be read…): "internal error" with a short reference, and the same reference in the log line
+//! that holds the cause, so whoever reads the log finds the failure the person reported. Every
+//! platform answers this way.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error_text::with_causes;
+use crate::notify::{Message, MessageKind};
+use crate::platform::Platform;
+
+/// Logs `error` with its causes under a fresh reference, and returns the message for the person
+/// whose request failed. It does not say whether anything was saved: a failure can come after
+/// the commit (the answer lost on its way), so the person is pointed to what they can check.
+pub fn internal_error(platform: Platform, error: &dyn std::error::Error) -> Message {
+    let reference = reference();
+    tracing::error!(
+        %reference,
+        platform = platform.as_str(),
+        error = %with_causes(error),
+        "a request failed"
+    );
+    Message::text(
+        MessageKind::Error,
+        None,
+        format!(
+            "Internal error (ref {reference}): incident-bot could not finish this. Check \
+             `/incident status`, then try again; the bot's log has the cause under that ref."
+        ),
+    )
+}
+
+/// Six hex digits, different for each failure of this process and unlikely to repeat across
+/// restarts: a counter spread over the range, offset by the start time.
+fn reference() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let count = NEXT.fetch_add(1, Ordering::Relaxed);
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.subsec_nanos() ^ since.as_secs() as u32);
+    let spread = count.wrapping_mul(0x9E37_79B1).wrapping_add(start);
+    format!("{:06x}", spread & 0xFF_FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_person_gets_a_reference_to_give_and_no_promise() {
+        let error = std::io::Error::other("connection refused");
+        let message = internal_error(Platform::Slack, &error);
+        let text = message.plain_text();
+        assert_eq!(message.kind, MessageKind::Error);
+        assert!(text.starts_with("Internal error (ref "), "{text}");
+        let reference = &text["Internal error (ref ".len()..][..6];
+        assert!(reference.chars().all(|c| c.is_ascii_hexdigit()), "{text}");
+        assert!(
+            !text.contains("connection refused"),
+            "the cause is for the log: {text}"
+        );
+        assert!(!text.contains("could not save"), "{text}");
+    }
+
+    #[test]
+    fn references_differ_from_one_failure_to_the_next() {
+        let references: std::collections::HashSet<String> =
+            (0..1000).map(|_| reference()).collect();
+        assert_eq!(references.len(), 1000);
+    }
+}
