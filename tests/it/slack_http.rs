@@ -367,7 +367,7 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     let view = match app.follow_ups.0.lock().unwrap().pop() {
         Some(FollowUp::OpenModal { trigger_id, view }) => {
             assert!(trigger_id.ends_with("6703d"));
-            view
+            serde_json::to_value(view).unwrap()
         }
         other => panic!("expected a modal, got {other:?}"),
     };

@@ -7,9 +7,9 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use incident_bot::chat::slack::document_as_messages;
 use incident_bot::chat::slack::sender::{SenderOptions, SlackSender};
 use incident_bot::chat::slack::web::SlackWeb;
+use incident_bot::chat::slack::{document_as_messages, message_payload};
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{DeliveryError, Outcome};
 use incident_bot::platform::Platform;
@@ -358,8 +358,8 @@ async fn an_unreachable_slack_is_a_transient_failure_that_says_so() {
     )
     .unwrap()
     .with_timeout(CALL_TIMEOUT);
-    let payload = json!({"text": "hello"});
-    let error = web.post_message(CHANNEL, &payload, None, false).await;
+    let payload = message_payload(&Message::text(MessageKind::Reply, None, "hello"));
+    let error = web.post_message(CHANNEL, payload, None, false).await;
     let Err(error) = error.map_err(DeliveryError::from) else {
         panic!("nothing listens there");
     };

@@ -1,5 +1,6 @@
-//! A neutral `Message` as the JSON `chat.postMessage` and `chat.update` take (the caller adds
-//! `channel`, and `ts` for an update): `text` for notifications, Block Kit `blocks`, no unfurls.
+//! A neutral `Message` as `chat.postMessage` and `chat.update` take it, in slack-morphism's
+//! Block Kit types (the caller adds `channel`, and `ts` for an update): `text` for notifications,
+//! Block Kit `blocks`, no unfurls. The types check no lengths: the limits below are kept here.
 //!
 //! | `Block` | Block Kit |
 //! |---|---|
@@ -16,7 +17,8 @@
 //! stay), 3000 bytes of section text, 2000 per field, 40,000 for `text`. Cut text ends in
 //! `…(truncated)`.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use slack_morphism::prelude::*;
 
 use super::mentions;
 use super::mrkdwn::{
@@ -41,30 +43,70 @@ const FIELD_LABEL_MAX: usize = 200;
 /// What `text` says when a message has no text at all (only buttons).
 const NO_TEXT: &str = "incident-bot";
 
-/// The body of a `chat.postMessage` or `chat.update` for a message.
-pub fn message_payload(message: &Message) -> Value {
-    json!({
-        "text": fallback_text(message),
-        "blocks": blocks(message),
-        "unfurl_links": false,
-        "unfurl_media": false,
-    })
+/// A message as the bot sends it: `text` and `blocks` ([`SlackMessageContent`]), links and media
+/// never unfurled. The body of a `chat.postMessage` less `channel` and the thread; `chat.update`
+/// and a `response_url` take only its `content` (their requests have no unfurl settings).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessagePayload {
+    #[serde(flatten)]
+    pub content: SlackMessageContent,
+    pub unfurl_links: bool,
+    pub unfurl_media: bool,
 }
 
-/// The reply to a slash command (or a `response_url` post) that only its asker sees.
-pub fn ephemeral_response(message: &Message) -> Value {
-    let mut payload = message_payload(message);
-    if let Some(fields) = payload.as_object_mut() {
-        fields.insert("response_type".to_string(), json!("ephemeral"));
+impl MessagePayload {
+    fn new(content: SlackMessageContent) -> MessagePayload {
+        MessagePayload {
+            content,
+            unfurl_links: false,
+            unfurl_media: false,
+        }
     }
-    payload
+}
+
+/// A slash command's reply that only its asker sees.
+#[derive(Serialize)]
+struct EphemeralResponse {
+    #[serde(flatten)]
+    message: MessagePayload,
+    response_type: SlackMessageResponseType,
+}
+
+/// The body of a `chat.postMessage` or `chat.update` for a message.
+pub fn message_payload(message: &Message) -> MessagePayload {
+    MessagePayload::new(
+        SlackMessageContent::new()
+            .with_text(fallback_text(message))
+            .with_blocks(blocks(message)),
+    )
+}
+
+/// The reply to a slash command (the HTTP body, or the Socket Mode acknowledgement's payload)
+/// that only its asker sees.
+pub fn ephemeral_response(message: &Message) -> serde_json::Value {
+    let response = EphemeralResponse {
+        message: message_payload(message),
+        response_type: SlackMessageResponseType::Ephemeral,
+    };
+    serde_json::to_value(response).expect("Block Kit types always serialize")
 }
 
 /// A Markdown document as messages of ``` blocks, for when it cannot be uploaded: each fits a
 /// section (3000 bytes) and so a message's `text`; split on lines, a longer line between
-/// characters; none is empty. Post each as `text` (or in a section).
+/// characters; none is empty. Post each with [`code_message`].
 pub fn document_as_messages(markdown: &str) -> Vec<String> {
     code_sections_text(markdown)
+}
+
+/// A ``` block of [`document_as_messages`] as a message: its `text`, and one section of it,
+/// verbatim, so Slack parses nothing in it.
+pub fn code_message(piece: &str) -> MessagePayload {
+    let section = SlackSectionBlock::new().with_text(mrkdwn(piece.to_string()).into());
+    MessagePayload::new(
+        SlackMessageContent::new()
+            .with_text(piece.to_string())
+            .with_blocks(vec![section.into()]),
+    )
 }
 
 /// The message's plain text, escaped and cut to fit Slack's `text`.
@@ -76,15 +118,15 @@ fn fallback_text(message: &Message) -> String {
     truncate(escape(&text), MESSAGE_TEXT_MAX, TRUNCATED)
 }
 
-fn blocks(message: &Message) -> Vec<Value> {
-    let mut blocks: Vec<Value> = mention_section(&message.mentions).into_iter().collect();
+fn blocks(message: &Message) -> Vec<SlackBlock> {
+    let mut blocks: Vec<SlackBlock> = mention_section(&message.mentions).into_iter().collect();
     for block in &message.blocks {
         blocks.extend(render(block));
     }
     cap(blocks)
 }
 
-fn render(block: &Block) -> Vec<Value> {
+fn render(block: &Block) -> Vec<SlackBlock> {
     match block {
         Block::Heading { text } => header(text).into_iter().collect(),
         Block::Text { text } => section(escape(text)).into_iter().collect(),
@@ -103,38 +145,31 @@ fn render(block: &Block) -> Vec<Value> {
 
 /// A `mrkdwn` text object. `verbatim` stops Slack's own parsing of the text (links, channel
 /// names, bare mentions); the pings in `<@…>` syntax still work.
-fn mrkdwn(text: String) -> Value {
-    json!({"type": "mrkdwn", "text": text, "verbatim": true})
+fn mrkdwn(text: String) -> SlackBlockMarkDownText {
+    SlackBlockMarkDownText::new(text).with_verbatim(true)
 }
 
 /// A section of escaped text, cut to fit; none for blank text (Slack refuses it).
-fn section(text: String) -> Option<Value> {
+fn section(text: String) -> Option<SlackBlock> {
     if text.trim().is_empty() {
         return None;
     }
-    Some(json!({
-        "type": "section",
-        "text": mrkdwn(truncate(text, SECTION_TEXT_MAX, TRUNCATED)),
-    }))
+    let text = mrkdwn(truncate(text, SECTION_TEXT_MAX, TRUNCATED));
+    Some(SlackSectionBlock::new().with_text(text.into()).into())
 }
 
 /// A header: plain text, so not escaped, only defused.
-fn header(text: &str) -> Option<Value> {
+fn header(text: &str) -> Option<SlackBlock> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    Some(json!({
-        "type": "header",
-        "text": {
-            "type": "plain_text",
-            "text": truncate_plain(defuse(text), HEADER_TEXT_MAX, "…"),
-        },
-    }))
+    let text = truncate_plain(defuse(text), HEADER_TEXT_MAX, "…");
+    Some(SlackHeaderBlock::new(text.into()).into())
 }
 
 /// The pings leading the message; mentions that are no Slack id show as text.
-fn mention_section(mentions: &[String]) -> Option<Value> {
+fn mention_section(mentions: &[String]) -> Option<SlackBlock> {
     // Room for ` …(truncated) 12345 more`.
     let room = SECTION_TEXT_MAX - TRUNCATED.len() - 32;
     let mut text = String::new();
@@ -153,20 +188,20 @@ fn mention_section(mentions: &[String]) -> Option<Value> {
     section(text)
 }
 
-fn field_sections(fields: &[(String, String)]) -> Vec<Value> {
+fn field_sections(fields: &[(String, String)]) -> Vec<SlackBlock> {
     fields
         .chunks(FIELDS_PER_SECTION)
         .map(|chunk| {
-            json!({
-                "type": "section",
-                "fields": chunk.iter().map(|(label, value)| field(label, value)).collect::<Vec<_>>(),
-            })
+            let fields = chunk.iter().map(|(label, value)| field(label, value));
+            SlackSectionBlock::new()
+                .with_fields(fields.collect())
+                .into()
         })
         .collect()
 }
 
 /// `*Label*` over the value; a blank side is left out (Slack refuses an empty field).
-fn field(label: &str, value: &str) -> Value {
+fn field(label: &str, value: &str) -> SlackBlockText {
     let label = truncate(escape(label.trim()), FIELD_LABEL_MAX, "…");
     let value = escape(value);
     let text = match (label.is_empty(), value.trim().is_empty()) {
@@ -175,7 +210,7 @@ fn field(label: &str, value: &str) -> Value {
         (true, false) => value,
         (true, true) => "—".to_string(),
     };
-    mrkdwn(truncate(text, FIELD_TEXT_MAX, TRUNCATED))
+    mrkdwn(truncate(text, FIELD_TEXT_MAX, TRUNCATED)).into()
 }
 
 /// Code as ``` blocks of section size.
@@ -195,8 +230,8 @@ fn progress(done: usize, total: usize, label: &str) -> String {
     }
 }
 
-fn step_actions(incident: u64, step: usize) -> Value {
-    let buttons: Vec<Value> = StepAction::ALL
+fn step_actions(incident: u64, step: usize) -> SlackBlock {
+    let buttons = StepAction::ALL
         .into_iter()
         .map(|action| {
             button(StepButton {
@@ -206,42 +241,40 @@ fn step_actions(incident: u64, step: usize) -> Value {
             })
         })
         .collect();
-    json!({"type": "actions", "elements": buttons})
+    SlackActionsBlock::new(buttons).into()
 }
 
-fn button(button: StepButton) -> Value {
-    let mut element = json!({
-        "type": "button",
-        "action_id": button.action_id(),
-        "text": {"type": "plain_text", "text": button.action.label()},
-        "value": button.value(),
-    });
-    if let (Some(style), Some(fields)) = (style(button.action), element.as_object_mut()) {
-        fields.insert("style".to_string(), json!(style));
-    }
-    element
+fn button(button: StepButton) -> SlackActionBlockElement {
+    let label: SlackBlockPlainTextOnly = button.action.label().into();
+    SlackBlockButtonElement::new(label)
+        .with_action_id(SlackActionId(button.action_id().to_string()))
+        .with_value(button.value())
+        .opt_style(style(button.action))
+        .into()
 }
 
 /// Slack's button style: green for Done, red for Failed.
-fn style(action: StepAction) -> Option<&'static str> {
+fn style(action: StepAction) -> Option<SlackBlockButtonStyle> {
     match action {
-        StepAction::Done => Some("primary"),
+        StepAction::Done => Some(SlackBlockButtonStyle::Primary),
         StepAction::Skip => None,
-        StepAction::Fail => Some("danger"),
+        StepAction::Fail => Some(SlackBlockButtonStyle::Danger),
     }
 }
 
 /// Where a document goes: its name, in a context line.
-fn document_note(filename: &str) -> Value {
-    json!({
-        "type": "context",
-        "elements": [mrkdwn(truncate(format!("📄 {}", escape(filename)), SECTION_TEXT_MAX, TRUNCATED))],
-    })
+fn document_note(filename: &str) -> SlackBlock {
+    let note = truncate(
+        format!("📄 {}", escape(filename)),
+        SECTION_TEXT_MAX,
+        TRUNCATED,
+    );
+    SlackContextBlock::new(vec![SlackContextBlockElement::MarkDown(mrkdwn(note))]).into()
 }
 
 /// At most 50 blocks: past the limit, content is dropped for one marker section, and the step
 /// buttons stay so the checklist can still be confirmed.
-fn cap(blocks: Vec<Value>) -> Vec<Value> {
+fn cap(blocks: Vec<SlackBlock>) -> Vec<SlackBlock> {
     if blocks.len() <= MAX_BLOCKS {
         return blocks;
     }
@@ -273,8 +306,8 @@ fn cap(blocks: Vec<Value>) -> Vec<Value> {
     kept
 }
 
-fn is_actions(block: &Value) -> bool {
-    block.get("type").and_then(Value::as_str) == Some("actions")
+fn is_actions(block: &SlackBlock) -> bool {
+    matches!(block, SlackBlock::Actions(_))
 }
 
 #[cfg(test)]
@@ -313,7 +346,7 @@ mod tests {
 
     /// The payload of a message, checked against Slack's limits.
     fn payload(message: &Message) -> Value {
-        let payload = message_payload(message);
+        let payload = serde_json::to_value(message_payload(message)).expect("encodes");
         assert_within_limits(&payload);
         payload
     }

@@ -41,15 +41,15 @@ impl FollowUps for WebFollowUps {
     fn follow_up(&self, follow_up: FollowUp) {
         let web = self.web.clone();
         tokio::spawn(async move {
-            let done = match &follow_up {
+            let done = match follow_up {
                 FollowUp::None => Ok(()),
-                FollowUp::OpenModal { trigger_id, view } => web.open_view(trigger_id, view).await,
+                FollowUp::OpenModal { trigger_id, view } => web.open_view(&trigger_id, view).await,
                 FollowUp::Tell {
                     response_url,
                     message,
                 } => {
-                    web.respond_ephemeral(response_url, &super::message_payload(message))
-                        .await
+                    let content = super::message_payload(&message).content;
+                    web.respond_ephemeral(&response_url, content).await
                 }
             };
             if let Err(error) = done {

@@ -7,7 +7,8 @@
 //! reason modal, tell the clicker why a click was refused); channel posts go through the outbox.
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use slack_morphism::prelude::*;
 
 use super::blocks::ephemeral_response;
 use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
@@ -49,7 +50,7 @@ pub enum FollowUp {
     /// `views.open` with this `trigger_id` (valid for 3 s) and view.
     OpenModal {
         trigger_id: String,
-        view: Value,
+        view: SlackView,
     },
     /// Tell only the person who clicked, through the interaction's `response_url`.
     Tell {
@@ -254,30 +255,31 @@ fn tell(payload: &Payload, message: Option<Message>) -> Handled {
 
 /// The modal that asks why a step is skipped or what failed. Its metadata carries the button
 /// and the channel, which a submission does not otherwise say.
-fn reason_modal(button: &StepButton, channel: &str) -> Value {
+fn reason_modal(button: &StepButton, channel: &str) -> SlackView {
     let (title, label, submit) = match button.action {
         StepAction::Fail => ("Step failed", "What happened?", "Mark failed"),
         _ => ("Skip step", "Why skip it?", "Skip step"),
     };
-    json!({
-        "type": "modal",
-        "callback_id": REASON_MODAL,
-        "private_metadata": format!("{}|{}|{}", button.action_id(), button.value(), channel),
-        "title": { "type": "plain_text", "text": format!("{title} {}", button.step + 1) },
-        "submit": { "type": "plain_text", "text": submit },
-        "close": { "type": "plain_text", "text": "Cancel" },
-        "blocks": [{
-            "type": "input",
-            "block_id": REASON_BLOCK,
-            "label": { "type": "plain_text", "text": format!("INC-{}: {label}", button.incident) },
-            "element": {
-                "type": "plain_text_input",
-                "action_id": REASON_BLOCK,
-                "multiline": true,
-                "max_length": REASON_MAX_CHARS
-            }
-        }]
-    })
+    let input = SlackBlockPlainTextInputElement::new()
+        .with_action_id(SlackActionId(REASON_BLOCK.to_string()))
+        .with_multiline(true)
+        .with_max_length(REASON_MAX_CHARS as u64);
+    let label: SlackBlockPlainTextOnly = format!("INC-{}: {label}", button.incident).into();
+    let reason = SlackInputBlock::new(label, SlackInputBlockElement::PlainTextInput(input))
+        .with_block_id(SlackBlockId(REASON_BLOCK.to_string()));
+    let title: SlackBlockPlainTextOnly = format!("{title} {}", button.step + 1).into();
+    SlackView::Modal(
+        SlackModalView::new(title, vec![reason.into()])
+            .with_callback_id(SlackCallbackId(REASON_MODAL.to_string()))
+            .with_private_metadata(format!(
+                "{}|{}|{}",
+                button.action_id(),
+                button.value(),
+                channel
+            ))
+            .with_submit(submit.into())
+            .with_close("Cancel".into()),
+    )
 }
 
 async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
@@ -318,10 +320,63 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
 fn modal_error(text: &str) -> Handled {
     let text: String = text.chars().take(REASON_MAX_CHARS).collect();
     Handled {
-        answer: Some(json!({
-            "response_action": "errors",
-            "errors": { REASON_BLOCK: text }
-        })),
+        answer: Some(
+            serde_json::to_value(SlackViewSubmissionResponse::Errors(
+                SlackViewSubmissionErrorsResponse::new([(REASON_BLOCK.to_string(), text)].into()),
+            ))
+            .expect("a modal's errors always serialize"),
+        ),
         then: FollowUp::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_reason_modal_asks_for_text_and_carries_its_button() {
+        let button = StepButton {
+            incident: 3,
+            step: 1,
+            action: StepAction::Fail,
+        };
+        let view = serde_json::to_value(reason_modal(&button, "C1")).expect("encodes");
+        assert_eq!(
+            view,
+            json!({
+                "type": "modal",
+                "callback_id": "step_reason",
+                "private_metadata": "step_fail|INC-3:1|C1",
+                "title": { "type": "plain_text", "text": "Step failed 2" },
+                "submit": { "type": "plain_text", "text": "Mark failed" },
+                "close": { "type": "plain_text", "text": "Cancel" },
+                "blocks": [{
+                    "type": "input",
+                    "block_id": "reason",
+                    "label": { "type": "plain_text", "text": "INC-3: What happened?" },
+                    "element": {
+                        "type": "plain_text_input",
+                        "action_id": "reason",
+                        "multiline": true,
+                        "max_length": 500
+                    }
+                }]
+            })
+        );
+    }
+
+    #[test]
+    fn a_modal_error_is_shown_under_the_reason_cut_to_fit() {
+        let answer = modal_error(&"x".repeat(600)).answer;
+        assert_eq!(
+            answer,
+            Some(json!({
+                "response_action": "errors",
+                "errors": { "reason": "x".repeat(500) }
+            }))
+        );
     }
 }

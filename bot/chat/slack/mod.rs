@@ -1,8 +1,9 @@
 //! Slack: the bot's neutral messages as Block Kit, and the step buttons read back.
 //!
-//! - `blocks`: `message_payload` (the body of `chat.postMessage` / `chat.update`),
-//!   `ephemeral_response` (a slash-command reply) and `document_as_messages` (a post-mortem
-//!   draft to post as code blocks when it cannot be uploaded).
+//! - `blocks`: `message_payload` (a message as slack-morphism's Block Kit types, for
+//!   `chat.postMessage` / `chat.update`), `ephemeral_response` (a slash-command reply) and
+//!   `document_as_messages` with `code_message` (a post-mortem draft posted as code blocks when
+//!   it cannot be uploaded).
 //! - The Done / Skip / Failed buttons' `action_id` and `value`, and `parse_step_action` to read
 //!   a click back, are shared with Discord: `chat::step_buttons`.
 //! - `signature`: request signatures and the replay window.
@@ -51,4 +52,6 @@ pub mod signature;
 pub mod socket_mode;
 pub mod web;
 
-pub use blocks::{document_as_messages, ephemeral_response, message_payload};
+pub use blocks::{
+    code_message, document_as_messages, ephemeral_response, message_payload, MessagePayload,
+};

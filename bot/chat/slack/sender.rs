@@ -16,10 +16,8 @@
 //! The sender never retries by itself; each call times out ([`SlackWeb::with_timeout`]) and a
 //! whole delivery gives up after [`DELIVERY_DEADLINE`](crate::outbox::senders::DELIVERY_DEADLINE), well within the outbox's claim.
 
-use serde_json::{json, Value};
-
 use super::web::{SlackWeb, WebError};
-use super::{document_as_messages, message_payload};
+use super::{code_message, document_as_messages, message_payload};
 use crate::notify::{Block, Message, MessageKind};
 use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
@@ -60,7 +58,7 @@ impl SlackSender {
         let channel = post.channel.channel.as_str();
         if let Some(ts) = &post.replaces {
             self.web
-                .update_message(channel, ts, &message_payload(message))
+                .update_message(channel, ts, message_payload(message).content)
                 .await?;
             return Ok(Delivered {
                 message_ref: Some(ts.clone()),
@@ -85,7 +83,7 @@ impl SlackSender {
         self.web
             .post_message(
                 place.channel,
-                &message_payload(message),
+                message_payload(message),
                 place.thread_ts.as_deref(),
                 broadcast,
             )
@@ -156,7 +154,7 @@ impl SlackSender {
                 .web
                 .post_message(
                     place.channel,
-                    &code_payload(piece),
+                    code_message(piece),
                     place.thread_ts.as_deref(),
                     false,
                 )
@@ -189,17 +187,4 @@ fn is_upload_refusal(error: &WebError) -> bool {
     error
         .refusal_code()
         .is_some_and(|code| UPLOAD_REFUSALS.contains(&code))
-}
-
-/// A ``` block of `document_as_messages` as a message: verbatim, so Slack parses nothing in it.
-fn code_payload(piece: &str) -> Value {
-    json!({
-        "text": piece,
-        "blocks": [{
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": piece, "verbatim": true},
-        }],
-        "unfurl_links": false,
-        "unfurl_media": false,
-    })
 }

@@ -8,9 +8,8 @@
 //!   with the system's root certificates and the process's default crypto provider, which is
 //!   ring as long as ring is the only one compiled in (if aws-lc-rs ever joins it, install ring
 //!   as the default at start-up, or building the client panics).
-//! - Bodies are the renderer's JSON (`message_payload`) decoded into slack-morphism's request
-//!   types; the Block Kit they carry survives the round trip unchanged (`verbatim` included, see
-//!   the tests).
+//! - Messages come typed from the renderer ([`MessagePayload`], slack-morphism's Block Kit) and go
+//!   into slack-morphism's request types as they are.
 //!
 //! Failures ([`WebError`]): HTTP 429 and `ratelimited` wait for `Retry-After` (1 s when absent);
 //! HTTP 408 and 5xx, network errors, timeouts and Slack's temporary error codes are worth trying
@@ -20,11 +19,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use hyper_util::client::legacy::connect::HttpConnector;
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
+use super::blocks::MessagePayload;
 use crate::outbox::DeliveryError;
 
 /// Where the Web API is, unless `SLACK_API_URL` says otherwise.
@@ -152,19 +150,12 @@ impl SlackWeb {
     pub async fn post_message(
         &self,
         channel: &str,
-        payload: &Value,
+        payload: MessagePayload,
         thread_ts: Option<&str>,
         reply_broadcast: bool,
     ) -> Result<String, WebError> {
         const METHOD: &str = "chat.postMessage";
-        let mut body = with_fields(payload, json!({"channel": channel}));
-        if let Some(ts) = thread_ts {
-            body = with_fields(&body, json!({"thread_ts": ts}));
-            if reply_broadcast {
-                body = with_fields(&body, json!({"reply_broadcast": true}));
-            }
-        }
-        let request: SlackApiChatPostMessageRequest = decode_request(METHOD, body)?;
+        let request = post_request(channel, payload, thread_ts, reply_broadcast);
         let session = self.client.open_session(&self.token);
         let response = self
             .call(METHOD, session.chat_post_message(&request))
@@ -172,16 +163,19 @@ impl SlackWeb {
         Ok(response.ts.0)
     }
 
-    /// `chat.update` of the message `ts` of `channel` to a rendered `payload`.
+    /// `chat.update` of the message `ts` of `channel` to a rendered message's `content`.
     pub async fn update_message(
         &self,
         channel: &str,
         ts: &str,
-        payload: &Value,
+        content: SlackMessageContent,
     ) -> Result<(), WebError> {
         const METHOD: &str = "chat.update";
-        let body = with_fields(payload, json!({"channel": channel, "ts": ts}));
-        let request: SlackApiChatUpdateRequest = decode_request(METHOD, body)?;
+        let request = SlackApiChatUpdateRequest::new(
+            SlackChannelId(channel.to_string()),
+            content,
+            SlackTs(ts.to_string()),
+        );
         let session = self.client.open_session(&self.token);
         self.call(METHOD, session.chat_update(&request)).await?;
         Ok(())
@@ -230,31 +224,28 @@ impl SlackWeb {
     }
 
     /// `views.open`: shows `view` (a modal) to the person whose click gave `trigger_id`.
-    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), WebError> {
+    pub async fn open_view(&self, trigger_id: &str, view: SlackView) -> Result<(), WebError> {
         const METHOD: &str = "views.open";
-        let request: SlackApiViewsOpenRequest =
-            decode_request(METHOD, json!({ "trigger_id": trigger_id, "view": view }))?;
+        let request = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger_id.to_string()), view);
         let session = self.client.open_session(&self.token);
         self.call(METHOD, session.views_open(&request)).await?;
         Ok(())
     }
 
-    /// Shows a rendered `payload` only to the person who clicked, through the interaction's
-    /// `response_url` (ephemeral, as a new message rather than replacing the clicked one).
+    /// Shows a rendered message's `content` only to the person who clicked, through the
+    /// interaction's `response_url` (ephemeral, as a new message rather than replacing the
+    /// clicked one).
     pub async fn respond_ephemeral(
         &self,
         response_url: &str,
-        payload: &Value,
+        content: SlackMessageContent,
     ) -> Result<(), WebError> {
         const METHOD: &str = "response_url";
         let url = response_url.parse().map_err(|error| WebError::Refused {
             method: METHOD,
             code: format!("not a URL ({error})"),
         })?;
-        let request: SlackApiPostWebhookMessageRequest = decode_request(
-            METHOD,
-            with_fields(payload, json!({ "replace_original": false })),
-        )?;
+        let request = SlackApiPostWebhookMessageRequest::new(content).with_replace_original(false);
         self.call(METHOD, self.client.post_webhook_message(&url, &request))
             .await?;
         Ok(())
@@ -303,21 +294,19 @@ pub fn slack_client(api_url: &str) -> Result<SlackClient<SlackConnector>, std::i
     Ok(SlackClient::new(connector))
 }
 
-/// `payload` (a JSON object) with `fields` added.
-fn with_fields(payload: &Value, fields: Value) -> Value {
-    let mut body = payload.clone();
-    if let (Some(body), Value::Object(fields)) = (body.as_object_mut(), fields) {
-        body.extend(fields);
-    }
-    body
-}
-
-/// A request type from our JSON. Failing is a bug of the renderer: Slack would refuse it too.
-fn decode_request<T: DeserializeOwned>(method: &'static str, body: Value) -> Result<T, WebError> {
-    serde_json::from_value(body).map_err(|error| WebError::Refused {
-        method,
-        code: format!("unencodable request ({error})"),
-    })
+/// The `chat.postMessage` of `payload` to `channel`, in the thread of `thread_ts` if given (and
+/// then also in the channel if `reply_broadcast`).
+fn post_request(
+    channel: &str,
+    payload: MessagePayload,
+    thread_ts: Option<&str>,
+    reply_broadcast: bool,
+) -> SlackApiChatPostMessageRequest {
+    SlackApiChatPostMessageRequest::new(SlackChannelId(channel.to_string()), payload.content)
+        .with_unfurl_links(payload.unfurl_links)
+        .with_unfurl_media(payload.unfurl_media)
+        .opt_thread_ts(thread_ts.map(|ts| SlackTs(ts.to_string())))
+        .opt_reply_broadcast((thread_ts.is_some() && reply_broadcast).then_some(true))
 }
 
 /// What a slack-morphism error means for the outbox.
@@ -392,6 +381,8 @@ fn network_reason(error: &SlackClientError) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::chat::slack::message_payload;
     use crate::notify::{Block, Message, MessageKind};
@@ -431,21 +422,21 @@ mod tests {
     }
 
     #[test]
-    fn rendered_block_kit_survives_slack_morphisms_request_types() {
+    fn a_post_is_the_rendered_message_with_its_place() {
         let payload = message_payload(&rich_message());
-        let body = with_fields(&payload, json!({"channel": "C1", "thread_ts": "1.000100"}));
-        let request: SlackApiChatPostMessageRequest =
-            decode_request("chat.postMessage", body.clone()).expect("decodes");
+        let mut expected = serde_json::to_value(&payload).expect("encodes");
+        expected["channel"] = json!("C1");
+        expected["thread_ts"] = json!("1.000100");
+        let request = post_request("C1", payload.clone(), Some("1.000100"), false);
         let sent = serde_json::to_value(&request).expect("encodes");
-        assert_eq!(sent, body);
+        assert_eq!(sent, expected);
         assert!(sent.to_string().contains(r#""verbatim":true"#));
 
-        let body = with_fields(&payload, json!({"channel": "C1", "ts": "1.000100"}));
-        let request: SlackApiChatUpdateRequest =
-            decode_request("chat.update", body.clone()).expect("decodes");
+        let request = post_request("C1", payload.clone(), Some("1.000100"), true);
         let sent = serde_json::to_value(&request).expect("encodes");
-        assert_eq!(sent["blocks"], body["blocks"]);
-        assert_eq!(sent["text"], body["text"]);
+        assert_eq!(sent["reply_broadcast"], true);
+        let sent = serde_json::to_value(post_request("C1", payload, None, true)).expect("encodes");
+        assert!(sent.get("thread_ts").is_none() && sent.get("reply_broadcast").is_none());
     }
 
     #[test]
