@@ -4,6 +4,7 @@
 //! platform answers this way.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 use crate::error_text::with_causes;
 use crate::notify::{Message, MessageKind};
@@ -31,13 +32,16 @@ pub fn internal_error(platform: Platform, error: &dyn std::error::Error) -> Mess
 }
 
 /// Six hex digits, different for each failure of this process and unlikely to repeat across
-/// restarts: a counter spread over the range, offset by the start time.
+/// restarts: a counter spread over the range, offset by the process's start time.
 fn reference() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
+    static START: OnceLock<u32> = OnceLock::new();
+    let start = *START.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos() ^ since.as_secs() as u32)
+    });
     let count = NEXT.fetch_add(1, Ordering::Relaxed);
-    let start = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.subsec_nanos() ^ since.as_secs() as u32);
     let spread = count.wrapping_mul(0x9E37_79B1).wrapping_add(start);
     format!("{:06x}", spread & 0xFF_FFFF)
 }
