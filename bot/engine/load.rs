@@ -257,16 +257,21 @@ impl Engine {
         ))))
     }
 
-    /// The platform's reference of the card a commit's posts edit in place (the checklist
-    /// card: the incident's first sent post of their kind); `None` when they edit none, while
-    /// the card is not sent, or when it cannot be read. Asked after the commit, so a failure
-    /// here is only logged: the change is saved, and the outbox edits the card anyway.
-    async fn card_edited_by(&self, id: IncidentId, commit: &Commit) -> Option<String> {
-        let edit = commit
-            .posts
+    /// The platform's reference of the checklist card of the incident whose checklist `reply`
+    /// posted (the message every checklist post edits in place); `None` when it posted none,
+    /// while the card is not sent, or when it cannot be read. Asked after the commit, so a
+    /// failure here is only logged: the change is saved, and the outbox edits the card anyway.
+    pub(super) async fn checklist_card_of(&self, reply: &Reply) -> Option<String> {
+        let checklist = reply
+            .posted
             .iter()
-            .find(|post| post.replaces == Some(Replaces::FirstOfKind))?;
-        match self.store.first_message_ref_of_kind(id, &edit.kind).await {
+            .find(|post| post.kind == MessageKind::Checklist)?;
+        let id = IncidentId::new(checklist.incident?);
+        match self
+            .store
+            .first_message_ref_of_kind(id, MessageKind::Checklist.as_str())
+            .await
+        {
             Ok(card) => card,
             Err(error) => {
                 tracing::warn!(
@@ -371,7 +376,7 @@ impl Engine {
                 Ok(Attempt::Committed(Reply {
                     message: effects.reply,
                     posted: effects.posts,
-                    checklist_card: self.card_edited_by(id, &commit).await,
+                    checklist_card: None,
                 }))
             }
             Err(StoreError::Conflict { .. }) => Ok(Attempt::Lost),

@@ -43,7 +43,8 @@ pub struct Reply {
     pub posted: Vec<Message>,
     /// The platform's reference of the incident's checklist card (the message that every
     /// checklist post edits in place), when `posted` holds a checklist and the card is sent:
-    /// how an adapter tells a click on the card from a click on another message.
+    /// how an adapter tells a click on the card from a click on another message. Filled by
+    /// [`Engine::handle_click`] only, so that typed commands do not pay for the read.
     pub checklist_card: Option<String>,
 }
 
@@ -164,6 +165,20 @@ impl Engine {
 
     fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
+    }
+
+    /// Runs a command given by clicking a message's button, like [`Engine::handle`], and says in
+    /// the reply which message is the incident's checklist card
+    /// ([`Reply::checklist_card`]), so the adapter can tell a click on the card from a click on
+    /// another message that carries the same buttons.
+    pub async fn handle_click(
+        &self,
+        who: &Invocation,
+        command: Command,
+    ) -> Result<Reply, EngineError> {
+        let mut reply = self.handle(who, command).await?;
+        reply.checklist_card = self.checklist_card_of(&reply).await;
+        Ok(reply)
     }
 
     /// Runs one command. User mistakes come back as a refusal reply; only internal failures are

@@ -177,7 +177,7 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         &click.user,
         click.member.as_ref(),
     );
-    let reply = engine.handle(&who, button.command(None)).await?;
+    let reply = engine.handle_click(&who, button.command(None)).await?;
     Ok(shown(&click.message.id.to_string(), reply))
 }
 
@@ -259,7 +259,7 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
         modal.member.as_ref(),
     );
     let reply = engine
-        .handle(&who, button.command(Some(reason.to_string())))
+        .handle_click(&who, button.command(Some(reason.to_string())))
         .await?;
     let clicked = modal
         .message
