@@ -108,11 +108,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         self.pacing.forget_idle(started);
         let heads = shared
             .store
-            .due_outbox_heads(
-                shared.platform().as_str(),
-                started,
-                shared.policy.batch.max(1),
-            )
+            .due_outbox_heads(shared.platform(), started, shared.policy.batch.max(1))
             .await?;
         let batch_full = heads.len() >= shared.policy.batch.max(1) as usize;
         let mut wake = Earliest::default();
@@ -138,7 +134,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
         }
         if let Some(due) = shared
             .store
-            .next_outbox_head_due_after(shared.platform().as_str(), started)
+            .next_outbox_head_due_after(shared.platform(), started)
             .await?
         {
             wake.at(due);

@@ -21,6 +21,7 @@ use super::incidents::channel_from_row;
 use super::numbers::{self, stored, to_store};
 use super::statements::{statement, Statement};
 use super::{ChannelKey, IncidentId, Store, StoreError, UnixMillis};
+use crate::platform::Platform;
 
 /// Longest `last_error` kept for a failed post.
 const MAX_ERROR_CHARS: usize = 2000;
@@ -107,13 +108,13 @@ impl Store {
     /// the order they became due (ties by id, i.e. oldest first), at most `limit`.
     pub async fn pending_posts(
         &self,
-        platform: &str,
+        platform: Platform,
         now_ms: UnixMillis,
         limit: u32,
     ) -> Result<Vec<OutboxPost>, StoreError> {
         let rows = sqlx::query(PENDING_POSTS_SQL)
             .bind(now_ms.millis())
-            .bind(platform)
+            .bind(platform.as_str())
             .bind(numbers::limit(limit))
             .fetch_all(&self.pool)
             .await?;
@@ -125,12 +126,12 @@ impl Store {
     /// without overtaking anything. Earliest due first (ties: oldest first), at most `limit`.
     pub async fn due_outbox_heads(
         &self,
-        platform: &str,
+        platform: Platform,
         now_ms: UnixMillis,
         limit: u32,
     ) -> Result<Vec<OutboxPost>, StoreError> {
         let rows = sqlx::query(DUE_HEADS_SQL)
-            .bind(platform)
+            .bind(platform.as_str())
             .bind(now_ms.millis())
             .bind(numbers::limit(limit))
             .fetch_all(&self.background)
@@ -142,11 +143,11 @@ impl Store {
     /// post waiting for its retry, or claimed by a worker), if any: when to look again.
     pub async fn next_outbox_head_due_after(
         &self,
-        platform: &str,
+        platform: Platform,
         after_ms: UnixMillis,
     ) -> Result<Option<UnixMillis>, StoreError> {
         let next = sqlx::query_scalar(NEXT_HEAD_DUE_SQL)
-            .bind(platform)
+            .bind(platform.as_str())
             .bind(after_ms.millis())
             .fetch_one(&self.background)
             .await?;

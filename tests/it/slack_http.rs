@@ -186,7 +186,7 @@ async fn slacks_signed_sample_opens_the_incident_in_its_channel() {
     let posts = app
         .engine
         .store()
-        .pending_posts("slack", UnixMillis::new(i64::MAX), 10)
+        .pending_posts(Platform::Slack, UnixMillis::new(i64::MAX), 10)
         .await
         .unwrap();
     let kinds: Vec<&str> = posts.iter().map(|post| post.kind.as_str()).collect();
@@ -423,7 +423,7 @@ async fn the_post_mortem_goes_to_the_channel_as_a_file() {
     let posts = app
         .engine
         .store()
-        .pending_posts("slack", UnixMillis::new(i64::MAX), 10)
+        .pending_posts(Platform::Slack, UnixMillis::new(i64::MAX), 10)
         .await
         .unwrap();
     let last = posts.last().unwrap();

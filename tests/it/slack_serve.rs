@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
+use incident_bot::platform::Platform;
 use incident_bot::serve::{self, ServeSettings};
 use incident_bot::store::{Store, UnixMillis};
 
@@ -329,7 +330,7 @@ async fn until_waiting_for_retry(slack: &SlackStandIn, dir: &std::path::Path, ne
             .iter()
             .any(|call| call.error.is_some() && text_of(call).contains(needle));
         let recorded = store
-            .due_outbox_heads("slack", UnixMillis::new(i64::MAX), 100)
+            .due_outbox_heads(Platform::Slack, UnixMillis::new(i64::MAX), 100)
             .await
             .unwrap()
             .iter()

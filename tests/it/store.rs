@@ -147,7 +147,7 @@ fn whose_timer(who: &str) -> TimerKind {
 
 async fn all_pending(store: &Store) -> Vec<OutboxPost> {
     store
-        .pending_posts("slack", UnixMillis::new(i64::MAX), 1000)
+        .pending_posts(Platform::Slack, UnixMillis::new(i64::MAX), 1000)
         .await
         .unwrap()
 }
@@ -918,11 +918,11 @@ async fn outbox(store: &Store) {
         .await
         .unwrap();
     assert!(store
-        .pending_posts("slack", now - 1, 10)
+        .pending_posts(Platform::Slack, now - 1, 10)
         .await
         .unwrap()
         .is_empty());
-    let pending = store.pending_posts("slack", now, 10).await.unwrap();
+    let pending = store.pending_posts(Platform::Slack, now, 10).await.unwrap();
     let kinds: Vec<&str> = pending.iter().map(|p| p.kind.as_str()).collect();
     assert_eq!(kinds, ["incident-opened", "checklist"]);
     let (opened_post, checklist) = (pending[0].clone(), pending[1].clone());
@@ -931,7 +931,7 @@ async fn outbox(store: &Store) {
         .iter()
         .all(|p| p.incident_id == Some(id) && p.attempts == 0));
     assert_eq!(
-        store.pending_posts("slack", now, 1).await.unwrap(),
+        store.pending_posts(Platform::Slack, now, 1).await.unwrap(),
         vec![opened_post.clone()]
     );
 
@@ -946,17 +946,20 @@ async fn outbox(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.pending_posts("slack", now, 10).await.unwrap(),
+        store.pending_posts(Platform::Slack, now, 10).await.unwrap(),
         vec![checklist.clone()]
     );
     assert_eq!(
         store
-            .pending_posts("slack", retry_at - 1, 10)
+            .pending_posts(Platform::Slack, retry_at - 1, 10)
             .await
             .unwrap(),
         vec![checklist.clone()]
     );
-    let due_again = store.pending_posts("slack", retry_at, 10).await.unwrap();
+    let due_again = store
+        .pending_posts(Platform::Slack, retry_at, 10)
+        .await
+        .unwrap();
     assert_eq!(ids_of(&due_again), vec![checklist.id, opened_post.id]);
     assert_eq!(due_again[1].attempts, 1);
     store
@@ -964,7 +967,11 @@ async fn outbox(store: &Store) {
         .await
         .unwrap();
     assert_eq!(
-        store.pending_posts("slack", retry_at, 10).await.unwrap()[1].attempts,
+        store
+            .pending_posts(Platform::Slack, retry_at, 10)
+            .await
+            .unwrap()[1]
+            .attempts,
         2
     );
 
@@ -1108,7 +1115,7 @@ async fn user_text_round_trips(store: &Store) {
             vec![timer(id, TimerKind::Update, T0)]
         );
         let post = store
-            .pending_posts(chan.platform.as_str(), UnixMillis::new(i64::MAX), 1000)
+            .pending_posts(chan.platform, UnixMillis::new(i64::MAX), 1000)
             .await
             .unwrap()
             .into_iter()

@@ -101,7 +101,7 @@ impl TestBot {
     pub async fn posts(&self) -> Vec<(i64, Message)> {
         let store = self.engine.store();
         let pending = store
-            .pending_posts("console", UnixMillis::new(i64::MAX), 1000)
+            .pending_posts(Platform::Console, UnixMillis::new(i64::MAX), 1000)
             .await
             .expect("outbox");
         let mut posts = Vec::new();
