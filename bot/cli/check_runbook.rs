@@ -8,7 +8,7 @@ use commands::duration::format_duration;
 
 use crate::notify::format::{budget_text, count};
 
-use crate::runbook::{Level, Phase, Runbook, RunbookSource, Scenario, Step};
+use crate::runbook::{Level, Marker, Phase, Runbook, RunbookSource, Scenario, Step, Tracks};
 
 pub fn run(file: Option<PathBuf>, env_runbook: Option<String>, json: bool) -> ExitCode {
     let source = RunbookSource::choose(file, env_runbook);
@@ -147,6 +147,7 @@ fn names(scenario: &Scenario) -> Vec<String> {
 
 fn write_phase(out: &mut String, phase: &Phase, number: &mut usize) {
     let _ = writeln!(out, "  {}", phase.name);
+    let before = *number;
     for step in &phase.steps {
         *number += 1;
         let _ = writeln!(
@@ -166,6 +167,34 @@ fn write_phase(out: &mut String, phase: &Phase, number: &mut usize) {
                 count(option.commands.len(), "command")
             );
         }
+    }
+    for tracks in &phase.tracks {
+        let _ = writeln!(
+            out,
+            "        {}–{} run in parallel ({})",
+            before + tracks.first + 1,
+            before + tracks.last + 1,
+            why_parallel(phase, tracks)
+        );
+    }
+}
+
+/// `Priority 1–4`, or the phase's word: `the phase says "parallel"`.
+fn why_parallel(phase: &Phase, tracks: &Tracks) -> String {
+    if let Some(word) = &tracks.said {
+        return format!("the phase says \"{word}\"");
+    }
+    let ranks: Vec<u8> = phase.steps[tracks.first..=tracks.last]
+        .iter()
+        .filter_map(|step| match step.marker {
+            Some(Marker::Priority(rank)) => Some(rank),
+            _ => None,
+        })
+        .collect();
+    match (ranks.iter().min(), ranks.iter().max()) {
+        (Some(low), Some(high)) if low != high => format!("Priority {low}–{high}"),
+        (Some(rank), _) => format!("Priority {rank}"),
+        _ => "Priority markers".to_string(),
     }
 }
 

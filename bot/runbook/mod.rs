@@ -5,7 +5,8 @@
 //!
 //! The passes: [`blocks`] turns Markdown into blocks with line numbers, [`sections`] groups them
 //! under headings, and this module classifies each section by its heading and hands it to the
-//! reader for that kind ([`scenario`], [`tables`], [`reference`]).
+//! reader for that kind ([`scenario`], [`tables`], [`reference`]); [`tracks`] finds the steps of
+//! a phase that run in parallel.
 
 mod blocks;
 mod diagnostics;
@@ -18,6 +19,7 @@ mod source;
 mod tables;
 mod text;
 mod timing;
+mod tracks;
 
 pub use lookup::{slugify, title_words, LookupError, ScenarioName};
 pub use model::*;

@@ -56,6 +56,19 @@ impl Scenario {
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.phases.iter().flat_map(|phase| phase.steps.iter())
     }
+
+    /// Each group of tracks with the 0-based checklist index of its first step.
+    pub fn track_groups(&self) -> impl Iterator<Item = (usize, &Tracks)> {
+        let mut offset = 0;
+        self.phases.iter().flat_map(move |phase| {
+            let start = offset;
+            offset += phase.steps.len();
+            phase
+                .tracks
+                .iter()
+                .map(move |tracks| (start + tracks.first, tracks))
+        })
+    }
 }
 
 /// A named group of steps: Immediate Actions, Recovery Steps, Post-Recovery, …
@@ -65,6 +78,27 @@ pub struct Phase {
     pub notes: Vec<String>,
     pub steps: Vec<Step>,
     pub line: usize,
+    /// Groups of steps that run at the same time, as tracks (see `runbook::tracks`).
+    pub tracks: Vec<Tracks>,
+}
+
+/// Consecutive steps of a phase that run in parallel: all current at once, confirmed in any
+/// order, each timed from when the group started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tracks {
+    /// The group's first and last step, 0-based within the phase's `steps`.
+    pub first: usize,
+    pub last: usize,
+    /// The word of the phase's heading or notes that said so (`parallel`); `None` when the
+    /// steps' `(Priority N)` markers did.
+    pub said: Option<String>,
+}
+
+impl Tracks {
+    /// How many steps run in parallel.
+    pub fn step_count(&self) -> usize {
+        self.last + 1 - self.first
+    }
 }
 
 /// One confirmable step of a checklist.

@@ -149,6 +149,7 @@ pub(crate) fn read_scenario(
         notes: Vec::new(),
         steps: Vec::new(),
         line: section.line,
+        tracks: Vec::new(),
     };
     for block in &section.blocks {
         match block {
@@ -177,6 +178,9 @@ pub(crate) fn read_scenario(
         } else {
             scenario.phases.push(read_phase(child, diagnostics));
         }
+    }
+    for phase in &mut scenario.phases {
+        phase.tracks = super::tracks::groups(phase);
     }
     if scenario.severity.is_none() {
         diagnostics.warn(
@@ -248,6 +252,7 @@ fn read_phase(section: &Section, diagnostics: &mut Diagnostics) -> Phase {
         notes: Vec::new(),
         steps: Vec::new(),
         line: section.line,
+        tracks: Vec::new(),
     };
     for block in &section.blocks {
         add_phase_block(&mut phase, block, diagnostics);

@@ -58,6 +58,15 @@ fn json_has_the_documented_shape() {
     let breach = &json["scenarios"][3]["phases"][0]["steps"][0];
     assert_eq!(breach["budget_secs"], serde_json::Value::Null);
     assert_eq!(breach["marker"], "Immediate");
+    assert_eq!(
+        json["scenarios"][4]["phases"][0]["tracks"],
+        serde_json::json!([{"first": 1, "last": 4, "said": null}]),
+        "Scenario 5's steps 2–5 run in parallel"
+    );
+    assert_eq!(
+        json["scenarios"][0]["phases"][0]["tracks"],
+        serde_json::json!([])
+    );
     let choice = &json["scenarios"][2]["phases"][0]["steps"][2];
     assert_eq!(choice["options"][0]["key"], "A");
     assert_eq!(

@@ -22,6 +22,14 @@ pub fn shared_runbook() -> Runbook {
     runbook::parse(&shared_runbook_text())
 }
 
+/// A runbook written for this test suite: a phase headed "Parallel Recovery" whose three steps
+/// have budgets, and steps as headings with `(P1)`/`(P2)` under a note that says "at the same
+/// time".
+pub fn parallel_runbook_text() -> String {
+    std::fs::read_to_string(path("runbooks/parallel-tracks.md"))
+        .expect("the parallel-tracks fixture is in the repository")
+}
+
 pub fn bundled_runbook() -> Runbook {
     runbook::parse(runbook::DEFAULT_RUNBOOK)
 }

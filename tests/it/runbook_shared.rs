@@ -3,7 +3,7 @@
 
 use commands::duration::DurationRange;
 use commands::Severity;
-use incident_bot::runbook::{Marker, Runbook, Scenario};
+use incident_bot::runbook::{Marker, Runbook, Scenario, Tracks};
 
 use crate::fixtures::{bundled_runbook, path, shared_runbook, shared_runbook_text, shared_text};
 
@@ -409,6 +409,37 @@ fn scenario_5_keeps_its_priority_tracks_in_order() {
             ),
         ],
     );
+}
+
+#[test]
+fn scenario_5_runs_steps_2_to_5_as_parallel_tracks_and_no_other_scenario_has_any() {
+    let runbook = shared_runbook();
+    let tracks: Vec<Vec<Tracks>> = runbook
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            scenario
+                .phases
+                .iter()
+                .flat_map(|phase| phase.tracks.clone())
+                .collect()
+        })
+        .collect();
+    let priority_markers = Tracks {
+        first: 1,
+        last: 4,
+        said: None,
+    };
+    assert_eq!(
+        tracks,
+        vec![vec![], vec![], vec![], vec![], vec![priority_markers]],
+        "step 1 (Immediate) runs first; steps 2–5 (Priority 1–4) run in parallel"
+    );
+    let groups: Vec<(usize, usize)> = runbook.scenarios[4]
+        .track_groups()
+        .map(|(first, tracks)| (first, tracks.step_count()))
+        .collect();
+    assert_eq!(groups, vec![(1, 4)], "0-based checklist index, 4 tracks");
 }
 
 #[test]

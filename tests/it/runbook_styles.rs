@@ -4,7 +4,7 @@
 
 use commands::duration::DurationRange;
 use commands::Severity;
-use incident_bot::runbook::{self, Level, Marker, Runbook};
+use incident_bot::runbook::{self, Level, Marker, Runbook, Tracks};
 
 fn step_titles(runbook: &Runbook, scenario: usize) -> Vec<(String, String)> {
     runbook.scenarios[scenario]
@@ -314,4 +314,56 @@ fn content_that_cannot_be_placed_is_reported_or_kept_never_dropped() {
         "{diagnostics:?}"
     );
     assert_eq!(phase.steps[0].commands[0].code, "rndc flush\n");
+}
+
+#[test]
+fn a_phase_that_says_parallel_and_priority_headings_make_tracks() {
+    let runbook = runbook::parse(&crate::fixtures::parallel_runbook_text());
+    assert_eq!(errors(&runbook), Vec::<String>::new());
+    let region = &runbook.scenarios[0];
+    let tracks: Vec<(&str, Vec<Tracks>)> = region
+        .phases
+        .iter()
+        .map(|phase| (phase.name.as_str(), phase.tracks.clone()))
+        .collect();
+    assert_eq!(
+        tracks,
+        vec![
+            ("Triage", vec![]),
+            (
+                "Parallel Recovery",
+                vec![Tracks {
+                    first: 0,
+                    last: 2,
+                    said: Some("parallel".into())
+                }]
+            ),
+            ("Verify", vec![]),
+        ]
+    );
+    let payment = &runbook.scenarios[1];
+    assert_eq!(
+        step_titles(&runbook, 1),
+        vec![
+            ("Response".to_string(), "Page the provider".to_string()),
+            (
+                "Response".to_string(),
+                "Switch to the backup provider".to_string()
+            ),
+        ]
+    );
+    let markers: Vec<_> = payment.steps().map(|step| step.marker).collect();
+    assert_eq!(
+        markers,
+        vec![Some(Marker::Priority(2)), Some(Marker::Priority(1))]
+    );
+    assert_eq!(
+        payment.phases[0].tracks,
+        vec![Tracks {
+            first: 0,
+            last: 1,
+            said: Some("at the same time".into())
+        }],
+        "the phase's note says so"
+    );
 }
