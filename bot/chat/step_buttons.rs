@@ -7,7 +7,9 @@
 //! - Discord: one `custom_id` says both, `step_done:INC-7:3` (at most [`CUSTOM_ID_MAX`]
 //!   characters; [`parse_custom_id`]).
 //!
-//! Steps are 0-based, like `Block::StepActions`; people see them 1-based.
+//! Steps are 0-based, like `Block::StepActions`; people see them 1-based. Tracks running in
+//! parallel (`Block::TrackActions`) get a row each, its Done labelled with the track
+//! ([`track_label`]).
 
 /// What a step button does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +46,25 @@ impl StepAction {
             StepAction::Fail => "Failed",
         }
     }
+}
+
+/// The longest label the bot gives a track's Done button, in characters (Slack takes 75,
+/// Discord 80).
+pub const LABEL_MAX: usize = 40;
+
+/// The label of a track's button: Done names the track (`Done · 2 Database recovery`, cut to
+/// [`LABEL_MAX`] with `…`), so that a row of buttons says which track it is for.
+pub fn track_label(action: StepAction, step: usize, title: &str) -> String {
+    if action != StepAction::Done {
+        return action.label().to_string();
+    }
+    let label = format!("{} · {} {}", action.label(), step + 1, title.trim());
+    if label.chars().count() <= LABEL_MAX {
+        return label;
+    }
+    let mut cut: String = label.chars().take(LABEL_MAX - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// A step button someone clicked: which incident, which step (0-based), what to do.
@@ -225,6 +246,28 @@ mod tests {
         assert_eq!(step.number, Some(3), "people count steps from 1");
         assert_eq!(step.action, commands::StepAction::Fail);
         assert_eq!(step.note.as_deref(), Some("disk full"));
+    }
+
+    #[test]
+    fn a_tracks_done_button_names_it_within_the_limit() {
+        assert_eq!(
+            track_label(StepAction::Done, 1, "Database recovery"),
+            "Done · 2 Database recovery"
+        );
+        assert_eq!(
+            track_label(StepAction::Skip, 1, "Database recovery"),
+            "Skip"
+        );
+        assert_eq!(
+            track_label(StepAction::Fail, 1, "Database recovery"),
+            "Failed"
+        );
+        let long = track_label(StepAction::Done, 11, &"Restore ".repeat(20));
+        assert_eq!(long.chars().count(), LABEL_MAX);
+        assert!(
+            long.starts_with("Done · 12 Restore") && long.ends_with('…'),
+            "{long}"
+        );
     }
 
     proptest! {

@@ -4,7 +4,10 @@
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
 use super::load::{Attempt, Effects};
-use super::timers::{next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached};
+use super::timers::{
+    due_nudges, next_nudge_ms, next_rto_threshold, next_update_ms, rto_threshold_ms,
+    rto_threshold_reached,
+};
 use super::{bot_person, Engine, EngineError, MAX_ATTEMPTS};
 use crate::clock::{Clock, SimulatedClock};
 use crate::incident::{Event, Incident, TimerKind};
@@ -119,10 +122,10 @@ impl Engine {
                 })
                 .map(|percent| vec![Event::RtoWarned { percent }])
                 .unwrap_or_default(),
-            TimerKind::Nudge => match incident.current_step() {
-                Some(step) if !incident.steps[step].nudged => vec![Event::StepNudged { step }],
-                _ => Vec::new(),
-            },
+            TimerKind::Nudge => due_nudges(incident, now)
+                .into_iter()
+                .map(|step| Event::StepNudged { step })
+                .collect(),
         }
     }
 
@@ -176,12 +179,13 @@ impl Engine {
             }
             TimerKind::Nudge => Effects {
                 posts: incident
-                    .current_step()
-                    .filter(|step| incident.steps[*step].nudged && !before.steps[*step].nudged)
-                    .map(|step| notify::nudge(incident, step, now))
+                    .current_steps()
                     .into_iter()
+                    .filter(|&step| incident.steps[step].nudged && !before.steps[step].nudged)
+                    .map(|step| notify::nudge(incident, step, now))
                     .collect(),
-                ..delete
+                timers: vec![(kind, next_nudge_ms(incident))],
+                ..Effects::default()
             },
         }
     }

@@ -5,6 +5,12 @@
 //! after now is chosen, so a restarted bot posts one catch-up update and then keeps the original
 //! cadence. RTO warnings come at 50%, 80% and 100% of the target; after downtime only the highest
 //! threshold crossed is announced.
+//!
+//! A step is nudged once, when it runs out of its budget (the top of its range) counted from its
+//! own start. While tracks run in parallel each is nudged on its own; the incident keeps one
+//! nudge timer, due at the earliest nudge still to come, and re-armed after each.
+
+use crate::incident::{Incident, StepState};
 
 pub const RTO_THRESHOLDS: [u8; 3] = [50, 80, 100];
 
@@ -43,6 +49,35 @@ pub fn next_rto_threshold(already: u8) -> Option<u8> {
         .iter()
         .copied()
         .find(|&percent| percent > already)
+}
+
+/// When a step runs out of its budget, unless it has no budget or was nudged already.
+fn nudge_due_ms(step: &StepState) -> Option<i64> {
+    if step.nudged {
+        return None;
+    }
+    let budget_ms = i64::try_from(step.budget?.max_secs)
+        .ok()?
+        .checked_mul(1000)?;
+    Some(step.started_at_ms?.saturating_add(budget_ms))
+}
+
+/// The nudge timer's due time: the earliest nudge still to come among the current steps.
+pub fn next_nudge_ms(incident: &Incident) -> Option<i64> {
+    incident
+        .current_steps()
+        .into_iter()
+        .filter_map(|index| nudge_due_ms(&incident.steps[index]))
+        .min()
+}
+
+/// The current steps whose nudge is due by `now_ms`, by priority.
+pub fn due_nudges(incident: &Incident, now_ms: i64) -> Vec<usize> {
+    incident
+        .current_steps()
+        .into_iter()
+        .filter(|&index| nudge_due_ms(&incident.steps[index]).is_some_and(|due| due <= now_ms))
+        .collect()
 }
 
 #[cfg(test)]

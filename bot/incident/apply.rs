@@ -10,11 +10,7 @@ impl Incident {
     /// The incident an opening starts, at `at_ms` by `by`.
     pub fn opened(id: IncidentId, opening: &Opening, at_ms: i64, by: &Person) -> Incident {
         let opening = opening.clone();
-        let mut steps = opening.steps;
-        if let Some(first) = steps.first_mut() {
-            first.started_at_ms = Some(at_ms);
-        }
-        Incident {
+        let mut incident = Incident {
             id,
             channel: opening.channel,
             drill: opening.drill,
@@ -27,13 +23,15 @@ impl Incident {
             rto_secs: opening.rto_secs,
             rpo_secs: opening.rpo_secs,
             roles: BTreeMap::from([("commander".to_string(), by.clone())]),
-            steps,
+            steps: opening.steps,
             latest_note: None,
             last_good_data_ms: None,
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
-        }
+        };
+        incident.start_current_steps(at_ms);
+        incident
     }
 
     /// Applies one event. Events were validated before they were stored, so this only records.
@@ -59,10 +57,7 @@ impl Incident {
                     });
                     state.failure = None;
                 }
-                if let Some(next) = self.current_step() {
-                    let next = &mut self.steps[next];
-                    next.started_at_ms.get_or_insert(recorded.at_ms);
-                }
+                self.start_current_steps(recorded.at_ms);
             }
             Event::StepFailed { step, note } => {
                 if let Some(state) = self.steps.get_mut(*step) {

@@ -3,25 +3,38 @@
 //! event each records. Pure: state (and the time) in, event or a refusal out.
 
 use chrono::{DateTime, Duration, Utc};
-use commands::{RpoPoint, Severity};
+use commands::{RpoPoint, Severity, StepAction};
 
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{Incident, Outcome, Person};
 
-/// Which step someone means: the one they were looking at (a 0-based index), or the current one.
-fn target_step(incident: &Incident, asked: Option<usize>) -> Result<usize, DomainError> {
+/// Which step someone means: the one they were looking at (a 0-based index), which must be
+/// current (any track, when several run in parallel); or, without one, the current step, when
+/// only one is current.
+fn target_step(
+    incident: &Incident,
+    asked: Option<usize>,
+    action: StepAction,
+) -> Result<usize, DomainError> {
     ensure_open(incident)?;
-    let Some(current) = incident.current_step() else {
+    let current = incident.current_steps();
+    if current.is_empty() {
         if let Some(asked) = asked {
             return Err(already_confirmed(incident, asked));
         }
         return Err(DomainError::ChecklistComplete {
             incident: incident.reference(),
         });
-    };
+    }
     match asked {
-        None => Ok(current),
+        None => match current.as_slice() {
+            [only] => Ok(*only),
+            _ => Err(DomainError::WhichStep {
+                action,
+                current: numbered(incident, &current),
+            }),
+        },
         Some(asked) if asked >= incident.steps.len() => Err(DomainError::NoSuchStep {
             asked: asked + 1,
             count: incident.steps.len(),
@@ -29,13 +42,20 @@ fn target_step(incident: &Incident, asked: Option<usize>) -> Result<usize, Domai
         Some(asked) if incident.steps[asked].confirmation.is_some() => {
             Err(already_confirmed(incident, asked))
         }
-        Some(asked) if asked != current => Err(DomainError::NotCurrent {
+        Some(asked) if !current.contains(&asked) => Err(DomainError::NotCurrent {
             asked: asked + 1,
-            current: current + 1,
-            title: incident.steps[current].title.clone(),
+            current: numbered(incident, &current),
         }),
         Some(asked) => Ok(asked),
     }
+}
+
+/// Steps as people see them: (1-based number, title).
+fn numbered(incident: &Incident, steps: &[usize]) -> Vec<(usize, String)> {
+    steps
+        .iter()
+        .map(|&index| (index + 1, incident.steps[index].title.clone()))
+        .collect()
 }
 
 fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
@@ -50,9 +70,7 @@ fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
             outcome: confirmation.outcome,
             by: confirmation.by.name.clone(),
             at_ms: confirmation.at_ms,
-            now_at: incident
-                .current_step()
-                .map(|current| (current + 1, incident.steps[current].title.clone())),
+            now_at: numbered(incident, &incident.current_steps()),
         },
         None => DomainError::ChecklistComplete {
             incident: incident.reference(),
@@ -78,7 +96,11 @@ pub fn confirm(
     outcome: Outcome,
     note: Option<String>,
 ) -> Result<Event, DomainError> {
-    let step = target_step(incident, asked)?;
+    let action = match outcome {
+        Outcome::Done => StepAction::Done,
+        Outcome::Skipped => StepAction::Skip,
+    };
+    let step = target_step(incident, asked, action)?;
     let state = &incident.steps[step];
     if outcome == Outcome::Done {
         if state.failure.is_some() && note.is_none() {
@@ -103,7 +125,7 @@ pub fn confirm(
 }
 
 pub fn fail(incident: &Incident, asked: Option<usize>, note: String) -> Result<Event, DomainError> {
-    let step = target_step(incident, asked)?;
+    let step = target_step(incident, asked, StepAction::Fail)?;
     Ok(Event::StepFailed { step, note })
 }
 
@@ -112,7 +134,7 @@ pub fn retry(
     asked: Option<usize>,
     note: Option<String>,
 ) -> Result<Event, DomainError> {
-    let step = target_step(incident, asked)?;
+    let step = target_step(incident, asked, StepAction::Retry)?;
     if incident.steps[step].failure.is_none() {
         return Err(DomainError::NothingToRetry {
             step: step + 1,
@@ -123,8 +145,25 @@ pub fn retry(
 }
 
 /// Picks an option of the current choice step by its key (`A`, `b`) or words of its title.
+/// With tracks running, the choice is the first current track (by priority) that is a choice
+/// still to make, else the first that is a choice.
 pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
-    let step = target_step(incident, None)?;
+    ensure_open(incident)?;
+    let current = incident.current_steps();
+    let choices = || {
+        current
+            .iter()
+            .filter(|&&index| incident.steps[index].is_choice())
+    };
+    let Some(&step) = choices()
+        .find(|&&index| incident.steps[index].chosen.is_none())
+        .or_else(|| choices().next())
+        .or_else(|| current.first())
+    else {
+        return Err(DomainError::ChecklistComplete {
+            incident: incident.reference(),
+        });
+    };
     let state = &incident.steps[step];
     if !state.is_choice() {
         return Err(DomainError::NotAChoice {
@@ -234,70 +273,13 @@ pub fn resolve(incident: &Incident, root_cause: Option<String>) -> Result<Event,
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
-    use commands::Severity;
-
     use super::*;
-    use crate::incident::model::{ChannelKey, Confirmation, Person, ScenarioRef, StepState};
-    use crate::incident::IncidentId;
-
-    fn step(title: &str, options: &[(&str, &str)]) -> StepState {
-        StepState {
-            phase: "Immediate Actions".into(),
-            title: title.into(),
-            budget: None,
-            marker: None,
-            options: options
-                .iter()
-                .map(|(k, t)| (k.to_string(), t.to_string()))
-                .collect(),
-            chosen: None,
-            started_at_ms: Some(0),
-            confirmation: None,
-            failure: None,
-            nudged: false,
-        }
-    }
-
-    fn incident(steps: Vec<StepState>) -> Incident {
-        let alice = Person {
-            id: "U1".into(),
-            name: "alice".into(),
-        };
-        Incident {
-            id: IncidentId::new(7),
-            channel: ChannelKey {
-                platform: crate::platform::Platform::Console,
-                workspace: "local".into(),
-                channel: "incidents".into(),
-            },
-            drill: false,
-            severity: Severity::High,
-            scenario: ScenarioRef {
-                number: 3,
-                slug: "data-corruption".into(),
-                title: "Data Corruption".into(),
-            },
-            description: None,
-            opened_at_ms: 0,
-            opened_by: alice.clone(),
-            services: vec![],
-            rto_secs: None,
-            rpo_secs: None,
-            roles: BTreeMap::from([("commander".into(), alice)]),
-            steps,
-            latest_note: None,
-            last_good_data_ms: None,
-            resolution: None,
-            updates_posted: 0,
-            rto_warned_percent: 0,
-        }
-    }
+    use crate::incident::model::{Confirmation, Remark};
+    use crate::incident::test_support::{choice, confirm as confirmed, incident, step, track};
 
     #[test]
     fn a_step_is_confirmed_once() {
-        let mut incident = incident(vec![step("Isolate", &[]), step("Assess", &[])]);
+        let mut incident = incident(vec![step("Isolate"), step("Assess")]);
         incident.steps[0].confirmation = Some(Confirmation {
             outcome: Outcome::Done,
             by: incident.opened_by.clone(),
@@ -312,7 +294,7 @@ mod tests {
                 outcome: Outcome::Done,
                 by: "alice".into(),
                 at_ms: 61_000,
-                now_at: Some((2, "Assess".into())),
+                now_at: vec![(2, "Assess".into())],
             })
         );
         assert_eq!(
@@ -327,7 +309,7 @@ mod tests {
 
     #[test]
     fn choices_need_an_option_first() {
-        let incident = incident(vec![step(
+        let incident = incident(vec![choice(
             "Recovery options",
             &[
                 ("A", "Point-in-time recovery"),
@@ -357,8 +339,8 @@ mod tests {
 
     #[test]
     fn a_failed_step_blocks_until_retried_skipped_or_worked_around() {
-        let mut incident = incident(vec![step("Restore", &[])]);
-        incident.steps[0].failure = Some(crate::incident::model::Remark {
+        let mut incident = incident(vec![step("Restore")]);
+        incident.steps[0].failure = Some(Remark {
             text: "restore.sh exits 1".into(),
             by: incident.opened_by.clone(),
             at_ms: 0,
@@ -376,5 +358,141 @@ mod tests {
         .is_ok());
         assert!(confirm(&incident, None, Outcome::Skipped, Some("not needed".into())).is_ok());
         assert!(retry(&incident, None, None).is_ok());
+    }
+
+    /// Scenario 5's shape: one step, then four tracks, then one more step.
+    fn infrastructure_loss() -> Incident {
+        let mut incident = incident(vec![
+            step("Activate full DR plan"),
+            track(step("Database recovery"), 1, Some(1)),
+            track(step("Application deployment"), 1, Some(2)),
+            track(step("DNS and networking"), 1, Some(3)),
+            track(step("Verification"), 1, Some(4)),
+            step("Announce"),
+        ]);
+        confirmed(&mut incident, 0, 60_000);
+        incident
+    }
+
+    fn apply(incident: &mut Incident, event: Event) {
+        incident.apply(&crate::incident::Recorded {
+            at_ms: 120_000,
+            by: incident.opened_by.clone(),
+            event,
+        });
+    }
+
+    #[test]
+    fn any_current_track_may_be_confirmed_and_without_a_number_the_answer_is_which() {
+        let mut incident = infrastructure_loss();
+        let tracks = vec![
+            (2, "Database recovery".to_string()),
+            (3, "Application deployment".to_string()),
+            (4, "DNS and networking".to_string()),
+            (5, "Verification".to_string()),
+        ];
+        for (action, decided) in [
+            (
+                StepAction::Done,
+                confirm(&incident, None, Outcome::Done, None),
+            ),
+            (
+                StepAction::Skip,
+                confirm(&incident, None, Outcome::Skipped, Some("n/a".into())),
+            ),
+            (StepAction::Fail, fail(&incident, None, "broke".into())),
+            (StepAction::Retry, retry(&incident, None, None)),
+        ] {
+            assert_eq!(
+                decided,
+                Err(DomainError::WhichStep {
+                    action,
+                    current: tracks.clone()
+                })
+            );
+        }
+        assert_eq!(
+            confirm(&incident, Some(5), Outcome::Done, None),
+            Err(DomainError::NotCurrent {
+                asked: 6,
+                current: tracks.clone()
+            }),
+            "the step after the group waits for it"
+        );
+        let event = confirm(&incident, Some(3), Outcome::Done, None).expect("a track");
+        apply(&mut incident, event);
+        assert_eq!(
+            confirm(&incident, Some(3), Outcome::Done, None),
+            Err(DomainError::AlreadyConfirmed {
+                step: 4,
+                title: "DNS and networking".into(),
+                outcome: Outcome::Done,
+                by: "alice".into(),
+                at_ms: 120_000,
+                now_at: vec![tracks[0].clone(), tracks[1].clone(), tracks[3].clone()],
+            }),
+            "a track is confirmed once"
+        );
+    }
+
+    #[test]
+    fn a_failed_track_blocks_only_itself_and_the_steps_after_the_group() {
+        let mut incident = infrastructure_loss();
+        let failed = fail(&incident, Some(1), "restore.sh exits 1".into()).expect("fails");
+        apply(&mut incident, failed);
+        assert!(matches!(
+            confirm(&incident, Some(1), Outcome::Done, None),
+            Err(DomainError::Blocked { step: 2, .. })
+        ));
+        assert!(matches!(
+            retry(&incident, Some(2), None),
+            Err(DomainError::NothingToRetry { step: 3, .. })
+        ));
+        for track in [2, 3, 4] {
+            let event = confirm(&incident, Some(track), Outcome::Done, None).expect("not blocked");
+            apply(&mut incident, event);
+        }
+        assert_eq!(
+            incident.current_steps(),
+            vec![1],
+            "the group waits for its failed track"
+        );
+        assert!(matches!(
+            confirm(&incident, Some(5), Outcome::Done, None),
+            Err(DomainError::NotCurrent { asked: 6, .. })
+        ));
+        assert_eq!(
+            confirm(
+                &incident,
+                None,
+                Outcome::Done,
+                Some("restored by hand".into())
+            ),
+            Ok(Event::StepConfirmed {
+                step: 1,
+                outcome: Outcome::Done,
+                note: Some("restored by hand".into())
+            }),
+            "with one track left, no number is needed"
+        );
+    }
+
+    #[test]
+    fn a_choice_among_tracks_is_the_first_still_to_make() {
+        let incident = incident(vec![
+            track(step("Restore cache"), 0, Some(1)),
+            track(
+                choice("Rebuild index", &[("A", "Full"), ("B", "Partial")]),
+                0,
+                Some(2),
+            ),
+        ]);
+        assert_eq!(
+            choose(&incident, "b"),
+            Ok(Event::OptionChosen {
+                step: 1,
+                key: "B".into()
+            })
+        );
     }
 }

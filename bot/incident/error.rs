@@ -1,7 +1,7 @@
 //! Why the domain refused something. The words for the person who asked are `notify`'s
 //! (`notify::refused`).
 
-use commands::Severity;
+use commands::{Severity, StepAction};
 
 use super::model::Outcome;
 
@@ -19,14 +19,14 @@ pub enum DomainError {
         outcome: Outcome,
         by: String,
         at_ms: i64,
-        /// The step the checklist is at now, if any.
-        now_at: Option<(usize, String)>,
+        /// The steps the checklist is at now, as (number, title): none when complete, several
+        /// when tracks run in parallel.
+        now_at: Vec<(usize, String)>,
     },
-    /// A step was named that is not the current one.
+    /// A step was named that is not current; `current` as (number, title), by priority.
     NotCurrent {
         asked: usize,
-        current: usize,
-        title: String,
+        current: Vec<(usize, String)>,
     },
     NoSuchStep {
         asked: usize,
@@ -66,5 +66,11 @@ pub enum DomainError {
     /// The last good data was typed as a time after now.
     LastGoodDataInFuture {
         typed: String,
+    },
+    /// No step was named while several run in parallel: which one? `current` as (number,
+    /// title), by priority.
+    WhichStep {
+        action: StepAction,
+        current: Vec<(usize, String)>,
     },
 }

@@ -1,5 +1,6 @@
-//! The incident domain: an incident's state folded from its events, the checklist rules, and
-//! the plan an incident starts from. Knows nothing of chat platforms or databases.
+//! The incident domain: an incident's state folded from its events, the checklist rules, the
+//! plan an incident starts from, and which steps are current when some run in parallel
+//! (`tracks`). Knows nothing of chat platforms or databases.
 
 mod apply;
 pub mod decide;
@@ -8,10 +9,14 @@ mod event;
 mod id;
 mod model;
 pub mod plan;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod timer;
+mod tracks;
 
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use id::IncidentId;
 pub use model::*;
 pub use timer::TimerKind;
+pub use tracks::Track;

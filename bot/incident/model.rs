@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::tracks::Track;
 use super::IncidentId;
 use crate::platform::Platform;
 
@@ -78,6 +79,9 @@ pub struct StepState {
     /// A failure that blocks the checklist until retried, skipped or worked around.
     pub failure: Option<Remark>,
     pub nudged: bool,
+    /// Set when the step is a track of a group that runs in parallel.
+    #[serde(default)]
+    pub track: Option<Track>,
 }
 
 impl StepState {
@@ -152,13 +156,6 @@ impl Incident {
         self.resolution.is_none()
     }
 
-    /// The first step not yet confirmed; `None` when every step is.
-    pub fn current_step(&self) -> Option<usize> {
-        self.steps
-            .iter()
-            .position(|step| step.confirmation.is_none())
-    }
-
     pub fn confirmed_steps(&self) -> usize {
         self.steps
             .iter()
@@ -166,13 +163,14 @@ impl Incident {
             .count()
     }
 
-    /// Investigating while the first phase runs, Recovering after it (or after the first step
-    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved at the end.
+    /// Investigating while the first phase runs, Recovering after it (or once a step of a
+    /// one-phase checklist is confirmed), Monitoring once every step is confirmed, Resolved at
+    /// the end. With tracks running, the phase is the earliest current step's.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
         }
-        let Some(current) = self.current_step() else {
+        let Some(&current) = self.current_steps().iter().min() else {
             return Status::Monitoring;
         };
         let first_phase = self.steps.first().map(|step| step.phase.as_str());
@@ -181,7 +179,7 @@ impl Incident {
             .iter()
             .all(|step| Some(step.phase.as_str()) == first_phase);
         let past_first_phase = Some(self.steps[current].phase.as_str()) != first_phase;
-        if past_first_phase || (single_phase && current > 0) {
+        if past_first_phase || (single_phase && self.confirmed_steps() > 0) {
             Status::Recovering
         } else {
             Status::Investigating

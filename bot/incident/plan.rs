@@ -8,10 +8,11 @@
 
 use commands::Severity;
 
-use crate::runbook::{Runbook, Scenario};
+use crate::runbook::{Marker, Runbook, Scenario};
 
 use super::event::Opening;
 use super::model::{ChannelKey, ScenarioRef, StepState};
+use super::tracks::Track;
 
 /// What someone asked to open: where, how severe, and what they typed besides the scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +56,9 @@ pub fn opening(runbook: &Runbook, scenario: &Scenario, request: Request<'_>) -> 
     }
 }
 
-/// The steps of a scenario as an incident checklist, in runbook order.
+/// The steps of a scenario as an incident checklist, in runbook order, with their tracks.
 fn checklist(scenario: &Scenario) -> Vec<StepState> {
-    scenario
+    let mut steps: Vec<StepState> = scenario
         .phases
         .iter()
         .flat_map(|phase| {
@@ -76,9 +77,21 @@ fn checklist(scenario: &Scenario) -> Vec<StepState> {
                 confirmation: None,
                 failure: None,
                 nudged: false,
+                track: None,
             })
         })
-        .collect()
+        .collect();
+    let markers: Vec<Option<Marker>> = scenario.steps().map(|step| step.marker).collect();
+    for (group, tracks) in scenario.track_groups() {
+        for index in group..group + tracks.step_count() {
+            let priority = match markers[index] {
+                Some(Marker::Priority(rank)) => Some(rank),
+                _ => None,
+            };
+            steps[index].track = Some(Track { group, priority });
+        }
+    }
+    steps
 }
 
 /// Services and the recovery targets an incident is measured against.

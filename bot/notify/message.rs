@@ -86,6 +86,19 @@ pub enum Block {
         filename: String,
         markdown: String,
     },
+    /// Buttons for each open track of a group running in parallel, by priority: per track a
+    /// Done that names it, Skip and Failed.
+    TrackActions {
+        incident: u64,
+        tracks: Vec<TrackButton>,
+    },
+}
+
+/// The track a row of buttons is for: its step (0-based) and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackButton {
+    pub step: usize,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +158,7 @@ impl Message {
                 Block::Progress { done, total, label } => {
                     out.push(format!("{label} {done}/{total}"))
                 }
-                Block::StepActions { .. } => {}
+                Block::StepActions { .. } | Block::TrackActions { .. } => {}
                 Block::Document { filename, .. } => out.push(format!("[{filename}]")),
             }
         }

@@ -6,7 +6,7 @@ pub mod template;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-pub use message::{Block, Message, MessageKind};
+pub use message::{Block, Message, MessageKind, TrackButton};
 pub use posts::format;
 pub use posts::{
     assigned, change, checklist, chosen_headline, confirmation_headline, follow_up, follow_up_due,

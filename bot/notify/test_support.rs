@@ -3,7 +3,8 @@
 //!
 //! INC-3 is a real "Complete Database Loss" opened 2026-11-25 03:04:00 UTC: a failed restore,
 //! a nudge, the RTO missed, resolved at 04:10. INC-4 is a "Data Corruption" drill at 14:00 with
-//! a choice step. Each builder takes a cutoff: the incident as it stood then.
+//! a choice step. INC-5 is a "Complete Infrastructure Loss" at 05:00 whose four tracks run in
+//! parallel. Each builder takes a cutoff: the incident as it stood then.
 
 use std::sync::LazyLock;
 
@@ -269,6 +270,53 @@ pub fn corruption_drill(cutoff: i64) -> Fixture {
     fold(IncidentId::new(4), events, cutoff)
 }
 
+/// INC-5, Complete Infrastructure Loss, opened at 05:00: step 1 done at 05:03, when its four
+/// tracks start; DNS done at 05:09, Verification failed at 05:10, retried at 05:20 and done at
+/// 05:25, Database recovery at 05:18 and Application deployment at 05:31; resolved at 05:40.
+pub fn infra_loss(cutoff: i64) -> Fixture {
+    let events = vec![
+        (
+            at(5, 0, 0),
+            alice(),
+            opening(5, Severity::Critical, false, None),
+        ),
+        (
+            at(5, 3, 0),
+            alice(),
+            done(0, Some("DR plan activated, bridge open")),
+        ),
+        (at(5, 9, 0), bob(), done(3, None)),
+        (
+            at(5, 10, 0),
+            carol(),
+            Event::StepFailed {
+                step: 4,
+                note: "smoke tests red: checkout returns 502".to_string(),
+            },
+        ),
+        (at(5, 15, 0), bot(), Event::UpdatePosted { number: 1 }),
+        (at(5, 18, 0), bob(), done(1, None)),
+        (
+            at(5, 20, 0),
+            carol(),
+            Event::StepRetried {
+                step: 4,
+                note: None,
+            },
+        ),
+        (at(5, 25, 0), carol(), done(4, None)),
+        (at(5, 31, 0), bob(), done(2, Some("deployed from main"))),
+        (
+            at(5, 40, 0),
+            alice(),
+            Event::Resolved {
+                root_cause: Some("Provider region lost power".to_string()),
+            },
+        ),
+    ];
+    fold(IncidentId::new(5), events, cutoff)
+}
+
 /// Every block of a message, one per line, for snapshots: what `plain_text` shows plus the
 /// kind, code languages, buttons and mentions.
 pub fn render(message: &Message) -> String {
@@ -306,6 +354,15 @@ pub fn render(message: &Message) -> String {
             )),
             Block::Document { filename, markdown } => {
                 out.push_str(&format!("[document {filename}]\n{markdown}\n"))
+            }
+            Block::TrackActions { incident, tracks } => {
+                for track in tracks {
+                    out.push_str(&format!(
+                        "[buttons: done · skip · fail for INC-{incident} step {} ({})]\n",
+                        track.step + 1,
+                        track.title
+                    ));
+                }
             }
         }
     }

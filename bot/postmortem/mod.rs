@@ -219,8 +219,8 @@ fn objectives(out: &mut String, incident: &Incident, now_ms: i64) {
         .iter()
         .filter_map(|step| step.confirmation.as_ref().map(|c| c.at_ms))
         .max();
-    match (incident.current_step(), completed) {
-        (None, Some(at_ms)) => {
+    match (incident.current_steps().is_empty(), completed) {
+        (true, Some(at_ms)) => {
             let _ = writeln!(
                 out,
                 "- **Checklist completed:** {}, {} after opening",

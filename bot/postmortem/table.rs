@@ -51,9 +51,7 @@ fn outcome(state: &StepState, index: usize, incident: &Incident, history: &[Stri
             };
             format!("{failed} — still blocking")
         }
-        None if incident.is_open() && incident.current_step() == Some(index) => {
-            "in progress".to_string()
-        }
+        None if incident.is_open() && incident.is_current(index) => "in progress".to_string(),
         None => "not reached".to_string(),
     };
     parts.push(now);
@@ -127,4 +125,36 @@ pub(super) fn checklist(out: &mut String, incident: &Incident, timeline: &[Recor
         );
     }
     out.push('\n');
+    parallel_groups(out, incident);
+}
+
+/// A line per group of tracks: which steps ran in parallel, and from when their times count.
+fn parallel_groups(out: &mut String, incident: &Incident) {
+    let mut groups: Vec<usize> = incident
+        .steps
+        .iter()
+        .filter_map(|step| step.track.map(|track| track.group))
+        .collect();
+    groups.dedup();
+    for group in groups {
+        let steps = incident.group_steps(group);
+        let first = steps.iter().min().copied().unwrap_or_default() + 1;
+        let last = steps.iter().max().copied().unwrap_or_default() + 1;
+        let started = steps
+            .iter()
+            .filter_map(|&index| incident.steps[index].started_at_ms)
+            .min();
+        let _ = match started {
+            Some(at_ms) => writeln!(
+                out,
+                "Steps {first}–{last} ran in parallel from {}; each one's actual time counts from \
+                 then.\n",
+                time_of(at_ms, incident.opened_at_ms)
+            ),
+            None => writeln!(
+                out,
+                "Steps {first}–{last} run in parallel; they were not reached.\n"
+            ),
+        };
+    }
 }

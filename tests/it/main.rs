@@ -18,6 +18,7 @@ mod engine_cadence;
 mod engine_replicas;
 mod engine_rules;
 mod engine_scenarios;
+mod engine_tracks;
 mod fixtures;
 mod outbox;
 mod runbook_malformed;

@@ -32,6 +32,7 @@ pub struct TestBot {
     pub engine: Engine,
     pub clock: SimulatedClock,
     pub db: TestDb,
+    runbook: Arc<Runbook>,
 }
 
 async fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> Engine {
@@ -43,11 +44,22 @@ async fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> 
 
 impl TestBot {
     pub async fn on(db: TestDb) -> TestBot {
+        TestBot::with_runbook(db, shared_runbook()).await
+    }
+
+    /// A bot that runs another runbook than the user's.
+    pub async fn with_runbook(db: TestDb, runbook: Runbook) -> TestBot {
         let clock = SimulatedClock::starting_at(
             DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
         );
-        let engine = engine(db.store.clone(), Arc::new(shared_runbook()), &clock).await;
-        TestBot { engine, clock, db }
+        let runbook = Arc::new(runbook);
+        let engine = engine(db.store.clone(), runbook.clone(), &clock).await;
+        TestBot {
+            engine,
+            clock,
+            db,
+            runbook,
+        }
     }
 
     /// A bot on a fresh SQLite file.
@@ -59,23 +71,19 @@ impl TestBot {
     pub async fn restarted(self) -> TestBot {
         self.engine.store().close().await;
         let store = self.db.reopen().await;
-        let engine = engine(store, Arc::new(shared_runbook()), &self.clock).await;
+        let engine = engine(store, self.runbook.clone(), &self.clock).await;
         TestBot {
             engine,
             clock: self.clock,
             db: self.db,
+            runbook: self.runbook,
         }
     }
 
     /// A second engine on the same database and clock, as a second replica runs it (PostgreSQL
     /// only: a SQLite file has one writer).
     pub async fn replica(&self) -> Engine {
-        engine(
-            self.db.reopen().await,
-            Arc::new(shared_runbook()),
-            &self.clock,
-        )
-        .await
+        engine(self.db.reopen().await, self.runbook.clone(), &self.clock).await
     }
 
     pub fn now_ms(&self) -> i64 {

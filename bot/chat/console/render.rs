@@ -41,6 +41,17 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
                     "→ /incident step done [note] · skip <reason> · fail <what happened>"
                 );
             }
+            Block::TrackActions { tracks, .. } => {
+                let numbers: Vec<String> = tracks
+                    .iter()
+                    .map(|track| (track.step + 1).to_string())
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "→ /incident step {} done [note] · skip <reason> · fail <what happened>",
+                    numbers.join("|")
+                );
+            }
             Block::Document { filename, markdown } => {
                 let _ = writeln!(out, "┌── {filename}");
                 for line in markdown.trim_end().lines() {

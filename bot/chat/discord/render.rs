@@ -11,6 +11,7 @@
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
+//! | `TrackActions` | an action row per track (`Done · 2 Database recovery`, Skip, Failed); more than 5 tracks: their Done buttons, 5 to a row |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
 //! Text after fields goes to a new embed, so the message reads in the order of its blocks. Each
@@ -52,9 +53,9 @@ use serenity::all::{
 };
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
-use crate::chat::step_buttons::{StepAction, StepButton};
+use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
-use crate::notify::{Block, Message, MessageKind};
+use crate::notify::{Block, Message, MessageKind, TrackButton};
 
 const CONTENT_MAX: usize = 2000;
 const TITLE_MAX: usize = 256;
@@ -65,6 +66,7 @@ const FIELD_VALUE_MAX: usize = 1024;
 const EMBEDS_MAX: usize = 10;
 const EMBEDS_TOTAL_MAX: usize = 6000;
 const ACTION_ROWS_MAX: usize = 5;
+const BUTTONS_PER_ROW: usize = 5;
 const ALLOWED_USERS_MAX: usize = 100;
 /// A field value this short shows beside the others rather than on a line of its own.
 const INLINE_FIELD_MAX: usize = 40;
@@ -154,7 +156,7 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             Block::Progress { done, total, label } => {
                 embeds.paragraph(Paragraph::Text(progress(*done, *total, label)))
             }
-            Block::StepActions { .. } => {}
+            Block::StepActions { .. } | Block::TrackActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -197,29 +199,65 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
     message
         .blocks
         .iter()
-        .filter_map(|block| match block {
-            Block::StepActions { incident, step } => Some(step_buttons(*incident, *step)),
-            _ => None,
+        .flat_map(|block| match block {
+            Block::StepActions { incident, step } => vec![CreateActionRow::Buttons(
+                StepAction::ALL
+                    .into_iter()
+                    .map(|action| button(*incident, *step, action, action.label().to_string()))
+                    .collect(),
+            )],
+            Block::TrackActions { incident, tracks } => track_rows(*incident, tracks),
+            _ => Vec::new(),
         })
         .take(ACTION_ROWS_MAX)
         .collect()
 }
 
-fn step_buttons(incident: u64, step: usize) -> CreateActionRow {
-    let buttons = StepAction::ALL
-        .into_iter()
-        .map(|action| {
-            let button = StepButton {
-                incident,
-                step,
-                action,
-            };
-            CreateButton::new(button.custom_id())
-                .label(action.label())
-                .style(style(action))
+/// A row per track (Done naming it, Skip, Failed) while they fit in 5 rows; past that, only
+/// the Done buttons, 5 to a row (skip and fail are typed).
+fn track_rows(incident: u64, tracks: &[TrackButton]) -> Vec<CreateActionRow> {
+    let track_button = |track: &TrackButton, action| {
+        button(
+            incident,
+            track.step,
+            action,
+            track_label(action, track.step, &track.title),
+        )
+    };
+    if tracks.len() <= ACTION_ROWS_MAX {
+        return tracks
+            .iter()
+            .map(|track| {
+                CreateActionRow::Buttons(
+                    StepAction::ALL
+                        .into_iter()
+                        .map(|action| track_button(track, action))
+                        .collect(),
+                )
+            })
+            .collect();
+    }
+    tracks
+        .chunks(BUTTONS_PER_ROW)
+        .map(|row| {
+            CreateActionRow::Buttons(
+                row.iter()
+                    .map(|track| track_button(track, StepAction::Done))
+                    .collect(),
+            )
         })
-        .collect();
-    CreateActionRow::Buttons(buttons)
+        .collect()
+}
+
+fn button(incident: u64, step: usize, action: StepAction, label: String) -> CreateButton {
+    let button = StepButton {
+        incident,
+        step,
+        action,
+    };
+    CreateButton::new(button.custom_id())
+        .label(label)
+        .style(style(action))
 }
 
 /// Discord's button style: green for Done, grey for Skip, red for Failed.
@@ -429,7 +467,9 @@ mod tests {
 
     use super::*;
     use crate::chat::discord::markdown::ZERO_WIDTH_SPACE;
-    use crate::notify::test_support::{at, corruption_drill, db_loss, paging, runbook, scenario};
+    use crate::notify::test_support::{
+        at, corruption_drill, db_loss, infra_loss, paging, runbook, scenario,
+    };
     use crate::notify::{self};
 
     /// Snapshots live in `bot/chat/discord/snapshots/`.
@@ -491,11 +531,13 @@ mod tests {
         assert!(total <= EMBEDS_TOTAL_MAX, "{total} across embeds");
         let rows = payload["components"].as_array().expect("components");
         assert!(rows.len() <= ACTION_ROWS_MAX);
-        for button in rows
-            .iter()
-            .flat_map(|row| row["components"].as_array().expect("buttons"))
-        {
-            assert!(units(&button["custom_id"]) <= crate::chat::step_buttons::CUSTOM_ID_MAX);
+        for row in rows {
+            let buttons = row["components"].as_array().expect("buttons");
+            assert!((1..=BUTTONS_PER_ROW).contains(&buttons.len()));
+            for button in buttons {
+                assert!(units(&button["custom_id"]) <= crate::chat::step_buttons::CUSTOM_ID_MAX);
+                assert!((1..=80).contains(&units(&button["label"])), "{button}");
+            }
         }
         let has_something =
             units(&payload["content"]) > 0 || !embeds.is_empty() || !rows.is_empty();
@@ -550,8 +592,12 @@ mod tests {
     #[test]
     fn checklist_cards() {
         let fixture = db_loss(at(3, 4, 0));
-        let step = scenario(1).steps().next();
-        let first = payload(&notify::checklist(&fixture.incident, step, None));
+        let first = payload(&notify::checklist(
+            &fixture.incident,
+            |i| scenario(1).steps().nth(i),
+            None,
+            fixture.now,
+        ));
         let buttons = &first["components"][0]["components"];
         let shown: Vec<(&str, &str, u64)> = buttons
             .as_array()
@@ -580,10 +626,99 @@ mod tests {
             "checklist_choice",
             payload(&notify::checklist(
                 &fixture.incident,
-                scenario(3).steps().nth(2),
-                Some(headline)
+                |i| scenario(3).steps().nth(i),
+                Some(headline),
+                fixture.now
             ))
         );
+    }
+
+    /// (label, custom_id) of each button, row by row.
+    fn button_rows(payload: &Value) -> Vec<Vec<(String, String)>> {
+        payload["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .map(|row| {
+                row["components"]
+                    .as_array()
+                    .expect("buttons")
+                    .iter()
+                    .map(|button| {
+                        (
+                            button["label"].as_str().unwrap_or_default().to_string(),
+                            button["custom_id"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tracks_get_a_row_each_while_five_rows_hold_them() {
+        let fixture = infra_loss(at(5, 12, 0));
+        let card = payload(&notify::checklist(
+            &fixture.incident,
+            |i| scenario(5).steps().nth(i),
+            None,
+            fixture.now,
+        ));
+        let row = |step: usize, title: &str| {
+            vec![
+                (
+                    format!("Done · {} {title}", step + 1),
+                    format!("step_done:INC-5:{step}"),
+                ),
+                ("Skip".to_string(), format!("step_skip:INC-5:{step}")),
+                ("Failed".to_string(), format!("step_fail:INC-5:{step}")),
+            ]
+        };
+        assert_eq!(
+            button_rows(&card),
+            vec![
+                row(1, "Database recovery"),
+                row(2, "Application deployment"),
+                row(4, "Verification")
+            ]
+        );
+        snapshot!("checklist_tracks", card);
+
+        let tracks = |count: usize| {
+            Message::new(MessageKind::Checklist, Some(9)).with(Block::TrackActions {
+                incident: 9,
+                tracks: (0..count)
+                    .map(|step| TrackButton {
+                        step,
+                        title: format!("Track {step}"),
+                    })
+                    .collect(),
+            })
+        };
+        let five = button_rows(&payload(&tracks(5)));
+        assert_eq!(five.len(), 5);
+        assert!(five.iter().all(|row| row.len() == 3));
+        let seven = button_rows(&payload(&tracks(7)));
+        let labels: Vec<Vec<&str>> = seven
+            .iter()
+            .map(|row| row.iter().map(|(label, _)| label.as_str()).collect())
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                vec![
+                    "Done · 1 Track 0",
+                    "Done · 2 Track 1",
+                    "Done · 3 Track 2",
+                    "Done · 4 Track 3",
+                    "Done · 5 Track 4"
+                ],
+                vec!["Done · 6 Track 5", "Done · 7 Track 6"],
+            ],
+            "past five tracks, Done buttons only, five to a row"
+        );
+        let thirty = button_rows(&payload(&tracks(30)));
+        assert_eq!(thirty.iter().map(Vec::len).sum::<usize>(), 25);
     }
 
     #[test]

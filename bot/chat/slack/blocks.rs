@@ -11,6 +11,7 @@
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
+//! | `TrackActions` | an `actions` block per track: `Done · 2 Database recovery`, Skip, Failed |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
 //! Limits are kept, never exceeded: 50 blocks (the excess is dropped for a marker, the buttons
@@ -25,7 +26,7 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
-use crate::chat::step_buttons::{StepAction, StepButton};
+use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
 
@@ -138,8 +139,12 @@ fn render(block: &Block) -> Vec<SlackBlock> {
         Block::Progress { done, total, label } => section(progress(*done, *total, label))
             .into_iter()
             .collect(),
-        Block::StepActions { incident, step } => vec![step_actions(*incident, *step)],
+        Block::StepActions { incident, step } => vec![step_actions(*incident, *step, None)],
         Block::Document { filename, .. } => vec![document_note(filename)],
+        Block::TrackActions { incident, tracks } => tracks
+            .iter()
+            .map(|track| step_actions(*incident, track.step, Some(&track.title)))
+            .collect(),
     }
 }
 
@@ -230,22 +235,30 @@ fn progress(done: usize, total: usize, label: &str) -> String {
     }
 }
 
-fn step_actions(incident: u64, step: usize) -> SlackBlock {
+/// Done, Skip and Failed for a step; for a track (`title`), Done names it.
+fn step_actions(incident: u64, step: usize, track: Option<&str>) -> SlackBlock {
     let buttons = StepAction::ALL
         .into_iter()
         .map(|action| {
-            button(StepButton {
-                incident,
-                step,
-                action,
-            })
+            let label = match track {
+                Some(title) => defuse(&track_label(action, step, title)),
+                None => action.label().to_string(),
+            };
+            button(
+                StepButton {
+                    incident,
+                    step,
+                    action,
+                },
+                label,
+            )
         })
         .collect();
     SlackActionsBlock::new(buttons).into()
 }
 
-fn button(button: StepButton) -> SlackActionBlockElement {
-    let label: SlackBlockPlainTextOnly = button.action.label().into();
+fn button(button: StepButton, label: String) -> SlackActionBlockElement {
+    let label: SlackBlockPlainTextOnly = label.into();
     SlackBlockButtonElement::new(label)
         .with_action_id(SlackActionId(button.action_id().to_string()))
         .with_value(button.value())
@@ -320,7 +333,7 @@ mod tests {
 
     use super::*;
     use crate::notify::test_support::{
-        at, corruption_drill, db_loss, paging, runbook, scenario, HOUR,
+        at, corruption_drill, db_loss, infra_loss, paging, runbook, scenario, HOUR,
     };
     use crate::notify::{self, Block, Message, MessageKind};
 
@@ -397,7 +410,14 @@ mod tests {
                         assert!(!text.trim().is_empty() && text.len() <= 3000);
                     }
                 }
-                "actions" => assert_eq!(block["elements"].as_array().expect("buttons").len(), 3),
+                "actions" => {
+                    let buttons = block["elements"].as_array().expect("buttons");
+                    assert_eq!(buttons.len(), 3);
+                    for button in buttons {
+                        let label = button["text"]["text"].as_str().expect("label");
+                        assert!(!label.is_empty() && label.chars().count() <= 75, "{label}");
+                    }
+                }
                 "context" => {}
                 other => panic!("unexpected block {other}"),
             }
@@ -457,7 +477,12 @@ mod tests {
         #[test]
         fn checklists() {
             let fixture = db_loss(at(3, 4, 0));
-            let first = payload(&notify::checklist(&fixture.incident, step(1, 0), None));
+            let first = payload(&notify::checklist(
+                &fixture.incident,
+                |i| step(1, i),
+                None,
+                fixture.now,
+            ));
             let buttons = &blocks_of(&first).last().expect("buttons")["elements"];
             assert_eq!(buttons[0]["action_id"], "step_done");
             assert_eq!(buttons[0]["value"], "INC-3:0");
@@ -469,14 +494,20 @@ mod tests {
                 "checklist_after_confirmation",
                 payload(&notify::checklist(
                     &fixture.incident,
-                    step(1, 2),
-                    Some(headline)
+                    |i| step(1, i),
+                    Some(headline),
+                    fixture.now
                 ))
             );
             let fixture = db_loss(at(3, 31, 0));
             snapshot!(
                 "checklist_failed_step",
-                payload(&notify::checklist(&fixture.incident, step(1, 4), None))
+                payload(&notify::checklist(
+                    &fixture.incident,
+                    |i| step(1, i),
+                    None,
+                    fixture.now
+                ))
             );
             let fixture = corruption_drill(at(14, 11, 0));
             let headline = notify::confirmation_headline(&fixture.incident, 1);
@@ -484,16 +515,68 @@ mod tests {
                 "checklist_choice",
                 payload(&notify::checklist(
                     &fixture.incident,
-                    step(3, 2),
-                    Some(headline)
+                    |i| step(3, i),
+                    Some(headline),
+                    fixture.now
                 ))
             );
             let fixture = db_loss(at(4, 9, 0));
             let headline = notify::confirmation_headline(&fixture.incident, 10);
             snapshot!(
                 "checklist_complete",
-                payload(&notify::checklist(&fixture.incident, None, Some(headline)))
+                payload(&notify::checklist(
+                    &fixture.incident,
+                    |_| None,
+                    Some(headline),
+                    fixture.now
+                ))
             );
+        }
+
+        #[test]
+        fn tracks_get_a_row_of_buttons_each() {
+            let fixture = infra_loss(at(5, 12, 0));
+            let headline = notify::confirmation_headline(&fixture.incident, 3);
+            let card = payload(&notify::checklist(
+                &fixture.incident,
+                |i| step(5, i),
+                Some(headline),
+                fixture.now,
+            ));
+            let rows: Vec<(Value, Value, Value)> = blocks_of(&card)
+                .iter()
+                .filter(|block| block["type"] == "actions")
+                .map(|block| {
+                    let done = &block["elements"][0];
+                    (
+                        done["text"]["text"].clone(),
+                        done["value"].clone(),
+                        block["elements"][2]["text"]["text"].clone(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                rows,
+                vec![
+                    (
+                        "Done · 2 Database recovery".into(),
+                        "INC-5:1".into(),
+                        "Failed".into()
+                    ),
+                    (
+                        "Done · 3 Application deployment".into(),
+                        "INC-5:2".into(),
+                        "Failed".into()
+                    ),
+                    (
+                        "Done · 5 Verification".into(),
+                        "INC-5:4".into(),
+                        "Failed".into()
+                    ),
+                ],
+                "the open tracks, by priority; step 4 is done"
+            );
+            snapshot!("checklist_tracks", card);
         }
 
         #[test]
@@ -639,7 +722,7 @@ mod tests {
             for message in [
                 notify::update(&fixture.incident, runbook(), fixture.now, None),
                 notify::resolved(&fixture.incident, runbook()),
-                notify::checklist(&fixture.incident, step(1, 4), None),
+                notify::checklist(&fixture.incident, |i| step(1, i), None, fixture.now),
             ] {
                 assert_no_pings(&payload(&message));
             }

@@ -16,8 +16,11 @@ impl Engine {
             choose.incident,
             CommandName::Choose,
             |incident, _| decide::choose(incident, &choose.option),
-            |_, after, _| {
-                Effects::post(self.checklist_post(after, notify::chosen_headline(after, name)))
+            |before, after, _| {
+                let chosen = (0..after.steps.len())
+                    .find(|&index| after.steps[index].chosen != before.steps[index].chosen);
+                let headline = chosen.and_then(|index| notify::chosen_headline(after, index, name));
+                Effects::post(self.checklist_post(after, headline))
             },
         )
         .await

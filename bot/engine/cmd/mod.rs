@@ -78,12 +78,14 @@ impl Engine {
             .await?)
     }
 
-    /// The checklist card for the incident's current step.
+    /// The checklist card for the incident's current step, or its tracks.
     fn checklist_post(&self, incident: &Incident, headline: Option<String>) -> Message {
-        let step = incident
-            .current_step()
-            .and_then(|index| self.runbook_step(incident, index));
-        notify::checklist(incident, step, headline)
+        notify::checklist(
+            incident,
+            |index| self.runbook_step(incident, index),
+            headline,
+            self.now_ms(),
+        )
     }
 
     /// The runbook step an incident's checklist step came from, if the runbook still has it.
@@ -98,14 +100,7 @@ impl Engine {
     }
 }
 
-/// The nudge timer for the current step: due when its budget runs out, unless already nudged.
+/// The nudge timer: due when the first of the current steps runs out of its budget.
 fn nudge_timer(incident: &Incident) -> (TimerKind, Option<i64>) {
-    let due = incident.current_step().and_then(|index| {
-        let step = &incident.steps[index];
-        let budget_ms = i64::try_from(step.budget?.max_secs)
-            .ok()?
-            .checked_mul(1000)?;
-        (!step.nudged).then_some(step.started_at_ms?.saturating_add(budget_ms))
-    });
-    (TimerKind::Nudge, due)
+    (TimerKind::Nudge, super::timers::next_nudge_ms(incident))
 }

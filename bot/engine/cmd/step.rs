@@ -1,5 +1,6 @@
 //! `/incident step [n] done|skip|fail|retry [note]` (and the step buttons): confirms, fails or
-//! retries a step by the checklist's rules, and shows the card in its new state.
+//! retries a step by the checklist's rules (any current track, when several run in parallel),
+//! and shows the card in its new state.
 
 use commands::{CommandName, Step, StepAction};
 
@@ -15,15 +16,20 @@ const SAME_MOMENT_MS: i64 = 10_000;
 
 /// The step a `/incident step …` without a number means: the current one, pinned now so that a
 /// confirmation racing ours is told apart; or the step someone else confirmed in the last few
-/// seconds, so that two people typing `done` for the same step confirm it once.
+/// seconds, so that two people typing `done` for the same step confirm it once. With several
+/// tracks current there is no telling which: `None`, and the domain asks which.
 fn meant_step(incident: &Incident, person: &Person, now_ms: i64) -> Option<usize> {
-    let current = incident.current_step().unwrap_or(incident.steps.len());
-    let previous = current.checked_sub(1).and_then(|index| {
-        let confirmation = incident.steps[index].confirmation.as_ref()?;
+    let latest = incident
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(index, step)| Some((index, step.confirmation.as_ref()?)))
+        .max_by_key(|(_, confirmation)| confirmation.at_ms);
+    let previous = latest.and_then(|(index, confirmation)| {
         let just_now = now_ms.saturating_sub(confirmation.at_ms) < SAME_MOMENT_MS;
         (just_now && confirmation.by.id != person.id).then_some(index)
     });
-    previous.or_else(|| incident.current_step())
+    previous.or_else(|| incident.only_current_step())
 }
 
 impl Engine {
@@ -62,7 +68,7 @@ impl Engine {
                     event.map(|event| vec![event])
                 },
                 |before, after, _| {
-                    let Some(index) = pinned.or_else(|| before.current_step()) else {
+                    let Some(index) = pinned.or_else(|| before.only_current_step()) else {
                         return Effects::default();
                     };
                     let post = match action {

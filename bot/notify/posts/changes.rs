@@ -70,10 +70,9 @@ pub fn retried_headline(incident: &Incident, index: usize, by: &str) -> String {
     format!("↻ {} is being retried by {by}", step_name(incident, index))
 }
 
-/// `Option A (Point-in-time recovery) chosen by bob for step 3`, for the current step's choice.
-pub fn chosen_headline(incident: &Incident, by: &str) -> Option<String> {
-    let index = incident.current_step()?;
-    let step = &incident.steps[index];
+/// `Option A (Point-in-time recovery) chosen by bob for step 3`, for step `index`'s choice.
+pub fn chosen_headline(incident: &Incident, index: usize, by: &str) -> Option<String> {
+    let step = incident.steps.get(index)?;
     let key = step.chosen.as_deref()?;
     let (_, title) = step.options.iter().find(|(k, _)| k == key)?;
     Some(format!(

@@ -4,22 +4,32 @@ use commands::duration::format_duration;
 
 use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
-use super::{heading, step_line, step_name, text, ways_forward, CONFIRM_HINT};
+use super::{heading, step_line, step_name, step_words, text, ways_forward, CONFIRM_HINT};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::{CodeBlock, Step};
 
 /// The checklist card: an optional headline (what just happened), progress, then the current
-/// step with its details, commands, options and failure, and the buttons to confirm it. `step`
-/// is the runbook's step for the current index; without it only the title and budget show.
-pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<String>) -> Message {
+/// step with its details, commands, options and failure, and the buttons to confirm it; while
+/// tracks run in parallel, each of them (`tracks::card`). `runbook_step` gives the runbook's
+/// step for an index; without it only the title and budget show. `now_ms` is when the card is
+/// drawn, for how long open tracks have been running.
+pub fn checklist<'r>(
+    incident: &Incident,
+    runbook_step: impl Fn(usize) -> Option<&'r Step>,
+    headline: Option<String>,
+    now_ms: i64,
+) -> Message {
     let mut message = Message::new(MessageKind::Checklist, Some(incident.id.number()));
     if let Some(headline) = headline.filter(|headline| !headline.trim().is_empty()) {
         message = message.with(text(headline));
     }
+    if let Some(group) = incident.current_group() {
+        return super::tracks::card(message, incident, &group, &runbook_step, now_ms);
+    }
     let total = incident.steps.len();
     let done = incident.confirmed_steps();
-    let Some(index) = incident.current_step() else {
+    let Some(index) = incident.only_current_step() else {
         let label = incident
             .steps
             .last()
@@ -47,6 +57,21 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             label: state.phase.clone(),
         })
         .with(heading(incident, &step_line(incident, index)));
+    message = with_step(message, incident, index, runbook_step(index));
+    message.with(Block::StepActions {
+        incident: incident.id.number(),
+        step: index,
+    })
+}
+
+/// A current step's body: its details and commands, its options, its failure.
+pub(super) fn with_step(
+    mut message: Message,
+    incident: &Incident,
+    index: usize,
+    step: Option<&Step>,
+) -> Message {
+    let state = &incident.steps[index];
     if let Some(step) = step {
         message = with_details(message, &step.details, &step.commands);
     }
@@ -59,13 +84,10 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             failure.by.name,
             clock_time(failure.at_ms),
             failure.text.trim(),
-            ways_forward()
+            ways_forward(incident, index)
         )));
     }
-    message.with(Block::StepActions {
-        incident: incident.id.number(),
-        step: index,
-    })
+    message
 }
 
 /// Details as bullets, then each command as a code block.
@@ -193,10 +215,12 @@ pub fn step_failed(incident: &Incident, index: usize) -> Message {
             )))
         }
     }
-    message.with(text(ways_forward())).with(Block::StepActions {
-        incident: incident.id.number(),
-        step: index,
-    })
+    message
+        .with(text(ways_forward(incident, index)))
+        .with(Block::StepActions {
+            incident: incident.id.number(),
+            step: index,
+        })
 }
 
 /// A step is over its budget: how long so far, and how to say it is done or stuck.
@@ -228,7 +252,8 @@ pub fn nudge(incident: &Incident, index: usize, now_ms: i64) -> Message {
             &format!("Step {} · budget used up", index + 1),
         ))
         .with(text(format!(
-            "{status} Done? /incident step done — stuck? /incident step fail <what happened>"
+            "{status} Done? /incident {words} done — stuck? /incident {words} fail <what happened>",
+            words = step_words(incident, index)
         )))
         .with(Block::StepActions {
             incident: incident.id.number(),
@@ -239,7 +264,10 @@ pub fn nudge(incident: &Incident, index: usize, now_ms: i64) -> Message {
 /// `Current: Step 5 of 11 · Restore … · budget 15m–30m · running 3m` plus its failure, for
 /// messages about the whole incident.
 pub(super) fn current_step_text(incident: &Incident, now_ms: i64) -> Option<String> {
-    let index = incident.current_step()?;
+    if let Some(group) = incident.current_group() {
+        return Some(super::tracks::summary(incident, &group, now_ms));
+    }
+    let index = incident.only_current_step()?;
     let state = &incident.steps[index];
     let mut line = format!("Current: {}", step_line(incident, index));
     if let Some(started) = state.started_at_ms {
@@ -295,7 +323,7 @@ mod tests {
     #[test]
     fn without_the_runbook_step_the_card_still_shows_title_and_budget() {
         let fixture = db_loss(at(3, 27, 0));
-        let text = checklist(&fixture.incident, None, None).plain_text();
+        let text = checklist(&fixture.incident, |_| None, None, fixture.now).plain_text();
         assert!(
             text.contains("Step 5 of 11 · Restore from most recent backup · budget 15m–30m"),
             "{text}"

@@ -4,7 +4,7 @@
 use super::checklist::current_step_text;
 use super::format::clock_time;
 use super::format::{count, date_time, elapsed_secs, minutes, rto_left, secs_between, short_time};
-use super::{drill_tag, heading, quoted_remark, text};
+use super::{current_actions, drill_tag, heading, quoted_remark, text};
 use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::notify::template::{self, Notice};
@@ -55,9 +55,17 @@ pub fn opened(
         message = message.with(text(format!("Paging: {}", names.join(", "))));
         message.mentions = mentions;
     }
-    message.with(text(
-        "Step 1 follows. Confirm each step with /incident step done · skip <reason> · fail <what happened>",
-    ))
+    let follows = match incident.current_steps().as_slice() {
+        [_, _, ..] => {
+            "The first steps run in parallel and follow. Confirm each with /incident \
+            step <number> done · skip <reason> · fail <what happened>"
+        }
+        _ => {
+            "Step 1 follows. Confirm each step with /incident step done · skip <reason> · fail \
+            <what happened>"
+        }
+    };
+    message.with(text(follows))
 }
 
 fn phase_count(incident: &Incident) -> usize {
@@ -130,31 +138,45 @@ pub fn update(
             code: template::render(Notice::Incident, runbook, incident, now_ms),
         })
         .with(Block::Fields { fields });
-    match incident.current_step() {
-        Some(index) if incident.is_open() => message.with(Block::StepActions {
-            incident: incident.id.number(),
-            step: index,
-        }),
+    match current_actions(incident) {
+        Some(actions) => message.with(actions),
         None if incident.is_open() => message.with(text(
             "Every step is confirmed. Resolve with /incident resolve [root cause]",
         )),
-        _ => message,
+        None => message,
     }
 }
 
-/// `4/11 · Recovery Steps · Provision new database instance`, or `11/11 · all steps confirmed`.
+/// `4/11 · Recovery Steps · Provision new database instance`, `1/6 · Immediate Actions · 2
+/// tracks in parallel: Database recovery (failed), Verification`, or `11/11 · all steps
+/// confirmed`.
 pub(super) fn progress_text(incident: &Incident) -> String {
     let done = format!("{}/{}", incident.confirmed_steps(), incident.steps.len());
-    match incident.current_step() {
-        Some(index) => {
+    let current = incident.current_steps();
+    let titles: Vec<String> = current
+        .iter()
+        .map(|&index| {
             let step = &incident.steps[index];
             let failed = if step.failure.is_some() {
                 " (failed)"
             } else {
                 ""
             };
-            format!("{done} · {} · {}{failed}", step.phase, step.title)
-        }
+            format!("{}{failed}", step.title)
+        })
+        .collect();
+    match current.first() {
+        Some(&first) if incident.current_group().is_some() => format!(
+            "{done} · {} · {} in parallel: {}",
+            incident.steps[first].phase,
+            count(current.len(), "track"),
+            titles.join(", ")
+        ),
+        Some(&first) => format!(
+            "{done} · {} · {}",
+            incident.steps[first].phase,
+            titles.join(", ")
+        ),
         None => format!("{done} · all steps confirmed"),
     }
 }
@@ -162,13 +184,25 @@ pub(super) fn progress_text(incident: &Incident) -> String {
 /// Someone's `/incident update`: their words, and where the incident stands.
 pub fn note(incident: &Incident, remark: &Remark) -> Message {
     let mut context = format!("{} · {}", clock_time(remark.at_ms), incident.status());
-    if let Some(index) = incident.current_step() {
-        context.push_str(&format!(
+    match incident.current_steps().as_slice() {
+        [] => {}
+        [index] => context.push_str(&format!(
             " · step {} of {}: {}",
             index + 1,
             incident.steps.len(),
-            incident.steps[index].title
-        ));
+            incident.steps[*index].title
+        )),
+        several => {
+            let numbers: Vec<String> = several
+                .iter()
+                .map(|index| (index + 1).to_string())
+                .collect();
+            context.push_str(&format!(
+                " · steps {} of {} in parallel",
+                numbers.join(", "),
+                incident.steps.len()
+            ));
+        }
     }
     Message::new(MessageKind::Note, Some(incident.id.number()))
         .with(heading(
@@ -211,15 +245,12 @@ pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
     let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id.number()))
         .with(heading(incident, &title))
         .with(text(line));
-    match incident.current_step() {
-        Some(index) => {
+    match current_actions(incident) {
+        Some(actions) => {
             if let Some(step) = current_step_text(incident, now_ms) {
                 message = message.with(text(step));
             }
-            message.with(Block::StepActions {
-                incident: incident.id.number(),
-                step: index,
-            })
+            message.with(actions)
         }
         None => message.with(text(
             "Every step is confirmed. Resolve with /incident resolve [root cause]",

@@ -12,6 +12,7 @@ mod refusals;
 mod replies;
 #[cfg(test)]
 mod tests;
+mod tracks;
 
 pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
@@ -36,6 +37,10 @@ use format::allowance_suffix;
 /// How to confirm the current step, for messages that show it as text.
 pub(crate) const CONFIRM_HINT: &str =
     "Confirm it: /incident step done [note] · skip <reason> · fail <what happened>";
+
+/// How to confirm tracks running in parallel.
+pub(crate) const TRACKS_HINT: &str = "Confirm each by its number: /incident step <number> done \
+     [note] · skip <reason> · fail <what happened>";
 
 /// `[DRILL] ` for drills.
 fn drill_tag(incident: &Incident) -> &'static str {
@@ -79,12 +84,43 @@ fn step_name(incident: &Incident, index: usize) -> String {
     }
 }
 
-/// What to do about a failed step.
-fn ways_forward() -> &'static str {
-    "The checklist waits on this step. Ways forward:\n\
-     • /incident step retry [note] — try it again\n\
-     • /incident step skip <reason> — move on without it\n\
-     • /incident step done <workaround> — it was done another way; say how"
+/// What to do about a failed step; for a track, the commands name it by its number.
+fn ways_forward(incident: &Incident, index: usize) -> String {
+    let waits = match incident.steps.get(index).and_then(|step| step.track) {
+        Some(_) => "The steps after this group wait on this track",
+        None => "The checklist waits on this step",
+    };
+    let step = step_words(incident, index);
+    format!(
+        "{waits}. Ways forward:\n\
+         • /incident {step} retry [note] — try it again\n\
+         • /incident {step} skip <reason> — move on without it\n\
+         • /incident {step} done <workaround> — it was done another way; say how"
+    )
+}
+
+/// The `/incident step …` words that name step `index`: `step` for a step run on its own,
+/// `step 5` for a track (with several current, the number is needed).
+fn step_words(incident: &Incident, index: usize) -> String {
+    match incident.steps.get(index).and_then(|step| step.track) {
+        Some(_) => format!("step {}", index + 1),
+        None => "step".to_string(),
+    }
+}
+
+/// The buttons for what is current: a step's, or each open track's; none when every step is
+/// confirmed or the incident is closed.
+fn current_actions(incident: &Incident) -> Option<Block> {
+    if !incident.is_open() {
+        return None;
+    }
+    if incident.current_group().is_some() {
+        return Some(tracks::actions(incident));
+    }
+    incident.only_current_step().map(|step| Block::StepActions {
+        incident: incident.id.number(),
+        step,
+    })
 }
 
 /// `"text" — alice, 03:10:00 UTC`.

@@ -1,7 +1,7 @@
 //! Why a command could not run, for the person who asked, with what to type instead. `usage` is
 //! the command's usage line from the command language.
 
-use commands::CommandName;
+use commands::{CommandName, StepAction};
 
 use super::format::clock_time;
 use crate::incident::{DomainError, Incident, IncidentId, Outcome};
@@ -36,22 +36,25 @@ fn refusal_text(error: &DomainError) -> String {
                 Outcome::Done => "done",
                 Outcome::Skipped => "skipped",
             };
-            let now_at = match now_at {
-                Some((step, title)) => format!(" — the checklist is at step {step} ({title})"),
-                None => String::new(),
+            let now_at = match now_at.as_slice() {
+                [] => String::new(),
+                [(step, title)] => format!(" — the checklist is at step {step} ({title})"),
+                several => format!(" — running in parallel now: {}", steps_text(several)),
             };
             format!(
                 "step {step} ({title}) was already confirmed {outcome} by {by} at {}{now_at}",
                 clock_time(*at_ms)
             )
         }
-        DomainError::NotCurrent {
-            asked,
-            current,
-            title,
-        } => format!(
-            "step {asked} is not the current step: the checklist is at step {current} ({title})"
-        ),
+        DomainError::NotCurrent { asked, current } => match current.as_slice() {
+            [(current, title)] => format!(
+                "step {asked} is not the current step: the checklist is at step {current} ({title})"
+            ),
+            several => format!(
+                "step {asked} is not current: running in parallel now: {}",
+                steps_text(several)
+            ),
+        },
         DomainError::NoSuchStep { asked, count } => {
             format!("there is no step {asked}: this checklist has {count} steps")
         }
@@ -88,6 +91,36 @@ fn refusal_text(error: &DomainError) -> String {
              ago — usage: {}",
             CommandName::Rpo.spec().usage
         ),
+        DomainError::WhichStep { action, current } => {
+            let example = current.first().map_or(1, |(number, _)| *number);
+            format!(
+                "Which step? {} steps run in parallel: {}. Give its number, e.g. /incident \
+                 step {example} {} — usage: {}",
+                current.len(),
+                steps_text(current),
+                action_example(*action),
+                CommandName::Step.spec().usage
+            )
+        }
+    }
+}
+
+/// `2 Database recovery · 3 Application deployment`.
+fn steps_text(steps: &[(usize, String)]) -> String {
+    steps
+        .iter()
+        .map(|(number, title)| format!("{number} {title}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The action as it is typed, with the note it needs: `skip <reason>`.
+fn action_example(action: StepAction) -> &'static str {
+    match action {
+        StepAction::Done => "done",
+        StepAction::Skip => "skip <reason>",
+        StepAction::Fail => "fail <what happened>",
+        StepAction::Retry => "retry",
     }
 }
 
@@ -158,7 +191,7 @@ mod tests {
             outcome: Outcome::Done,
             by: "alice".into(),
             at_ms: 61_000,
-            now_at: Some((2, "Assess".into())),
+            now_at: vec![(2, "Assess".into())],
         };
         assert_eq!(
             refused(&error).plain_text(),

@@ -5,7 +5,7 @@ use super::format::{
     bar, date_time, elapsed_secs, minutes, roles_text, rto_left, rto_percent, short_time,
 };
 use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary, rto_verdict};
-use super::{heading, quoted_remark, text};
+use super::{current_actions, heading, quoted_remark, text};
 use crate::incident::{Incident, IncidentId, Status};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::Runbook;
@@ -28,8 +28,9 @@ pub fn status(
     let done = incident.confirmed_steps();
     let total = incident.steps.len();
     let phase = incident
-        .current_step()
-        .map_or("all steps confirmed", |index| {
+        .current_steps()
+        .first()
+        .map_or("all steps confirmed", |&index| {
             incident.steps[index].phase.as_str()
         });
     let elapsed = minutes(elapsed_secs(incident, now_ms));
@@ -102,15 +103,12 @@ pub fn status(
         }
     }
     message = message.with(Block::Fields { fields });
-    match incident.current_step() {
-        Some(index) if incident.is_open() => {
+    match current_actions(incident) {
+        Some(actions) => {
             if let Some(step) = current_step_text(incident, now_ms) {
                 message = message.with(text(step));
             }
-            message.with(Block::StepActions {
-                incident: incident.id.number(),
-                step: index,
-            })
+            message.with(actions)
         }
         None if incident.is_open() => message.with(text(
             "Every step is confirmed. Resolve with /incident resolve [root cause]",

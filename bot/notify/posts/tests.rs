@@ -2,7 +2,7 @@
 //! changed snapshot as the tired responder who will read it at 3 a.m.
 
 use crate::notify::test_support::{
-    at, corruption_drill, db_loss, paging, render, runbook, scenario, HOUR,
+    at, corruption_drill, db_loss, infra_loss, paging, render, runbook, scenario, HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -47,7 +47,7 @@ fn opened_drill() {
 #[test]
 fn checklist_first_step() {
     let fixture = db_loss(at(3, 4, 0));
-    let message = checklist(&fixture.incident, step(1, 0), None);
+    let message = checklist(&fixture.incident, |i| step(1, i), None, fixture.now);
     assert_eq!(message.kind, MessageKind::Checklist);
     snapshot!("checklist_first_step", message);
 }
@@ -58,7 +58,12 @@ fn checklist_after_a_confirmation() {
     let headline = confirmation_headline(&fixture.incident, 1);
     snapshot!(
         "checklist_after_confirmation",
-        checklist(&fixture.incident, step(1, 2), Some(headline))
+        checklist(
+            &fixture.incident,
+            |i| step(1, i),
+            Some(headline),
+            fixture.now
+        )
     );
 }
 
@@ -67,7 +72,7 @@ fn checklist_failed_step() {
     let fixture = db_loss(at(3, 31, 0));
     snapshot!(
         "checklist_failed_step",
-        checklist(&fixture.incident, step(1, 4), None)
+        checklist(&fixture.incident, |i| step(1, i), None, fixture.now)
     );
 }
 
@@ -77,7 +82,12 @@ fn checklist_choice_to_make() {
     let headline = confirmation_headline(&fixture.incident, 1);
     snapshot!(
         "checklist_choice",
-        checklist(&fixture.incident, step(3, 2), Some(headline))
+        checklist(
+            &fixture.incident,
+            |i| step(3, i),
+            Some(headline),
+            fixture.now
+        )
     );
 }
 
@@ -88,8 +98,9 @@ fn checklist_option_chosen() {
         "checklist_option_chosen",
         checklist(
             &fixture.incident,
-            step(3, 2),
-            Some("Option A (Point-in-time recovery) chosen by bob for step 3".to_string())
+            |i| step(3, i),
+            Some("Option A (Point-in-time recovery) chosen by bob for step 3".to_string()),
+            fixture.now
         )
     );
 }
@@ -100,7 +111,7 @@ fn checklist_complete() {
     let headline = confirmation_headline(&fixture.incident, 10);
     snapshot!(
         "checklist_complete",
-        checklist(&fixture.incident, None, Some(headline))
+        checklist(&fixture.incident, |_| None, Some(headline), fixture.now)
     );
 }
 
@@ -109,7 +120,7 @@ fn checklist_without_the_runbook_step() {
     let fixture = corruption_drill(at(14, 11, 0));
     snapshot!(
         "checklist_without_runbook_step",
-        checklist(&fixture.incident, None, None)
+        checklist(&fixture.incident, |_| None, None, fixture.now)
     );
 }
 
@@ -280,4 +291,103 @@ fn no_message_pings_through_its_text() {
             assert!(!text.contains(ping), "{text}");
         }
     }
+}
+
+#[test]
+fn checklist_with_tracks_in_parallel() {
+    let fixture = infra_loss(at(5, 12, 0));
+    let headline = confirmation_headline(&fixture.incident, 3);
+    assert_eq!(
+        headline, "✓ Step 4 (DNS and networking) done by bob in 6m",
+        "timed from 05:03, when the tracks started"
+    );
+    let message = checklist(
+        &fixture.incident,
+        |i| step(5, i),
+        Some(headline),
+        fixture.now,
+    );
+    assert_eq!(message.kind, MessageKind::Checklist);
+    snapshot!("checklist_tracks", message);
+}
+
+#[test]
+fn checklist_with_its_last_track_open() {
+    let fixture = infra_loss(at(5, 25, 0));
+    let headline = confirmation_headline(&fixture.incident, 4);
+    snapshot!(
+        "checklist_last_track",
+        checklist(
+            &fixture.incident,
+            |i| step(5, i),
+            Some(headline),
+            fixture.now
+        )
+    );
+}
+
+#[test]
+fn a_failed_track_and_a_nudged_one_name_their_number() {
+    let fixture = infra_loss(at(5, 10, 0));
+    snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
+    snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
+}
+
+#[test]
+fn status_and_update_with_tracks() {
+    let fixture = infra_loss(at(5, 12, 0));
+    snapshot!(
+        "status_tracks",
+        status(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(5, 15, 0))
+        )
+    );
+    let fixture = infra_loss(at(5, 15, 0));
+    snapshot!(
+        "update_tracks",
+        update(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(5, 30, 0))
+        )
+    );
+}
+
+#[test]
+fn refusals_while_tracks_run() {
+    use crate::incident::DomainError;
+    let tracks = vec![
+        (2, "Database recovery".to_string()),
+        (3, "Application deployment".to_string()),
+        (5, "Verification".to_string()),
+    ];
+    snapshot!(
+        "refusal_which_step",
+        refused(&DomainError::WhichStep {
+            action: commands::StepAction::Skip,
+            current: tracks.clone(),
+        })
+    );
+    snapshot!(
+        "refusal_not_current_track",
+        refused(&DomainError::NotCurrent {
+            asked: 6,
+            current: tracks.clone(),
+        })
+    );
+    snapshot!(
+        "refusal_track_confirmed_twice",
+        refused(&DomainError::AlreadyConfirmed {
+            step: 4,
+            title: "DNS and networking".into(),
+            outcome: crate::incident::Outcome::Done,
+            by: "bob".into(),
+            at_ms: at(5, 9, 0),
+            now_at: tracks,
+        })
+    );
 }

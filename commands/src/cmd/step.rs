@@ -11,12 +11,14 @@ use crate::spec::CommandSpec;
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "step",
     usage: "/incident step [INC-n] [step-number] done|skip|fail|retry [note]",
-    summary: "Record the outcome of the current checklist step.",
+    summary: "Record the outcome of the current checklist step, or of a track running in parallel.",
     help: concat!(
         "done (or complete, ok) and retry take an optional note; ",
         "skip needs a reason and fail needs a note. ",
         "Give the number of the step you are looking at, ",
         "so that two people confirming at the same time are not both counted for the next step. ",
+        "When steps run in parallel as tracks (a runbook's Priority 1, 2, … steps), ",
+        "the number says which: /incident step 3 done. ",
         "INC-n can be left out where the incident is clear, such as in its own channel.\n",
         "Example: /incident step 4 skip backups verified yesterday",
     ),

@@ -1,0 +1,138 @@
+//! Tracks running in parallel, as the checklist card shows them (each track with its state,
+//! budget or marker and time, the open ones with their details, and a row of buttons per open
+//! track), and as one text for the messages about the whole incident (status, RTO warnings).
+
+use commands::duration::format_duration;
+
+use super::checklist::with_step;
+use super::format::{allowance_suffix, clock_time, minutes, secs_between};
+use super::{heading, text, TRACKS_HINT};
+use crate::incident::{Incident, Outcome};
+use crate::notify::message::{Block, Message, TrackButton};
+use crate::runbook::Step;
+
+/// The card while a group of tracks runs: progress, what the group is, then every track by
+/// priority (the open ones with their details, commands and failure), and their buttons.
+pub(super) fn card<'r>(
+    mut message: Message,
+    incident: &Incident,
+    group: &[usize],
+    runbook_step: &dyn Fn(usize) -> Option<&'r Step>,
+    now_ms: i64,
+) -> Message {
+    let current = incident.current_steps();
+    let phase = current
+        .first()
+        .map_or_else(String::new, |&index| incident.steps[index].phase.clone());
+    message = message
+        .with(Block::Progress {
+            done: incident.confirmed_steps(),
+            total: incident.steps.len(),
+            label: phase,
+        })
+        .with(heading(incident, &group_line(incident, group)))
+        .with(text(format!(
+            "{} of {} open. {TRACKS_HINT}",
+            current.len(),
+            group.len()
+        )));
+    for &index in group {
+        message = message.with(text(track_line(incident, index, now_ms)));
+        if current.contains(&index) {
+            message = with_step(message, incident, index, runbook_step(index));
+        }
+    }
+    message.with(actions(incident))
+}
+
+/// What the status and the RTO warnings say about the tracks: one line each, and how to
+/// confirm them.
+pub(super) fn summary(incident: &Incident, group: &[usize], now_ms: i64) -> String {
+    let mut lines = vec![format!(
+        "Current: {} · {} of {} open",
+        group_line(incident, group),
+        incident.current_steps().len(),
+        group.len()
+    )];
+    for &index in group {
+        let mut line = track_line(incident, index, now_ms);
+        let state = &incident.steps[index];
+        if state.confirmation.is_none() && state.failure.is_some() {
+            line.push_str(" · waiting on retry, skip or a workaround");
+        } else if state.confirmation.is_none() && state.is_choice() && state.chosen.is_none() {
+            line.push_str(" · choose an option with /incident choose <option>");
+        }
+        lines.push(line);
+    }
+    lines.push(TRACKS_HINT.to_string());
+    lines.join("\n")
+}
+
+/// The buttons of every open track, by priority.
+pub(super) fn actions(incident: &Incident) -> Block {
+    Block::TrackActions {
+        incident: incident.id.number(),
+        tracks: incident
+            .current_steps()
+            .into_iter()
+            .map(|step| TrackButton {
+                step,
+                title: incident.steps[step].title.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `Steps 2–5 of 6 · 4 tracks in parallel since 03:07 UTC`.
+fn group_line(incident: &Incident, group: &[usize]) -> String {
+    let first = group.iter().min().copied().unwrap_or_default();
+    let last = group.iter().max().copied().unwrap_or_default();
+    let started = group
+        .iter()
+        .filter_map(|&index| incident.steps[index].started_at_ms)
+        .min()
+        .map(|at| format!(" since {}", clock_time(at)))
+        .unwrap_or_default();
+    format!(
+        "Steps {}–{} of {} · {} tracks in parallel{started}",
+        first + 1,
+        last + 1,
+        incident.steps.len(),
+        group.len()
+    )
+}
+
+/// One track: `☐ Step 2 · Database recovery · Priority 1 · 12m so far`, `✓ … · done by bob in
+/// 6m`, `↷ … · skipped by bob: not needed`, `✗ … · 12m so far · FAILED`.
+fn track_line(incident: &Incident, index: usize, now_ms: i64) -> String {
+    let state = &incident.steps[index];
+    let name = format!(
+        "Step {} · {}{}",
+        index + 1,
+        state.title,
+        allowance_suffix(state)
+    );
+    if let Some(confirmation) = &state.confirmation {
+        let by = &confirmation.by.name;
+        return match (confirmation.outcome, state.actual_secs()) {
+            (Outcome::Skipped, _) => match confirmation.note.as_deref().map(str::trim) {
+                Some(reason) if !reason.is_empty() => {
+                    format!("↷ {name} · skipped by {by}: {reason}")
+                }
+                _ => format!("↷ {name} · skipped by {by}"),
+            },
+            (Outcome::Done, Some(actual)) => {
+                format!("✓ {name} · done by {by} in {}", format_duration(actual))
+            }
+            (Outcome::Done, None) => format!("✓ {name} · done by {by}"),
+        };
+    }
+    let running = state
+        .started_at_ms
+        .map(|started| format!(" · {} so far", minutes(secs_between(started, now_ms))))
+        .unwrap_or_default();
+    match state.failure {
+        Some(_) => format!("✗ {name}{running} · FAILED"),
+        None => format!("☐ {name}{running}"),
+    }
+}
