@@ -198,6 +198,31 @@ async fn two_people_confirming_one_track_confirm_it_once_and_two_tracks_both(db:
     );
 }
 
+/// `done` without a number typed while two tracks are open, as someone confirms one of them:
+/// whichever way the race goes, the other track is not confirmed on a guess.
+async fn done_without_a_number_never_lands_on_the_track_left_over(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open critical infra-loss").await;
+    bot.say("alice", "/incident step 1 done").await;
+    bot.say("alice", "/incident step 2 done").await;
+    bot.say("alice", "/incident step 3 done").await;
+    bot.advance(1).await;
+    let before = bot.event_count(1).await;
+    let (guess, named) = tokio::join!(
+        bot.say("carol", "/incident step done"),
+        bot.say("bob", "/incident step 4 done")
+    );
+    assert_eq!(named, None);
+    let text = refusal(guess);
+    assert!(
+        text.starts_with("Which step? 2 steps run in parallel")
+            || text.starts_with("step 4 (DNS and networking) was already confirmed done by bob"),
+        "{text}"
+    );
+    assert_eq!(bot.event_count(1).await, before + 1);
+    assert!(status_of(&bot).await.contains("☐ Step 5 · Verification"));
+}
+
 async fn the_group_waits_for_every_track_and_each_is_nudged_on_its_own(db: TestDb) {
     let bot = TestBot::with_runbook(db, runbook::parse(&parallel_runbook_text())).await;
     bot.say("alice", "/incident open critical 1").await;
@@ -286,9 +311,42 @@ async fn the_group_waits_for_every_track_and_each_is_nudged_on_its_own(db: TestD
     assert!(status_of(&bot).await.contains("Status: Monitoring"));
 }
 
+async fn a_checklist_that_starts_with_tracks_runs_them_from_the_opening(db: TestDb) {
+    let bot = TestBot::with_runbook(db, runbook::parse(&parallel_runbook_text())).await;
+    bot.say("alice", "/incident open high 2").await;
+    let posts = bot.posts().await;
+    let opened = posts[0].1.plain_text();
+    assert!(
+        opened.ends_with(
+            "The first steps run in parallel and follow. Confirm each with /incident step \
+             <number> done · skip <reason> · fail <what happened>"
+        ),
+        "{opened}"
+    );
+    let card = posts[1].1.plain_text();
+    let by_priority = [
+        "INC-1 · Steps 1–2 of 2 · 2 tracks in parallel since 03:04:00 UTC",
+        "☐ Step 2 · Switch to the backup provider · Priority 1 · 0s so far",
+        "☐ Step 1 · Page the provider · Priority 2 · 0s so far",
+    ];
+    let at: Vec<Option<usize>> = by_priority.iter().map(|line| card.find(line)).collect();
+    assert!(
+        at.windows(2).all(|pair| pair[0] < pair[1]) && at.iter().all(Option::is_some),
+        "{card}"
+    );
+    assert!(status_of(&bot).await.contains("Status: Investigating"));
+    bot.say("bob", "/incident step 2 done").await;
+    assert!(
+        status_of(&bot).await.contains("Status: Recovering"),
+        "a one-phase checklist recovers once a step is confirmed"
+    );
+}
+
 on_both_backends! {
+    checklist_starting_with_tracks(db) => a_checklist_that_starts_with_tracks_runs_them_from_the_opening(db);
     tracks_confirmed_in_any_order(db) => scenario_5_tracks_are_confirmed_in_any_order_each_timed_from_its_start(db);
     step_actions_per_track(db) => done_skip_fail_and_retry_hold_per_track(db);
     concurrent_confirmations_per_track(db) => two_people_confirming_one_track_confirm_it_once_and_two_tracks_both(db);
+    no_guessing_which_track(db) => done_without_a_number_never_lands_on_the_track_left_over(db);
     group_waits_and_nudges_per_track(db) => the_group_waits_for_every_track_and_each_is_nudged_on_its_own(db);
 }

@@ -101,4 +101,21 @@ mod tests {
              ▰▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
         );
     }
+
+    #[test]
+    fn tracks_are_confirmed_by_number() {
+        let track = |step: usize| crate::notify::TrackButton {
+            step,
+            title: format!("Track {step}"),
+        };
+        let message = Message::new(MessageKind::Checklist, Some(5)).with(Block::TrackActions {
+            incident: 5,
+            tracks: vec![track(1), track(2), track(4)],
+        });
+        assert_eq!(
+            render(&message, "incident-bot", 0),
+            "── incident-bot · 00:00:00 UTC ──\n\
+             → /incident step 2|3|5 done [note] · skip <reason> · fail <what happened>\n"
+        );
+    }
 }

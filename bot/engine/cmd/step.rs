@@ -48,25 +48,24 @@ impl Engine {
         let action = step.action;
         let note = step.note;
         let name = &who.person.name;
+        let record = |incident: &Incident| match action {
+            StepAction::Done => decide::confirm(incident, pinned, Outcome::Done, note.clone()),
+            StepAction::Skip => decide::confirm(incident, pinned, Outcome::Skipped, note.clone()),
+            StepAction::Fail => decide::fail(incident, pinned, note.clone().unwrap_or_default()),
+            StepAction::Retry => decide::retry(incident, pinned, note.clone()),
+        };
+        // Typed without a number while several tracks were open: which one was meant stays
+        // unknown even if the others are confirmed before this is decided, so ask now.
+        if pinned.is_none() && loaded.incident.current_steps().len() > 1 {
+            if let Err(refusal) = record(&loaded.incident) {
+                return Err(Stop::Refused(Reply::with(notify::refused(&refusal))));
+            }
+        }
         Ok(self
             .change(
                 loaded,
                 &who.person,
-                |incident, _| {
-                    let event = match action {
-                        StepAction::Done => {
-                            decide::confirm(incident, pinned, Outcome::Done, note.clone())
-                        }
-                        StepAction::Skip => {
-                            decide::confirm(incident, pinned, Outcome::Skipped, note.clone())
-                        }
-                        StepAction::Fail => {
-                            decide::fail(incident, pinned, note.clone().unwrap_or_default())
-                        }
-                        StepAction::Retry => decide::retry(incident, pinned, note.clone()),
-                    };
-                    event.map(|event| vec![event])
-                },
+                |incident, _| record(incident).map(|event| vec![event]),
                 |before, after, _| {
                     let Some(index) = pinned.or_else(|| before.only_current_step()) else {
                         return Effects::default();
