@@ -33,6 +33,8 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            cancellation: None,
+            postmortem_final: None,
         }
     }
 
@@ -100,6 +102,10 @@ impl Incident {
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::Reopened { .. }
+            | Event::Cancelled { .. }
+            | Event::RootCauseAmended { .. }
+            | Event::PostmortemFinalized => self.apply_correction(recorded),
         }
     }
 }

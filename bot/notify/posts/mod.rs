@@ -6,6 +6,7 @@
 
 mod changes;
 mod checklist;
+mod corrections;
 pub mod format;
 mod lifecycle;
 mod refusals;
@@ -17,6 +18,10 @@ pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+pub use corrections::{
+    after_resolve, already_open, cancellation_text, cancelled, note_after_resolve,
+    postmortem_final, postmortem_final_marked, reopened, root_cause_amended,
+};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
     rto_verdict, rto_warning, update,
