@@ -177,29 +177,26 @@ pub fn cancel(
     })
 }
 
-/// `/incident resolve <root cause>` on a resolved incident: the root cause, amended.
+/// `/incident resolve <root cause>` on a resolved incident: the root cause, amended. Without a
+/// root cause, or with the one it has, there is nothing to amend.
 pub fn amend_root_cause(
     incident: &Incident,
     root_cause: Option<&str>,
     now_ms: i64,
 ) -> Result<Event, DomainError> {
     ensure_amendable(incident, now_ms)?;
-    let (Some(resolution), Some(root_cause)) = (&incident.resolution, root_cause) else {
-        return Err(DomainError::AlreadyResolved {
-            incident: incident.reference(),
-            at_ms: incident.closed_at_ms().unwrap_or(now_ms),
-        });
+    let already_resolved = || DomainError::AlreadyResolved {
+        incident: incident.reference(),
+        at_ms: incident.closed_at_ms().unwrap_or(now_ms),
     };
-    Ok(match &resolution.root_cause {
-        Some(same) if same.trim() == root_cause.trim() => {
-            return Err(DomainError::AlreadyResolved {
-                incident: incident.reference(),
-                at_ms: resolution.at_ms,
-            })
-        }
-        _ => Event::RootCauseAmended {
-            root_cause: root_cause.to_string(),
-        },
+    let (Some(resolution), Some(root_cause)) = (&incident.resolution, root_cause) else {
+        return Err(already_resolved());
+    };
+    if resolution.root_cause.as_deref().map(str::trim) == Some(root_cause.trim()) {
+        return Err(already_resolved());
+    }
+    Ok(Event::RootCauseAmended {
+        root_cause: root_cause.to_string(),
     })
 }
 

@@ -9,8 +9,8 @@ pub(crate) mod test_support;
 pub use message::{Block, Message, MessageKind};
 pub use posts::format;
 pub use posts::{
-    after_resolve, already_open, cancellation_text, cancelled, note_after_resolve,
-    postmortem_final, postmortem_final_marked, reopened, root_cause_amended,
+    after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
+    postmortem_final_marked, reopened, root_cause_amended,
 };
 pub use posts::{
     assigned, change, checklist, chosen_headline, confirmation_headline, follow_up, follow_up_due,

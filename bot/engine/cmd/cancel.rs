@@ -32,8 +32,8 @@ impl Engine {
                     .into_iter()
                     .filter(|loaded| loaded.incident.id != original)
                     .collect();
-                match (others.pop(), others.is_empty()) {
-                    (Some(only), true) => only,
+                match others.len() {
+                    1 => others.remove(0),
                     _ => self.target(who, None, usage).await?,
                 }
             }

@@ -36,7 +36,7 @@ pub(super) fn amend_window() -> String {
 
 /// `Cancelled 2026-11-25 03:10 UTC by alice — duplicate of INC-3: “note”`, for a cancelled
 /// incident.
-pub fn cancellation_text(incident: &Incident) -> Option<String> {
+pub(super) fn cancellation_text(incident: &Incident) -> Option<String> {
     let cancellation = incident.cancellation.as_ref()?;
     let mut line = format!(
         "Cancelled {} by {}",

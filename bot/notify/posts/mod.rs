@@ -18,9 +18,10 @@ pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+use corrections::cancellation_text;
 pub use corrections::{
-    after_resolve, already_open, cancellation_text, cancelled, note_after_resolve,
-    postmortem_final, postmortem_final_marked, reopened, root_cause_amended,
+    after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
+    postmortem_final_marked, reopened, root_cause_amended,
 };
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
