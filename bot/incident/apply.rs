@@ -29,6 +29,8 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            cancellation: None,
+            postmortem_final: None,
         };
         incident.start_current_steps(at_ms);
         incident
@@ -95,6 +97,10 @@ impl Incident {
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::Reopened { .. }
+            | Event::Cancelled { .. }
+            | Event::RootCauseAmended { .. }
+            | Event::PostmortemFinalized => self.apply_correction(recorded),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! (`tracks`). Knows nothing of chat platforms or databases.
 
 mod apply;
+pub mod correction;
 pub mod decide;
 mod error;
 mod event;
@@ -14,6 +15,7 @@ pub(crate) mod test_support;
 mod timer;
 mod tracks;
 
+pub use correction::{Cancellation, Stamp};
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use id::IncidentId;

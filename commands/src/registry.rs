@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, change_severity, choose, drill, help, list, open, postmortem, resolve, rpo, scenarios,
-    status, step, update,
+    assign, cancel, change_severity, choose, drill, help, list, open, postmortem, reopen, resolve,
+    rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -27,6 +27,8 @@ pub enum CommandName {
     Rpo,
     Resolve,
     Postmortem,
+    Reopen,
+    Cancel,
 }
 
 /// The most edits (typed letters that are wrong, missing, extra or swapped) a typo may have and still
@@ -38,7 +40,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 14] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -53,6 +55,8 @@ impl CommandName {
         CommandName::Rpo,
         CommandName::Resolve,
         CommandName::Postmortem,
+        CommandName::Reopen,
+        CommandName::Cancel,
     ];
 
     /// How the command is written and what it does.
@@ -72,6 +76,8 @@ impl CommandName {
             CommandName::Rpo => &rpo::SPEC,
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
+            CommandName::Reopen => &reopen::SPEC,
+            CommandName::Cancel => &cancel::SPEC,
         }
     }
 
@@ -155,7 +161,7 @@ mod tests {
         assert_eq!(
             usages,
             [
-                "/incident open <severity> <scenario> [--services a,b] [description]",
+                "/incident open <severity> <scenario> [--services a,b] [--new] [description]",
                 "/incident drill [scenario|random]",
                 "/incident list",
                 "/incident status [INC-n]",
@@ -168,7 +174,9 @@ mod tests {
                 "/incident severity [INC-n] <severity>",
                 "/incident rpo [INC-n] <time of last good data>",
                 "/incident resolve [INC-n] [root cause]",
-                "/postmortem [INC-n]",
+                "/postmortem [INC-n] [final]",
+                "/incident reopen [INC-n] [reason]",
+                "/incident cancel [INC-n] <reason>",
             ]
         );
     }
@@ -211,6 +219,8 @@ mod tests {
             ("post", CommandName::Postmortem),
             ("scenario", CommandName::Scenarios),
             ("hlep", CommandName::Help),
+            ("reopn", CommandName::Reopen),
+            ("cancle", CommandName::Cancel),
         ] {
             assert_eq!(CommandName::suggest(typo), Some(meant), "{typo}");
         }
