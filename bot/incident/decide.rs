@@ -60,7 +60,7 @@ fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
     }
 }
 
-fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
+pub(super) fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
     match &incident.resolution {
         Some(resolution) => Err(DomainError::Resolved {
             incident: incident.reference(),
@@ -292,6 +292,8 @@ mod tests {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            objectives: vec![],
+            restored: None,
         }
     }
 

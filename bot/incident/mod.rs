@@ -8,10 +8,12 @@ mod event;
 mod id;
 mod model;
 pub mod plan;
+pub mod restoration;
 mod timer;
 
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use id::IncidentId;
 pub use model::*;
+pub use restoration::{Clock, Measured, Restored, RtoWatch, ServiceObjective};
 pub use timer::TimerKind;

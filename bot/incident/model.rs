@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::restoration::{Restored, ServiceObjective};
 use super::IncidentId;
 use crate::platform::Platform;
 
@@ -140,6 +141,13 @@ pub struct Incident {
     pub updates_posted: u32,
     /// The highest RTO warning given, in percent of the target.
     pub rto_warned_percent: u8,
+    /// Each affected service with its own objectives and restore time (`incident::restoration`);
+    /// empty for incidents stored before services had their own, measured by `rto_secs`.
+    #[serde(default)]
+    pub objectives: Vec<ServiceObjective>,
+    /// When the last service came back (`/incident restored`): the time to restore.
+    #[serde(default)]
+    pub restored: Option<Restored>,
 }
 
 impl Incident {
@@ -167,13 +175,20 @@ impl Incident {
     }
 
     /// Investigating while the first phase runs, Recovering after it (or after the first step
-    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved at the end.
+    /// of a one-phase checklist, once every step is confirmed, and once some service is back),
+    /// Monitoring once every service is restored, Resolved at the end.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
         }
-        let Some(current) = self.current_step() else {
+        if self.restored.is_some() {
             return Status::Monitoring;
+        }
+        if self.objectives.iter().any(|o| o.restored.is_some()) {
+            return Status::Recovering;
+        }
+        let Some(current) = self.current_step() else {
+            return Status::Recovering;
         };
         let first_phase = self.steps.first().map(|step| step.phase.as_str());
         let single_phase = self

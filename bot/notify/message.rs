@@ -30,6 +30,8 @@ pub enum MessageKind {
     Reply,
     /// A refusal, with what to do instead.
     Error,
+    /// Services came back (`/incident restored`).
+    Restored,
 }
 
 impl MessageKind {
@@ -48,6 +50,7 @@ impl MessageKind {
             MessageKind::FollowUp => "follow_up",
             MessageKind::Reply => "reply",
             MessageKind::Error => "error",
+            MessageKind::Restored => "restored",
         }
     }
 }
@@ -172,6 +175,7 @@ mod tests {
             MessageKind::FollowUp,
             MessageKind::Reply,
             MessageKind::Error,
+            MessageKind::Restored,
         ] {
             assert_eq!(serde_json::to_value(kind).ok(), Some(kind.as_str().into()));
         }

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, change_severity, choose, drill, help, list, open, postmortem, resolve, rpo, scenarios,
-    status, step, update,
+    assign, change_severity, choose, drill, help, list, open, postmortem, resolve, restored, rpo,
+    scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -27,6 +27,7 @@ pub enum CommandName {
     Rpo,
     Resolve,
     Postmortem,
+    Restored,
 }
 
 /// The most edits (typed letters that are wrong, missing, extra or swapped) a typo may have and still
@@ -38,7 +39,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 14] = [
+    pub const ALL: [CommandName; 15] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -51,6 +52,7 @@ impl CommandName {
         CommandName::Assign,
         CommandName::Severity,
         CommandName::Rpo,
+        CommandName::Restored,
         CommandName::Resolve,
         CommandName::Postmortem,
     ];
@@ -72,6 +74,7 @@ impl CommandName {
             CommandName::Rpo => &rpo::SPEC,
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
+            CommandName::Restored => &restored::SPEC,
         }
     }
 
@@ -167,6 +170,7 @@ mod tests {
                 "/incident assign [INC-n] <role> <@user>",
                 "/incident severity [INC-n] <severity>",
                 "/incident rpo [INC-n] <time of last good data>",
+                "/incident restored [INC-n] [service…]",
                 "/incident resolve [INC-n] [root cause]",
                 "/postmortem [INC-n]",
             ]

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use commands::{
     command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign,
     ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Help, IncidentRef, List,
-    Mention, Open, Postmortem, Resolve, Rpo, RpoPoint, Scenarios, Severity, Status, Step,
+    Mention, Open, Postmortem, Resolve, Restored, Rpo, RpoPoint, Scenarios, Severity, Status, Step,
     StepAction, Update,
 };
 use proptest::prelude::*;
@@ -31,6 +31,7 @@ const PIECES: &[&str] = &[
     "severity",
     "rpo",
     "resolve",
+    "restored",
     "postmortem",
     "opne",
     "critical",
@@ -288,6 +289,16 @@ fn resolve() -> impl Strategy<Value = Resolve> {
     })
 }
 
+fn restored() -> impl Strategy<Value = Restored> {
+    let name = argument_text()
+        .prop_map(|text| text.replace(',', "").trim().to_string())
+        .prop_filter("a service name is trimmed and not empty", |name| {
+            !name.is_empty()
+        });
+    (incident(), proptest::collection::vec(name, 0..3))
+        .prop_map(|(incident, services)| Restored { incident, services })
+}
+
 /// Any command with arguments, as a form would also send it.
 fn any_command() -> impl Strategy<Value = Command> {
     let drill_of_a_named_scenario = word()
@@ -315,6 +326,7 @@ fn any_command() -> impl Strategy<Value = Command> {
         change_severity().prop_map(Command::Severity),
         rpo().prop_map(Command::Rpo),
         resolve().prop_map(Command::Resolve),
+        restored().prop_map(Command::Restored),
         incident().prop_map(|incident| Command::Postmortem(Postmortem { incident })),
     ]
 }
@@ -418,6 +430,13 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
             values.push(incident(&postmortem.incident));
             CommandName::Postmortem
         }
+        Command::Restored(restored) => {
+            values.push(incident(&restored.incident));
+            if !restored.services.is_empty() {
+                values.push(Some(("services", text(restored.services.join(", ")))));
+            }
+            CommandName::Restored
+        }
     };
     // A form sends its values in its own order: the usage's order must not matter.
     (name, values.into_iter().flatten().rev().collect())
@@ -509,6 +528,11 @@ proptest! {
     #[test]
     fn resolve_reads_back(command in resolve()) {
         assert_reads_back(Command::Resolve(command))?;
+    }
+
+    #[test]
+    fn restored_reads_back(command in restored()) {
+        assert_reads_back(Command::Restored(command))?;
     }
 
     #[test]

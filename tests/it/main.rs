@@ -16,6 +16,7 @@ mod discord_serve;
 mod discord_standin;
 mod engine_cadence;
 mod engine_replicas;
+mod engine_restoration;
 mod engine_rules;
 mod engine_scenarios;
 mod fixtures;

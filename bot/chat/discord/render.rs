@@ -188,7 +188,7 @@ fn colour(kind: MessageKind) -> u32 {
         MessageKind::RtoWarning => 0xE6_7E_22,
         MessageKind::Nudge => 0xF1_C4_0F,
         MessageKind::Change => 0x1A_BC_9C,
-        MessageKind::Resolved => 0x2E_CC_71,
+        MessageKind::Resolved | MessageKind::Restored => 0x2E_CC_71,
         MessageKind::FollowUp => 0x9B_59_B6,
     }
 }

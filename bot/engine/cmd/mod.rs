@@ -8,6 +8,7 @@ mod drill;
 mod open;
 mod postmortem;
 mod resolve;
+mod restored;
 mod rpo;
 mod severity;
 mod status;
@@ -44,6 +45,7 @@ pub(super) async fn handle(
         Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
         Command::Resolve(resolve) => engine.resolve(who, resolve).await,
         Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+        Command::Restored(restored) => engine.restored(who, restored).await,
     };
     match outcome {
         Ok(reply) | Err(Stop::Refused(reply)) => Ok(reply),

@@ -1,5 +1,6 @@
 //! `/incident resolve [root cause] [INC-n]`: the RESOLVED notification; every timer of the
-//! incident is cleared and the runbook's follow-ups are scheduled.
+//! incident is cleared and the runbook's follow-ups are scheduled. Steps failed or never
+//! confirmed do not stop it: the answer to the resolver lists them.
 
 use commands::{CommandName, Resolve};
 
@@ -29,6 +30,7 @@ impl Engine {
                         Some((TimerKind::FollowUp(index), Some(now.saturating_add(due))))
                     })
                     .collect(),
+                reply: notify::resolved_with_open_steps(after),
                 ..Effects::post(notify::resolved(after, self.runbook()))
             },
         )

@@ -4,6 +4,7 @@ use commands::duration::format_duration;
 
 use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
+use super::restoration::{restore_hint, what_next};
 use super::{heading, step_line, step_name, text, ways_forward, CONFIRM_HINT};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -25,9 +26,7 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             .last()
             .map_or_else(|| "Checklist".to_string(), |step| step.phase.clone());
         let closing = if incident.is_open() {
-            format!(
-                "All {total} steps confirmed. Monitoring — resolve with /incident resolve [root cause]"
-            )
+            format!("All {total} steps confirmed. {}", what_next(incident))
         } else {
             format!(
                 "All {total} steps confirmed. {} is resolved.",
@@ -62,10 +61,14 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             ways_forward()
         )));
     }
-    message.with(Block::StepActions {
+    message = message.with(Block::StepActions {
         incident: incident.id.number(),
         step: index,
-    })
+    });
+    match restore_hint(incident) {
+        Some(hint) => message.with(text(hint)),
+        None => message,
+    }
 }
 
 /// Details as bullets, then each command as a code block.

@@ -10,6 +10,7 @@ pub mod format;
 mod lifecycle;
 mod refusals;
 mod replies;
+mod restoration;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +20,7 @@ pub use changes::{
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
-    rto_verdict, rto_warning, update,
+    rto_warning, update,
 };
 pub use refusals::{
     incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
@@ -27,6 +28,9 @@ pub use refusals::{
 };
 pub use replies::{
     help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
+};
+pub use restoration::{
+    resolved_with_open_steps, restore_verdict, restored, since_opening, with_rto_warning,
 };
 
 use super::message::Block;

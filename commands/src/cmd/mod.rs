@@ -17,6 +17,7 @@ pub(crate) mod list;
 pub(crate) mod open;
 pub(crate) mod postmortem;
 pub(crate) mod resolve;
+pub(crate) mod restored;
 pub(crate) mod rpo;
 pub(crate) mod scenarios;
 pub(crate) mod status;
@@ -32,6 +33,7 @@ pub use list::List;
 pub use open::Open;
 pub use postmortem::Postmortem;
 pub use resolve::Resolve;
+pub use restored::Restored;
 pub use rpo::Rpo;
 pub use scenarios::Scenarios;
 pub use status::Status;
@@ -55,6 +57,7 @@ pub enum Command {
     Rpo(Rpo),
     Resolve(Resolve),
     Postmortem(Postmortem),
+    Restored(Restored),
 }
 
 impl Command {
@@ -75,6 +78,7 @@ impl Command {
             CommandName::Rpo => Command::Rpo(Rpo::parse(cursor)?),
             CommandName::Resolve => Command::Resolve(Resolve::parse(cursor)?),
             CommandName::Postmortem => Command::Postmortem(Postmortem::parse(cursor)?),
+            CommandName::Restored => Command::Restored(Restored::parse(cursor)?),
         })
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for Command {
             Command::Rpo(command) => command.fmt(f),
             Command::Resolve(command) => command.fmt(f),
             Command::Postmortem(command) => command.fmt(f),
+            Command::Restored(command) => command.fmt(f),
         }
     }
 }
