@@ -89,6 +89,11 @@ pub enum Block {
         filename: String,
         markdown: String,
     },
+    /// Buttons for the incident once its recovery steps are done and it is not restored:
+    /// Restored, Resolve.
+    RestoreActions {
+        incident: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,7 +153,7 @@ impl Message {
                 Block::Progress { done, total, label } => {
                     out.push(format!("{label} {done}/{total}"))
                 }
-                Block::StepActions { .. } => {}
+                Block::StepActions { .. } | Block::RestoreActions { .. } => {}
                 Block::Document { filename, .. } => out.push(format!("[{filename}]")),
             }
         }

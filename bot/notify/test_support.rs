@@ -399,6 +399,9 @@ pub fn render(message: &Message) -> String {
             Block::Document { filename, markdown } => {
                 out.push_str(&format!("[document {filename}]\n{markdown}\n"))
             }
+            Block::RestoreActions { incident } => out.push_str(&format!(
+                "[buttons: restored · resolve for INC-{incident}]\n"
+            )),
         }
     }
     out

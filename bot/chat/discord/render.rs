@@ -11,6 +11,7 @@
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
+//! | `RestoreActions` | an action row: Restored (success), Resolve (secondary); `custom_id` from `chat::incident_buttons` |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
 //! Text after fields goes to a new embed, so the message reads in the order of its blocks. Each
@@ -52,6 +53,7 @@ use serenity::all::{
 };
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
+use crate::chat::incident_buttons::{Button, IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message, MessageKind};
@@ -154,7 +156,7 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             Block::Progress { done, total, label } => {
                 embeds.paragraph(Paragraph::Text(progress(*done, *total, label)))
             }
-            Block::StepActions { .. } => {}
+            Block::StepActions { .. } | Block::RestoreActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -199,6 +201,7 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
         .iter()
         .filter_map(|block| match block {
             Block::StepActions { incident, step } => Some(step_buttons(*incident, *step)),
+            Block::RestoreActions { incident } => Some(restore_buttons(*incident)),
             _ => None,
         })
         .take(ACTION_ROWS_MAX)
@@ -217,6 +220,24 @@ fn step_buttons(incident: u64, step: usize) -> CreateActionRow {
             CreateButton::new(button.custom_id())
                 .label(action.label())
                 .style(style(action))
+        })
+        .collect();
+    CreateActionRow::Buttons(buttons)
+}
+
+/// Restored (green) and Resolve (grey).
+fn restore_buttons(incident: u64) -> CreateActionRow {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = Button::Incident(IncidentButton { incident, action });
+            let style = match action {
+                IncidentAction::Restored => ButtonStyle::Success,
+                IncidentAction::Resolve => ButtonStyle::Secondary,
+            };
+            CreateButton::new(button.custom_id())
+                .label(action.label())
+                .style(style)
         })
         .collect();
     CreateActionRow::Buttons(buttons)
@@ -767,6 +788,7 @@ mod tests {
             }),
             (any::<u64>(), any::<usize>())
                 .prop_map(|(incident, step)| Block::StepActions { incident, step }),
+            any::<u64>().prop_map(|incident| Block::RestoreActions { incident }),
         ]
     }
 

@@ -11,6 +11,7 @@
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
+//! | `RestoreActions` | `actions`: Restored (primary), Resolve; see `chat::incident_buttons` |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
 //! Limits are kept, never exceeded: 50 blocks (the excess is dropped for a marker, the buttons
@@ -25,6 +26,7 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
+use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
@@ -139,6 +141,7 @@ fn render(block: &Block) -> Vec<SlackBlock> {
             .into_iter()
             .collect(),
         Block::StepActions { incident, step } => vec![step_actions(*incident, *step)],
+        Block::RestoreActions { incident } => vec![restore_actions(*incident)],
         Block::Document { filename, .. } => vec![document_note(filename)],
     }
 }
@@ -239,6 +242,24 @@ fn step_actions(incident: u64, step: usize) -> SlackBlock {
                 step,
                 action,
             })
+        })
+        .collect();
+    SlackActionsBlock::new(buttons).into()
+}
+
+fn restore_actions(incident: u64) -> SlackBlock {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = IncidentButton { incident, action };
+            let label: SlackBlockPlainTextOnly = action.label().into();
+            SlackBlockButtonElement::new(label)
+                .with_action_id(SlackActionId(action.action_id().to_string()))
+                .with_value(button.value())
+                .opt_style(
+                    (action == IncidentAction::Restored).then_some(SlackBlockButtonStyle::Primary),
+                )
+                .into()
         })
         .collect();
     SlackActionsBlock::new(buttons).into()
@@ -397,7 +418,18 @@ mod tests {
                         assert!(!text.trim().is_empty() && text.len() <= 3000);
                     }
                 }
-                "actions" => assert_eq!(block["elements"].as_array().expect("buttons").len(), 3),
+                "actions" => {
+                    let buttons = block["elements"].as_array().expect("buttons");
+                    let ids: Vec<&str> = buttons
+                        .iter()
+                        .filter_map(|button| button["action_id"].as_str())
+                        .collect();
+                    assert!(
+                        ids == ["step_done", "step_skip", "step_fail"]
+                            || ids == ["incident_restored", "incident_resolve"],
+                        "{ids:?}"
+                    );
+                }
                 "context" => {}
                 other => panic!("unexpected block {other}"),
             }

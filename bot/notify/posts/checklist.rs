@@ -33,10 +33,11 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
                 incident.reference()
             )
         };
-        return message
+        let message = message
             .with(Block::Progress { done, total, label })
             .with(heading(incident, "Checklist complete"))
             .with(text(closing));
+        return with_restore_actions(message, incident);
     };
     let state = &incident.steps[index];
     message = message
@@ -66,8 +67,20 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
         step: index,
     });
     match restore_hint(incident) {
-        Some(hint) => message.with(text(hint)),
+        Some(hint) => with_restore_actions(message.with(text(hint)), incident),
         None => message,
+    }
+}
+
+/// With the Restored and Resolve buttons while the recovery steps are done and the incident is
+/// open and not restored.
+fn with_restore_actions(message: Message, incident: &Incident) -> Message {
+    if incident.is_open() && !incident.is_restored() && incident.recovery_steps_done() {
+        message.with(Block::RestoreActions {
+            incident: incident.id.number(),
+        })
+    } else {
+        message
     }
 }
 
