@@ -178,11 +178,14 @@ pub fn restored(incident: &Incident, services: &[String], by: &str, now_ms: i64)
             let name = clock
                 .service
                 .map_or_else(|| incident.reference(), str::to_string);
+            let verdict = match clock.rto_secs {
+                Some(_) => format!("RTO {}", restore_verdict(incident, clock, now_ms)),
+                None => "no RTO target".to_string(),
+            };
             format!(
-                "✓ {name} back at {} ({}) · RTO {}",
+                "✓ {name} back at {} ({}) · {verdict}",
                 since_opening(incident, now_ms),
-                clock_time(now_ms),
-                restore_verdict(incident, clock, now_ms)
+                clock_time(now_ms)
             )
         })
         .collect();
@@ -205,9 +208,14 @@ pub fn restored(incident: &Incident, services: &[String], by: &str, now_ms: i64)
         })
         .collect();
     message = if waiting.is_empty() {
+        let warnings = if clocks.iter().any(|clock| clock.rto_secs.is_some()) {
+            " No more RTO warnings."
+        } else {
+            ""
+        };
         message.with(text(format!(
-            "Everything is back: {} is Monitoring. Time to restore {}. No more RTO warnings. \
-             Resolve once it is stable: /incident resolve [root cause]",
+            "Everything is back: {} is Monitoring. Time to restore {}.{warnings} Resolve once it \
+             is stable: /incident resolve [root cause]",
             incident.reference(),
             minutes(secs_between(incident.opened_at_ms, now_ms))
         )))

@@ -312,6 +312,24 @@ fn restored_the_last_service() {
 }
 
 #[test]
+fn restored_an_incident_without_services() {
+    let mut fixture = corruption_drill(at(14, 13, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: fixture.now,
+        by: alice(),
+        event: Event::ServicesRestored { services: vec![] },
+    });
+    assert_eq!(
+        fixture.incident.status(),
+        crate::incident::Status::Monitoring
+    );
+    snapshot!(
+        "restored_whole",
+        restored(&fixture.incident, &[], "alice", fixture.now)
+    );
+}
+
+#[test]
 fn restored_refusals() {
     let unknown = refused(&DomainError::UnknownService {
         incident: "INC-5".into(),
