@@ -35,6 +35,8 @@ impl Incident {
             rto_warned_percent: 0,
             objectives: opening.objectives,
             restored: None,
+            cancellation: None,
+            postmortem_final: None,
         }
     }
 
@@ -105,6 +107,10 @@ impl Incident {
             Event::ServicesRestored { services } => {
                 self.record_restored(services, recorded.at_ms, &recorded.by)
             }
+            Event::Reopened { .. }
+            | Event::Cancelled { .. }
+            | Event::RootCauseAmended { .. }
+            | Event::PostmortemFinalized => self.apply_correction(recorded),
         }
     }
 }

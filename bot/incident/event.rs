@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
 use super::restoration::ServiceObjective;
+use super::IncidentId;
 
 /// Everything decided when an incident opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +81,21 @@ pub enum Event {
     ServicesRestored {
         services: Vec<String>,
     },
+    /// A resolved or cancelled incident is open again.
+    Reopened {
+        reason: Option<String>,
+    },
+    /// Closed as not an incident: a false alarm (`reason`), or a duplicate of another.
+    Cancelled {
+        reason: Option<String>,
+        duplicate_of: Option<IncidentId>,
+    },
+    /// The root cause of a resolved incident, found or corrected after the resolution.
+    RootCauseAmended {
+        root_cause: String,
+    },
+    /// The post-mortem was marked final: the resolved incident takes no more amendments.
+    PostmortemFinalized,
 }
 
 impl Event {
@@ -102,6 +118,10 @@ impl Event {
             Event::FollowUpReminded { .. } => "follow_up_reminded",
             Event::PostmortemPosted => "postmortem_posted",
             Event::ServicesRestored { .. } => "services_restored",
+            Event::Reopened { .. } => "reopened",
+            Event::Cancelled { .. } => "cancelled",
+            Event::RootCauseAmended { .. } => "root_cause_amended",
+            Event::PostmortemFinalized => "postmortem_finalized",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the plan an incident starts from. Knows nothing of chat platforms or databases.
 
 mod apply;
+pub mod correction;
 pub mod decide;
 mod error;
 mod event;
@@ -11,6 +12,7 @@ pub mod plan;
 pub mod restoration;
 mod timer;
 
+pub use correction::{Cancellation, Stamp};
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use id::IncidentId;

@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::correction::{Cancellation, Stamp};
 use super::restoration::{Restored, ServiceObjective};
 use super::IncidentId;
 use crate::platform::Platform;
@@ -41,6 +42,8 @@ pub enum Status {
     Recovering,
     Monitoring,
     Resolved,
+    /// Closed as not an incident (a false alarm or a duplicate): nothing is measured.
+    Cancelled,
 }
 
 impl std::fmt::Display for Status {
@@ -50,6 +53,7 @@ impl std::fmt::Display for Status {
             Status::Recovering => "Recovering",
             Status::Monitoring => "Monitoring",
             Status::Resolved => "Resolved",
+            Status::Cancelled => "Cancelled",
         })
     }
 }
@@ -148,6 +152,12 @@ pub struct Incident {
     /// When the last service came back (`/incident restored`): the time to restore.
     #[serde(default)]
     pub restored: Option<Restored>,
+    /// Closed as not an incident, instead of resolved.
+    #[serde(default)]
+    pub cancellation: Option<Cancellation>,
+    /// When the post-mortem was marked final, and by whom: no amendments after it.
+    #[serde(default)]
+    pub postmortem_final: Option<Stamp>,
 }
 
 impl Incident {
@@ -156,8 +166,9 @@ impl Incident {
         self.id.to_string()
     }
 
+    /// Neither resolved nor cancelled.
     pub fn is_open(&self) -> bool {
-        self.resolution.is_none()
+        self.resolution.is_none() && self.cancellation.is_none()
     }
 
     /// The first step not yet confirmed; `None` when every step is.
@@ -176,10 +187,13 @@ impl Incident {
 
     /// Investigating while the first phase runs, Recovering after it (or after the first step
     /// of a one-phase checklist, once every step is confirmed, and once some service is back),
-    /// Monitoring once every service is restored, Resolved at the end.
+    /// Monitoring once every service is restored, Resolved (or Cancelled) at the end.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
+        }
+        if self.cancellation.is_some() {
+            return Status::Cancelled;
         }
         if self.restored.is_some() {
             return Status::Monitoring;
@@ -203,9 +217,9 @@ impl Incident {
         }
     }
 
-    /// Milliseconds from opening to `now_ms`, or to resolution.
+    /// Milliseconds from opening to `now_ms`, or to its close (resolution or cancellation).
     pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
-        let end = self.resolution.as_ref().map_or(now_ms, |r| r.at_ms);
+        let end = self.closed_at_ms().unwrap_or(now_ms);
         end.saturating_sub(self.opened_at_ms).max(0)
     }
 }

@@ -5,6 +5,7 @@
 //! Pure and total: any incident and any timeline give a document, and user text is kept from
 //! breaking the Markdown (pipes escaped in tables, line breaks folded).
 
+mod corrections;
 mod objectives;
 mod table;
 mod timeline;
@@ -29,6 +30,7 @@ pub fn draft(incident: &Incident, timeline: &[Recorded], runbook: &Runbook, now_
     table::checklist(&mut out, incident, timeline, now_ms);
     objectives::objectives(&mut out, incident, now_ms);
     root_cause(&mut out, incident);
+    corrections::amendments(&mut out, incident, timeline, runbook);
     reflections(&mut out, incident, timeline);
     action_items(&mut out, incident, runbook);
     let mut markdown = out.trim_end().to_string();
@@ -82,6 +84,7 @@ fn title(out: &mut String, incident: &Incident, now_ms: i64) {
     if incident.drill {
         notes.push("DRILL: a disaster-recovery drill, not a real incident.".to_string());
     }
+    notes.extend(corrections::title_notes(incident));
     if !notes.is_empty() {
         let _ = writeln!(out, "> {}\n", notes.join("\n>\n> "));
     }
@@ -133,10 +136,16 @@ fn summary(out: &mut String, incident: &Incident, timeline: &[Recorded], now_ms:
             );
             let _ = writeln!(out, "- **Duration:** {duration}");
         }
-        None => {
-            let _ = writeln!(out, "- **Resolved:** not yet");
-            let _ = writeln!(out, "- **Duration:** {duration} so far");
-        }
+        None => match corrections::cancelled_line(incident) {
+            Some(cancelled) => {
+                let _ = writeln!(out, "- **Cancelled:** {cancelled}");
+                let _ = writeln!(out, "- **Duration:** {duration}");
+            }
+            None => {
+                let _ = writeln!(out, "- **Resolved:** not yet");
+                let _ = writeln!(out, "- **Duration:** {duration} so far");
+            }
+        },
     }
     let _ = writeln!(out, "- **Status:** {}\n", incident.status());
 }
@@ -262,7 +271,7 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
             ));
         }
     }
-    if !incident.is_open() {
+    if !incident.is_cancelled() {
         facts.extend(objectives::missed(incident));
     }
     for fact in &facts {

@@ -11,6 +11,11 @@ use crate::notify::since_opening;
 
 pub(super) fn objectives(out: &mut String, incident: &Incident, now_ms: i64) {
     let _ = writeln!(out, "## Recovery objectives\n");
+    if incident.is_cancelled() {
+        let _ = writeln!(out, "- **RTO:** not measured: cancelled");
+        let _ = writeln!(out, "- **RPO:** not measured: cancelled\n");
+        return;
+    }
     let _ = writeln!(
         out,
         "Time to restore runs from the opening to when a service was marked restored \
@@ -172,7 +177,7 @@ fn rpo_cell(incident: &Incident, clock: &Clock<'_>) -> String {
     }
 }
 
-/// RTOs and RPOs missed, one sentence each, for "What went wrong".
+/// RTOs missed (once resolved) and RPOs missed, one sentence each, for "What went wrong".
 pub(super) fn missed(incident: &Incident) -> Vec<String> {
     let mut facts = Vec::new();
     let lost = incident
@@ -183,7 +188,7 @@ pub(super) fn missed(incident: &Incident) -> Vec<String> {
             Some(service) => format!("{}'s", inline(service)),
             None => "The".to_string(),
         };
-        if let Some(rto) = clock.rto_secs {
+        if let (Some(rto), true) = (clock.rto_secs, incident.resolution.is_some()) {
             let (actual, measured) = clock.time_to_restore(incident, incident.opened_at_ms);
             if actual > rto {
                 let how = match measured {

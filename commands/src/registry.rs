@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, change_severity, choose, drill, help, list, open, postmortem, resolve, restored, rpo,
-    scenarios, status, step, update,
+    assign, cancel, change_severity, choose, drill, help, list, open, postmortem, reopen, resolve,
+    restored, rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -28,6 +28,8 @@ pub enum CommandName {
     Resolve,
     Postmortem,
     Restored,
+    Reopen,
+    Cancel,
 }
 
 /// The most edits (typed letters that are wrong, missing, extra or swapped) a typo may have and still
@@ -39,7 +41,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 15] = [
+    pub const ALL: [CommandName; 17] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -55,6 +57,8 @@ impl CommandName {
         CommandName::Restored,
         CommandName::Resolve,
         CommandName::Postmortem,
+        CommandName::Reopen,
+        CommandName::Cancel,
     ];
 
     /// How the command is written and what it does.
@@ -75,6 +79,8 @@ impl CommandName {
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
             CommandName::Restored => &restored::SPEC,
+            CommandName::Reopen => &reopen::SPEC,
+            CommandName::Cancel => &cancel::SPEC,
         }
     }
 
@@ -158,7 +164,7 @@ mod tests {
         assert_eq!(
             usages,
             [
-                "/incident open <severity> <scenario> [--services a,b] [description]",
+                "/incident open <severity> <scenario> [--services a,b] [--new] [description]",
                 "/incident drill [scenario|random]",
                 "/incident list",
                 "/incident status [INC-n]",
@@ -172,7 +178,9 @@ mod tests {
                 "/incident rpo [INC-n] <time of last good data>",
                 "/incident restored [INC-n] [service…]",
                 "/incident resolve [INC-n] [root cause]",
-                "/postmortem [INC-n]",
+                "/postmortem [INC-n] [final]",
+                "/incident reopen [INC-n] [reason]",
+                "/incident cancel [INC-n] <reason>",
             ]
         );
     }
@@ -215,6 +223,8 @@ mod tests {
             ("post", CommandName::Postmortem),
             ("scenario", CommandName::Scenarios),
             ("hlep", CommandName::Help),
+            ("reopn", CommandName::Reopen),
+            ("cancle", CommandName::Cancel),
         ] {
             assert_eq!(CommandName::suggest(typo), Some(meant), "{typo}");
         }

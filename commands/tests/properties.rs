@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use commands::{
-    command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign,
-    ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Help, IncidentRef, List,
-    Mention, Open, Postmortem, Resolve, Restored, Rpo, RpoPoint, Scenarios, Severity, Status, Step,
-    StepAction, Update,
+    command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign, Cancel,
+    CancelReason, ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Help,
+    IncidentRef, List, Mention, Open, Postmortem, Reopen, Resolve, Restored, Rpo, RpoPoint,
+    Scenarios, Severity, Status, Step, StepAction, Update,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -33,6 +33,11 @@ const PIECES: &[&str] = &[
     "resolve",
     "restored",
     "postmortem",
+    "final",
+    "reopen",
+    "cancel",
+    "duplicate",
+    "of",
     "opne",
     "critical",
     "sev1",
@@ -54,6 +59,7 @@ const PIECES: &[&str] = &[
     "--services",
     "--services=",
     "--services=a,b",
+    "--new",
     "a,",
     ",",
     "--x",
@@ -127,6 +133,9 @@ const MISLEADING_STARTS: &[&str] = &[
     "RANDOM",
     "7",
     "done",
+    "duplicate of INC-3",
+    "final",
+    "--new",
     "",
     " ",
 ];
@@ -234,12 +243,14 @@ fn open() -> impl Strategy<Value = Open> {
         word(),
         services,
         proptest::option::of(free_text()),
+        any::<bool>(),
     )
-        .prop_map(|(severity, scenario, services, description)| Open {
+        .prop_map(|(severity, scenario, services, description, new)| Open {
             severity,
             scenario,
             services,
             description,
+            new,
         })
 }
 
@@ -299,6 +310,27 @@ fn restored() -> impl Strategy<Value = Restored> {
         .prop_map(|(incident, services)| Restored { incident, services })
 }
 
+fn postmortem() -> impl Strategy<Value = Postmortem> {
+    (incident(), any::<bool>()).prop_map(|(incident, finalize)| Postmortem { incident, finalize })
+}
+
+fn reopen() -> impl Strategy<Value = Reopen> {
+    (incident(), proptest::option::of(free_text()))
+        .prop_map(|(incident, reason)| Reopen { incident, reason })
+}
+
+fn cancel() -> impl Strategy<Value = Cancel> {
+    let reason = prop_oneof![
+        (
+            incident().prop_filter_map("an original", |of| of),
+            proptest::option::of(free_text())
+        )
+            .prop_map(|(of, note)| CancelReason::Duplicate { of, note }),
+        free_text().prop_map(CancelReason::FalseAlarm),
+    ];
+    (incident(), reason).prop_map(|(incident, reason)| Cancel { incident, reason })
+}
+
 /// Any command with arguments, as a form would also send it.
 fn any_command() -> impl Strategy<Value = Command> {
     let drill_of_a_named_scenario = word()
@@ -327,7 +359,14 @@ fn any_command() -> impl Strategy<Value = Command> {
         rpo().prop_map(Command::Rpo),
         resolve().prop_map(Command::Resolve),
         restored().prop_map(Command::Restored),
-        incident().prop_map(|incident| Command::Postmortem(Postmortem { incident })),
+        postmortem().prop_map(Command::Postmortem),
+        reopen().prop_map(Command::Reopen),
+        cancel()
+            .prop_filter("a form's `duplicate …` is a duplicate", |cancel| {
+                !matches!(&cancel.reason, CancelReason::FalseAlarm(reason)
+                    if reason.split_whitespace().next().is_some_and(|word| word.eq_ignore_ascii_case("duplicate")))
+            })
+            .prop_map(Command::Cancel),
     ]
 }
 
@@ -358,6 +397,7 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
                     .as_ref()
                     .map(|description| ("description", text(description))),
             );
+            values.push(Some(("new", ArgumentValue::Flag(open.new))));
             CommandName::Open
         }
         Command::Drill(drill) => {
@@ -428,6 +468,7 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
         }
         Command::Postmortem(postmortem) => {
             values.push(incident(&postmortem.incident));
+            values.push(Some(("final", ArgumentValue::Flag(postmortem.finalize))));
             CommandName::Postmortem
         }
         Command::Restored(restored) => {
@@ -436,6 +477,31 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
                 values.push(Some(("services", text(restored.services.join(", ")))));
             }
             CommandName::Restored
+        }
+        Command::Reopen(reopen) => {
+            values.push(incident(&reopen.incident));
+            values.push(
+                reopen
+                    .reason
+                    .as_ref()
+                    .map(|reason| ("reason", text(reason))),
+            );
+            CommandName::Reopen
+        }
+        Command::Cancel(cancel) => {
+            values.push(incident(&cancel.incident));
+            // A form has one text for the reason: a duplicate is written as it is typed.
+            let reason = match &cancel.reason {
+                CancelReason::FalseAlarm(reason) => reason.clone(),
+                duplicate => Cancel {
+                    incident: None,
+                    reason: duplicate.clone(),
+                }
+                .to_string()
+                .replacen("/incident cancel ", "", 1),
+            };
+            values.push(Some(("reason", text(reason))));
+            CommandName::Cancel
         }
     };
     // A form sends its values in its own order: the usage's order must not matter.
@@ -536,8 +602,18 @@ proptest! {
     }
 
     #[test]
-    fn postmortem_reads_back(incident in incident()) {
-        assert_reads_back(Command::Postmortem(Postmortem { incident }))?;
+    fn postmortem_reads_back(command in postmortem()) {
+        assert_reads_back(Command::Postmortem(command))?;
+    }
+
+    #[test]
+    fn reopen_reads_back(command in reopen()) {
+        assert_reads_back(Command::Reopen(command))?;
+    }
+
+    #[test]
+    fn cancel_reads_back(command in cancel()) {
+        assert_reads_back(Command::Cancel(command))?;
     }
 }
 

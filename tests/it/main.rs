@@ -15,6 +15,7 @@ mod discord_sender;
 mod discord_serve;
 mod discord_standin;
 mod engine_cadence;
+mod engine_corrections;
 mod engine_replicas;
 mod engine_restoration;
 mod engine_rules;

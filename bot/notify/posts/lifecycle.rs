@@ -14,6 +14,8 @@ use crate::runbook::{FollowUp, Runbook};
 const DRILL_OPENED: &str = "This is a DR drill, not a real incident: work the checklist as if it \
     were real. Time to recovery is measured against the RTO. Nobody is paged.";
 const DRILL_NOTE: &str = "This is a drill.";
+/// The verdict on a cancelled incident's RTO and RPO: it is left out of the figures.
+pub(super) const NOT_MEASURED: &str = "not measured: cancelled";
 
 /// The INCIDENT notification: the runbook's template filled in, the targets, who is paged.
 /// `mentions` are the platform ids to ping; `mention_names` name the roles paged, for the text.
@@ -237,6 +239,9 @@ fn same_day(a_ms: i64, b_ms: i64) -> bool {
 
 /// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.
 pub fn rpo_verdict(incident: &Incident) -> String {
+    if incident.is_cancelled() {
+        return NOT_MEASURED.to_string();
+    }
     let Some(last_good) = incident.last_good_data_ms else {
         return "not recorded — use /incident rpo <time of last good data>".to_string();
     };

@@ -6,6 +6,7 @@
 
 mod changes;
 mod checklist;
+mod corrections;
 pub mod format;
 mod lifecycle;
 mod refusals;
@@ -18,6 +19,11 @@ pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+use corrections::cancellation_text;
+pub use corrections::{
+    after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
+    postmortem_final_marked, reopened, root_cause_amended,
+};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
     rto_warning, update,

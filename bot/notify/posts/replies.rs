@@ -40,10 +40,12 @@ pub fn status(
     ];
     match &incident.resolution {
         None => {
-            fields.push((
-                "Elapsed".to_string(),
-                minutes(elapsed_secs(incident, now_ms)),
-            ));
+            let label = if incident.is_open() {
+                "Elapsed"
+            } else {
+                "Duration"
+            };
+            fields.push((label.to_string(), minutes(elapsed_secs(incident, now_ms))));
             fields.extend(rto_fields(incident, now_ms));
         }
         Some(resolution) => fields.extend(resolution_fields(incident, resolution.at_ms)),
@@ -120,7 +122,7 @@ fn status_text(incident: &Incident, state: Status) -> String {
             resolution.by.name,
             confirmed_text(incident)
         ),
-        None => state.to_string(),
+        None => super::cancellation_text(incident).unwrap_or_else(|| state.to_string()),
     }
 }
 

@@ -3,6 +3,7 @@
 //! RTO warnings about the services still down, and what a resolver left open.
 
 use super::format::{clock_time, minutes, secs_between};
+use super::lifecycle::NOT_MEASURED;
 use super::{heading, step_name, text};
 use commands::CommandName;
 
@@ -95,6 +96,9 @@ fn per_clock(
 /// The RTO fields of the status and the updates: each service's time left, or when it came
 /// back.
 pub fn rto_fields(incident: &Incident, now_ms: i64) -> Vec<(String, String)> {
+    if incident.is_cancelled() {
+        return vec![("RTO".to_string(), NOT_MEASURED.to_string())];
+    }
     per_clock(incident, "RTO", |clock| clock_now(incident, clock, now_ms))
 }
 

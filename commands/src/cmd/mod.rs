@@ -9,6 +9,7 @@ use crate::error::ErrorKind;
 use crate::registry::CommandName;
 
 pub(crate) mod assign;
+pub(crate) mod cancel;
 pub(crate) mod change_severity;
 pub(crate) mod choose;
 pub(crate) mod drill;
@@ -16,6 +17,7 @@ pub(crate) mod help;
 pub(crate) mod list;
 pub(crate) mod open;
 pub(crate) mod postmortem;
+pub(crate) mod reopen;
 pub(crate) mod resolve;
 pub(crate) mod restored;
 pub(crate) mod rpo;
@@ -25,6 +27,7 @@ pub(crate) mod step;
 pub(crate) mod update;
 
 pub use assign::Assign;
+pub use cancel::{Cancel, CancelReason};
 pub use change_severity::ChangeSeverity;
 pub use choose::Choose;
 pub use drill::{Drill, DrillTarget};
@@ -32,6 +35,7 @@ pub use help::Help;
 pub use list::List;
 pub use open::Open;
 pub use postmortem::Postmortem;
+pub use reopen::Reopen;
 pub use resolve::Resolve;
 pub use restored::Restored;
 pub use rpo::Rpo;
@@ -58,6 +62,8 @@ pub enum Command {
     Resolve(Resolve),
     Postmortem(Postmortem),
     Restored(Restored),
+    Reopen(Reopen),
+    Cancel(Cancel),
 }
 
 impl Command {
@@ -79,6 +85,8 @@ impl Command {
             CommandName::Resolve => Command::Resolve(Resolve::parse(cursor)?),
             CommandName::Postmortem => Command::Postmortem(Postmortem::parse(cursor)?),
             CommandName::Restored => Command::Restored(Restored::parse(cursor)?),
+            CommandName::Reopen => Command::Reopen(Reopen::parse(cursor)?),
+            CommandName::Cancel => Command::Cancel(Cancel::parse(cursor)?),
         })
     }
 }
@@ -102,6 +110,8 @@ impl fmt::Display for Command {
             Command::Resolve(command) => command.fmt(f),
             Command::Postmortem(command) => command.fmt(f),
             Command::Restored(command) => command.fmt(f),
+            Command::Reopen(command) => command.fmt(f),
+            Command::Cancel(command) => command.fmt(f),
         }
     }
 }
