@@ -225,35 +225,7 @@ fn is_after_recovery(phase: &str) -> bool {
 /// back is left as it was, and when every one named is, the refusal says when and by whom.
 pub fn restore(incident: &Incident, typed: &[String]) -> Result<Event, DomainError> {
     ensure_open(incident)?;
-    // An incident measured as one unit is restored whole, whichever of its services is named.
-    let names: Vec<String> = if incident.objectives.is_empty() {
-        incident.services.clone()
-    } else {
-        incident
-            .objectives
-            .iter()
-            .map(|o| o.service.clone())
-            .collect()
-    };
-    let named = if typed.is_empty() {
-        names.clone()
-    } else {
-        let mut named = Vec::new();
-        for part in typed {
-            for service in
-                match_services(&names, part).ok_or_else(|| DomainError::UnknownService {
-                    incident: incident.reference(),
-                    typed: part.clone(),
-                    services: names.clone(),
-                })?
-            {
-                if !named.contains(&service) {
-                    named.push(service);
-                }
-            }
-        }
-        named
-    };
+    let named = named(incident, typed)?;
     let fresh: Vec<String> = incident
         .objectives
         .iter()
@@ -266,15 +238,6 @@ pub fn restore(incident: &Incident, typed: &[String]) -> Result<Event, DomainErr
         fresh.is_empty()
     };
     if nothing_new {
-        let already = incident
-            .objectives
-            .iter()
-            .filter(|o| named.contains(&o.service))
-            .filter_map(|o| {
-                let restored = o.restored.as_ref()?;
-                Some((o.service.clone(), restored.by.name.clone(), restored.at_ms))
-            })
-            .collect::<Vec<_>>();
         let whole = incident
             .restored
             .as_ref()
@@ -282,11 +245,55 @@ pub fn restore(incident: &Incident, typed: &[String]) -> Result<Event, DomainErr
         return Err(DomainError::AlreadyRestored {
             incident: incident.reference(),
             opened_at_ms: incident.opened_at_ms,
-            services: already,
+            services: already_back(incident, &named),
             whole: whole.filter(|_| incident.objectives.is_empty()),
         });
     }
     Ok(Event::ServicesRestored { services: fresh })
+}
+
+/// The incident's services that `typed` names (every one when nothing is typed).
+pub fn named(incident: &Incident, typed: &[String]) -> Result<Vec<String>, DomainError> {
+    // An incident measured as one unit is restored whole, whichever of its services is named.
+    let names: Vec<String> = if incident.objectives.is_empty() {
+        incident.services.clone()
+    } else {
+        incident
+            .objectives
+            .iter()
+            .map(|o| o.service.clone())
+            .collect()
+    };
+    if typed.is_empty() {
+        return Ok(names);
+    }
+    let mut named = Vec::new();
+    for part in typed {
+        let services = match_services(&names, part).ok_or_else(|| DomainError::UnknownService {
+            incident: incident.reference(),
+            typed: part.clone(),
+            services: names.clone(),
+        })?;
+        for service in services {
+            if !named.contains(&service) {
+                named.push(service);
+            }
+        }
+    }
+    Ok(named)
+}
+
+/// Of the services `named`, those already back: (service, by, at) each.
+pub fn already_back(incident: &Incident, named: &[String]) -> Vec<(String, String, i64)> {
+    incident
+        .objectives
+        .iter()
+        .filter(|o| named.contains(&o.service))
+        .filter_map(|o| {
+            let restored = o.restored.as_ref()?;
+            Some((o.service.clone(), restored.by.name.clone(), restored.at_ms))
+        })
+        .collect()
 }
 
 /// The services of `names` that `typed` means: `all`; one service by its name or abbreviation,

@@ -303,6 +303,21 @@ async fn restored_refuses_what_it_cannot_do(db: TestDb) {
     );
     assert_eq!(bot.event_count(1).await, events, "nothing recorded");
     assert_eq!(bot.posts().await, vec![], "nothing posted");
+    // Some back already, some not: the others are restored, and the typist told about the first.
+    let reply = bot
+        .say("alice", "/incident restored db, analytics")
+        .await
+        .expect("told about the database")
+        .plain_text();
+    assert_eq!(
+        reply,
+        "Database was already marked restored by bob at 03:14:00 UTC (T+10m)"
+    );
+    let restored = texts(&bot.posts().await, Restored)[0].1.clone();
+    assert!(
+        restored.starts_with("INC-1 · Restored: Analytics\n✓ Analytics back at T+10m"),
+        "{restored}"
+    );
 
     bot.say("alice", "/incident open high corruption").await;
     let text = refusal(bot.say("alice", "/incident restored INC-2 db").await);

@@ -32,7 +32,10 @@ impl Engine {
                     })
                     .map(|(objective, _)| objective.service.clone())
                     .collect();
+                let named = restoration::named(before, &restored.services).unwrap_or_default();
+                let already = restoration::already_back(before, &named);
                 Effects {
+                    reply: notify::some_already_restored(after, &already),
                     posts: vec![
                         notify::restored(after, &back, &who.person.name, now),
                         self.checklist_post(after, None),

@@ -36,7 +36,8 @@ pub use replies::{
     help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
 };
 pub use restoration::{
-    resolved_with_open_steps, restore_verdict, restored, since_opening, with_rto_warning,
+    resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
+    with_rto_warning,
 };
 
 use super::message::Block;

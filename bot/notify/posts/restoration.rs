@@ -313,6 +313,43 @@ pub(super) fn unknown_service(incident: &str, typed: &str, services: &[String]) 
     }
 }
 
+/// `by bob at 03:14:00 UTC (T+10m)`.
+fn restored_when(opened_at_ms: i64, by: &str, at_ms: i64) -> String {
+    format!(
+        "by {by} at {} (T+{})",
+        clock_time(at_ms),
+        minutes(secs_between(opened_at_ms, at_ms))
+    )
+}
+
+/// `Database was already marked restored by bob at 03:14:00 UTC (T+10m)`, one line each.
+fn already_lines(opened_at_ms: i64, services: &[(String, String, i64)]) -> Vec<String> {
+    services
+        .iter()
+        .map(|(service, by, at_ms)| {
+            format!(
+                "{service} was already marked restored {}",
+                restored_when(opened_at_ms, by, *at_ms)
+            )
+        })
+        .collect()
+}
+
+/// The answer to `/incident restored` naming services of which some were back already: those,
+/// with when and by whom (the channel is told about the others).
+pub fn some_already_restored(
+    incident: &Incident,
+    services: &[(String, String, i64)],
+) -> Option<Message> {
+    (!services.is_empty()).then(|| {
+        Message::text(
+            MessageKind::Reply,
+            Some(incident.id.number()),
+            already_lines(incident.opened_at_ms, services).join("\n"),
+        )
+    })
+}
+
 /// `/incident restored` for services already back: when and by whom.
 pub(super) fn already_restored(
     incident: &str,
@@ -320,19 +357,8 @@ pub(super) fn already_restored(
     services: &[(String, String, i64)],
     whole: &Option<(String, i64)>,
 ) -> String {
-    let when = |by: &str, at_ms: i64| {
-        format!(
-            "by {by} at {} (T+{})",
-            clock_time(at_ms),
-            minutes(secs_between(opened_at_ms, at_ms))
-        )
-    };
-    let mut lines: Vec<String> = services
-        .iter()
-        .map(|(service, by, at_ms)| {
-            format!("{service} was already marked restored {}", when(by, *at_ms))
-        })
-        .collect();
+    let when = |by: &str, at_ms: i64| restored_when(opened_at_ms, by, at_ms);
+    let mut lines = already_lines(opened_at_ms, services);
     if let Some((by, at_ms)) = whole {
         lines.push(format!(
             "{incident} was already marked restored {}",

@@ -330,6 +330,19 @@ fn restored_an_incident_without_services() {
 }
 
 #[test]
+fn restored_some_of_them_already() {
+    let fixture = infra_loss(at(5, 56, 0));
+    let message = some_already_restored(
+        &fixture.incident,
+        &[("Database".to_string(), "bob".to_string(), at(5, 19, 0))],
+    )
+    .expect("one was back already");
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("restored_some_already", message);
+    assert_eq!(some_already_restored(&fixture.incident, &[]), None);
+}
+
+#[test]
 fn restored_refusals() {
     let unknown = refused(&DomainError::UnknownService {
         incident: "INC-5".into(),
