@@ -29,6 +29,8 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            objectives: opening.objectives,
+            restored: None,
             cancellation: None,
             postmortem_final: None,
         };
@@ -90,13 +92,16 @@ impl Incident {
                 })
             }
             Event::UpdatePosted { number } => self.updates_posted = *number,
-            Event::RtoWarned { percent } => self.rto_warned_percent = *percent,
+            Event::RtoWarned { percent } => self.record_rto_warning(*percent),
             Event::StepNudged { step } => {
                 if let Some(state) = self.steps.get_mut(*step) {
                     state.nudged = true;
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::ServicesRestored { services } => {
+                self.record_restored(services, recorded.at_ms, &recorded.by)
+            }
             Event::Reopened { .. }
             | Event::Cancelled { .. }
             | Event::RootCauseAmended { .. }

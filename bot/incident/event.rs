@@ -5,6 +5,7 @@ use commands::Severity;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
+use super::restoration::ServiceObjective;
 use super::IncidentId;
 
 /// Everything decided when an incident opens.
@@ -19,6 +20,9 @@ pub struct Opening {
     pub rto_secs: Option<u64>,
     pub rpo_secs: Option<u64>,
     pub steps: Vec<StepState>,
+    /// Each affected service with its own RTO and RPO from the runbook's table.
+    #[serde(default)]
+    pub objectives: Vec<ServiceObjective>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +76,11 @@ pub enum Event {
     },
     /// The post-mortem draft was posted in the channel, at someone's request.
     PostmortemPosted,
+    /// Services came back (`/incident restored`), by the incident's names; empty for an
+    /// incident measured as one unit.
+    ServicesRestored {
+        services: Vec<String>,
+    },
     /// A resolved or cancelled incident is open again.
     Reopened {
         reason: Option<String>,
@@ -108,6 +117,7 @@ impl Event {
             Event::StepNudged { .. } => "step_nudged",
             Event::FollowUpReminded { .. } => "follow_up_reminded",
             Event::PostmortemPosted => "postmortem_posted",
+            Event::ServicesRestored { .. } => "services_restored",
             Event::Reopened { .. } => "reopened",
             Event::Cancelled { .. } => "cancelled",
             Event::RootCauseAmended { .. } => "root_cause_amended",

@@ -10,6 +10,7 @@ mod event;
 mod id;
 mod model;
 pub mod plan;
+pub mod restoration;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod timer;
@@ -20,5 +21,6 @@ pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
 pub use id::IncidentId;
 pub use model::*;
+pub use restoration::{Clock, Measured, Restored, RtoWatch, ServiceObjective};
 pub use timer::TimerKind;
 pub use tracks::Track;

@@ -8,6 +8,7 @@ use commands::Severity;
 use serde::{Deserialize, Serialize};
 
 use super::correction::{Cancellation, Stamp};
+use super::restoration::{Restored, ServiceObjective};
 use super::tracks::Track;
 use super::IncidentId;
 use crate::platform::Platform;
@@ -148,6 +149,13 @@ pub struct Incident {
     pub updates_posted: u32,
     /// The highest RTO warning given, in percent of the target.
     pub rto_warned_percent: u8,
+    /// Each affected service with its own objectives and restore time (`incident::restoration`);
+    /// empty for incidents stored before services had their own, measured by `rto_secs`.
+    #[serde(default)]
+    pub objectives: Vec<ServiceObjective>,
+    /// When the last service came back (`/incident restored`): the time to restore.
+    #[serde(default)]
+    pub restored: Option<Restored>,
     /// Closed as not an incident, instead of resolved.
     #[serde(default)]
     pub cancellation: Option<Cancellation>,
@@ -175,8 +183,9 @@ impl Incident {
     }
 
     /// Investigating while the first phase runs, Recovering after it (or once a step of a
-    /// one-phase checklist is confirmed), Monitoring once every step is confirmed, Resolved (or
-    /// Cancelled) at the end. With tracks running, the phase is the earliest current step's.
+    /// one-phase checklist is confirmed, once every step is confirmed, and once some service is
+    /// back), Monitoring once every service is restored, Resolved (or Cancelled) at the end.
+    /// With tracks running, the phase is the earliest current step's.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
@@ -184,8 +193,14 @@ impl Incident {
         if self.cancellation.is_some() {
             return Status::Cancelled;
         }
-        let Some(&current) = self.current_steps().iter().min() else {
+        if self.restored.is_some() {
             return Status::Monitoring;
+        }
+        if self.objectives.iter().any(|o| o.restored.is_some()) {
+            return Status::Recovering;
+        }
+        let Some(&current) = self.current_steps().iter().min() else {
+            return Status::Recovering;
         };
         let first_phase = self.steps.first().map(|step| step.phase.as_str());
         let single_phase = self

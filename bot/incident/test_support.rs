@@ -66,6 +66,7 @@ pub fn incident(steps: Vec<StepState>) -> Incident {
         rto_secs: None,
         rpo_secs: None,
         steps,
+        objectives: vec![],
     };
     Incident::opened(IncidentId::new(7), &opening, 0, &alice())
 }

@@ -36,9 +36,15 @@ async fn postmortem(bot: &TestBot, who: &str, line: &str, id: u64) -> String {
 }
 
 /// Opens a scenario by its short name, confirms every step a few minutes apart in the order
-/// given (1-based; the runbook's order when empty), taking option A at a choice, resolves it,
-/// and returns the post-mortem.
-async fn run_scenario(bot: &TestBot, number: u32, order: &[usize]) -> String {
+/// given (1-based; the runbook's order when empty), taking option A at a choice and marking
+/// services restored where `restores` says (after step n, `/incident restored <services>`),
+/// resolves it, and returns the post-mortem.
+async fn run_scenario(
+    bot: &TestBot,
+    number: u32,
+    order: &[usize],
+    restores: &[(usize, &str)],
+) -> String {
     let runbook = shared_runbook();
     let scenario = &runbook.scenarios[number as usize - 1];
     let severity = scenario
@@ -82,6 +88,15 @@ async fn run_scenario(bot: &TestBot, number: u32, order: &[usize]) -> String {
             "{}",
             card.1.plain_text()
         );
+        for (_, services) in restores.iter().filter(|(after, _)| *after == number) {
+            let line = format!("/incident restored {services}");
+            let reply = bot.say("alice", line.trim()).await;
+            assert!(
+                reply.is_none_or(|message| message.kind != MessageKind::Error),
+                "{line}"
+            );
+            bot.posts().await;
+        }
     }
     assert_eq!(
         bot.say("alice", "/incident resolve a root cause").await,
@@ -103,35 +118,36 @@ async fn run_scenario(bot: &TestBot, number: u32, order: &[usize]) -> String {
     markdown
 }
 
-/// The row of step `number` in a post-mortem's checklist table.
-fn table_row(markdown: &str, number: usize) -> &str {
-    let start = format!("| {number} | ");
+/// The row of a post-mortem's table whose first cell is `first` (a step number, a service).
+fn table_row<'m>(markdown: &'m str, first: &str) -> &'m str {
+    let start = format!("| {first} | ");
     markdown
         .lines()
         .find(|line| line.starts_with(&start))
-        .unwrap_or_else(|| panic!("no row for step {number} in\n{markdown}"))
+        .unwrap_or_else(|| panic!("no row for {first} in\n{markdown}"))
 }
 
 #[tokio::test]
 async fn every_scenario_of_the_shared_runbook_runs_to_its_post_mortem() {
     let bot = TestBot::sqlite().await;
     for number in 1..=4 {
-        let markdown = run_scenario(&bot, number, &[]).await;
+        let markdown = run_scenario(&bot, number, &[], &[]).await;
         assert!(
             markdown.contains(&format!("# Post-mortem: INC-{number}")),
             "{markdown}"
         );
     }
     // Scenario 5: step 1, then its four parallel tracks confirmed out of order, three minutes
-    // apart, each timed from when the tracks started.
-    let markdown = run_scenario(&bot, 5, &[1, 4, 2, 5, 3]).await;
+    // apart, each timed from when the tracks started; the database is back once its track is
+    // done (T+9m), every other service once the last track is (T+15m).
+    let markdown = run_scenario(&bot, 5, &[1, 4, 2, 5, 3], &[(2, "Database"), (3, "")]).await;
     for (number, title, actual, marker) in [
         (2, "Database recovery", "6m", "Priority 1"),
         (3, "Application deployment", "12m", "Priority 2"),
         (4, "DNS and networking", "3m", "Priority 3"),
         (5, "Verification", "9m", "Priority 4"),
     ] {
-        let row = table_row(&markdown, number);
+        let row = table_row(&markdown, &number.to_string());
         assert!(
             row.starts_with(&format!("| {number} | {title} | done | bob | "))
                 && row.ends_with(&format!(" | {actual} | {marker} |")),
@@ -140,6 +156,24 @@ async fn every_scenario_of_the_shared_runbook_runs_to_its_post_mortem() {
     }
     assert!(
         markdown.contains("Steps 2–5 ran in parallel from "),
+        "{markdown}"
+    );
+    // Every service of the table, each against its own RTO.
+    for (service, restored, verdict) in [
+        ("Production Sites", "15m", "met (15m of 1h)"),
+        ("Database", "9m", "met (9m of 30m)"),
+        ("API Gateway", "15m", "met (15m of 1h)"),
+        ("Analytics", "15m", "met (15m of 4h)"),
+        ("Development", "15m", "met (15m of 8h)"),
+    ] {
+        let row = table_row(&markdown, service);
+        assert!(
+            row.contains(&format!(" | {restored} | {verdict} | ")),
+            "{row}"
+        );
+    }
+    assert!(
+        markdown.contains("- **Time to restore:** 15m, when the last service came back"),
         "{markdown}"
     );
     insta::assert_snapshot!("post_mortem_of_an_infrastructure_loss", markdown);

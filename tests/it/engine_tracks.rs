@@ -89,8 +89,13 @@ async fn scenario_5_tracks_are_confirmed_in_any_order_each_timed_from_its_start(
         );
     }
     let done = status_of(&bot).await;
-    assert!(done.contains("Status: Monitoring"), "{done}");
+    assert!(
+        done.contains("Status: Recovering"),
+        "every track done is not every service back: {done}"
+    );
     assert!(done.contains("5/5"), "{done}");
+    assert_eq!(bot.say("alice", "/incident restored").await, None);
+    assert!(status_of(&bot).await.contains("Status: Monitoring"));
 }
 
 async fn done_skip_fail_and_retry_hold_per_track(db: TestDb) {
@@ -308,6 +313,12 @@ async fn the_group_waits_for_every_track_and_each_is_nudged_on_its_own(db: TestD
         .collect();
     assert_eq!(kinds, vec![(35, MessageKind::Nudge)]);
     bot.say("alice", "/incident step done").await;
+    let done = card(&bot).await;
+    assert!(
+        done.contains("All 5 steps confirmed. Service back? /incident restored"),
+        "{done}"
+    );
+    bot.say("alice", "/incident restored").await;
     assert!(status_of(&bot).await.contains("Status: Monitoring"));
 }
 

@@ -17,6 +17,7 @@ mod discord_standin;
 mod engine_cadence;
 mod engine_corrections;
 mod engine_replicas;
+mod engine_restoration;
 mod engine_rules;
 mod engine_scenarios;
 mod engine_tracks;

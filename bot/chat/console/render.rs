@@ -52,6 +52,12 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
                     numbers.join("|")
                 );
             }
+            Block::RestoreActions { .. } => {
+                let _ = writeln!(
+                    out,
+                    "→ /incident restored [service…] · /incident resolve [root cause]"
+                );
+            }
             Block::Document { filename, markdown } => {
                 let _ = writeln!(out, "┌── {filename}");
                 for line in markdown.trim_end().lines() {

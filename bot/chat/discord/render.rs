@@ -11,6 +11,7 @@
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
+//! | `RestoreActions` | an action row: Restored (success), Resolve (secondary); `custom_id` from `chat::incident_buttons` |
 //! | `TrackActions` | an action row per track (`Done · 2 Database recovery`, Skip, Failed); more than 5 tracks: their Done buttons, 5 to a row |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
@@ -53,6 +54,7 @@ use serenity::all::{
 };
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
+use crate::chat::incident_buttons::{Button, IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message, MessageKind, TrackButton};
@@ -156,7 +158,9 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             Block::Progress { done, total, label } => {
                 embeds.paragraph(Paragraph::Text(progress(*done, *total, label)))
             }
-            Block::StepActions { .. } | Block::TrackActions { .. } => {}
+            Block::StepActions { .. }
+            | Block::TrackActions { .. }
+            | Block::RestoreActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -190,7 +194,7 @@ fn colour(kind: MessageKind) -> u32 {
         MessageKind::RtoWarning => 0xE6_7E_22,
         MessageKind::Nudge => 0xF1_C4_0F,
         MessageKind::Change => 0x1A_BC_9C,
-        MessageKind::Resolved => 0x2E_CC_71,
+        MessageKind::Resolved | MessageKind::Restored => 0x2E_CC_71,
         MessageKind::FollowUp => 0x9B_59_B6,
     }
 }
@@ -207,6 +211,7 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
                     .collect(),
             )],
             Block::TrackActions { incident, tracks } => track_rows(*incident, tracks),
+            Block::RestoreActions { incident } => vec![restore_buttons(*incident)],
             _ => Vec::new(),
         })
         .take(ACTION_ROWS_MAX)
@@ -258,6 +263,24 @@ fn button(incident: u64, step: usize, action: StepAction, label: String) -> Crea
     CreateButton::new(button.custom_id())
         .label(label)
         .style(style(action))
+}
+
+/// Restored (green) and Resolve (grey).
+fn restore_buttons(incident: u64) -> CreateActionRow {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = Button::Incident(IncidentButton { incident, action });
+            let style = match action {
+                IncidentAction::Restored => ButtonStyle::Success,
+                IncidentAction::Resolve => ButtonStyle::Secondary,
+            };
+            CreateButton::new(button.custom_id())
+                .label(action.label())
+                .style(style)
+        })
+        .collect();
+    CreateActionRow::Buttons(buttons)
 }
 
 /// Discord's button style: green for Done, grey for Skip, red for Failed.
@@ -468,7 +491,7 @@ mod tests {
     use super::*;
     use crate::chat::discord::markdown::ZERO_WIDTH_SPACE;
     use crate::notify::test_support::{
-        at, corruption_drill, db_loss, infra_loss, paging, runbook, scenario,
+        at, corruption_drill, db_loss, infra_loss_tracks, paging, runbook, scenario,
     };
     use crate::notify::{self};
 
@@ -657,7 +680,7 @@ mod tests {
 
     #[test]
     fn tracks_get_a_row_each_while_five_rows_hold_them() {
-        let fixture = infra_loss(at(5, 12, 0));
+        let fixture = infra_loss_tracks(at(5, 12, 0));
         let card = payload(&notify::checklist(
             &fixture.incident,
             |i| scenario(5).steps().nth(i),
@@ -902,6 +925,7 @@ mod tests {
             }),
             (any::<u64>(), any::<usize>())
                 .prop_map(|(incident, step)| Block::StepActions { incident, step }),
+            any::<u64>().prop_map(|incident| Block::RestoreActions { incident }),
         ]
     }
 

@@ -11,6 +11,7 @@
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
+//! | `RestoreActions` | `actions`: Restored (primary), Resolve; see `chat::incident_buttons` |
 //! | `TrackActions` | an `actions` block per track: `Done · 2 Database recovery`, Skip, Failed |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
@@ -26,6 +27,7 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
+use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
@@ -140,6 +142,7 @@ fn render(block: &Block) -> Vec<SlackBlock> {
             .into_iter()
             .collect(),
         Block::StepActions { incident, step } => vec![step_actions(*incident, *step, None)],
+        Block::RestoreActions { incident } => vec![restore_actions(*incident)],
         Block::Document { filename, .. } => vec![document_note(filename)],
         Block::TrackActions { incident, tracks } => tracks
             .iter()
@@ -257,6 +260,24 @@ fn step_actions(incident: u64, step: usize, track: Option<&str>) -> SlackBlock {
     SlackActionsBlock::new(buttons).into()
 }
 
+fn restore_actions(incident: u64) -> SlackBlock {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = IncidentButton { incident, action };
+            let label: SlackBlockPlainTextOnly = action.label().into();
+            SlackBlockButtonElement::new(label)
+                .with_action_id(SlackActionId(action.action_id().to_string()))
+                .with_value(button.value())
+                .opt_style(
+                    (action == IncidentAction::Restored).then_some(SlackBlockButtonStyle::Primary),
+                )
+                .into()
+        })
+        .collect();
+    SlackActionsBlock::new(buttons).into()
+}
+
 fn button(button: StepButton, label: String) -> SlackActionBlockElement {
     let label: SlackBlockPlainTextOnly = label.into();
     SlackBlockButtonElement::new(label)
@@ -333,7 +354,7 @@ mod tests {
 
     use super::*;
     use crate::notify::test_support::{
-        at, corruption_drill, db_loss, infra_loss, paging, runbook, scenario, HOUR,
+        at, corruption_drill, db_loss, infra_loss_tracks, paging, runbook, scenario, HOUR,
     };
     use crate::notify::{self, Block, Message, MessageKind};
 
@@ -412,7 +433,15 @@ mod tests {
                 }
                 "actions" => {
                     let buttons = block["elements"].as_array().expect("buttons");
-                    assert_eq!(buttons.len(), 3);
+                    let ids: Vec<&str> = buttons
+                        .iter()
+                        .filter_map(|button| button["action_id"].as_str())
+                        .collect();
+                    assert!(
+                        ids == ["step_done", "step_skip", "step_fail"]
+                            || ids == ["incident_restored", "incident_resolve"],
+                        "{ids:?}"
+                    );
                     for button in buttons {
                         let label = button["text"]["text"].as_str().expect("label");
                         assert!(!label.is_empty() && label.chars().count() <= 75, "{label}");
@@ -535,7 +564,7 @@ mod tests {
 
         #[test]
         fn tracks_get_a_row_of_buttons_each() {
-            let fixture = infra_loss(at(5, 12, 0));
+            let fixture = infra_loss_tracks(at(5, 12, 0));
             let headline = notify::confirmation_headline(&fixture.incident, 3);
             let card = payload(&notify::checklist(
                 &fixture.incident,

@@ -1,6 +1,7 @@
 //! `/incident resolve [root cause] [INC-n]`: the RESOLVED notification; every timer of the
-//! incident is cleared and the runbook's follow-ups are scheduled. On a resolved incident it
-//! amends the root cause, with a short post (not a second RESOLVED).
+//! incident is cleared and the runbook's follow-ups are scheduled; steps failed or never
+//! confirmed do not stop it, and the answer to the resolver lists them. On a resolved incident
+//! it amends the root cause, with a short post (not a second RESOLVED).
 
 use commands::{CommandName, Resolve};
 
@@ -36,6 +37,7 @@ impl Engine {
                             Some((TimerKind::FollowUp(index), Some(now.saturating_add(due))))
                         })
                         .collect(),
+                    reply: notify::resolved_with_open_steps(after),
                     ..Effects::post(notify::resolved(after, self.runbook()))
                 },
             },

@@ -4,6 +4,7 @@ use commands::duration::format_duration;
 
 use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
+use super::restoration::{restore_hint, what_next};
 use super::{heading, step_line, step_name, step_words, text, ways_forward, CONFIRM_HINT};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -35,19 +36,18 @@ pub fn checklist<'r>(
             .last()
             .map_or_else(|| "Checklist".to_string(), |step| step.phase.clone());
         let closing = if incident.is_open() {
-            format!(
-                "All {total} steps confirmed. Monitoring — resolve with /incident resolve [root cause]"
-            )
+            format!("All {total} steps confirmed. {}", what_next(incident))
         } else {
             format!(
                 "All {total} steps confirmed. {} is resolved.",
                 incident.reference()
             )
         };
-        return message
+        let message = message
             .with(Block::Progress { done, total, label })
             .with(heading(incident, "Checklist complete"))
             .with(text(closing));
+        return with_restore_actions(message, incident);
     };
     let state = &incident.steps[index];
     message = message
@@ -58,10 +58,11 @@ pub fn checklist<'r>(
         })
         .with(heading(incident, &step_line(incident, index)));
     message = with_step(message, incident, index, runbook_step(index));
-    message.with(Block::StepActions {
+    let message = message.with(Block::StepActions {
         incident: incident.id.number(),
         step: index,
-    })
+    });
+    with_restore_hint(message, incident)
 }
 
 /// A current step's body: its details and commands, its options, its failure.
@@ -88,6 +89,27 @@ pub(super) fn with_step(
         )));
     }
     message
+}
+
+/// With the hint to mark services restored, and the Restored and Resolve buttons, once the
+/// recovery steps are done (and steps after them remain).
+pub(super) fn with_restore_hint(message: Message, incident: &Incident) -> Message {
+    match restore_hint(incident) {
+        Some(hint) => with_restore_actions(message.with(text(hint)), incident),
+        None => message,
+    }
+}
+
+/// With the Restored and Resolve buttons while the recovery steps are done and the incident is
+/// open and not restored.
+fn with_restore_actions(message: Message, incident: &Incident) -> Message {
+    if incident.is_open() && !incident.is_restored() && incident.recovery_steps_done() {
+        message.with(Block::RestoreActions {
+            incident: incident.id.number(),
+        })
+    } else {
+        message
+    }
 }
 
 /// Details as bullets, then each command as a code block.

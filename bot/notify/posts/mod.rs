@@ -11,6 +11,7 @@ pub mod format;
 mod lifecycle;
 mod refusals;
 mod replies;
+mod restoration;
 #[cfg(test)]
 mod tests;
 mod tracks;
@@ -26,7 +27,7 @@ pub use corrections::{
 };
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
-    rto_verdict, rto_warning, update,
+    rto_warning, update,
 };
 pub use refusals::{
     incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
@@ -34,6 +35,10 @@ pub use refusals::{
 };
 pub use replies::{
     help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
+};
+pub use restoration::{
+    resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
+    with_rto_warning,
 };
 
 use super::message::Block;

@@ -1,8 +1,10 @@
 //! Snapshots of every message, from the shared runbook's incidents at fixed times. Review a
 //! changed snapshot as the tired responder who will read it at 3 a.m.
 
+use crate::incident::{DomainError, Event, Recorded};
 use crate::notify::test_support::{
-    at, corruption_drill, db_loss, infra_loss, paging, render, runbook, scenario, HOUR,
+    alice, at, corruption_drill, db_loss, db_loss_restored, infra_loss, infra_loss_tracks, paging,
+    render, runbook, scenario, HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -294,8 +296,184 @@ fn no_message_pings_through_its_text() {
 }
 
 #[test]
+fn restored_some_services_with_others_still_down() {
+    let fixture = infra_loss(at(5, 19, 0));
+    let message = restored(
+        &fixture.incident,
+        &["Database".to_string()],
+        "bob",
+        fixture.now,
+    );
+    assert_eq!(message.kind, MessageKind::Restored);
+    snapshot!("restored_partial", message);
+}
+
+#[test]
+fn restored_the_last_service() {
+    let fixture = db_loss_restored(at(4, 5, 45));
+    snapshot!(
+        "restored_all",
+        restored(
+            &fixture.incident,
+            &["Database".to_string()],
+            "alice",
+            fixture.now
+        )
+    );
+}
+
+#[test]
+fn restored_an_incident_without_services() {
+    let mut fixture = corruption_drill(at(14, 13, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: fixture.now,
+        by: alice(),
+        event: Event::ServicesRestored { services: vec![] },
+    });
+    assert_eq!(
+        fixture.incident.status(),
+        crate::incident::Status::Monitoring
+    );
+    snapshot!(
+        "restored_whole",
+        restored(&fixture.incident, &[], "alice", fixture.now)
+    );
+}
+
+#[test]
+fn restored_some_of_them_already() {
+    let fixture = infra_loss(at(5, 56, 0));
+    let message = some_already_restored(
+        &fixture.incident,
+        &[("Database".to_string(), "bob".to_string(), at(5, 19, 0))],
+    )
+    .expect("one was back already");
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("restored_some_already", message);
+    assert_eq!(some_already_restored(&fixture.incident, &[]), None);
+}
+
+#[test]
+fn restored_refusals() {
+    let unknown = refused(&DomainError::UnknownService {
+        incident: "INC-5".into(),
+        typed: "badge readers".into(),
+        services: vec!["Production Sites".into(), "Database".into()],
+    });
+    assert_eq!(unknown.kind, MessageKind::Error);
+    snapshot!("restored_unknown_service", unknown);
+    snapshot!(
+        "restored_no_services",
+        refused(&DomainError::UnknownService {
+            incident: "INC-4".into(),
+            typed: "db".into(),
+            services: vec![],
+        })
+    );
+    snapshot!(
+        "restored_already",
+        refused(&DomainError::AlreadyRestored {
+            incident: "INC-5".into(),
+            opened_at_ms: at(5, 0, 0),
+            services: vec![
+                ("Production Sites".into(), "carol".into(), at(5, 55, 0)),
+                ("API Gateway".into(), "carol".into(), at(5, 55, 0)),
+            ],
+            whole: None,
+        })
+    );
+}
+
+#[test]
+fn update_with_the_rto_warning_due_with_it() {
+    let fixture = infra_loss(at(5, 30, 0));
+    let message = with_rto_warning(
+        update(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(5, 45, 0)),
+        ),
+        &fixture.incident,
+        50,
+        fixture.now,
+    );
+    assert_eq!(message.kind, MessageKind::Update);
+    snapshot!("update_with_rto_warning", message);
+}
+
+#[test]
+fn rto_warning_about_the_tightest_service_still_down() {
+    let fixture = infra_loss(at(5, 48, 0));
+    snapshot!(
+        "rto_warning_per_service",
+        rto_warning(&fixture.incident, 80, fixture.now)
+    );
+}
+
+#[test]
+fn status_per_service() {
+    let fixture = infra_loss(at(5, 56, 0));
+    snapshot!(
+        "status_per_service",
+        status(&fixture.incident, runbook(), fixture.now, Some(at(6, 0, 0)))
+    );
+}
+
+#[test]
+fn resolved_per_service() {
+    let fixture = infra_loss(at(6, 30, 0));
+    snapshot!(
+        "resolved_per_service",
+        resolved(&fixture.incident, runbook())
+    );
+}
+
+#[test]
+fn resolved_after_restoring() {
+    let fixture = db_loss_restored(at(4, 10, 0));
+    snapshot!(
+        "resolved_after_restoring",
+        resolved(&fixture.incident, runbook())
+    );
+}
+
+#[test]
+fn resolving_with_steps_left_open() {
+    let mut fixture = db_loss(at(3, 32, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: fixture.now,
+        by: alice(),
+        event: Event::Resolved { root_cause: None },
+    });
+    let message = resolved_with_open_steps(&fixture.incident).expect("steps left open");
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("resolved_with_open_steps", message);
+    assert_eq!(
+        resolved_with_open_steps(&db_loss(at(4, 10, 0)).incident),
+        None,
+        "every step confirmed or skipped"
+    );
+}
+
+#[test]
+fn checklist_once_the_recovery_steps_are_done() {
+    let fixture = db_loss(at(4, 5, 30));
+    let headline = confirmation_headline(&fixture.incident, 6);
+    snapshot!(
+        "checklist_recovery_done",
+        checklist(
+            &fixture.incident,
+            |i| step(1, i),
+            Some(headline),
+            fixture.now
+        )
+    );
+}
+
+#[test]
 fn checklist_with_tracks_in_parallel() {
-    let fixture = infra_loss(at(5, 12, 0));
+    let fixture = infra_loss_tracks(at(5, 12, 0));
     let headline = confirmation_headline(&fixture.incident, 3);
     assert_eq!(
         headline, "✓ Step 4 (DNS and networking) done by bob in 6m",
@@ -313,7 +491,7 @@ fn checklist_with_tracks_in_parallel() {
 
 #[test]
 fn checklist_with_its_last_track_open() {
-    let fixture = infra_loss(at(5, 25, 0));
+    let fixture = infra_loss_tracks(at(5, 25, 0));
     let headline = confirmation_headline(&fixture.incident, 4);
     snapshot!(
         "checklist_last_track",
@@ -328,14 +506,14 @@ fn checklist_with_its_last_track_open() {
 
 #[test]
 fn a_failed_track_and_a_nudged_one_name_their_number() {
-    let fixture = infra_loss(at(5, 10, 0));
+    let fixture = infra_loss_tracks(at(5, 10, 0));
     snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
     snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
 }
 
 #[test]
 fn status_and_update_with_tracks() {
-    let fixture = infra_loss(at(5, 12, 0));
+    let fixture = infra_loss_tracks(at(5, 12, 0));
     snapshot!(
         "status_tracks",
         status(
@@ -345,7 +523,7 @@ fn status_and_update_with_tracks() {
             Some(at(5, 15, 0))
         )
     );
-    let fixture = infra_loss(at(5, 15, 0));
+    let fixture = infra_loss_tracks(at(5, 15, 0));
     snapshot!(
         "update_tracks",
         update(
@@ -359,7 +537,6 @@ fn status_and_update_with_tracks() {
 
 #[test]
 fn refusals_while_tracks_run() {
-    use crate::incident::DomainError;
     let tracks = vec![
         (2, "Database recovery".to_string()),
         (3, "Application deployment".to_string()),

@@ -4,7 +4,7 @@
 
 use commands::duration::format_duration;
 
-use super::checklist::with_step;
+use super::checklist::{with_restore_hint, with_step};
 use super::format::{allowance_suffix, clock_time, minutes, secs_between};
 use super::{heading, text, TRACKS_HINT};
 use crate::incident::{Incident, Outcome};
@@ -42,7 +42,7 @@ pub(super) fn card<'r>(
             message = with_step(message, incident, index, runbook_step(index));
         }
     }
-    message.with(actions(incident))
+    with_restore_hint(message.with(actions(incident)), incident)
 }
 
 /// What the status and the RTO warnings say about the tracks: one line each, and how to
