@@ -356,7 +356,10 @@ impl Engine {
         for event in &recorded {
             after.apply(event);
         }
-        let effects = effects(&loaded.incident, &after, now);
+        let mut effects = effects(&loaded.incident, &after, now);
+        effects
+            .timers
+            .extend(self.resumed_timers(&loaded.incident, &after, by, now));
         let commit = commit_for(&after, &recorded, &effects)?;
         match self
             .store

@@ -1,10 +1,11 @@
-//! The durable cadence: status updates, RTO warnings, step nudges and follow-up reminders, each a
-//! due time in the store. A tick finds the due timers through the due-time index and handles each
+//! The durable cadence: status updates, RTO warnings, step nudges, the question to an incident
+//! left alone (`stale`), follow-up lists and their reminders, each a due time in the store. A tick finds the due timers through the due-time index and handles each
 //! as an ordinary change of its incident, so a restart or a second replica neither skips nor
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
+use super::follow_ups::follow_up_events;
 use super::load::{Attempt, Effects};
-use super::timers::{next_rto_threshold, next_update_ms, rto_threshold_ms, rto_threshold_reached};
+use super::timers::{next_rto_threshold, rto_threshold_ms, rto_threshold_reached};
 use super::{bot_person, Engine, EngineError, MAX_ATTEMPTS};
 use crate::clock::{Clock, SimulatedClock};
 use crate::incident::{Event, Incident, TimerKind};
@@ -103,7 +104,14 @@ impl Engine {
     fn timer_events(&self, incident: &Incident, kind: TimerKind, now: i64) -> Vec<Event> {
         match kind {
             TimerKind::FollowUp(group) => vec![Event::FollowUpReminded { group }],
+            TimerKind::FollowUpOpens(_) | TimerKind::FollowUpReminder(_) => {
+                follow_up_events(incident, kind)
+            }
             _ if !incident.is_open() => Vec::new(),
+            TimerKind::Update | TimerKind::Stale if self.asks_if_stale(incident, now) => {
+                vec![Event::StaleAsked]
+            }
+            TimerKind::Stale => Vec::new(),
             TimerKind::Update => vec![Event::UpdatePosted {
                 number: incident.updates_posted + 1,
             }],
@@ -148,10 +156,22 @@ impl Engine {
                     .collect(),
                 ..delete
             },
+            TimerKind::FollowUpOpens(_) | TimerKind::FollowUpReminder(_) => self.follow_up_effects(
+                incident,
+                kind,
+                !follow_up_events(before, kind).is_empty(),
+                now,
+            ),
             _ if !incident.is_open() => delete,
+            TimerKind::Update | TimerKind::Stale if incident.is_stale() && !before.is_stale() => {
+                self.stale_question(incident, now)
+            }
+            TimerKind::Stale => Effects {
+                timers: vec![self.stale_timer(incident)],
+                ..Effects::default()
+            },
             TimerKind::Update => {
-                let interval = self.config.update_interval_secs(incident.severity);
-                let next = next_update_ms(incident.opened_at_ms, interval, now);
+                let next = self.next_update_due(incident, now);
                 Effects {
                     posts: vec![notify::update(incident, self.runbook(), now, Some(next))],
                     timers: vec![(kind, Some(next))],

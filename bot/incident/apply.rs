@@ -33,6 +33,10 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            last_human_at_ms: (!by.is_bot()).then_some(at_ms),
+            stale_asked_at_ms: None,
+            quiet_posts: 0,
+            follow_ups: Vec::new(),
         }
     }
 
@@ -100,6 +104,13 @@ impl Incident {
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::StaleAsked => self.stale_asked_at_ms = Some(recorded.at_ms),
+            Event::FollowUpsScheduled { lists } => self.follow_ups = lists.clone(),
+            Event::FollowUpTicked { list, item, done } => {
+                self.tick_follow_up(*list, *item, *done, &recorded.by, recorded.at_ms)
+            }
+            Event::FollowUpOpened { .. } | Event::DrillReported(_) => {}
         }
+        self.count_quiet(recorded);
     }
 }

@@ -292,6 +292,10 @@ mod tests {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            last_human_at_ms: None,
+            stale_asked_at_ms: None,
+            quiet_posts: 0,
+            follow_ups: Vec::new(),
         }
     }
 

@@ -4,6 +4,8 @@
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::drill_report::DrillReport;
+use super::follow_ups::FollowUpList;
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
 
 /// Everything decided when an incident opens.
@@ -71,6 +73,25 @@ pub enum Event {
     },
     /// The post-mortem draft was posted in the channel, at someone's request.
     PostmortemPosted,
+    /// The bot asked whether the incident is still going: nobody had acted for `STALE_AFTER`.
+    StaleAsked,
+    /// The runbook's post-incident follow-up lists, with their windows, as of the resolution;
+    /// the first is posted with it.
+    FollowUpsScheduled {
+        lists: Vec<FollowUpList>,
+    },
+    /// A later follow-up list's window opened, and the list was posted.
+    FollowUpOpened {
+        list: usize,
+    },
+    /// Someone ticked a follow-up item (or took the tick back); both 0-based.
+    FollowUpTicked {
+        list: usize,
+        item: usize,
+        done: bool,
+    },
+    /// A drill's report, posted when the drill was resolved: kept for the drill history.
+    DrillReported(Box<DrillReport>),
 }
 
 impl Event {
@@ -92,6 +113,11 @@ impl Event {
             Event::StepNudged { .. } => "step_nudged",
             Event::FollowUpReminded { .. } => "follow_up_reminded",
             Event::PostmortemPosted => "postmortem_posted",
+            Event::StaleAsked => "stale_asked",
+            Event::FollowUpsScheduled { .. } => "follow_ups_scheduled",
+            Event::FollowUpOpened { .. } => "follow_up_opened",
+            Event::FollowUpTicked { .. } => "follow_up_ticked",
+            Event::DrillReported(_) => "drill_reported",
         }
     }
 }

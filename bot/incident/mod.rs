@@ -3,15 +3,20 @@
 
 mod apply;
 pub mod decide;
+pub mod drill_report;
 mod error;
 mod event;
+pub mod follow_ups;
 mod id;
 mod model;
 pub mod plan;
+pub mod stale;
 mod timer;
 
+pub use drill_report::DrillReport;
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
+pub use follow_ups::{FollowUpItem, FollowUpList, Tick};
 pub use id::IncidentId;
 pub use model::*;
 pub use timer::TimerKind;

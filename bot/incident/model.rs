@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::follow_ups::FollowUpList;
 use super::IncidentId;
 use crate::platform::Platform;
 
@@ -23,6 +24,24 @@ pub struct ChannelKey {
 pub struct Person {
     pub id: String,
     pub name: String,
+}
+
+/// The id (and name) the bot records what it does by itself under.
+const BOT_ID: &str = "incident-bot";
+
+impl Person {
+    /// The bot itself, on the timeline.
+    pub fn bot() -> Person {
+        Person {
+            id: BOT_ID.to_string(),
+            name: BOT_ID.to_string(),
+        }
+    }
+
+    /// Whether this is the bot rather than a person.
+    pub fn is_bot(&self) -> bool {
+        self.id == BOT_ID
+    }
 }
 
 /// Which runbook scenario an incident runs.
@@ -140,6 +159,19 @@ pub struct Incident {
     pub updates_posted: u32,
     /// The highest RTO warning given, in percent of the target.
     pub rto_warned_percent: u8,
+    /// When a person (not the bot) last recorded anything; `None` in incidents stored before
+    /// it was kept, whose opening then counts.
+    #[serde(default)]
+    pub last_human_at_ms: Option<i64>,
+    /// When the bot last asked whether the incident is still going.
+    #[serde(default)]
+    pub stale_asked_at_ms: Option<i64>,
+    /// Posts the bot made by itself since the last human command.
+    #[serde(default)]
+    pub quiet_posts: u32,
+    /// The post-incident follow-up lists, scheduled at resolution (none for a drill).
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpList>,
 }
 
 impl Incident {

@@ -9,9 +9,11 @@ pub(crate) mod test_support;
 pub use message::{Block, Message, MessageKind};
 pub use posts::format;
 pub use posts::{
-    assigned, change, checklist, chosen_headline, confirmation_headline, follow_up, follow_up_due,
-    help, incident_gone, last_good_data_recorded, list, no_open_incident, no_such_incident_here,
-    note, nothing_to_drill, nudge, opened, opened_unmeasured, postmortem, postmortem_posting,
-    refused, resolved, retried_headline, rpo_summary, rpo_verdict, rto_verdict, rto_warning,
-    scenarios, severity_changed, status, step_failed, unknown_scenario, update, which_incident,
+    assigned, change, checklist, chosen_headline, confirmation_headline, drill_history,
+    drill_report, follow_up, follow_up_due, follow_up_list, follow_up_ticked, help, incident_gone,
+    last_good_data_recorded, list, no_open_incident, no_such_incident_here, note, nothing_to_drill,
+    nudge, opened, opened_unmeasured, postmortem, postmortem_posting, refused, resolved,
+    retried_headline, rpo_summary, rpo_verdict, rto_verdict, rto_warning, scenarios,
+    severity_changed, stale_question, status, step_failed, unknown_scenario, update,
+    which_incident, ListMoment,
 };

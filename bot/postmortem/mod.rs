@@ -5,6 +5,7 @@
 //! Pure and total: any incident and any timeline give a document, and user text is kept from
 //! breaking the Markdown (pipes escaped in tables, line breaks folded).
 
+mod follow_ups;
 mod table;
 mod timeline;
 
@@ -336,6 +337,10 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
 
 fn action_items(out: &mut String, incident: &Incident, runbook: &Runbook) {
     let _ = writeln!(out, "## Action items\n");
+    if !incident.follow_ups.is_empty() {
+        follow_ups::lists(out, incident);
+        return;
+    }
     if runbook.follow_ups.is_empty() {
         let _ = writeln!(out, "- [ ] _Add action items._");
         return;

@@ -175,6 +175,18 @@ const PLACEHOLDERS: &[(&str, &str, ArgumentKind, &str)] = &[
         ArgumentKind::FreeText,
         "What caused the incident, if known",
     ),
+    (
+        "item",
+        "item",
+        ArgumentKind::Word,
+        "The follow-up: its number in the posted list (1.3) or words of its title",
+    ),
+    (
+        "done|undo",
+        "action",
+        ArgumentKind::OneOf("done|undo"),
+        "done ticks the item; undo takes the tick back",
+    ),
 ];
 
 impl CommandSpec {

@@ -190,7 +190,7 @@ mod tests {
             message(None, kind),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem"
+             postmortem, followup, drills"
         );
         let kind = ErrorKind::UnknownCommand {
             word: "banana".to_string(),

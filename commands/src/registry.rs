@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, change_severity, choose, drill, help, list, open, postmortem, resolve, rpo, scenarios,
-    status, step, update,
+    assign, change_severity, choose, drill, drills, follow_up, help, list, open, postmortem,
+    resolve, rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -27,6 +27,8 @@ pub enum CommandName {
     Rpo,
     Resolve,
     Postmortem,
+    FollowUp,
+    Drills,
 }
 
 /// The most edits (typed letters that are wrong, missing, extra or swapped) a typo may have and still
@@ -38,7 +40,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 14] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -53,6 +55,8 @@ impl CommandName {
         CommandName::Rpo,
         CommandName::Resolve,
         CommandName::Postmortem,
+        CommandName::FollowUp,
+        CommandName::Drills,
     ];
 
     /// How the command is written and what it does.
@@ -72,6 +76,8 @@ impl CommandName {
             CommandName::Rpo => &rpo::SPEC,
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
+            CommandName::FollowUp => &follow_up::SPEC,
+            CommandName::Drills => &drills::SPEC,
         }
     }
 
@@ -169,6 +175,8 @@ mod tests {
                 "/incident rpo [INC-n] <time of last good data>",
                 "/incident resolve [INC-n] [root cause]",
                 "/postmortem [INC-n]",
+                "/incident followup [INC-n] <item> done|undo",
+                "/incident drills",
             ]
         );
     }

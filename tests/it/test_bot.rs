@@ -41,12 +41,31 @@ async fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> 
         .expect("start the engine")
 }
 
+/// `env` as `EngineConfig::from_lookup` reads the environment.
+fn config_from(runbook: &Runbook, env: &[(&str, &str)]) -> EngineConfig {
+    EngineConfig::from_lookup(runbook, |name| {
+        env.iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.to_string())
+    })
+    .expect("valid settings")
+}
+
 impl TestBot {
     pub async fn on(db: TestDb) -> TestBot {
+        TestBot::with_env(db, &[]).await
+    }
+
+    /// A bot with settings (`ROLE_MENTIONS`, `STALE_AFTER`…) as the environment gives them.
+    pub async fn with_env(db: TestDb, env: &[(&str, &str)]) -> TestBot {
         let clock = SimulatedClock::starting_at(
             DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
         );
-        let engine = engine(db.store.clone(), Arc::new(shared_runbook()), &clock).await;
+        let runbook = Arc::new(shared_runbook());
+        let config = config_from(&runbook, env);
+        let engine = Engine::start(db.store.clone(), runbook, Arc::new(clock.clone()), config)
+            .await
+            .expect("start the engine");
         TestBot { engine, clock, db }
     }
 

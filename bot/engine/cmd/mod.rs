@@ -5,6 +5,8 @@
 mod assign;
 mod choose;
 mod drill;
+mod drills;
+mod follow_up;
 mod open;
 mod postmortem;
 mod resolve;
@@ -44,6 +46,8 @@ pub(super) async fn handle(
         Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
         Command::Resolve(resolve) => engine.resolve(who, resolve).await,
         Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+        Command::FollowUp(follow_up) => engine.follow_up(who, follow_up).await,
+        Command::Drills(_) => engine.drills(who).await,
     };
     match outcome {
         Ok(reply) | Err(Stop::Refused(reply)) => Ok(reply),

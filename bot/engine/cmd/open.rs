@@ -95,6 +95,7 @@ impl Engine {
         let mut timers = vec![
             (TimerKind::Update, Some(next_update_ms(now, interval, now))),
             nudge_timer(incident),
+            self.stale_timer(incident),
         ];
         if let Some(rto) = incident.rto_secs {
             timers.push((TimerKind::Rto, Some(rto_threshold_ms(now, rto, 50))));

@@ -1,37 +1,28 @@
-//! `/incident resolve [root cause] [INC-n]`: the RESOLVED notification; every timer of the
-//! incident is cleared and the runbook's follow-ups are scheduled.
+//! `/incident resolve [root cause] [INC-n]`: every timer of the incident is cleared; a real
+//! incident posts the RESOLVED notification and its first follow-up list and schedules the
+//! others, a drill posts its report (see `engine::follow_ups`).
 
 use commands::{CommandName, Resolve};
 
-use crate::engine::load::Effects;
+use super::usage;
 use crate::engine::{Engine, Invocation, Reply, Stop};
-use crate::incident::{decide, TimerKind};
-use crate::notify;
+use crate::incident::decide;
 
 impl Engine {
     pub(super) async fn resolve(&self, who: &Invocation, resolve: Resolve) -> Result<Reply, Stop> {
-        self.one_event(
-            who,
-            resolve.incident,
-            CommandName::Resolve,
-            |incident, _| decide::resolve(incident, resolve.root_cause.clone()),
-            |_, after, now| Effects {
-                clear_timers: true,
-                timers: self
-                    .runbook()
-                    .follow_ups
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(index, group)| {
-                        let due = i64::try_from(group.due_after_secs?)
-                            .ok()?
-                            .checked_mul(1000)?;
-                        Some((TimerKind::FollowUp(index), Some(now.saturating_add(due))))
-                    })
-                    .collect(),
-                ..Effects::post(notify::resolved(after, self.runbook()))
-            },
-        )
-        .await
+        let loaded = self
+            .target(who, resolve.incident, usage(CommandName::Resolve))
+            .await?;
+        Ok(self
+            .change(
+                loaded,
+                &who.person,
+                |incident, now| {
+                    let resolved = decide::resolve(incident, resolve.root_cause.clone())?;
+                    Ok(self.closing_events(incident, resolved, now))
+                },
+                |_, after, now| self.closing_effects(after, now),
+            )
+            .await?)
     }
 }

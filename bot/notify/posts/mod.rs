@@ -6,10 +6,13 @@
 
 mod changes;
 mod checklist;
+mod drill;
+mod follow_ups;
 pub mod format;
 mod lifecycle;
 mod refusals;
 mod replies;
+mod stale;
 #[cfg(test)]
 mod tests;
 
@@ -17,6 +20,8 @@ pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+pub use drill::{drill_history, drill_report};
+pub use follow_ups::{follow_up_list, follow_up_ticked, ListMoment};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
     rto_verdict, rto_warning, update,
@@ -28,6 +33,7 @@ pub use refusals::{
 pub use replies::{
     help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
 };
+pub use stale::stale_question;
 
 use super::message::Block;
 use crate::incident::Incident;

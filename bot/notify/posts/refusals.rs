@@ -88,6 +88,12 @@ fn refusal_text(error: &DomainError) -> String {
              ago — usage: {}",
             CommandName::Rpo.spec().usage
         ),
+        DomainError::NoFollowUps { .. }
+        | DomainError::NoSuchFollowUp { .. }
+        | DomainError::AmbiguousFollowUp { .. }
+        | DomainError::FollowUpAlready { .. } => {
+            super::follow_ups::refusal_text(error).unwrap_or_default()
+        }
     }
 }
 

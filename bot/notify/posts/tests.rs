@@ -2,7 +2,8 @@
 //! changed snapshot as the tired responder who will read it at 3 a.m.
 
 use crate::notify::test_support::{
-    at, corruption_drill, db_loss, paging, render, runbook, scenario, HOUR,
+    app_server, at, corruption_drill, db_loss, db_loss_drill, paging, render, runbook, scenario,
+    HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -280,4 +281,126 @@ fn no_message_pings_through_its_text() {
             assert!(!text.contains(ping), "{text}");
         }
     }
+}
+
+#[test]
+fn follow_up_list_when_its_window_opens() {
+    let fixture = db_loss(at(4, 10, 0));
+    let message = follow_up_list(&fixture.incident, 0, ListMoment::Opens, fixture.now);
+    assert_eq!(message.kind, MessageKind::FollowUp);
+    snapshot!("follow_up_list_opens", message);
+    let week = follow_up_list(
+        &fixture.incident,
+        1,
+        ListMoment::Opens,
+        fixture.incident.follow_ups[1].opens_at_ms,
+    );
+    assert!(
+        week.plain_text()
+            .starts_with("INC-3 · Follow-ups 2 of 3: Within 1 Week\nWithin 1 Week — 5 items, due by 2026-12-02 04:10 UTC (in 6d)."),
+        "{}",
+        week.plain_text()
+    );
+}
+
+#[test]
+fn follow_up_reminder_before_the_deadline() {
+    let fixture = db_loss(at(23, 22, 0));
+    snapshot!(
+        "follow_up_list_reminder",
+        follow_up_list(&fixture.incident, 0, ListMoment::Reminder, fixture.now)
+    );
+}
+
+#[test]
+fn follow_up_ticked_says_what_is_left() {
+    let fixture = db_loss(at(9, 12, 0));
+    snapshot!(
+        "follow_up_ticked",
+        follow_up_ticked(&fixture.incident, 0, 1, "bob")
+    );
+}
+
+#[test]
+fn follow_up_refusals_show_the_items() {
+    use crate::incident::follow_ups::tick;
+    let resolved = db_loss(at(9, 12, 0)).incident;
+    let open = db_loss(at(3, 27, 0)).incident;
+    let drill = corruption_drill(at(14, 16, 0)).incident;
+    let refusals: Vec<String> = [
+        tick(&resolved, "document", true),
+        tick(&resolved, "4.1", true),
+        tick(&resolved, "1.2", true),
+        tick(&resolved, "1.1", false),
+        tick(&open, "1.1", true),
+        tick(&drill, "1.1", true),
+    ]
+    .into_iter()
+    .map(|refused_tick| {
+        let error = refused_tick.expect_err("refused");
+        render(&refused(&error))
+    })
+    .collect();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("follow_up_refusals", refusals.join("\n"));
+    });
+}
+
+#[test]
+fn stale_question_names_the_ways_out() {
+    let fixture = app_server(at(5, 4, 0));
+    let message = stale_question(&fixture.incident, 2 * 3_600, 900, at(6, 4, 0));
+    assert_eq!(message.kind, MessageKind::Update);
+    snapshot!("stale_question", message);
+}
+
+#[test]
+fn update_while_left_alone() {
+    let mut fixture = app_server(at(6, 4, 0));
+    fixture.incident.apply(&crate::incident::Recorded {
+        at_ms: at(5, 4, 0),
+        by: crate::incident::Person::bot(),
+        event: crate::incident::Event::StaleAsked,
+    });
+    snapshot!(
+        "update_stale",
+        update(&fixture.incident, runbook(), fixture.now, Some(at(7, 4, 0)))
+    );
+}
+
+fn report_of(fixture: &crate::notify::test_support::Fixture) -> crate::incident::DrillReport {
+    use crate::incident::drill_report::{report, restored_with_checklist};
+    let services = restored_with_checklist(&fixture.incident, |service| {
+        runbook().objective(service)?.rto_secs
+    });
+    report(&fixture.incident, services, fixture.now)
+}
+
+#[test]
+fn drill_report_of_a_finished_drill() {
+    let fixture = db_loss_drill(at(14, 41, 0));
+    let message = drill_report(fixture.incident.id, &report_of(&fixture));
+    assert!(message.mentions.is_empty());
+    snapshot!("drill_report", message);
+}
+
+#[test]
+fn drill_report_of_a_drill_closed_early_claims_no_time() {
+    let fixture = db_loss_drill(at(14, 16, 0));
+    let message = drill_report(fixture.incident.id, &report_of(&fixture));
+    let text = message.plain_text();
+    assert!(!text.contains("of its 30m RTO"), "{text}");
+    snapshot!("drill_report_not_restored", message);
+}
+
+#[test]
+fn drill_history_lists_the_reports() {
+    let finished = db_loss_drill(at(14, 41, 0));
+    let early = db_loss_drill(at(14, 16, 0));
+    let message = drill_history(&[
+        (finished.incident.id, report_of(&finished)),
+        (crate::incident::IncidentId::new(2), report_of(&early)),
+    ]);
+    snapshot!("drill_history", message);
+    assert!(drill_history(&[]).plain_text().starts_with("No drill"));
 }

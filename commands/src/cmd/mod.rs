@@ -12,6 +12,8 @@ pub(crate) mod assign;
 pub(crate) mod change_severity;
 pub(crate) mod choose;
 pub(crate) mod drill;
+pub(crate) mod drills;
+pub(crate) mod follow_up;
 pub(crate) mod help;
 pub(crate) mod list;
 pub(crate) mod open;
@@ -27,6 +29,8 @@ pub use assign::Assign;
 pub use change_severity::ChangeSeverity;
 pub use choose::Choose;
 pub use drill::{Drill, DrillTarget};
+pub use drills::Drills;
+pub use follow_up::{FollowUp, FollowUpAction};
 pub use help::Help;
 pub use list::List;
 pub use open::Open;
@@ -55,6 +59,8 @@ pub enum Command {
     Rpo(Rpo),
     Resolve(Resolve),
     Postmortem(Postmortem),
+    FollowUp(FollowUp),
+    Drills(Drills),
 }
 
 impl Command {
@@ -75,6 +81,8 @@ impl Command {
             CommandName::Rpo => Command::Rpo(Rpo::parse(cursor)?),
             CommandName::Resolve => Command::Resolve(Resolve::parse(cursor)?),
             CommandName::Postmortem => Command::Postmortem(Postmortem::parse(cursor)?),
+            CommandName::FollowUp => Command::FollowUp(FollowUp::parse(cursor)?),
+            CommandName::Drills => Command::Drills(Drills::parse(cursor)?),
         })
     }
 }
@@ -97,6 +105,8 @@ impl fmt::Display for Command {
             Command::Rpo(command) => command.fmt(f),
             Command::Resolve(command) => command.fmt(f),
             Command::Postmortem(command) => command.fmt(f),
+            Command::FollowUp(command) => command.fmt(f),
+            Command::Drills(command) => command.fmt(f),
         }
     }
 }
