@@ -86,6 +86,11 @@ pub enum Block {
         filename: String,
         markdown: String,
     },
+    /// Buttons to tick follow-up items: one per item, as `1.3`.
+    FollowUpActions {
+        incident: u64,
+        items: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +150,7 @@ impl Message {
                 Block::Progress { done, total, label } => {
                     out.push(format!("{label} {done}/{total}"))
                 }
-                Block::StepActions { .. } => {}
+                Block::StepActions { .. } | Block::FollowUpActions { .. } => {}
                 Block::Document { filename, .. } => out.push(format!("[{filename}]")),
             }
         }

@@ -362,6 +362,10 @@ pub fn render(message: &Message) -> String {
             Block::Document { filename, markdown } => {
                 out.push_str(&format!("[document {filename}]\n{markdown}\n"))
             }
+            Block::FollowUpActions { incident, items } => out.push_str(&format!(
+                "[buttons: done {} for INC-{incident}]\n",
+                items.join(" · ")
+            )),
         }
     }
     out

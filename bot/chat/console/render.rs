@@ -41,6 +41,13 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
                     "→ /incident step done [note] · skip <reason> · fail <what happened>"
                 );
             }
+            Block::FollowUpActions { incident, items } => {
+                let _ = writeln!(
+                    out,
+                    "→ /incident followup INC-{incident} <{}> done",
+                    items.join("|")
+                );
+            }
             Block::Document { filename, markdown } => {
                 let _ = writeln!(out, "┌── {filename}");
                 for line in markdown.trim_end().lines() {

@@ -52,6 +52,7 @@ use serenity::all::{
 };
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
+use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message, MessageKind};
@@ -65,6 +66,8 @@ const FIELD_VALUE_MAX: usize = 1024;
 const EMBEDS_MAX: usize = 10;
 const EMBEDS_TOTAL_MAX: usize = 6000;
 const ACTION_ROWS_MAX: usize = 5;
+/// Discord's most buttons in one action row.
+const BUTTONS_PER_ROW: usize = 5;
 const ALLOWED_USERS_MAX: usize = 100;
 /// A field value this short shows beside the others rather than on a line of its own.
 const INLINE_FIELD_MAX: usize = 40;
@@ -154,7 +157,7 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             Block::Progress { done, total, label } => {
                 embeds.paragraph(Paragraph::Text(progress(*done, *total, label)))
             }
-            Block::StepActions { .. } => {}
+            Block::StepActions { .. } | Block::FollowUpActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -197,11 +200,33 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
     message
         .blocks
         .iter()
-        .filter_map(|block| match block {
-            Block::StepActions { incident, step } => Some(step_buttons(*incident, *step)),
-            _ => None,
+        .flat_map(|block| match block {
+            Block::StepActions { incident, step } => vec![step_buttons(*incident, *step)],
+            Block::FollowUpActions { incident, items } => follow_up_buttons(*incident, items),
+            _ => Vec::new(),
         })
         .take(ACTION_ROWS_MAX)
+        .collect()
+}
+
+/// One green "Done 1.3" button per follow-up item, five to a row.
+fn follow_up_buttons(incident: u64, items: &[String]) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = items
+        .iter()
+        .take(FOLLOW_UP_BUTTONS_MAX)
+        .map(|item| {
+            let button = FollowUpButton {
+                incident,
+                item: item.clone(),
+            };
+            CreateButton::new(button.custom_id())
+                .label(button.label())
+                .style(ButtonStyle::Success)
+        })
+        .collect();
+    buttons
+        .chunks(BUTTONS_PER_ROW)
+        .map(|row| CreateActionRow::Buttons(row.to_vec()))
         .collect()
 }
 
@@ -514,6 +539,36 @@ mod tests {
             }
         }
         texts.join("\n")
+    }
+
+    #[test]
+    fn follow_up_lists_have_a_done_button_per_open_item() {
+        let fixture = db_loss(at(9, 12, 0));
+        let list = notify::follow_up_list(
+            &fixture.incident,
+            0,
+            notify::ListMoment::Reminder,
+            fixture.now,
+        );
+        let rendered = payload(&list);
+        let ids: Vec<&str> = rendered["components"][0]["components"]
+            .as_array()
+            .expect("buttons")
+            .iter()
+            .filter_map(|button| button["custom_id"].as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "follow_up_done:INC-3:1.1",
+                "follow_up_done:INC-3:1.3",
+                "follow_up_done:INC-3:1.4"
+            ]
+        );
+        assert_eq!(
+            rendered["components"][0]["components"][1]["label"],
+            "Done 1.3"
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
+use crate::chat::follow_up_buttons::{
+    FollowUpButton, ACTION_ID, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX,
+};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
@@ -140,6 +143,31 @@ fn render(block: &Block) -> Vec<SlackBlock> {
             .collect(),
         Block::StepActions { incident, step } => vec![step_actions(*incident, *step)],
         Block::Document { filename, .. } => vec![document_note(filename)],
+        Block::FollowUpActions { incident, items } => follow_up_actions(*incident, items),
+    }
+}
+
+/// One green "Done 1.3" button per follow-up item, in one actions block.
+fn follow_up_actions(incident: u64, items: &[String]) -> Vec<SlackBlock> {
+    let buttons: Vec<SlackActionBlockElement> = items
+        .iter()
+        .take(FOLLOW_UP_BUTTONS_MAX)
+        .map(|item| {
+            let button = FollowUpButton {
+                incident,
+                item: item.clone(),
+            };
+            let label: SlackBlockPlainTextOnly = button.label().into();
+            SlackBlockButtonElement::new(label)
+                .with_action_id(SlackActionId(ACTION_ID.to_string()))
+                .with_value(button.value())
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()
+        })
+        .collect();
+    match buttons.is_empty() {
+        true => Vec::new(),
+        false => vec![SlackActionsBlock::new(buttons).into()],
     }
 }
 
@@ -562,6 +590,44 @@ mod tests {
                     &fixture.incident,
                     &runbook().follow_ups[0]
                 ))
+            );
+        }
+
+        #[test]
+        fn follow_up_lists_have_a_done_button_per_open_item() {
+            let fixture = db_loss(at(9, 12, 0));
+            let list = notify::follow_up_list(
+                &fixture.incident,
+                0,
+                notify::ListMoment::Reminder,
+                fixture.now,
+            );
+            let rendered = payload(&list);
+            let actions = rendered["blocks"]
+                .as_array()
+                .expect("blocks")
+                .iter()
+                .find(|block| block["type"] == "actions")
+                .expect("an actions block");
+            let buttons: Vec<(&str, &str, &str)> = actions["elements"]
+                .as_array()
+                .expect("buttons")
+                .iter()
+                .map(|button| {
+                    (
+                        button["action_id"].as_str().unwrap_or_default(),
+                        button["value"].as_str().unwrap_or_default(),
+                        button["text"]["text"].as_str().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                buttons,
+                [
+                    ("follow_up_done", "INC-3:1.1", "Done 1.1"),
+                    ("follow_up_done", "INC-3:1.3", "Done 1.3"),
+                    ("follow_up_done", "INC-3:1.4", "Done 1.4")
+                ]
             );
         }
 

@@ -7,7 +7,7 @@ use super::format::{date_time, minutes, secs_between};
 use super::{heading, text};
 use crate::incident::follow_ups::item_ref;
 use crate::incident::{DomainError, FollowUpList, Incident};
-use crate::notify::message::{Message, MessageKind};
+use crate::notify::message::{Block, Message, MessageKind};
 
 /// Why a follow-up list is posted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,14 +56,28 @@ pub fn follow_up_list(
         .iter()
         .position(|item| item.done.is_none())
         .map_or_else(|| item_ref(list, 0), |item| item_ref(list, item));
-    message
+    let open_items: Vec<String> = found
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.done.is_none())
+        .map(|(item, _)| item_ref(list, item))
+        .collect();
+    let message = message
         .with(heading(incident, &title))
         .with(text(first))
         .with(text(items(found, list)))
         .with(text(format!(
             "Tick one when it is done: /incident followup {} {example} done (or words of its title)",
             incident.reference()
-        )))
+        )));
+    match open_items.is_empty() {
+        true => message,
+        false => message.with(Block::FollowUpActions {
+            incident: incident.id.number(),
+            items: open_items,
+        }),
+    }
 }
 
 /// `in 4h 48m`, `now`.
