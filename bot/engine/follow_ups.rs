@@ -29,6 +29,15 @@ impl Engine {
         }
     }
 
+    /// The follow-up lists of an incident resolved by a version that did not keep them, as they
+    /// would have been scheduled at its resolution: so that its items can be ticked too.
+    pub(super) fn lists_kept_late(&self, incident: &Incident) -> Option<Event> {
+        let resolved = incident.resolution.as_ref()?;
+        let lists = follow_ups::schedule(&self.runbook().follow_ups, resolved.at_ms);
+        (incident.follow_ups.is_empty() && !incident.drill && !lists.is_empty())
+            .then_some(Event::FollowUpsScheduled { lists })
+    }
+
     /// A drill's report, ended at `ended_at_ms`.
     fn drill_report(&self, drill: &Incident, ended_at_ms: i64) -> DrillReport {
         let services = drill_report::restored_with_checklist(drill, |service| {
@@ -72,7 +81,10 @@ impl Engine {
         }
     }
 
-    /// What a follow-up list's timer posts (`recorded`: whether its event was recorded).
+    /// What a follow-up timer posts (`recorded`: whether its event was recorded). A
+    /// `follow-up-N` timer, set by versions before follow-up windows at the deadline of group
+    /// N, posts that group as those versions did, or, once the incident keeps its lists (ticked
+    /// since), the list's reminder.
     pub(super) fn follow_up_effects(
         &self,
         incident: &Incident,
@@ -81,12 +93,23 @@ impl Engine {
         now_ms: i64,
     ) -> Effects {
         let post = match kind {
-            TimerKind::FollowUpOpens(list) => Some((list, ListMoment::Opens)),
-            TimerKind::FollowUpReminder(list) => Some((list, ListMoment::Reminder)),
+            TimerKind::FollowUp(group) if incident.follow_ups.is_empty() => self
+                .runbook()
+                .follow_ups
+                .get(group)
+                .map(|group| notify::follow_up(incident, group)),
+            TimerKind::FollowUp(list) | TimerKind::FollowUpReminder(list) => Some(
+                notify::follow_up_list(incident, list, ListMoment::Reminder, now_ms),
+            ),
+            TimerKind::FollowUpOpens(list) => Some(notify::follow_up_list(
+                incident,
+                list,
+                ListMoment::Opens,
+                now_ms,
+            )),
             _ => None,
         }
-        .filter(|_| recorded)
-        .map(|(list, moment)| notify::follow_up_list(incident, list, moment, now_ms));
+        .filter(|_| recorded);
         Effects {
             posts: post.into_iter().collect(),
             timers: vec![(kind, None)],
@@ -95,20 +118,24 @@ impl Engine {
     }
 }
 
-/// What a follow-up list's timer records: the list posted when its window opens; the
-/// reminder only while it has open items.
+/// What a follow-up timer records: a list posted when its window opens; a reminder (or an
+/// older version's deadline post) only while the list has open items.
 pub(super) fn follow_up_events(incident: &Incident, kind: TimerKind) -> Vec<Event> {
+    let has_open = |list: usize| {
+        incident
+            .follow_ups
+            .get(list)
+            .is_some_and(|found| found.open_items() > 0)
+    };
     match kind {
+        TimerKind::FollowUp(group) if incident.follow_ups.is_empty() => {
+            vec![Event::FollowUpReminded { group }]
+        }
+        TimerKind::FollowUp(list) | TimerKind::FollowUpReminder(list) if has_open(list) => {
+            vec![Event::FollowUpReminded { group: list }]
+        }
         TimerKind::FollowUpOpens(list) if list < incident.follow_ups.len() => {
             vec![Event::FollowUpOpened { list }]
-        }
-        TimerKind::FollowUpReminder(list)
-            if incident
-                .follow_ups
-                .get(list)
-                .is_some_and(|found| found.open_items() > 0) =>
-        {
-            vec![Event::FollowUpReminded { group: list }]
         }
         _ => Vec::new(),
     }

@@ -103,10 +103,9 @@ impl Engine {
     /// still moved or removed by its effects).
     fn timer_events(&self, incident: &Incident, kind: TimerKind, now: i64) -> Vec<Event> {
         match kind {
-            TimerKind::FollowUp(group) => vec![Event::FollowUpReminded { group }],
-            TimerKind::FollowUpOpens(_) | TimerKind::FollowUpReminder(_) => {
-                follow_up_events(incident, kind)
-            }
+            TimerKind::FollowUp(_)
+            | TimerKind::FollowUpOpens(_)
+            | TimerKind::FollowUpReminder(_) => follow_up_events(incident, kind),
             _ if !incident.is_open() => Vec::new(),
             TimerKind::Update | TimerKind::Stale if self.asks_if_stale(incident, now) => {
                 vec![Event::StaleAsked]
@@ -146,17 +145,9 @@ impl Engine {
             ..Effects::default()
         };
         match kind {
-            TimerKind::FollowUp(group) => Effects {
-                posts: self
-                    .runbook()
-                    .follow_ups
-                    .get(group)
-                    .map(|group| notify::follow_up(incident, group))
-                    .into_iter()
-                    .collect(),
-                ..delete
-            },
-            TimerKind::FollowUpOpens(_) | TimerKind::FollowUpReminder(_) => self.follow_up_effects(
+            TimerKind::FollowUp(_)
+            | TimerKind::FollowUpOpens(_)
+            | TimerKind::FollowUpReminder(_) => self.follow_up_effects(
                 incident,
                 kind,
                 !follow_up_events(before, kind).is_empty(),

@@ -341,6 +341,14 @@ fn action_items(out: &mut String, incident: &Incident, runbook: &Runbook) {
         follow_ups::lists(out, incident);
         return;
     }
+    if incident.drill {
+        let _ = writeln!(
+            out,
+            "_A drill schedules none of the runbook's follow-ups: add what this one taught._\n"
+        );
+        let _ = writeln!(out, "- [ ] _Add action items._");
+        return;
+    }
     if runbook.follow_ups.is_empty() {
         let _ = writeln!(out, "- [ ] _Add action items._");
         return;

@@ -200,10 +200,7 @@ fn describe(
         ),
         Event::FollowUpsScheduled { lists } => {
             let names: Vec<String> = lists.iter().map(|list| inline(&list.deadline)).collect();
-            format!(
-                "follow-ups scheduled ({}); the first list posted",
-                names.join(", ")
-            )
+            format!("follow-up lists scheduled: {}", names.join(", "))
         }
         Event::FollowUpOpened { list } => match incident.follow_ups.get(*list) {
             Some(found) => format!("follow-up list posted: {}", inline(&found.deadline)),

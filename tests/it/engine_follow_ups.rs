@@ -1,7 +1,7 @@
 //! Follow-ups: each list of the runbook posted when its window opens (the first with RESOLVED),
 //! with its deadline; items ticked by number or words; one reminder before the deadline only
-//! while items are open; open or done in the post-mortem; and a `follow-up-N` timer left by an
-//! older version still posts its list. In virtual time, on SQLite and on PostgreSQL.
+//! while items are open; open or done in the post-mortem; and an incident resolved by an older
+//! version (its `follow-up-N` timers, no lists) still posts, and can be ticked. In virtual time, on SQLite and on PostgreSQL.
 
 use incident_bot::incident::{IncidentId, TimerKind};
 use incident_bot::notify::MessageKind::*;
@@ -143,34 +143,73 @@ async fn lists_at_their_windows_ticked_and_reminded_while_open(db: TestDb) {
     }
 }
 
-/// An incident resolved by a version without follow-up windows has `follow-up-N` timers and no
-/// lists: such a timer still posts its group at its deadline.
-async fn a_follow_up_timer_of_an_older_version_still_posts(db: TestDb) {
+/// An incident resolved by a version without follow-up windows has `follow-up-N` timers (due at
+/// each deadline) and no lists: such a timer still posts its group at its deadline, the items can
+/// still be ticked, and the next old timer then reminds only what is open.
+async fn an_incident_resolved_by_an_older_version_keeps_working(db: TestDb) {
     let bot = TestBot::on(db).await;
     bot.say("alice", "/incident open high app-server").await;
+    bot.say("alice", "/incident resolve failover done").await;
     bot.posts().await;
+    // What an older version left: the state without lists, and its `follow-up-N` timers.
     let mut connection = sqlx::AnyConnection::connect(&bot.db.url)
         .await
         .expect("connect");
-    sqlx::query("INSERT INTO timers (incident_id, name, due_at_ms) VALUES (1, 'follow-up-0', $1)")
-        .bind(START_MS + 60 * 60_000)
+    let state: String = sqlx::query_scalar("SELECT state FROM incidents WHERE id = 1")
+        .fetch_one(&mut connection)
+        .await
+        .expect("the state");
+    let mut state: serde_json::Value = serde_json::from_str(&state).expect("JSON");
+    state
+        .as_object_mut()
+        .expect("an object")
+        .remove("follow_ups");
+    sqlx::query("UPDATE incidents SET state = $1 WHERE id = 1")
+        .bind(state.to_string())
         .execute(&mut connection)
         .await
-        .expect("an old version's timer");
+        .expect("an older version's state");
+    sqlx::query("DELETE FROM timers WHERE incident_id = 1")
+        .execute(&mut connection)
+        .await
+        .expect("no new timers");
+    for (group, due_minutes) in [(0, DAY), (1, 7 * DAY)] {
+        sqlx::query("INSERT INTO timers (incident_id, name, due_at_ms) VALUES (1, $1, $2)")
+            .bind(format!("follow-up-{group}"))
+            .bind(START_MS + due_minutes * 60_000)
+            .execute(&mut connection)
+            .await
+            .expect("an older version's timer");
+    }
     connection.close().await.expect("close");
-    bot.advance(HOUR).await;
+    let bot = bot.restarted().await;
+
+    bot.advance(DAY).await;
     let posts = bot.posts().await;
-    let legacy: Vec<_> = posts.iter().filter(|(_, m)| m.kind == FollowUp).collect();
-    assert_eq!(legacy.len(), 1, "{posts:?}");
-    let text = legacy[0].1.plain_text();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    let text = posts[0].1.plain_text();
     assert!(
         text.starts_with("INC-1 · Follow-ups: Within 24 Hours"),
         "{text}"
     );
     assert!(text.contains("☐ Complete incident timeline"), "{text}");
+
+    for item in 1..=5 {
+        let line = format!("/incident followup 2.{item} done");
+        assert_eq!(bot.say("bob", &line).await, None, "{line}");
+    }
+    bot.say("bob", "/incident followup 1.1 done").await;
+    let ticks = bot.posts().await;
+    assert_eq!(ticks.len(), 6, "{ticks:?}");
+    bot.advance(6 * DAY).await;
+    assert_eq!(
+        bot.posts().await,
+        vec![],
+        "the 1-week list is done: its old deadline timer posts nothing"
+    );
 }
 
 on_both_backends! {
     follow_ups_at_window_starts_ticked_and_reminded(db) => lists_at_their_windows_ticked_and_reminded_while_open(db);
-    follow_up_timers_of_older_versions_still_post(db) => a_follow_up_timer_of_an_older_version_still_posts(db);
+    incidents_resolved_by_older_versions_keep_working(db) => an_incident_resolved_by_an_older_version_keeps_working(db);
 }

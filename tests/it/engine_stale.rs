@@ -64,6 +64,15 @@ async fn asked_once_then_hourly_then_back_to_the_cadence(db: TestDb) {
         );
     }
 
+    // Reading records nothing: the silence goes on, and status says when the next hourly
+    // update comes.
+    let status = bot
+        .say("carol", "/incident status")
+        .await
+        .expect("a status")
+        .plain_text();
+    assert!(status.contains("next at 09:04 UTC"), "{status}");
+
     bot.advance(10).await;
     bot.say("bob", "/incident update failover still running")
         .await;

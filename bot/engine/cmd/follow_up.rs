@@ -1,12 +1,13 @@
 //! `/incident followup [INC-n] <item> done|undo` (and the follow-up buttons): ticks an item of a
-//! resolved incident's follow-up lists, and tells the channel what is left.
+//! resolved incident's follow-up lists, and tells the channel what is left. An incident resolved
+//! by a version that did not keep the lists gets them, as of its resolution, with the first tick.
 
 use commands::{CommandName, FollowUp, FollowUpAction};
 
 use super::usage;
 use crate::engine::load::Effects;
 use crate::engine::{Engine, Invocation, Reply, Stop};
-use crate::incident::{follow_ups, Incident};
+use crate::incident::{follow_ups, Event, Incident};
 use crate::notify;
 
 /// The item whose tick changed between `before` and `after`, as (list, item).
@@ -17,8 +18,12 @@ fn ticked(before: &Incident, after: &Incident) -> Option<(usize, usize)> {
         .enumerate()
         .find_map(|(list, items)| {
             items.items.iter().enumerate().find_map(|(item, state)| {
-                let was = before.follow_ups.get(list)?.items.get(item)?;
-                (was.done.is_some() != state.done.is_some()).then_some((list, item))
+                let was_done = before
+                    .follow_ups
+                    .get(list)
+                    .and_then(|found| found.items.get(item))
+                    .is_some_and(|was| was.done.is_some());
+                (was_done != state.done.is_some()).then_some((list, item))
             })
         })
 }
@@ -37,7 +42,15 @@ impl Engine {
             .change(
                 loaded,
                 &who.person,
-                |incident, _| follow_ups::tick(incident, &command.item, done).map(|e| vec![e]),
+                |incident, _| match self.lists_kept_late(incident) {
+                    Some(Event::FollowUpsScheduled { lists }) => {
+                        let mut with_lists = incident.clone();
+                        with_lists.follow_ups = lists.clone();
+                        let tick = follow_ups::tick(&with_lists, &command.item, done)?;
+                        Ok(vec![Event::FollowUpsScheduled { lists }, tick])
+                    }
+                    _ => follow_ups::tick(incident, &command.item, done).map(|e| vec![e]),
+                },
                 |before, after, _| match ticked(before, after) {
                     Some((list, item)) => Effects::post(notify::follow_up_ticked(
                         after,
