@@ -8,11 +8,11 @@
 //!   older version of the same incident; snapshots are bounded in number, and a miss reads the
 //!   store;
 //! - the index of open incidents by channel is complete: loaded whole when the engine starts,
-//!   then kept by this process's own creations and resolutions (nobody else writes). Incidents are
-//!   never reopened, so the ids of those resolved since start-up are kept to tell a late
-//!   "created" apart from a resolution that overtook it.
-
-use std::collections::{BTreeSet, HashMap, HashSet};
+//!   then kept by this process's own commits (nobody else writes): creations, resolutions,
+//!   cancellations and reopenings. Each incident's place in it is set by the newest version seen,
+//!   so a snapshot read before a commit, or a creation that a resolution overtook, cannot undo
+//!   what a newer one said.
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::load::Loaded;
@@ -30,7 +30,9 @@ pub(super) struct Cache {
 struct State {
     snapshots: HashMap<IncidentId, Loaded>,
     open_by_channel: HashMap<ChannelKey, BTreeSet<IncidentId>>,
-    resolved: HashSet<IncidentId>,
+    /// The version each incident's place in `open_by_channel` was last set from, for those seen
+    /// since start-up.
+    indexed_at: HashMap<IncidentId, u64>,
 }
 
 impl Cache {
@@ -63,35 +65,12 @@ impl Cache {
             .unwrap_or_default()
     }
 
-    /// Keeps a snapshot read from the store or just committed, unless a newer one is kept.
+    /// Keeps a snapshot read from the store or just committed, unless a newer one is kept, and
+    /// puts the incident in or out of its channel's open incidents.
     pub fn remember(&self, loaded: &Loaded) {
         let mut state = self.lock();
         state.keep(loaded);
-        if !loaded.incident.is_open() {
-            let id = loaded.incident.id;
-            if let Some(ids) = state.open_by_channel.get_mut(&loaded.incident.channel) {
-                ids.remove(&id);
-                if ids.is_empty() {
-                    state.open_by_channel.remove(&loaded.incident.channel);
-                }
-            }
-            state.resolved.insert(id);
-        }
-    }
-
-    /// Keeps a newly created incident and adds it to its channel's open incidents.
-    pub fn remember_created(&self, created: &Loaded) {
-        let id = created.incident.id;
-        let mut state = self.lock();
-        if state.resolved.contains(&id) {
-            return; // resolved already, by a command that found it before we got here
-        }
-        state.keep(created);
-        state
-            .open_by_channel
-            .entry(created.incident.channel.clone())
-            .or_default()
-            .insert(id);
+        state.index(loaded);
     }
 }
 
@@ -108,5 +87,31 @@ impl State {
             }
         }
         self.snapshots.insert(id, loaded.clone());
+    }
+
+    /// Puts the incident in or out of its channel's open incidents, as `loaded` says, unless a
+    /// newer version said otherwise already.
+    fn index(&mut self, loaded: &Loaded) {
+        let id = loaded.incident.id;
+        if self
+            .indexed_at
+            .get(&id)
+            .is_some_and(|&version| version >= loaded.version)
+        {
+            return;
+        }
+        self.indexed_at.insert(id, loaded.version);
+        let channel = &loaded.incident.channel;
+        if loaded.incident.is_open() {
+            self.open_by_channel
+                .entry(channel.clone())
+                .or_default()
+                .insert(id);
+        } else if let Some(ids) = self.open_by_channel.get_mut(channel) {
+            ids.remove(&id);
+            if ids.is_empty() {
+                self.open_by_channel.remove(channel);
+            }
+        }
     }
 }

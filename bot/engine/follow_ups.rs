@@ -22,7 +22,8 @@ impl Engine {
             let report = self.drill_report(incident, now_ms);
             return vec![resolved, Event::DrillReported(Box::new(report))];
         }
-        let lists = follow_ups::schedule(&self.runbook().follow_ups, now_ms);
+        let mut lists = follow_ups::schedule(&self.runbook().follow_ups, now_ms);
+        follow_ups::carry_ticks(&mut lists, &incident.follow_ups);
         match lists.is_empty() {
             true => vec![resolved],
             false => vec![resolved, Event::FollowUpsScheduled { lists }],

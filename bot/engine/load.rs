@@ -156,7 +156,10 @@ impl Engine {
     }
 
     /// The open incidents of the channel, by id.
-    async fn open_loaded(&self, channel: &ChannelKey) -> Result<Vec<Loaded>, EngineError> {
+    pub(super) async fn open_loaded(
+        &self,
+        channel: &ChannelKey,
+    ) -> Result<Vec<Loaded>, EngineError> {
         let Some(cache) = &self.cache else {
             return self
                 .store
@@ -185,10 +188,11 @@ impl Engine {
             .collect())
     }
 
-    /// Keeps a newly created incident in memory (when this process is the only writer).
+    /// Keeps a newly created incident in memory (when this process is the only writer), unless a
+    /// command that found it first closed it already.
     pub(super) fn remember_created(&self, incident: Incident, version: u64) {
         if let Some(cache) = &self.cache {
-            cache.remember_created(&Loaded {
+            cache.remember(&Loaded {
                 incident: Arc::new(incident),
                 version,
             });
@@ -206,8 +210,8 @@ impl Engine {
         self.find_target(who, named, usage, false).await
     }
 
-    /// Like [`Engine::target`], for commands that read: with no incident open, the channel's
-    /// latest one (the post-mortem the morning after).
+    /// Like [`Engine::target`], for commands that read or amend: with no incident open, the
+    /// channel's latest one (the post-mortem the morning after, a root cause found later).
     pub(super) async fn target_or_latest(
         &self,
         who: &Invocation,
@@ -215,6 +219,23 @@ impl Engine {
         usage: &str,
     ) -> Result<Loaded, Stop> {
         self.find_target(who, named, usage, true).await
+    }
+
+    /// The incident named, or else the channel's latest one, open or closed (what `reopen` means
+    /// without a name).
+    pub(super) async fn named_or_latest(
+        &self,
+        who: &Invocation,
+        named: Option<IncidentRef>,
+        usage: &str,
+    ) -> Result<Loaded, Stop> {
+        if named.is_some() {
+            return self.target(who, named, usage).await;
+        }
+        match self.store.latest_incident(&who.channel).await? {
+            Some(latest) => Ok(decode(latest)?),
+            None => Err(Stop::Refused(Reply::with(notify::no_open_incident(usage)))),
+        }
     }
 
     async fn find_target(
@@ -359,7 +380,7 @@ impl Engine {
         let mut effects = effects(&loaded.incident, &after, now);
         effects
             .timers
-            .extend(self.resumed_timers(&loaded.incident, &after, by, now));
+            .extend(self.silence_ended_timers(&loaded.incident, &after, by, now));
         let commit = commit_for(&after, &recorded, &effects)?;
         match self
             .store

@@ -72,7 +72,7 @@ impl Engine {
 
     /// The timers a person's change sets when it ends a silence the bot asked about: the usual
     /// update cadence, and the `stale` clock from now.
-    pub(super) fn resumed_timers(
+    pub(super) fn silence_ended_timers(
         &self,
         before: &Incident,
         after: &Incident,

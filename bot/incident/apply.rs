@@ -33,6 +33,8 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            cancellation: None,
+            postmortem_final: None,
             last_human_at_ms: (!by.is_bot()).then_some(at_ms),
             stale_asked_at_ms: None,
             quiet_posts: 0,
@@ -104,6 +106,10 @@ impl Incident {
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::Reopened { .. }
+            | Event::Cancelled { .. }
+            | Event::RootCauseAmended { .. }
+            | Event::PostmortemFinalized => self.apply_correction(recorded),
             Event::StaleAsked => self.stale_asked_at_ms = Some(recorded.at_ms),
             Event::FollowUpsScheduled { lists } => self.follow_ups = lists.clone(),
             Event::FollowUpTicked { list, item, done } => {

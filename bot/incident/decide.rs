@@ -1,10 +1,12 @@
 //! The rules of what people record: whether a confirmation, failure, retry or choice is allowed
 //! right now, a note, an assignment, a severity, the last good data or the resolution, and which
-//! event each records. Pure: state (and the time) in, event or a refusal out.
+//! event each records. Pure: state (and the time) in, event or a refusal out. A note, an
+//! assignment and the last good data also amend a resolved incident, by `correction`'s rules.
 
 use chrono::{DateTime, Duration, Utc};
 use commands::{RpoPoint, Severity};
 
+use super::correction::{ensure_amendable, ensure_not_cancelled};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{Incident, Outcome, Person};
@@ -60,7 +62,8 @@ fn already_confirmed(incident: &Incident, step: usize) -> DomainError {
     }
 }
 
-fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
+pub(super) fn ensure_open(incident: &Incident) -> Result<(), DomainError> {
+    ensure_not_cancelled(incident)?;
     match &incident.resolution {
         Some(resolution) => Err(DomainError::Resolved {
             incident: incident.reference(),
@@ -161,17 +164,23 @@ pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
     }
 }
 
-/// A note for the channel and the status updates (`/incident update`).
-pub fn note(incident: &Incident, text: &str) -> Result<Event, DomainError> {
-    ensure_open(incident)?;
+/// A note for the channel and the status updates (`/incident update`), or on the timeline of a
+/// resolved incident.
+pub fn note(incident: &Incident, text: &str, now_ms: i64) -> Result<Event, DomainError> {
+    ensure_amendable(incident, now_ms)?;
     Ok(Event::NoteAdded {
         text: text.to_string(),
     })
 }
 
 /// Someone takes a role (`role` lowercase, `commander`, `scribe`…).
-pub fn assign(incident: &Incident, role: &str, person: &Person) -> Result<Event, DomainError> {
-    ensure_open(incident)?;
+pub fn assign(
+    incident: &Incident,
+    role: &str,
+    person: &Person,
+    now_ms: i64,
+) -> Result<Event, DomainError> {
+    ensure_amendable(incident, now_ms)?;
     Ok(Event::RoleAssigned {
         role: role.to_string(),
         person: person.clone(),
@@ -196,7 +205,7 @@ pub fn last_good_data(
     typed: &RpoPoint,
     now_ms: i64,
 ) -> Result<Event, DomainError> {
-    ensure_open(incident)?;
+    ensure_amendable(incident, now_ms)?;
     let now = DateTime::from_timestamp_millis(now_ms).unwrap_or_default();
     let at_ms = point_in_time(typed, now).timestamp_millis();
     if at_ms > now_ms {
@@ -233,7 +242,7 @@ pub fn resolve(incident: &Incident, root_cause: Option<String>) -> Result<Event,
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::BTreeMap;
 
     use commands::Severity;
@@ -242,7 +251,7 @@ mod tests {
     use crate::incident::model::{ChannelKey, Confirmation, Person, ScenarioRef, StepState};
     use crate::incident::IncidentId;
 
-    fn step(title: &str, options: &[(&str, &str)]) -> StepState {
+    pub(crate) fn step(title: &str, options: &[(&str, &str)]) -> StepState {
         StepState {
             phase: "Immediate Actions".into(),
             title: title.into(),
@@ -260,7 +269,7 @@ mod tests {
         }
     }
 
-    fn incident(steps: Vec<StepState>) -> Incident {
+    pub(crate) fn incident(steps: Vec<StepState>) -> Incident {
         let alice = Person {
             id: "U1".into(),
             name: "alice".into(),
@@ -292,6 +301,8 @@ mod tests {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            cancellation: None,
+            postmortem_final: None,
             last_human_at_ms: None,
             stale_asked_at_ms: None,
             quiet_posts: 0,

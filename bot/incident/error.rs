@@ -3,7 +3,8 @@
 
 use commands::Severity;
 
-use super::model::Outcome;
+use super::model::{Outcome, Status};
+use super::IncidentId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainError {
@@ -66,6 +67,48 @@ pub enum DomainError {
     /// The last good data was typed as a time after now.
     LastGoodDataInFuture {
         typed: String,
+    },
+    /// The incident was cancelled; nothing more is recorded on it until it is reopened.
+    Cancelled {
+        incident: String,
+        at_ms: i64,
+        duplicate_of: Option<IncidentId>,
+    },
+    /// Reopening an incident that is open.
+    NotClosed {
+        incident: String,
+    },
+    /// Reopening an incident closed (`closed` is Resolved or Cancelled) longer ago than allowed.
+    ReopenTooLate {
+        incident: String,
+        closed: Status,
+        closed_at_ms: i64,
+        now_ms: i64,
+    },
+    /// A resolved incident takes amendments for a while after its resolution; this is after.
+    AmendmentsClosed {
+        incident: String,
+        resolved_at_ms: i64,
+        now_ms: i64,
+    },
+    /// The post-mortem was marked final: the incident takes no more amendments.
+    PostmortemFinal {
+        incident: String,
+        at_ms: i64,
+        by: String,
+    },
+    /// `resolve` again without a root cause to amend.
+    AlreadyResolved {
+        incident: String,
+        at_ms: i64,
+    },
+    /// The post-mortem of an incident still open cannot be final.
+    StillOpen {
+        incident: String,
+    },
+    /// An incident named as a duplicate of itself.
+    DuplicateOfItself {
+        incident: String,
     },
     /// Follow-ups are ticked on a resolved incident that has them (a drill has none).
     NoFollowUps {

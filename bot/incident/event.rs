@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::drill_report::DrillReport;
 use super::follow_ups::FollowUpList;
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
+use super::IncidentId;
 
 /// Everything decided when an incident opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +74,21 @@ pub enum Event {
     },
     /// The post-mortem draft was posted in the channel, at someone's request.
     PostmortemPosted,
+    /// A resolved or cancelled incident is open again.
+    Reopened {
+        reason: Option<String>,
+    },
+    /// Closed as not an incident: a false alarm (`reason`), or a duplicate of another.
+    Cancelled {
+        reason: Option<String>,
+        duplicate_of: Option<IncidentId>,
+    },
+    /// The root cause of a resolved incident, found or corrected after the resolution.
+    RootCauseAmended {
+        root_cause: String,
+    },
+    /// The post-mortem was marked final: the resolved incident takes no more amendments.
+    PostmortemFinalized,
     /// The bot asked whether the incident is still going: nobody had acted for `STALE_AFTER`.
     StaleAsked,
     /// The runbook's post-incident follow-up lists, with their windows, as of the resolution;
@@ -113,6 +129,10 @@ impl Event {
             Event::StepNudged { .. } => "step_nudged",
             Event::FollowUpReminded { .. } => "follow_up_reminded",
             Event::PostmortemPosted => "postmortem_posted",
+            Event::Reopened { .. } => "reopened",
+            Event::Cancelled { .. } => "cancelled",
+            Event::RootCauseAmended { .. } => "root_cause_amended",
+            Event::PostmortemFinalized => "postmortem_finalized",
             Event::StaleAsked => "stale_asked",
             Event::FollowUpsScheduled { .. } => "follow_ups_scheduled",
             Event::FollowUpOpened { .. } => "follow_up_opened",

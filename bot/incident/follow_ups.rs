@@ -94,6 +94,23 @@ pub fn schedule(groups: &[FollowUp], resolved_at_ms: i64) -> Vec<FollowUpList> {
         .collect()
 }
 
+/// Keeps the ticks of `earlier` lists (an incident resolved, reopened and resolved again) on the
+/// items of `lists` with the same deadline and title.
+pub fn carry_ticks(lists: &mut [FollowUpList], earlier: &[FollowUpList]) {
+    for list in lists.iter_mut() {
+        let Some(before) = earlier.iter().find(|e| e.deadline == list.deadline) else {
+            continue;
+        };
+        for item in &mut list.items {
+            item.done = before
+                .items
+                .iter()
+                .find(|e| e.title == item.title)
+                .and_then(|e| e.done.clone());
+        }
+    }
+}
+
 /// Ticks (`done`) or unticks the item `typed` names: `1.3`, or words of one item's title.
 pub fn tick(incident: &Incident, typed: &str, done: bool) -> Result<Event, DomainError> {
     if incident.follow_ups.is_empty() {

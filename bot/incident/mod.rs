@@ -2,6 +2,7 @@
 //! the plan an incident starts from. Knows nothing of chat platforms or databases.
 
 mod apply;
+pub mod correction;
 pub mod decide;
 pub mod drill_report;
 mod error;
@@ -13,6 +14,7 @@ pub mod plan;
 pub mod stale;
 mod timer;
 
+pub use correction::{Cancellation, Stamp};
 pub use drill_report::DrillReport;
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};

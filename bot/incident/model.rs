@@ -7,6 +7,7 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::correction::{Cancellation, Stamp};
 use super::follow_ups::FollowUpList;
 use super::IncidentId;
 use crate::platform::Platform;
@@ -59,6 +60,8 @@ pub enum Status {
     Recovering,
     Monitoring,
     Resolved,
+    /// Closed as not an incident (a false alarm or a duplicate): nothing is measured.
+    Cancelled,
 }
 
 impl std::fmt::Display for Status {
@@ -68,6 +71,7 @@ impl std::fmt::Display for Status {
             Status::Recovering => "Recovering",
             Status::Monitoring => "Monitoring",
             Status::Resolved => "Resolved",
+            Status::Cancelled => "Cancelled",
         })
     }
 }
@@ -159,6 +163,12 @@ pub struct Incident {
     pub updates_posted: u32,
     /// The highest RTO warning given, in percent of the target.
     pub rto_warned_percent: u8,
+    /// Closed as not an incident, instead of resolved.
+    #[serde(default)]
+    pub cancellation: Option<Cancellation>,
+    /// When the post-mortem was marked final, and by whom: no amendments after it.
+    #[serde(default)]
+    pub postmortem_final: Option<Stamp>,
     /// When a person (not the bot) last recorded anything; `None` in incidents stored before
     /// it was kept, whose opening then counts.
     #[serde(default)]
@@ -180,8 +190,9 @@ impl Incident {
         self.id.to_string()
     }
 
+    /// Neither resolved nor cancelled.
     pub fn is_open(&self) -> bool {
-        self.resolution.is_none()
+        self.resolution.is_none() && self.cancellation.is_none()
     }
 
     /// The first step not yet confirmed; `None` when every step is.
@@ -199,10 +210,14 @@ impl Incident {
     }
 
     /// Investigating while the first phase runs, Recovering after it (or after the first step
-    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved at the end.
+    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved (or
+    /// Cancelled) at the end.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
+        }
+        if self.cancellation.is_some() {
+            return Status::Cancelled;
         }
         let Some(current) = self.current_step() else {
             return Status::Monitoring;
@@ -220,9 +235,9 @@ impl Incident {
         }
     }
 
-    /// Milliseconds from opening to `now_ms`, or to resolution.
+    /// Milliseconds from opening to `now_ms`, or to its close (resolution or cancellation).
     pub fn elapsed_ms(&self, now_ms: i64) -> i64 {
-        let end = self.resolution.as_ref().map_or(now_ms, |r| r.at_ms);
+        let end = self.closed_at_ms().unwrap_or(now_ms);
         end.saturating_sub(self.opened_at_ms).max(0)
     }
 }

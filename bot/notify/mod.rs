@@ -9,6 +9,10 @@ pub(crate) mod test_support;
 pub use message::{Block, Message, MessageKind};
 pub use posts::format;
 pub use posts::{
+    after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
+    postmortem_final_marked, reopened, root_cause_amended,
+};
+pub use posts::{
     assigned, change, checklist, chosen_headline, confirmation_headline, drill_history,
     drill_report, follow_up, follow_up_due, follow_up_list, follow_up_ticked, help, incident_gone,
     last_good_data_recorded, list, no_open_incident, no_such_incident_here, note, nothing_to_drill,

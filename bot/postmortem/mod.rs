@@ -5,6 +5,7 @@
 //! Pure and total: any incident and any timeline give a document, and user text is kept from
 //! breaking the Markdown (pipes escaped in tables, line breaks folded).
 
+mod corrections;
 mod follow_ups;
 mod table;
 mod timeline;
@@ -31,6 +32,7 @@ pub fn draft(incident: &Incident, timeline: &[Recorded], runbook: &Runbook, now_
     table::checklist(&mut out, incident, timeline, now_ms);
     objectives(&mut out, incident, now_ms);
     root_cause(&mut out, incident);
+    corrections::amendments(&mut out, incident, timeline, runbook);
     reflections(&mut out, incident, timeline);
     action_items(&mut out, incident, runbook);
     let mut markdown = out.trim_end().to_string();
@@ -84,6 +86,7 @@ fn title(out: &mut String, incident: &Incident, now_ms: i64) {
     if incident.drill {
         notes.push("DRILL: a disaster-recovery drill, not a real incident.".to_string());
     }
+    notes.extend(corrections::title_notes(incident));
     if !notes.is_empty() {
         let _ = writeln!(out, "> {}\n", notes.join("\n>\n> "));
     }
@@ -135,10 +138,16 @@ fn summary(out: &mut String, incident: &Incident, timeline: &[Recorded], now_ms:
             );
             let _ = writeln!(out, "- **Duration:** {duration}");
         }
-        None => {
-            let _ = writeln!(out, "- **Resolved:** not yet");
-            let _ = writeln!(out, "- **Duration:** {duration} so far");
-        }
+        None => match corrections::cancelled_line(incident) {
+            Some(cancelled) => {
+                let _ = writeln!(out, "- **Cancelled:** {cancelled}");
+                let _ = writeln!(out, "- **Duration:** {duration}");
+            }
+            None => {
+                let _ = writeln!(out, "- **Resolved:** not yet");
+                let _ = writeln!(out, "- **Duration:** {duration} so far");
+            }
+        },
     }
     let _ = writeln!(out, "- **Status:** {}\n", incident.status());
 }
@@ -306,7 +315,7 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
             ));
         }
     }
-    if let (Some(rto), false) = (incident.rto_secs, incident.is_open()) {
+    if let (Some(rto), true) = (incident.rto_secs, incident.resolution.is_some()) {
         let actual = elapsed_secs(incident, incident.opened_at_ms);
         if actual > rto {
             facts.push(format!(
@@ -316,7 +325,8 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
             ));
         }
     }
-    if let (Some(last_good), Some(rpo)) = (incident.last_good_data_ms, incident.rpo_secs) {
+    let rpo = incident.rpo_secs.filter(|_| !incident.is_cancelled());
+    if let (Some(last_good), Some(rpo)) = (incident.last_good_data_ms, rpo) {
         let actual = secs_between(last_good, incident.opened_at_ms);
         if actual > rpo {
             facts.push(format!(

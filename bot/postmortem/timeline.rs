@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use commands::duration::format_duration;
 
 use super::{inline, quoted, time_of};
+use crate::incident::correction::amends;
 use crate::incident::follow_ups::item_ref;
-use crate::incident::{Event, Incident, Outcome, Recorded};
+use crate::incident::{Event, Incident, Outcome, Recorded, Status};
 use crate::notify::format::{allowance, budget_text, date_time, minutes, secs_between};
 use crate::notify::rpo_summary;
 use crate::runbook::Runbook;
@@ -30,16 +31,42 @@ pub(super) fn timeline_section(
             .next()
             .unwrap_or_default()
     );
-    // Replays the timeline, so that each event is told against the state it changed.
-    let mut state: Option<Incident> = None;
-    for recorded in timeline {
-        let before = state.as_ref().unwrap_or(incident);
-        let words = describe(recorded, before, incident, runbook);
+    for told in told(incident, timeline, runbook) {
+        let amended = if told.after_resolve {
+            " (after resolve)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "- {} — {words}",
-            time_of(recorded.at_ms, incident.opened_at_ms)
+            "- {} — {}{amended}",
+            time_of(told.at_ms, incident.opened_at_ms),
+            told.words
         );
+    }
+    out.push('\n');
+}
+
+/// One event of the timeline, in words.
+pub(super) struct Told {
+    pub at_ms: i64,
+    pub words: String,
+    /// An amendment (`correction::amends`) recorded while the incident was resolved.
+    pub after_resolve: bool,
+}
+
+/// Every event in words. Replays the timeline, so that each event is told against the state it
+/// changed.
+pub(super) fn told(incident: &Incident, timeline: &[Recorded], runbook: &Runbook) -> Vec<Told> {
+    let mut state: Option<Incident> = None;
+    let mut told = Vec::new();
+    for recorded in timeline {
+        let before = state.as_ref().unwrap_or(incident);
+        told.push(Told {
+            at_ms: recorded.at_ms,
+            words: describe(recorded, before, incident, runbook),
+            after_resolve: before.status() == Status::Resolved && amends(&recorded.event),
+        });
         match (&recorded.event, state.as_mut()) {
             (Event::Opened(opening), _) => {
                 state = Some(Incident::opened(
@@ -53,7 +80,7 @@ pub(super) fn timeline_section(
             (_, None) => {}
         }
     }
-    out.push('\n');
+    told
 }
 
 /// `step 1 “Confirm the issue”`.
@@ -225,5 +252,40 @@ fn describe(
             report.steps.total,
             report.over_budget.len()
         ),
+        Event::Reopened { reason } => with_quote(format!("{by} reopened the incident"), reason),
+        Event::Cancelled {
+            reason,
+            duplicate_of,
+        } => {
+            let line = match duplicate_of {
+                Some(original) => {
+                    format!("{by} cancelled the incident as a duplicate of {original}")
+                }
+                None => format!("{by} cancelled the incident"),
+            };
+            with_quote(line, reason)
+        }
+        Event::RootCauseAmended { root_cause } => {
+            let was = before
+                .resolution
+                .as_ref()
+                .and_then(|resolution| resolution.root_cause.as_deref())
+                .map(inline)
+                .filter(|cause| !cause.is_empty())
+                .map_or_else(|| "to be determined".to_string(), |cause| quoted(&cause));
+            format!(
+                "{by} amended the root cause: {} (was {was})",
+                quoted(root_cause)
+            )
+        }
+        Event::PostmortemFinalized => format!("{by} marked the post-mortem final"),
+    }
+}
+
+/// `line: “text”`, or the line alone when there is no text.
+fn with_quote(line: String, text: &Option<String>) -> String {
+    match text.as_deref().map(inline).filter(|text| !text.is_empty()) {
+        Some(text) => format!("{line}: {}", quoted(&text)),
+        None => line,
     }
 }

@@ -52,6 +52,9 @@ pub enum ArgumentKind {
     Services,
     /// The rest of the line.
     FreeText,
+    /// A word that is there or not, written as the usage writes it (`--new`, `final`): a form may
+    /// ask for it as yes or no.
+    Flag(&'static str),
 }
 
 impl ArgumentKind {
@@ -174,6 +177,24 @@ const PLACEHOLDERS: &[(&str, &str, ArgumentKind, &str)] = &[
         "root-cause",
         ArgumentKind::FreeText,
         "What caused the incident, if known",
+    ),
+    (
+        "--new",
+        "new",
+        ArgumentKind::Flag("--new"),
+        "Open another incident even if one of this scenario is already open here",
+    ),
+    (
+        "final",
+        "final",
+        ArgumentKind::Flag("final"),
+        "Mark the postmortem final: the incident takes no more amendments",
+    ),
+    (
+        "reason",
+        "reason",
+        ArgumentKind::FreeText,
+        "Why, for the timeline; for a duplicate: duplicate of INC-3",
     ),
     (
         "item",
@@ -327,9 +348,9 @@ mod tests {
     }
 
     #[test]
-    fn choice_lists_are_the_words_of_their_placeholder() {
+    fn choice_lists_and_flags_are_the_words_of_their_placeholder() {
         for (placeholder, _, kind, _) in PLACEHOLDERS {
-            if let ArgumentKind::OneOf(words) = kind {
+            if let ArgumentKind::OneOf(words) | ArgumentKind::Flag(words) = kind {
                 assert_eq!(words, placeholder);
             }
         }
@@ -353,6 +374,7 @@ mod tests {
                 ("severity", true),
                 ("scenario", true),
                 ("services", false),
+                ("new", false),
                 ("description", false)
             ]
         );
@@ -379,7 +401,15 @@ mod tests {
         );
         assert_eq!(
             names_and_required(CommandName::Postmortem),
-            [("incident", false)]
+            [("incident", false), ("final", false)]
+        );
+        assert_eq!(
+            names_and_required(CommandName::Reopen),
+            [("incident", false), ("reason", false)]
+        );
+        assert_eq!(
+            names_and_required(CommandName::Cancel),
+            [("incident", false), ("reason", true)]
         );
         assert_eq!(names_and_required(CommandName::List), []);
     }

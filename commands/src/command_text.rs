@@ -19,6 +19,8 @@ pub enum ArgumentValue {
     Number(i64),
     /// A platform user id, written as the mention `<@id>`.
     User(String),
+    /// Yes or no, for a flag (`--new`): written when yes, left out when no.
+    Flag(bool),
 }
 
 /// A value given for an argument the command does not take: a form older or newer than the
@@ -58,17 +60,23 @@ pub fn command_text(
         let Some((_, value)) = values.iter().find(|(name, _)| *name == argument.name) else {
             continue;
         };
+        let Some(written) = written(argument.kind, value) else {
+            continue;
+        };
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(&written(argument.kind, value));
+        text.push_str(&written);
     }
     Ok(text)
 }
 
-/// One value, written for an argument of the given kind.
-fn written(kind: ArgumentKind, value: &ArgumentValue) -> String {
-    match (kind, value) {
+/// One value, written for an argument of the given kind; `None` for a flag that is not set.
+fn written(kind: ArgumentKind, value: &ArgumentValue) -> Option<String> {
+    Some(match (kind, value) {
+        (ArgumentKind::Flag(word), ArgumentValue::Flag(set)) => {
+            return set.then(|| word.to_string())
+        }
         (ArgumentKind::Incident, ArgumentValue::Number(number)) => {
             format!("{}{number}", IncidentRef::PREFIX)
         }
@@ -78,6 +86,7 @@ fn written(kind: ArgumentKind, value: &ArgumentValue) -> String {
         },
         (_, ArgumentValue::Number(number)) => number.to_string(),
         (_, ArgumentValue::User(id)) => format!("<@{id}>"),
+        (_, ArgumentValue::Flag(set)) => set.to_string(),
         (ArgumentKind::Services, ArgumentValue::Text(list)) => {
             format!("{SERVICES_OPTION} {}", canonical::word(list))
         }
@@ -85,7 +94,7 @@ fn written(kind: ArgumentKind, value: &ArgumentValue) -> String {
             canonical::free_text(free).into_owned()
         }
         (_, ArgumentValue::Text(word)) => canonical::word(word).into_owned(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -121,6 +130,7 @@ mod tests {
                 scenario: r#"the "big" database loss"#.to_string(),
                 services: vec!["database".to_string(), "api".to_string()],
                 description: Some("--services are all down".to_string()),
+                new: false,
             }))
         );
     }
@@ -175,6 +185,35 @@ mod tests {
         assert_eq!(line, "INC-3");
         assert!(parse_postmortem(&line).is_ok());
         assert_eq!(command_text(CommandName::Postmortem, &[]).unwrap(), "");
+    }
+
+    #[test]
+    fn a_flag_is_written_when_set_and_left_out_when_not() {
+        let values = |new| {
+            [
+                ("severity", text("high")),
+                ("scenario", text("security")),
+                ("new", ArgumentValue::Flag(new)),
+                ("description", text("second tenant")),
+            ]
+        };
+        let line = command_text(CommandName::Open, &values(true)).unwrap();
+        assert_eq!(line, "open high security --new second tenant");
+        assert!(matches!(
+            parse_incident(&line),
+            Ok(Command::Open(Open { new: true, .. }))
+        ));
+        let line = command_text(CommandName::Open, &values(false)).unwrap();
+        assert_eq!(line, "open high security second tenant");
+        let line = command_text(
+            CommandName::Postmortem,
+            &[
+                ("final", ArgumentValue::Flag(true)),
+                ("incident", ArgumentValue::Number(3)),
+            ],
+        )
+        .unwrap();
+        assert_eq!(line, "INC-3 final");
     }
 
     #[test]

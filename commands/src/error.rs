@@ -154,7 +154,8 @@ mod tests {
         assert_eq!(
             message(Some(CommandName::Open), kind),
             "`critcal` is not a severity: use critical, high, medium or low \
-             — usage: /incident open <severity> <scenario> [--services a,b] [description]"
+             — usage: /incident open <severity> <scenario> [--services a,b] [--new] \
+             [description]"
         );
     }
 
@@ -164,7 +165,8 @@ mod tests {
         assert_eq!(
             message(Some(CommandName::Open), kind),
             "`/incident open` needs a severity \
-             — usage: /incident open <severity> <scenario> [--services a,b] [description]"
+             — usage: /incident open <severity> <scenario> [--services a,b] [--new] \
+             [description]"
         );
     }
 
@@ -190,7 +192,7 @@ mod tests {
             message(None, kind),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem, followup, drills"
+             postmortem, reopen, cancel, followup, drills"
         );
         let kind = ErrorKind::UnknownCommand {
             word: "banana".to_string(),

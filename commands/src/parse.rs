@@ -102,7 +102,8 @@ mod tests {
         assert_eq!(
             parse_line("/Postmortem INC-3"),
             Ok(Command::Postmortem(Postmortem {
-                incident: Some(IncidentRef(3))
+                incident: Some(IncidentRef(3)),
+                finalize: false,
             }))
         );
         for line in [
@@ -130,7 +131,7 @@ mod tests {
             error.to_string(),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem, followup, drills"
+             postmortem, reopen, cancel, followup, drills"
         );
     }
 

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, change_severity, choose, drill, drills, follow_up, help, list, open, postmortem,
-    resolve, rpo, scenarios, status, step, update,
+    assign, cancel, change_severity, choose, drill, drills, follow_up, help, list, open,
+    postmortem, reopen, resolve, rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -27,6 +27,8 @@ pub enum CommandName {
     Rpo,
     Resolve,
     Postmortem,
+    Reopen,
+    Cancel,
     FollowUp,
     Drills,
 }
@@ -40,7 +42,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 16] = [
+    pub const ALL: [CommandName; 18] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -55,6 +57,8 @@ impl CommandName {
         CommandName::Rpo,
         CommandName::Resolve,
         CommandName::Postmortem,
+        CommandName::Reopen,
+        CommandName::Cancel,
         CommandName::FollowUp,
         CommandName::Drills,
     ];
@@ -76,6 +80,8 @@ impl CommandName {
             CommandName::Rpo => &rpo::SPEC,
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
+            CommandName::Reopen => &reopen::SPEC,
+            CommandName::Cancel => &cancel::SPEC,
             CommandName::FollowUp => &follow_up::SPEC,
             CommandName::Drills => &drills::SPEC,
         }
@@ -161,7 +167,7 @@ mod tests {
         assert_eq!(
             usages,
             [
-                "/incident open <severity> <scenario> [--services a,b] [description]",
+                "/incident open <severity> <scenario> [--services a,b] [--new] [description]",
                 "/incident drill [scenario|random]",
                 "/incident list",
                 "/incident status [INC-n]",
@@ -174,7 +180,9 @@ mod tests {
                 "/incident severity [INC-n] <severity>",
                 "/incident rpo [INC-n] <time of last good data>",
                 "/incident resolve [INC-n] [root cause]",
-                "/postmortem [INC-n]",
+                "/postmortem [INC-n] [final]",
+                "/incident reopen [INC-n] [reason]",
+                "/incident cancel [INC-n] <reason>",
                 "/incident followup [INC-n] <item> done|undo",
                 "/incident drills",
             ]
@@ -219,6 +227,8 @@ mod tests {
             ("post", CommandName::Postmortem),
             ("scenario", CommandName::Scenarios),
             ("hlep", CommandName::Help),
+            ("reopn", CommandName::Reopen),
+            ("cancle", CommandName::Cancel),
         ] {
             assert_eq!(CommandName::suggest(typo), Some(meant), "{typo}");
         }

@@ -6,7 +6,7 @@
 pub struct CommandSpec {
     /// The word that selects the command: `open`.
     pub name: &'static str,
-    /// The usage line: `/incident open <severity> <scenario> [--services a,b] [description]`.
+    /// The usage line: `/incident open <severity> <scenario> [--services a,b] [--new] [description]`.
     pub usage: &'static str,
     /// One line saying what the command does.
     pub summary: &'static str,

@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use commands::{
-    command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign,
-    ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Drills, FollowUp,
-    FollowUpAction, Help, IncidentRef, List, Mention, Open, Postmortem, Resolve, Rpo, RpoPoint,
-    Scenarios, Severity, Status, Step, StepAction, Update,
+    command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign, Cancel,
+    CancelReason, ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Drills,
+    FollowUp, FollowUpAction, Help, IncidentRef, List, Mention, Open, Postmortem, Reopen, Resolve,
+    Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -32,6 +32,11 @@ const PIECES: &[&str] = &[
     "rpo",
     "resolve",
     "postmortem",
+    "final",
+    "reopen",
+    "cancel",
+    "duplicate",
+    "of",
     "opne",
     "critical",
     "sev1",
@@ -53,6 +58,7 @@ const PIECES: &[&str] = &[
     "--services",
     "--services=",
     "--services=a,b",
+    "--new",
     "a,",
     ",",
     "--x",
@@ -126,6 +132,9 @@ const MISLEADING_STARTS: &[&str] = &[
     "RANDOM",
     "7",
     "done",
+    "duplicate of INC-3",
+    "final",
+    "--new",
     "",
     " ",
 ];
@@ -233,12 +242,14 @@ fn open() -> impl Strategy<Value = Open> {
         word(),
         services,
         proptest::option::of(free_text()),
+        any::<bool>(),
     )
-        .prop_map(|(severity, scenario, services, description)| Open {
+        .prop_map(|(severity, scenario, services, description, new)| Open {
             severity,
             scenario,
             services,
             description,
+            new,
         })
 }
 
@@ -288,6 +299,27 @@ fn resolve() -> impl Strategy<Value = Resolve> {
     })
 }
 
+fn postmortem() -> impl Strategy<Value = Postmortem> {
+    (incident(), any::<bool>()).prop_map(|(incident, finalize)| Postmortem { incident, finalize })
+}
+
+fn reopen() -> impl Strategy<Value = Reopen> {
+    (incident(), proptest::option::of(free_text()))
+        .prop_map(|(incident, reason)| Reopen { incident, reason })
+}
+
+fn cancel() -> impl Strategy<Value = Cancel> {
+    let reason = prop_oneof![
+        (
+            incident().prop_filter_map("an original", |of| of),
+            proptest::option::of(free_text())
+        )
+            .prop_map(|(of, note)| CancelReason::Duplicate { of, note }),
+        free_text().prop_map(CancelReason::FalseAlarm),
+    ];
+    (incident(), reason).prop_map(|(incident, reason)| Cancel { incident, reason })
+}
+
 fn follow_up() -> impl Strategy<Value = FollowUp> {
     (
         incident(),
@@ -328,7 +360,14 @@ fn any_command() -> impl Strategy<Value = Command> {
         change_severity().prop_map(Command::Severity),
         rpo().prop_map(Command::Rpo),
         resolve().prop_map(Command::Resolve),
-        incident().prop_map(|incident| Command::Postmortem(Postmortem { incident })),
+        postmortem().prop_map(Command::Postmortem),
+        reopen().prop_map(Command::Reopen),
+        cancel()
+            .prop_filter("a form's `duplicate …` is a duplicate", |cancel| {
+                !matches!(&cancel.reason, CancelReason::FalseAlarm(reason)
+                    if reason.split_whitespace().next().is_some_and(|word| word.eq_ignore_ascii_case("duplicate")))
+            })
+            .prop_map(Command::Cancel),
         follow_up().prop_map(Command::FollowUp),
     ]
 }
@@ -360,6 +399,7 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
                     .as_ref()
                     .map(|description| ("description", text(description))),
             );
+            values.push(Some(("new", ArgumentValue::Flag(open.new))));
             CommandName::Open
         }
         Command::Drill(drill) => {
@@ -430,7 +470,33 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
         }
         Command::Postmortem(postmortem) => {
             values.push(incident(&postmortem.incident));
+            values.push(Some(("final", ArgumentValue::Flag(postmortem.finalize))));
             CommandName::Postmortem
+        }
+        Command::Reopen(reopen) => {
+            values.push(incident(&reopen.incident));
+            values.push(
+                reopen
+                    .reason
+                    .as_ref()
+                    .map(|reason| ("reason", text(reason))),
+            );
+            CommandName::Reopen
+        }
+        Command::Cancel(cancel) => {
+            values.push(incident(&cancel.incident));
+            // A form has one text for the reason: a duplicate is written as it is typed.
+            let reason = match &cancel.reason {
+                CancelReason::FalseAlarm(reason) => reason.clone(),
+                duplicate => Cancel {
+                    incident: None,
+                    reason: duplicate.clone(),
+                }
+                .to_string()
+                .replacen("/incident cancel ", "", 1),
+            };
+            values.push(Some(("reason", text(reason))));
+            CommandName::Cancel
         }
         Command::FollowUp(follow_up) => {
             values.push(incident(&follow_up.incident));
@@ -538,8 +604,18 @@ proptest! {
     }
 
     #[test]
-    fn postmortem_reads_back(incident in incident()) {
-        assert_reads_back(Command::Postmortem(Postmortem { incident }))?;
+    fn postmortem_reads_back(command in postmortem()) {
+        assert_reads_back(Command::Postmortem(command))?;
+    }
+
+    #[test]
+    fn reopen_reads_back(command in reopen()) {
+        assert_reads_back(Command::Reopen(command))?;
+    }
+
+    #[test]
+    fn cancel_reads_back(command in cancel()) {
+        assert_reads_back(Command::Cancel(command))?;
     }
 }
 

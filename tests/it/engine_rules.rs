@@ -52,7 +52,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing(db: TestDb) {
     );
     assert!(
         text.ends_with(
-            "usage: /incident open <severity> <scenario> [--services a,b] [description]"
+            "usage: /incident open <severity> <scenario> [--services a,b] [--new] [description]"
         ),
         "{text}"
     );
@@ -130,8 +130,8 @@ async fn bad_input_is_refused_clearly_and_changes_nothing(db: TestDb) {
     let resolved = bot.event_count(1).await;
     for line in [
         "/incident step INC-1 done",
-        "/incident update INC-1 more",
-        "/incident resolve INC-1 again",
+        "/incident choose INC-1 A",
+        "/incident severity INC-1 low",
     ] {
         let text = refusal(bot.say("alice", line).await);
         assert!(text.contains("INC-1 was resolved at"), "{line}: {text}");

@@ -15,6 +15,7 @@ mod discord_sender;
 mod discord_serve;
 mod discord_standin;
 mod engine_cadence;
+mod engine_corrections;
 mod engine_drills;
 mod engine_follow_ups;
 mod engine_replicas;

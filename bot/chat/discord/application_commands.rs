@@ -89,6 +89,7 @@ fn option(argument: &Argument) -> CreateCommandOption {
     let kind = match argument.kind {
         ArgumentKind::Incident | ArgumentKind::Number => CommandOptionType::Integer,
         ArgumentKind::User => CommandOptionType::User,
+        ArgumentKind::Flag(_) => CommandOptionType::Boolean,
         _ => CommandOptionType::String,
     };
     let mut option = CreateCommandOption::new(
@@ -169,6 +170,9 @@ fn value(
         CommandDataOptionValue::Autocomplete { value, .. } => ArgumentValue::Text(value.clone()),
         CommandDataOptionValue::Integer(number) => ArgumentValue::Number(*number),
         CommandDataOptionValue::User(user) => ArgumentValue::User(user.to_string()),
+        CommandDataOptionValue::Boolean(set) if is_flag(command, &option.name) => {
+            ArgumentValue::Flag(*set)
+        }
         _ => {
             return Err(InteractionError::StaleRegistration {
                 what: format!(
@@ -179,6 +183,14 @@ fn value(
             })
         }
     })
+}
+
+/// Whether `name` is a yes-or-no option of the command (`--new`, `final`).
+fn is_flag(command: CommandName, name: &str) -> bool {
+    command
+        .arguments()
+        .iter()
+        .any(|argument| argument.name == name && matches!(argument.kind, ArgumentKind::Flag(_)))
 }
 
 /// The suggestions for the option being typed in an autocomplete interaction, as (label, value)
@@ -257,7 +269,8 @@ fn matches_typed(scenario: &Scenario, typed: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use commands::{Assign, Drill, DrillTarget, IncidentRef, Mention, Open, Postmortem, Step};
+    use commands::{Assign, Cancel, CancelReason, Drill, DrillTarget, IncidentRef, Mention};
+    use commands::{Open, Postmortem, Step};
     use commands::{Severity, StepAction};
     use serde_json::{json, Value};
     use serenity::model::application::Interaction;
@@ -398,6 +411,80 @@ mod tests {
                 scenario: "db-loss".to_string(),
                 services: Vec::new(),
                 description: None,
+                new: false,
+            }))
+        );
+    }
+
+    #[test]
+    fn flags_are_yes_or_no_options() {
+        let commands = application_commands();
+        let open = commands[0]["options"]
+            .as_array()
+            .and_then(|subcommands| subcommands.iter().find(|s| s["name"] == "open"))
+            .expect("open");
+        let new = open["options"]
+            .as_array()
+            .and_then(|options| options.iter().find(|o| o["name"] == "new"))
+            .expect("the new option");
+        assert_eq!(new["type"], json!(5), "a boolean");
+        assert_eq!(new["required"], json!(false));
+        let with_new = subcommand(
+            "open",
+            json!([
+                { "name": "severity", "type": 3, "value": "high" },
+                { "name": "scenario", "type": 3, "value": "security" },
+                { "name": "new", "type": 5, "value": true },
+            ]),
+        );
+        assert!(matches!(
+            command_from_interaction(&with_new),
+            Ok(Command::Open(Open { new: true, .. }))
+        ));
+        let final_no = data(
+            "postmortem",
+            json!([{ "name": "final", "type": 5, "value": false }]),
+        );
+        assert_eq!(
+            command_from_interaction(&final_no),
+            Ok(Command::Postmortem(Postmortem {
+                incident: None,
+                finalize: false
+            }))
+        );
+        let final_yes = data(
+            "postmortem",
+            json!([
+                { "name": "incident", "type": 4, "value": 3 },
+                { "name": "final", "type": 5, "value": true },
+            ]),
+        );
+        assert_eq!(
+            command_from_interaction(&final_yes),
+            Ok(Command::Postmortem(Postmortem {
+                incident: Some(IncidentRef(3)),
+                finalize: true
+            }))
+        );
+    }
+
+    #[test]
+    fn reads_cancel_as_a_duplicate() {
+        let data = subcommand(
+            "cancel",
+            json!([
+                { "name": "reason", "type": 3, "value": "duplicate of INC-3" },
+                { "name": "incident", "type": 4, "value": 4 },
+            ]),
+        );
+        assert_eq!(
+            command_from_interaction(&data),
+            Ok(Command::Cancel(Cancel {
+                incident: Some(IncidentRef(4)),
+                reason: CancelReason::Duplicate {
+                    of: IncidentRef(3),
+                    note: None
+                },
             }))
         );
     }
@@ -490,12 +577,16 @@ mod tests {
         assert_eq!(
             command_from_interaction(&with_incident),
             Ok(Command::Postmortem(Postmortem {
-                incident: Some(IncidentRef(3))
+                incident: Some(IncidentRef(3)),
+                finalize: false,
             }))
         );
         assert_eq!(
             command_from_interaction(&data("postmortem", json!([]))),
-            Ok(Command::Postmortem(Postmortem { incident: None }))
+            Ok(Command::Postmortem(Postmortem {
+                incident: None,
+                finalize: false
+            }))
         );
     }
 

@@ -1,5 +1,5 @@
 //! `/incident assign <role> <@person> [INC-n]`: someone takes a role, and is pinged when the
-//! platform gave their id.
+//! platform gave their id; also after resolve (who owns the post-mortem).
 
 use commands::{Assign, CommandName, Mention};
 
@@ -27,19 +27,18 @@ impl Engine {
             ),
         };
         let role = assign.role.trim().to_lowercase();
-        self.one_event(
+        self.one_amendment(
             who,
             assign.incident,
             CommandName::Assign,
-            |incident, _| decide::assign(incident, &role, &person),
-            |_, after, _| {
-                Effects::post(notify::assigned(
-                    after,
-                    &role,
-                    &person,
-                    ping.clone(),
-                    &who.person.name,
-                ))
+            |incident, now| decide::assign(incident, &role, &person, now),
+            |before, after, _| {
+                let assigned =
+                    notify::assigned(after, &role, &person, ping.clone(), &who.person.name);
+                Effects::post(match before.is_open() {
+                    true => assigned,
+                    false => notify::after_resolve(after, assigned),
+                })
             },
         )
         .await

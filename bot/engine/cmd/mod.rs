@@ -2,13 +2,17 @@
 //! domain's rules, `incident::decide`) and what follows from it (posts, timers, the reply).
 //! [`handle`] dispatches; the shapes several commands share are here.
 
+mod amend;
 mod assign;
+mod cancel;
 mod choose;
 mod drill;
 mod drills;
 mod follow_up;
 mod open;
 mod postmortem;
+mod postmortem_final;
+mod reopen;
 mod resolve;
 mod rpo;
 mod severity;
@@ -18,7 +22,7 @@ mod update;
 
 use commands::{Command, CommandName, IncidentRef};
 
-use super::load::Effects;
+use super::load::{Effects, Loaded};
 use super::{Engine, EngineError, Invocation, Reply, Stop};
 use crate::incident::{DomainError, Event, Incident, TimerKind};
 use crate::notify::{self, Message};
@@ -46,6 +50,8 @@ pub(super) async fn handle(
         Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
         Command::Resolve(resolve) => engine.resolve(who, resolve).await,
         Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+        Command::Reopen(reopen) => engine.reopen(who, reopen).await,
+        Command::Cancel(cancel) => engine.cancel(who, cancel).await,
         Command::FollowUp(follow_up) => engine.follow_up(who, follow_up).await,
         Command::Drills(_) => engine.drills(who).await,
     };
@@ -72,6 +78,17 @@ impl Engine {
         effects: impl Fn(&Incident, &Incident, i64) -> Effects,
     ) -> Result<Reply, Stop> {
         let loaded = self.target(who, named, usage(command)).await?;
+        self.one_event_on(loaded, who, decide, effects).await
+    }
+
+    /// One event the domain's rules decide on `loaded`, and what follows from that event.
+    async fn one_event_on(
+        &self,
+        loaded: Loaded,
+        who: &Invocation,
+        decide: impl Fn(&Incident, i64) -> Result<Event, DomainError>,
+        effects: impl Fn(&Incident, &Incident, i64) -> Effects,
+    ) -> Result<Reply, Stop> {
         Ok(self
             .change(
                 loaded,

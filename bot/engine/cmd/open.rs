@@ -1,6 +1,6 @@
-//! `/incident open <severity> <scenario> [description] [--services …]`: opens an incident with
-//! the INCIDENT notification, the first step, and the timers for updates, RTO warnings and the
-//! first nudge.
+//! `/incident open <severity> <scenario> [description] [--services …] [--new]`: opens an incident
+//! with the INCIDENT notification, the first step, and the timers for updates, RTO warnings and
+//! the first nudge; unless the scenario is already open in the channel (then it names that one).
 
 use commands::{CommandName, Open};
 
@@ -23,6 +23,22 @@ impl Engine {
                     usage(CommandName::Open),
                 )))
             })?;
+        // A real incident of the scenario already open here is named, not opened again (drills
+        // neither block nor are blocked); `--new` opens another anyway.
+        if !open.new {
+            let open_here = self.open_in_channel(who).await?;
+            if let Some(existing) = open_here
+                .iter()
+                .find(|incident| !incident.drill && incident.scenario.slug == scenario.slug)
+            {
+                let anyway = Open { new: true, ..open }.to_string();
+                return Ok(Reply::with(notify::already_open(
+                    existing,
+                    &anyway,
+                    self.now_ms(),
+                )));
+            }
+        }
         self.open_scenario(
             who,
             scenario,

@@ -16,6 +16,9 @@ impl Engine {
         who: &Invocation,
         postmortem: Postmortem,
     ) -> Result<Reply, Stop> {
+        if postmortem.finalize {
+            return self.finalize_postmortem(who, postmortem.incident).await;
+        }
         let loaded = self
             .target_or_latest(who, postmortem.incident, usage(CommandName::Postmortem))
             .await?;

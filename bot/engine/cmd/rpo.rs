@@ -1,5 +1,5 @@
 //! `/incident rpo <last good data> [INC-n]`: when the last good data was written (`14:30`,
-//! `10m ago`), for the actual RPO.
+//! `10m ago`), for the actual RPO; also after resolve, when it is often found.
 
 use commands::{CommandName, Rpo};
 
@@ -10,12 +10,18 @@ use crate::notify;
 
 impl Engine {
     pub(super) async fn record_rpo(&self, who: &Invocation, rpo: Rpo) -> Result<Reply, Stop> {
-        self.one_event(
+        self.one_amendment(
             who,
             rpo.incident,
             CommandName::Rpo,
             |incident, now| decide::last_good_data(incident, &rpo.last_good_data, now),
-            |_, after, _| Effects::post(notify::last_good_data_recorded(after, &who.person.name)),
+            |before, after, _| {
+                let recorded = notify::last_good_data_recorded(after, &who.person.name);
+                Effects::post(match before.is_open() {
+                    true => recorded,
+                    false => notify::after_resolve(after, recorded),
+                })
+            },
         )
         .await
     }

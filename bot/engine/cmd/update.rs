@@ -1,4 +1,5 @@
-//! `/incident update <text> [INC-n]`: a note for the channel, quoted in the status updates.
+//! `/incident update <text> [INC-n]`: a note for the channel, quoted in the status updates; on a
+//! resolved incident, a note on its timeline (never a status update).
 
 use commands::{CommandName, Update};
 
@@ -9,16 +10,19 @@ use crate::notify;
 
 impl Engine {
     pub(super) async fn update(&self, who: &Invocation, update: Update) -> Result<Reply, Stop> {
-        self.one_event(
+        self.one_amendment(
             who,
             update.incident,
             CommandName::Update,
-            |incident, _| decide::note(incident, &update.text),
-            |_, after, _| Effects {
+            |incident, now| decide::note(incident, &update.text, now),
+            |before, after, _| Effects {
                 posts: after
                     .latest_note
                     .as_ref()
-                    .map(|remark| notify::note(after, remark))
+                    .map(|remark| match before.is_open() {
+                        true => notify::note(after, remark),
+                        false => notify::note_after_resolve(after, remark),
+                    })
                     .into_iter()
                     .collect(),
                 ..Effects::default()

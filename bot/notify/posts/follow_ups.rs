@@ -162,9 +162,9 @@ pub(super) fn refusal_text(error: &DomainError) -> Option<String> {
         } => format!(
             "{incident} is still open: its follow-ups are posted when it is resolved — usage: {usage}"
         ),
-        DomainError::NoFollowUps { incident, .. } => format!(
-            "{incident} has no follow-up lists to tick (the runbook had none when it was resolved)"
-        ),
+        DomainError::NoFollowUps { incident, .. } => {
+            format!("{incident} has no follow-up lists to tick")
+        }
         DomainError::NoSuchFollowUp { typed, items } => format!(
             "no follow-up matches `{typed}`. Follow-ups: {} — usage: {usage}",
             listed(items)

@@ -13,6 +13,8 @@ use crate::runbook::{FollowUp, Runbook};
 const DRILL_OPENED: &str = "This is a DR drill, not a real incident: work the checklist as if it \
     were real. Time to recovery is measured against the RTO. Nobody is paged.";
 const DRILL_NOTE: &str = "This is a drill.";
+/// The verdict on a cancelled incident's RTO and RPO: it is left out of the figures.
+const NOT_MEASURED: &str = "not measured: cancelled";
 
 /// The INCIDENT notification: the runbook's template filled in, the targets, who is paged.
 /// `mentions` are the platform ids to ping; `mention_names` name the roles paged, for the text.
@@ -272,6 +274,9 @@ fn same_day(a_ms: i64, b_ms: i64) -> bool {
 /// RTO against its target, for resolved and open incidents: `met: 25m of 30m`,
 /// `missed by 12m: 42m against 30m`, `so far 23m of 30m`, `no target`.
 pub fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
+    if incident.is_cancelled() {
+        return NOT_MEASURED.to_string();
+    }
     let actual = elapsed_secs(incident, now_ms);
     let Some(target) = incident.rto_secs else {
         return "no target".to_string();
@@ -296,6 +301,9 @@ pub fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
 
 /// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.
 pub fn rpo_verdict(incident: &Incident) -> String {
+    if incident.is_cancelled() {
+        return NOT_MEASURED.to_string();
+    }
     let Some(last_good) = incident.last_good_data_ms else {
         return "not recorded — use /incident rpo <time of last good data>".to_string();
     };

@@ -6,6 +6,7 @@
 
 mod changes;
 mod checklist;
+mod corrections;
 mod drill;
 mod follow_ups;
 pub mod format;
@@ -20,6 +21,11 @@ pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
+use corrections::cancellation_text;
+pub use corrections::{
+    after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
+    postmortem_final_marked, reopened, root_cause_amended,
+};
 pub use drill::{drill_history, drill_report};
 pub use follow_ups::{follow_up_list, follow_up_ticked, ListMoment};
 pub use lifecycle::{

@@ -3,7 +3,8 @@
 
 use commands::CommandName;
 
-use super::format::clock_time;
+use super::corrections::{amend_window, days_between, reopen_window};
+use super::format::{clock_time, date_time};
 use crate::incident::{DomainError, Incident, IncidentId, Outcome};
 use crate::notify::message::{Message, MessageKind};
 use crate::runbook::LookupError;
@@ -21,7 +22,8 @@ pub fn refused(error: &DomainError) -> Message {
 fn refusal_text(error: &DomainError) -> String {
     match error {
         DomainError::Resolved { incident, at_ms } => format!(
-            "{incident} was resolved at {}: open a new incident with /incident open",
+            "{incident} was resolved at {}: reopen it with /incident reopen {incident} <reason>, \
+             or open a new incident with /incident open",
             clock_time(*at_ms)
         ),
         DomainError::AlreadyConfirmed {
@@ -87,6 +89,75 @@ fn refusal_text(error: &DomainError) -> String {
             "`{typed}` is in the future: give the time of the last good data, e.g. 14:30 or 10m \
              ago — usage: {}",
             CommandName::Rpo.spec().usage
+        ),
+        DomainError::Cancelled {
+            incident,
+            at_ms,
+            duplicate_of,
+        } => match duplicate_of {
+            Some(original) => format!(
+                "{incident} was cancelled {} as a duplicate of {original}: work on {original}, \
+                 or reopen {incident} with /incident reopen {incident} <reason>",
+                date_time(*at_ms)
+            ),
+            None => format!(
+                "{incident} was cancelled {}: if it is real after all, reopen it with \
+                 /incident reopen {incident} <reason>",
+                date_time(*at_ms)
+            ),
+        },
+        DomainError::NotClosed { incident } => format!(
+            "{incident} is open, so there is nothing to reopen: see where it stands with \
+             /incident status {incident}"
+        ),
+        DomainError::ReopenTooLate {
+            incident,
+            closed,
+            closed_at_ms,
+            now_ms,
+        } => format!(
+            "{incident} was {} {} ago ({}): an incident can be reopened for {} after it is \
+             closed. Open a new one with /incident open <severity> <scenario>, and name \
+             {incident} in its description",
+            closed.to_string().to_lowercase(),
+            days_between(*closed_at_ms, *now_ms),
+            date_time(*closed_at_ms),
+            reopen_window()
+        ),
+        DomainError::AmendmentsClosed {
+            incident,
+            resolved_at_ms,
+            now_ms,
+        } => format!(
+            "{incident} was resolved {} ago ({}): it takes amendments for {} after resolve. \
+             Write it in the post-mortem document instead",
+            days_between(*resolved_at_ms, *now_ms),
+            date_time(*resolved_at_ms),
+            amend_window()
+        ),
+        DomainError::PostmortemFinal {
+            incident,
+            at_ms,
+            by,
+        } => format!(
+            "the post-mortem of {incident} was marked final by {by} on {}: {incident} takes no \
+             more amendments. Write it in the post-mortem document instead",
+            date_time(*at_ms)
+        ),
+        DomainError::AlreadyResolved { incident, at_ms } => format!(
+            "{incident} is already resolved ({}). To amend its root cause, give the new one: \
+             /incident resolve {incident} <root cause> — to reopen it: /incident reopen \
+             {incident} <reason>",
+            date_time(*at_ms)
+        ),
+        DomainError::StillOpen { incident } => format!(
+            "{incident} is still open: resolve it with /incident resolve [root cause] first, then \
+             mark its post-mortem final"
+        ),
+        DomainError::DuplicateOfItself { incident } => format!(
+            "{incident} cannot be a duplicate of itself: name the incident it duplicates — usage: \
+             {}",
+            CommandName::Cancel.spec().usage
         ),
         DomainError::NoFollowUps { .. }
         | DomainError::NoSuchFollowUp { .. }

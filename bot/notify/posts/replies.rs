@@ -131,7 +131,7 @@ fn status_text(incident: &Incident, state: Status) -> String {
             resolution.by.name,
             confirmed_text(incident)
         ),
-        None => state.to_string(),
+        None => super::cancellation_text(incident).unwrap_or_else(|| state.to_string()),
     }
 }
 

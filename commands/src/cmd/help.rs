@@ -105,7 +105,7 @@ mod tests {
         }
         .text();
         assert!(text.starts_with(
-            "/incident open <severity> <scenario> [--services a,b] [description]\n\
+            "/incident open <severity> <scenario> [--services a,b] [--new] [description]\n\
              Declare an incident"
         ));
         assert!(text.contains("Example: /incident open critical"));
@@ -117,7 +117,7 @@ mod tests {
             parse_incident("help opne").unwrap_err().to_string(),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem, followup, drills — usage: /incident help [command]"
+             postmortem, reopen, cancel, followup, drills — usage: /incident help [command]"
         );
         assert_eq!(
             parse_incident("help open now").unwrap_err().to_string(),

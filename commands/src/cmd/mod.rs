@@ -9,6 +9,7 @@ use crate::error::ErrorKind;
 use crate::registry::CommandName;
 
 pub(crate) mod assign;
+pub(crate) mod cancel;
 pub(crate) mod change_severity;
 pub(crate) mod choose;
 pub(crate) mod drill;
@@ -18,6 +19,7 @@ pub(crate) mod help;
 pub(crate) mod list;
 pub(crate) mod open;
 pub(crate) mod postmortem;
+pub(crate) mod reopen;
 pub(crate) mod resolve;
 pub(crate) mod rpo;
 pub(crate) mod scenarios;
@@ -26,6 +28,7 @@ pub(crate) mod step;
 pub(crate) mod update;
 
 pub use assign::Assign;
+pub use cancel::{Cancel, CancelReason};
 pub use change_severity::ChangeSeverity;
 pub use choose::Choose;
 pub use drill::{Drill, DrillTarget};
@@ -35,6 +38,7 @@ pub use help::Help;
 pub use list::List;
 pub use open::Open;
 pub use postmortem::Postmortem;
+pub use reopen::Reopen;
 pub use resolve::Resolve;
 pub use rpo::Rpo;
 pub use scenarios::Scenarios;
@@ -59,6 +63,8 @@ pub enum Command {
     Rpo(Rpo),
     Resolve(Resolve),
     Postmortem(Postmortem),
+    Reopen(Reopen),
+    Cancel(Cancel),
     FollowUp(FollowUp),
     Drills(Drills),
 }
@@ -81,6 +87,8 @@ impl Command {
             CommandName::Rpo => Command::Rpo(Rpo::parse(cursor)?),
             CommandName::Resolve => Command::Resolve(Resolve::parse(cursor)?),
             CommandName::Postmortem => Command::Postmortem(Postmortem::parse(cursor)?),
+            CommandName::Reopen => Command::Reopen(Reopen::parse(cursor)?),
+            CommandName::Cancel => Command::Cancel(Cancel::parse(cursor)?),
             CommandName::FollowUp => Command::FollowUp(FollowUp::parse(cursor)?),
             CommandName::Drills => Command::Drills(Drills::parse(cursor)?),
         })
@@ -105,6 +113,8 @@ impl fmt::Display for Command {
             Command::Rpo(command) => command.fmt(f),
             Command::Resolve(command) => command.fmt(f),
             Command::Postmortem(command) => command.fmt(f),
+            Command::Reopen(command) => command.fmt(f),
+            Command::Cancel(command) => command.fmt(f),
             Command::FollowUp(command) => command.fmt(f),
             Command::Drills(command) => command.fmt(f),
         }

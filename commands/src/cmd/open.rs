@@ -11,12 +11,14 @@ use crate::text::strip_prefix_ignore_case;
 
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "open",
-    usage: "/incident open <severity> <scenario> [--services a,b] [description]",
+    usage: "/incident open <severity> <scenario> [--services a,b] [--new] [description]",
     summary: "Declare an incident and start the scenario's runbook checklist.",
     help: concat!(
         "The severity is critical, high, medium or low (sev1 to sev4 and p1 to p4 work too). ",
         "The scenario names a runbook section: quote it if it has spaces. ",
         "--services lists the affected services, separated by commas. ",
+        "While the scenario is open in the channel, the bot names that incident instead of ",
+        "opening a second one; --new opens another anyway. ",
         "The rest of the line is the description.\n",
         "Example: /incident open critical \"database loss\" --services database,api ",
         "Primary cluster unreachable",
@@ -25,6 +27,9 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
 
 /// The option that lists the affected services.
 pub(crate) const SERVICES_OPTION: &str = "--services";
+
+/// The option that opens another incident of a scenario already open in the channel.
+pub(crate) const NEW_OPTION: &str = "--new";
 
 const MISSING_SERVICES: &str = "service names after --services, e.g. --services database,api";
 
@@ -37,6 +42,8 @@ pub struct Open {
     /// Affected services, lowercased; empty when not given.
     pub services: Vec<String>,
     pub description: Option<String>,
+    /// `--new`: open it even while an incident of the same scenario is open in the channel.
+    pub new: bool,
 }
 
 impl Open {
@@ -48,21 +55,29 @@ impl Open {
                 what: "a scenario before the options, e.g. db-loss",
             });
         }
-        Ok(Open {
+        let mut open = Open {
             severity,
             scenario: scenario.into_text(),
-            services: parse_services(cursor)?,
-            description: cursor.rest_of_line(),
-        })
+            services: Vec::new(),
+            description: None,
+            new: false,
+        };
+        // The options, in any order, before the description.
+        while let Some(option) = cursor.next_bare_if(|word| word.starts_with("--")) {
+            if option.eq_ignore_ascii_case(NEW_OPTION) {
+                open.new = true;
+            } else {
+                open.services.extend(parse_services(option, cursor)?);
+            }
+        }
+        open.description = cursor.rest_of_line();
+        Ok(open)
     }
 }
 
-/// `--services a,b` or `--services=a,b` if the next word is an option; a list that ends with a comma
-/// goes on in the next word (`--services database, api`).
-fn parse_services(cursor: &mut Cursor<'_>) -> Result<Vec<String>, ErrorKind> {
-    let Some(option) = cursor.next_bare_if(|word| word.starts_with("--")) else {
-        return Ok(Vec::new());
-    };
+/// The list after `--services` (`--services a,b`) or in it (`--services=a,b`); a list that ends
+/// with a comma goes on in the next word (`--services database, api`).
+fn parse_services(option: &str, cursor: &mut Cursor<'_>) -> Result<Vec<String>, ErrorKind> {
     let mut list = if option.eq_ignore_ascii_case(SERVICES_OPTION) {
         cursor.required_word(MISSING_SERVICES)?.into_text()
     } else if let Some(inline) = strip_prefix_ignore_case(option, "--services=") {
@@ -71,7 +86,7 @@ fn parse_services(cursor: &mut Cursor<'_>) -> Result<Vec<String>, ErrorKind> {
         return Err(ErrorKind::NotA {
             word: option.to_string(),
             what: "an option of open",
-            choices: "--services a,b",
+            choices: "--services a,b or --new",
         });
     };
     let mut services = Vec::new();
@@ -80,7 +95,7 @@ fn parse_services(cursor: &mut Cursor<'_>) -> Result<Vec<String>, ErrorKind> {
         if !list.ends_with(',') {
             break;
         }
-        match cursor.next_bare_if(|_| true) {
+        match cursor.next_bare_if(|word| !word.starts_with("--")) {
             Some(more) => list = more.to_string(),
             None => break,
         }
@@ -114,6 +129,9 @@ impl fmt::Display for Open {
             let list = self.services.join(",");
             write!(f, " {SERVICES_OPTION} {}", canonical::word(&list))?;
         }
+        if self.new {
+            write!(f, " {NEW_OPTION}")?;
+        }
         write!(
             f,
             "{}",
@@ -139,7 +157,7 @@ mod tests {
     }
 
     const USAGE: &str =
-        " — usage: /incident open <severity> <scenario> [--services a,b] [description]";
+        " — usage: /incident open <severity> <scenario> [--services a,b] [--new] [description]";
 
     #[test]
     fn reads_severity_and_scenario() {
@@ -149,7 +167,8 @@ mod tests {
                 severity: Severity::Critical,
                 scenario: "db-loss".to_string(),
                 services: vec![],
-                description: None
+                description: None,
+                new: false,
             }
         );
         assert_eq!(open("OPEN Sev2 “database loss”").scenario, "database loss");
@@ -162,6 +181,7 @@ mod tests {
             scenario: "db-loss".to_string(),
             services: vec!["database".to_string(), "api".to_string()],
             description: Some("Primary  cluster down".to_string()),
+            new: false,
         };
         for text in [
             "open critical db-loss --services database,api Primary  cluster down",
@@ -237,7 +257,29 @@ mod tests {
         assert_eq!(error("open high db --services ,"), missing);
         assert_eq!(
             error("open high db --service db"),
-            format!("`--service` is not an option of open: use --services a,b{USAGE}")
+            format!("`--service` is not an option of open: use --services a,b or --new{USAGE}")
+        );
+    }
+
+    #[test]
+    fn new_opens_another_of_an_open_scenario() {
+        for text in [
+            "open high security --new Second breach, other tenant",
+            "open high security --NEW --services api Second breach, other tenant",
+            "open high security --services api --new Second breach, other tenant",
+        ] {
+            let read = open(text);
+            assert!(read.new, "{text}");
+            assert_eq!(
+                read.description.as_deref(),
+                Some("Second breach, other tenant"),
+                "{text}"
+            );
+        }
+        assert!(!open("open high security \"--new\" breach").new);
+        assert_eq!(
+            open("open high security --services api --new Second breach").to_string(),
+            "/incident open high security --services api --new Second breach"
         );
     }
 
