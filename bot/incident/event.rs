@@ -111,6 +111,9 @@ pub enum Event {
 }
 
 impl Event {
+    /// The stored name of [`Event::DrillReported`], for finding a channel's drill history.
+    pub const DRILL_REPORTED: &'static str = "drill_reported";
+
     /// The event's name as stored (`step_confirmed`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -137,7 +140,7 @@ impl Event {
             Event::FollowUpsScheduled { .. } => "follow_ups_scheduled",
             Event::FollowUpOpened { .. } => "follow_up_opened",
             Event::FollowUpTicked { .. } => "follow_up_ticked",
-            Event::DrillReported(_) => "drill_reported",
+            Event::DrillReported(_) => Event::DRILL_REPORTED,
         }
     }
 }

@@ -44,8 +44,8 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
             Block::FollowUpActions { incident, items } => {
                 let _ = writeln!(
                     out,
-                    "→ /incident followup INC-{incident} <{}> done",
-                    items.join("|")
+                    "→ /incident followup INC-{incident} <item> done · open: {}",
+                    items.join(", ")
                 );
             }
             Block::Document { filename, markdown } => {
@@ -95,6 +95,18 @@ mod tests {
             text,
             "── incident-bot · 00:00:00 UTC ──\nINC-1 · DB\n  Severity  critical\n  │ psql -c 'SELECT 1'\n\
              ▰▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
+        );
+    }
+
+    #[test]
+    fn renders_follow_up_actions_as_the_command() {
+        let message = Message::new(MessageKind::FollowUp, Some(3)).with(Block::FollowUpActions {
+            incident: 3,
+            items: vec!["1.1".into(), "1.3".into()],
+        });
+        assert_eq!(
+            render(&message, "incident-bot", 0),
+            "── incident-bot · 00:00:00 UTC ──\n→ /incident followup INC-3 <item> done · open: 1.1, 1.3\n"
         );
     }
 }
