@@ -1,13 +1,13 @@
 //! The follow-up buttons every platform shows under a follow-up list (one "Done 1.3" per open
 //! item): what a button carries, reading a click back, and the command it stands for.
 //!
-//! - Slack: the `action_id` is `follow_up_done` and the `value` says which item of which
-//!   incident, `INC-7:1.3` ([`parse_follow_up_action`]).
+//! - Slack: the `action_id` is `follow_up_done:1.3` (Slack wants them unique within a block) and
+//!   the `value` says which item of which incident, `INC-7:1.3` ([`parse_follow_up_action`]).
 //! - Discord: one `custom_id` says both, `follow_up_done:INC-7:1.3`
 //!   ([`parse_follow_up_custom_id`]).
 
-/// The action id of a follow-up button.
-pub const ACTION_ID: &str = "follow_up_done";
+/// What every follow-up button's action id starts with.
+const ACTION_ID: &str = "follow_up_done";
 
 /// The most buttons under one list (Slack's actions block and Discord's five rows of five).
 pub const MAX_BUTTONS: usize = 25;
@@ -23,6 +23,11 @@ impl FollowUpButton {
     /// `INC-7:1.3`.
     pub fn value(&self) -> String {
         format!("INC-{}:{}", self.incident, self.item)
+    }
+
+    /// Slack's `action_id`, unique within the list's block: `follow_up_done:1.3`.
+    pub fn action_id(&self) -> String {
+        format!("{ACTION_ID}:{}", self.item)
     }
 
     /// Discord's `custom_id`: `follow_up_done:INC-7:1.3`.
@@ -53,7 +58,11 @@ pub fn parse_follow_up_custom_id(custom_id: &str) -> Option<FollowUpButton> {
 
 /// The follow-up button a Slack `action_id` and `value` stand for; `None` for anything else.
 pub fn parse_follow_up_action(action_id: &str, value: &str) -> Option<FollowUpButton> {
-    if action_id != ACTION_ID {
+    let ours = action_id == ACTION_ID
+        || action_id
+            .strip_prefix(ACTION_ID)
+            .is_some_and(|rest| rest.starts_with(':'));
+    if !ours {
         return None;
     }
     let (incident, item) = value.strip_prefix("INC-")?.split_once(':')?;

@@ -1,6 +1,7 @@
 //! The durable cadence: status updates, RTO warnings, step nudges, the question to an incident
-//! left alone (`stale`), follow-up lists and their reminders, each a due time in the store. A tick finds the due timers through the due-time index and handles each
-//! as an ordinary change of its incident, so a restart or a second replica neither skips nor
+//! left alone (`stale`), follow-up lists and their reminders, each a due time in the store. A
+//! tick finds the due timers through the due-time index and handles each as an ordinary change
+//! of its incident, so a restart or a second replica neither skips nor
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 
 use super::follow_ups::follow_up_events;

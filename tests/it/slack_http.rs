@@ -334,14 +334,14 @@ async fn follow_up_buttons_tick_items() {
     let app = app(1_795_575_840).await;
     app.command("open high app-server").await;
     app.command("resolve failover done").await;
-    let (status, _) = app.click(button("follow_up_done", "INC-1:1.2")).await;
+    let (status, _) = app.click(button("follow_up_done:1.2", "INC-1:1.2")).await;
     assert_eq!(status, 200);
     let events = app.engine.store().events(IncidentId::new(1)).await.unwrap();
     let ticked = events.last().unwrap();
     assert_eq!(ticked.kind, "follow_up_ticked");
     assert!(ticked.data.contains("wile_e"), "{}", ticked.data);
     app.clock.advance(chrono::Duration::seconds(1));
-    app.click(button("follow_up_done", "INC-1:1.2")).await;
+    app.click(button("follow_up_done:1.2", "INC-1:1.2")).await;
     let told = app.follow_ups.0.lock().unwrap().pop();
     match told {
         Some(FollowUp::Tell { message, .. }) => assert!(

@@ -11,6 +11,7 @@
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
+//! | `FollowUpActions` | rows of five "Done 1.3" buttons (success), at most 25; `custom_id` from `chat::follow_up_buttons` |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
 //! Text after fields goes to a new embed, so the message reads in the order of its blocks. Each
@@ -822,6 +823,17 @@ mod tests {
             }),
             (any::<u64>(), any::<usize>())
                 .prop_map(|(incident, step)| Block::StepActions { incident, step }),
+            (
+                any::<u64>(),
+                proptest::collection::vec((any::<usize>(), any::<usize>()), 0..40)
+            )
+                .prop_map(|(incident, items)| Block::FollowUpActions {
+                    incident,
+                    items: items
+                        .into_iter()
+                        .map(|(list, item)| format!("{list}.{item}"))
+                        .collect()
+                }),
         ]
     }
 

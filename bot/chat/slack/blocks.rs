@@ -11,6 +11,7 @@
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
+//! | `FollowUpActions` | `actions`: one "Done 1.3" button (primary) per item, at most 25; see `chat::follow_up_buttons` |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
 //! Limits are kept, never exceeded: 50 blocks (the excess is dropped for a marker, the buttons
@@ -25,9 +26,7 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
-use crate::chat::follow_up_buttons::{
-    FollowUpButton, ACTION_ID, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX,
-};
+use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
@@ -159,7 +158,7 @@ fn follow_up_actions(incident: u64, items: &[String]) -> Vec<SlackBlock> {
             };
             let label: SlackBlockPlainTextOnly = button.label().into();
             SlackBlockButtonElement::new(label)
-                .with_action_id(SlackActionId(ACTION_ID.to_string()))
+                .with_action_id(SlackActionId(button.action_id()))
                 .with_value(button.value())
                 .with_style(SlackBlockButtonStyle::Primary)
                 .into()
@@ -624,9 +623,9 @@ mod tests {
             assert_eq!(
                 buttons,
                 [
-                    ("follow_up_done", "INC-3:1.1", "Done 1.1"),
-                    ("follow_up_done", "INC-3:1.3", "Done 1.3"),
-                    ("follow_up_done", "INC-3:1.4", "Done 1.4")
+                    ("follow_up_done:1.1", "INC-3:1.1", "Done 1.1"),
+                    ("follow_up_done:1.3", "INC-3:1.3", "Done 1.3"),
+                    ("follow_up_done:1.4", "INC-3:1.4", "Done 1.4")
                 ]
             );
         }
