@@ -19,7 +19,7 @@ impl Engine {
         now_ms: i64,
     ) -> Vec<Event> {
         if incident.drill {
-            let report = self.drill_report(incident, now_ms);
+            let report = Self::drill_report(incident, now_ms);
             return vec![resolved, Event::DrillReported(Box::new(report))];
         }
         let mut lists = follow_ups::schedule(&self.runbook().follow_ups, now_ms);
@@ -40,18 +40,15 @@ impl Engine {
     }
 
     /// A drill's report, ended at `ended_at_ms`.
-    fn drill_report(&self, drill: &Incident, ended_at_ms: i64) -> DrillReport {
-        let services = drill_report::restored_with_checklist(drill, |service| {
-            self.runbook().objective(service)?.rto_secs
-        });
-        drill_report::report(drill, services, ended_at_ms)
+    fn drill_report(drill: &Incident, ended_at_ms: i64) -> DrillReport {
+        drill_report::report(drill, drill_report::restore_times(drill), ended_at_ms)
     }
 
     /// What closing posts and schedules: every timer cleared; the drill report, or the RESOLVED
     /// notification with the first follow-up list and the timers of the others.
     pub(super) fn closing_effects(&self, after: &Incident, now_ms: i64) -> Effects {
         if after.drill {
-            let report = self.drill_report(after, now_ms);
+            let report = Self::drill_report(after, now_ms);
             return Effects {
                 clear_timers: true,
                 ..Effects::post(notify::drill_report(after.id, &report))

@@ -33,11 +33,14 @@ impl Incident {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            objectives: opening.objectives,
+            restored: None,
             cancellation: None,
             postmortem_final: None,
             last_human_at_ms: (!by.is_bot()).then_some(at_ms),
             stale_asked_at_ms: None,
             quiet_posts: 0,
+            quiet_post_at_ms: None,
             follow_ups: Vec::new(),
         }
     }
@@ -99,13 +102,16 @@ impl Incident {
                 })
             }
             Event::UpdatePosted { number } => self.updates_posted = *number,
-            Event::RtoWarned { percent } => self.rto_warned_percent = *percent,
+            Event::RtoWarned { percent } => self.record_rto_warning(*percent),
             Event::StepNudged { step } => {
                 if let Some(state) = self.steps.get_mut(*step) {
                     state.nudged = true;
                 }
             }
             Event::FollowUpReminded { .. } | Event::PostmortemPosted => {}
+            Event::ServicesRestored { services } => {
+                self.record_restored(services, recorded.at_ms, &recorded.by)
+            }
             Event::Reopened { .. }
             | Event::Cancelled { .. }
             | Event::RootCauseAmended { .. }

@@ -301,11 +301,14 @@ pub(super) mod tests {
             resolution: None,
             updates_posted: 0,
             rto_warned_percent: 0,
+            objectives: vec![],
+            restored: None,
             cancellation: None,
             postmortem_final: None,
             last_human_at_ms: None,
             stale_asked_at_ms: None,
             quiet_posts: 0,
+            quiet_post_at_ms: None,
             follow_ups: Vec::new(),
         }
     }

@@ -3,9 +3,10 @@
 //! tally, the steps over budget, and the verdict.
 //!
 //! [`report`] takes the restore times as numbers ([`ServiceRestore`]), so the report does not
-//! depend on how they were measured. [`restored_with_checklist`] is that measure today: every
-//! service counts as restored when the last step of the checklist is confirmed, and not at all
-//! while a step is unconfirmed — so a drill closed with 0 of 4 steps claims no time to recovery.
+//! depend on how they were measured. [`restore_times`] reads them from the drill: each service's
+//! time from the start to when someone marked it restored (`/incident restored`), against its own
+//! RTO; a service never marked restored is not restored, whatever the resolution says — so a
+//! drill closed with 0 of 4 steps claims no time to recovery.
 
 use serde::{Deserialize, Serialize};
 
@@ -101,29 +102,20 @@ pub fn report(drill: &Incident, services: Vec<ServiceRestore>, ended_at_ms: i64)
     }
 }
 
-/// Restore times as the checklist tells them: each service (with its RTO from `rto_of`, else the
-/// incident's) restored when the last step was confirmed; none while a step is unconfirmed.
-pub fn restored_with_checklist(
-    drill: &Incident,
-    rto_of: impl Fn(&str) -> Option<u64>,
-) -> Vec<ServiceRestore> {
-    let finished_at = match drill.current_step() {
-        None => drill
-            .steps
-            .iter()
-            .filter_map(|step| step.confirmation.as_ref().map(|c| c.at_ms))
-            .max(),
-        Some(_) => None,
-    };
-    let restored_secs = finished_at
-        .map(|at| u64::try_from(at.saturating_sub(drill.opened_at_ms) / 1000).unwrap_or_default());
+/// Each service's time to restore as the drill recorded it: from the start to its restoration,
+/// against its own RTO; `None` for a service never marked restored. A drill that lists no
+/// service is one clock, named after its scenario.
+pub fn restore_times(drill: &Incident) -> Vec<ServiceRestore> {
     drill
-        .services
-        .iter()
-        .map(|service| ServiceRestore {
-            service: service.clone(),
-            rto_secs: rto_of(service).or(drill.rto_secs),
-            restored_secs,
+        .clocks()
+        .into_iter()
+        .map(|clock| ServiceRestore {
+            service: clock.service.unwrap_or(&drill.scenario.title).to_string(),
+            rto_secs: clock.rto_secs,
+            restored_secs: clock.restored.map(|restored| {
+                u64::try_from(restored.at_ms.saturating_sub(drill.opened_at_ms) / 1000)
+                    .unwrap_or_default()
+            }),
         })
         .collect()
 }
@@ -192,7 +184,7 @@ mod tests {
     #[test]
     fn a_drill_closed_unfinished_claims_no_time_to_recovery() {
         let drill = db_loss_drill(at(14, 16, 0)).incident;
-        let services = restored_with_checklist(&drill, |_| Some(1_800));
+        let services = restore_times(&drill);
         assert_eq!(services[0].restored_secs, None);
         let report = report(&drill, services, at(14, 16, 0));
         assert_eq!(report.verdict, Verdict::NotRestored);
@@ -202,7 +194,7 @@ mod tests {
     #[test]
     fn a_finished_drill_is_measured_per_service() {
         let drill = db_loss_drill(at(15, 0, 0)).incident;
-        let services = restored_with_checklist(&drill, |_| Some(1_800));
+        let services = restore_times(&drill);
         assert_eq!(services[0].restored_secs, Some(41 * 60));
         let report = report(&drill, services, at(15, 0, 0));
         assert_eq!(report.verdict, Verdict::RtoMissed);

@@ -68,6 +68,21 @@ pub enum DomainError {
     LastGoodDataInFuture {
         typed: String,
     },
+    /// `/incident restored` named a service the incident does not list; `services` are the
+    /// ones it does (none for an incident measured as one unit).
+    UnknownService {
+        incident: String,
+        typed: String,
+        services: Vec<String>,
+    },
+    /// Every service named was restored already: (service, by, at) each; `whole` is (by, at)
+    /// for an incident measured as one unit.
+    AlreadyRestored {
+        incident: String,
+        opened_at_ms: i64,
+        services: Vec<(String, String, i64)>,
+        whole: Option<(String, i64)>,
+    },
     /// The incident was cancelled; nothing more is recorded on it until it is reopened.
     Cancelled {
         incident: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::drill_report::DrillReport;
 use super::follow_ups::FollowUpList;
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
+use super::restoration::ServiceObjective;
 use super::IncidentId;
 
 /// Everything decided when an incident opens.
@@ -21,6 +22,9 @@ pub struct Opening {
     pub rto_secs: Option<u64>,
     pub rpo_secs: Option<u64>,
     pub steps: Vec<StepState>,
+    /// Each affected service with its own RTO and RPO from the runbook's table.
+    #[serde(default)]
+    pub objectives: Vec<ServiceObjective>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +78,11 @@ pub enum Event {
     },
     /// The post-mortem draft was posted in the channel, at someone's request.
     PostmortemPosted,
+    /// Services came back (`/incident restored`), by the incident's names; empty for an
+    /// incident measured as one unit.
+    ServicesRestored {
+        services: Vec<String>,
+    },
     /// A resolved or cancelled incident is open again.
     Reopened {
         reason: Option<String>,
@@ -132,6 +141,7 @@ impl Event {
             Event::StepNudged { .. } => "step_nudged",
             Event::FollowUpReminded { .. } => "follow_up_reminded",
             Event::PostmortemPosted => "postmortem_posted",
+            Event::ServicesRestored { .. } => "services_restored",
             Event::Reopened { .. } => "reopened",
             Event::Cancelled { .. } => "cancelled",
             Event::RootCauseAmended { .. } => "root_cause_amended",

@@ -11,6 +11,7 @@ pub mod follow_ups;
 mod id;
 mod model;
 pub mod plan;
+pub mod restoration;
 pub mod stale;
 mod timer;
 
@@ -21,4 +22,5 @@ pub use event::{Event, Opening, Recorded};
 pub use follow_ups::{FollowUpItem, FollowUpList, Tick};
 pub use id::IncidentId;
 pub use model::*;
+pub use restoration::{Clock, Measured, Restored, RtoWatch, ServiceObjective};
 pub use timer::TimerKind;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::correction::{Cancellation, Stamp};
 use super::follow_ups::FollowUpList;
+use super::restoration::{Restored, ServiceObjective};
 use super::IncidentId;
 use crate::platform::Platform;
 
@@ -163,6 +164,13 @@ pub struct Incident {
     pub updates_posted: u32,
     /// The highest RTO warning given, in percent of the target.
     pub rto_warned_percent: u8,
+    /// Each affected service with its own objectives and restore time (`incident::restoration`);
+    /// empty for incidents stored before services had their own, measured by `rto_secs`.
+    #[serde(default)]
+    pub objectives: Vec<ServiceObjective>,
+    /// When the last service came back (`/incident restored`): the time to restore.
+    #[serde(default)]
+    pub restored: Option<Restored>,
     /// Closed as not an incident, instead of resolved.
     #[serde(default)]
     pub cancellation: Option<Cancellation>,
@@ -179,6 +187,9 @@ pub struct Incident {
     /// Posts the bot made by itself since the last human command.
     #[serde(default)]
     pub quiet_posts: u32,
+    /// When the last of them was made (an RTO warning recorded with it was part of that post).
+    #[serde(default)]
+    pub quiet_post_at_ms: Option<i64>,
     /// The post-incident follow-up lists, scheduled at resolution (none for a drill).
     #[serde(default)]
     pub follow_ups: Vec<FollowUpList>,
@@ -210,8 +221,8 @@ impl Incident {
     }
 
     /// Investigating while the first phase runs, Recovering after it (or after the first step
-    /// of a one-phase checklist), Monitoring once every step is confirmed, Resolved (or
-    /// Cancelled) at the end.
+    /// of a one-phase checklist, once every step is confirmed, and once some service is back),
+    /// Monitoring once every service is restored, Resolved (or Cancelled) at the end.
     pub fn status(&self) -> Status {
         if self.resolution.is_some() {
             return Status::Resolved;
@@ -219,8 +230,14 @@ impl Incident {
         if self.cancellation.is_some() {
             return Status::Cancelled;
         }
-        let Some(current) = self.current_step() else {
+        if self.restored.is_some() {
             return Status::Monitoring;
+        }
+        if self.objectives.iter().any(|o| o.restored.is_some()) {
+            return Status::Recovering;
+        }
+        let Some(current) = self.current_step() else {
+            return Status::Recovering;
         };
         let first_phase = self.steps.first().map(|step| step.phase.as_str());
         let single_phase = self

@@ -4,7 +4,14 @@
 //! Affected services: the services given with `--services` when someone typed them; else the
 //! scenario's `**Services:**` annotation; else every service in the RTO/RPO table whose name
 //! shares a word with the scenario title (`Complete Database Loss` → `Database`, abbreviations
-//! such as `db` counted). The targets are the tightest RTO and RPO among those services.
+//! such as `db` counted). Every service of the table is affected when the annotation says `all`
+//! (`**Services:** all`), or when the title says the whole infrastructure is gone: it has the
+//! word `infrastructure` (or `infra`), one of `complete`, `total` or `full`, and a word for
+//! failure such as `loss` or `outage` (`Complete Infrastructure Loss`, `Total infra outage`).
+//!
+//! Each affected service keeps its own RTO and RPO from the table (none for a service the table
+//! does not list), so that each is measured against its own; the incident's targets are the
+//! tightest RTO and RPO among them.
 
 use commands::Severity;
 
@@ -12,6 +19,7 @@ use crate::runbook::{Runbook, Scenario};
 
 use super::event::Opening;
 use super::model::{ChannelKey, ScenarioRef, StepState};
+use super::restoration::ServiceObjective;
 
 /// What someone asked to open: where, how severe, and what they typed besides the scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +58,7 @@ pub fn opening(runbook: &Runbook, scenario: &Scenario, request: Request<'_>) -> 
             rto_secs: targets.rto_secs,
             rpo_secs: targets.rpo_secs,
             steps: checklist(scenario),
+            objectives: targets.objectives,
         },
         unknown_services: targets.unknown_services,
     }
@@ -87,6 +96,8 @@ struct Targets {
     services: Vec<String>,
     rto_secs: Option<u64>,
     rpo_secs: Option<u64>,
+    /// Each service with its own objectives.
+    objectives: Vec<ServiceObjective>,
     /// Services named that the RTO/RPO table does not list.
     unknown_services: Vec<String>,
 }
@@ -94,6 +105,12 @@ struct Targets {
 fn targets(runbook: &Runbook, scenario: &Scenario, typed_services: &[String]) -> Targets {
     let services: Vec<String> = if !typed_services.is_empty() {
         typed_services.to_vec()
+    } else if affects_everything(scenario) {
+        runbook
+            .objectives
+            .iter()
+            .map(|objective| objective.service.clone())
+            .collect()
     } else if !scenario.services.is_empty() {
         scenario.services.clone()
     } else {
@@ -103,22 +120,62 @@ fn targets(runbook: &Runbook, scenario: &Scenario, typed_services: &[String]) ->
         services: Vec::new(),
         rto_secs: None,
         rpo_secs: None,
+        objectives: Vec::new(),
         unknown_services: Vec::new(),
     };
     for service in services {
-        match runbook.objective(&service) {
+        let objective = match runbook.objective(&service) {
             Some(objective) => {
                 targets.rto_secs = tightest(targets.rto_secs, objective.rto_secs);
                 targets.rpo_secs = tightest(targets.rpo_secs, objective.rpo_secs);
-                targets.services.push(objective.service.clone());
+                ServiceObjective {
+                    service: objective.service.clone(),
+                    rto_secs: objective.rto_secs,
+                    rpo_secs: objective.rpo_secs,
+                    restored: None,
+                    rto_warned_percent: 0,
+                }
             }
             None => {
                 targets.unknown_services.push(service.clone());
-                targets.services.push(service);
+                ServiceObjective {
+                    service,
+                    rto_secs: None,
+                    rpo_secs: None,
+                    restored: None,
+                    rto_warned_percent: 0,
+                }
             }
+        };
+        if !targets.services.contains(&objective.service) {
+            targets.services.push(objective.service.clone());
+            targets.objectives.push(objective);
         }
     }
     targets
+}
+
+/// Whether a scenario affects every service of the table: `**Services:** all`, or a title such
+/// as `Complete Infrastructure Loss`.
+fn affects_everything(scenario: &Scenario) -> bool {
+    if let [only] = scenario.services.as_slice() {
+        if ["all", "all services", "everything"].contains(&only.trim().to_lowercase().as_str()) {
+            return true;
+        }
+    }
+    let words = crate::runbook::title_words(&scenario.title);
+    let has = |candidates: &[&str]| words.iter().any(|word| candidates.contains(&word.as_str()));
+    has(&["infrastructure"])
+        && has(&["complete", "total", "full"])
+        && has(&[
+            "loss",
+            "lost",
+            "outage",
+            "down",
+            "failure",
+            "destroyed",
+            "gone",
+        ])
 }
 
 fn tightest(current: Option<u64>, candidate: Option<u64>) -> Option<u64> {
@@ -179,5 +236,35 @@ mod tests {
         assert_eq!(typed.services, vec!["API Gateway", "badge readers"]);
         assert_eq!(typed.unknown_services, vec!["badge readers"]);
         assert_eq!(typed.rto_secs, Some(3_600));
+        assert_eq!(
+            typed
+                .objectives
+                .iter()
+                .map(|o| (o.service.as_str(), o.rto_secs, o.rpo_secs))
+                .collect::<Vec<_>>(),
+            vec![
+                ("API Gateway", Some(3_600), Some(900)),
+                ("badge readers", None, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_complete_infrastructure_loss_or_services_all_affects_every_service() {
+        let runbook = runbook::parse(&format!(
+            "{RUNBOOK}## Scenario 4: Complete Infrastructure Loss\n**Severity:** critical\n\
+             1. Rebuild\n## Scenario 5: Region gone\n**Severity:** critical\n\
+             **Services:** all\n1. Fail over\n## Scenario 6: Infrastructure drift\n\
+             **Severity:** low\n1. Look\n"
+        ));
+        for index in [3, 4] {
+            let every = targets(&runbook, &runbook.scenarios[index], &[]);
+            assert_eq!(every.services, vec!["Database", "API Gateway"], "{index}");
+            assert_eq!(every.objectives[1].rto_secs, Some(3_600));
+            assert!(every.unknown_services.is_empty());
+        }
+        assert!(targets(&runbook, &runbook.scenarios[5], &[])
+            .services
+            .is_empty());
     }
 }

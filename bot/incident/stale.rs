@@ -6,7 +6,7 @@
 //! A person acts when they record anything at all (a step, a note, an assignment, a post-mortem
 //! request…): every event not recorded by the bot. Reading (`status`, `list`) records nothing.
 
-use super::event::Recorded;
+use super::event::{Event, Recorded};
 use super::model::Incident;
 
 /// The most posts a day of silence makes: updates, RTO warnings, nudges and the question.
@@ -52,13 +52,20 @@ impl Incident {
         }
     }
 
-    /// Keeps the count of the bot's own posts since the last human command.
+    /// Keeps the count of the bot's own posts since the last human command. An RTO warning
+    /// recorded at the moment of another post was part of it (one post per moment).
     pub(super) fn count_quiet(&mut self, recorded: &Recorded) {
-        if recorded.by.is_bot() {
-            self.quiet_posts = self.quiet_posts.saturating_add(1);
-        } else {
+        if !recorded.by.is_bot() {
             self.last_human_at_ms = Some(recorded.at_ms);
             self.quiet_posts = 0;
+            self.quiet_post_at_ms = None;
+            return;
+        }
+        let folded = matches!(recorded.event, Event::RtoWarned { .. })
+            && self.quiet_post_at_ms == Some(recorded.at_ms);
+        if !folded {
+            self.quiet_posts = self.quiet_posts.saturating_add(1);
+            self.quiet_post_at_ms = Some(recorded.at_ms);
         }
     }
 }
@@ -94,6 +101,21 @@ mod tests {
         assert!(!incident.is_stale());
         assert_eq!(incident.quiet_posts, 0);
         assert!(incident.stale_question_due(stale_after, at(8, 0, 0)));
+    }
+
+    #[test]
+    fn an_rto_warning_part_of_an_update_is_one_post() {
+        let mut incident = app_server(at(3, 4, 0)).incident;
+        for event in [
+            Event::UpdatePosted { number: 1 },
+            Event::RtoWarned { percent: 50 },
+        ] {
+            incident.apply(&recorded(at(3, 19, 0), Person::bot(), event));
+        }
+        assert_eq!(incident.quiet_posts, 1);
+        let alone = Event::RtoWarned { percent: 80 };
+        incident.apply(&recorded(at(3, 28, 0), Person::bot(), alone));
+        assert_eq!(incident.quiet_posts, 2);
     }
 
     #[test]

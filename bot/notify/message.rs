@@ -30,6 +30,8 @@ pub enum MessageKind {
     Reply,
     /// A refusal, with what to do instead.
     Error,
+    /// Services came back (`/incident restored`).
+    Restored,
 }
 
 impl MessageKind {
@@ -48,6 +50,7 @@ impl MessageKind {
             MessageKind::FollowUp => "follow_up",
             MessageKind::Reply => "reply",
             MessageKind::Error => "error",
+            MessageKind::Restored => "restored",
         }
     }
 }
@@ -85,6 +88,11 @@ pub enum Block {
     Document {
         filename: String,
         markdown: String,
+    },
+    /// Buttons for the incident once its recovery steps are done and it is not restored:
+    /// Restored, Resolve.
+    RestoreActions {
+        incident: u64,
     },
     /// Buttons to tick follow-up items: one per item, as `1.3`.
     FollowUpActions {
@@ -150,7 +158,9 @@ impl Message {
                 Block::Progress { done, total, label } => {
                     out.push(format!("{label} {done}/{total}"))
                 }
-                Block::StepActions { .. } | Block::FollowUpActions { .. } => {}
+                Block::StepActions { .. }
+                | Block::RestoreActions { .. }
+                | Block::FollowUpActions { .. } => {}
                 Block::Document { filename, .. } => out.push(format!("[{filename}]")),
             }
         }
@@ -177,6 +187,7 @@ mod tests {
             MessageKind::FollowUp,
             MessageKind::Reply,
             MessageKind::Error,
+            MessageKind::Restored,
         ] {
             assert_eq!(serde_json::to_value(kind).ok(), Some(kind.as_str().into()));
         }

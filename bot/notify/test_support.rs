@@ -143,11 +143,40 @@ fn skipped(step: usize, reason: &str) -> Event {
     }
 }
 
-/// INC-3, Complete Database Loss, as it stood at `cutoff`.
+/// INC-3, Complete Database Loss, as it stood at `cutoff`: resolved at 04:10 without anyone
+/// marking the database restored.
 pub fn db_loss(cutoff: i64) -> Fixture {
-    let events =
-        vec![
-        (at(3, 4, 0), alice(), opening(1, Severity::Critical, false, None)),
+    fold(IncidentId::new(3), db_loss_events(), cutoff)
+}
+
+/// INC-3 with the database marked restored by alice at 04:05:45, just after "Resume operations".
+pub fn db_loss_restored(cutoff: i64) -> Fixture {
+    let mut events = db_loss_events();
+    let at_ms = at(4, 5, 45);
+    let after = events
+        .iter()
+        .position(|(event_at, _, _)| *event_at > at_ms)
+        .unwrap_or(events.len());
+    events.insert(
+        after,
+        (
+            at_ms,
+            alice(),
+            Event::ServicesRestored {
+                services: vec!["Database".to_string()],
+            },
+        ),
+    );
+    fold(IncidentId::new(3), events, cutoff)
+}
+
+fn db_loss_events() -> Vec<(i64, Person, Event)> {
+    vec![
+        (
+            at(3, 4, 0),
+            alice(),
+            opening(1, Severity::Critical, false, None),
+        ),
         (at(3, 9, 12), bob(), done(0, None)),
         (at(3, 10, 42), alice(), done(1, None)),
         (
@@ -198,7 +227,10 @@ pub fn db_loss(cutoff: i64) -> Fixture {
         (
             at(3, 56, 0),
             bob(),
-            done(4, Some("restored db-20261125-0100.dump.gz, WAL replayed to 02:58")),
+            done(
+                4,
+                Some("restored db-20261125-0100.dump.gz, WAL replayed to 02:58"),
+            ),
         ),
         (
             at(3, 57, 0),
@@ -217,7 +249,11 @@ pub fn db_loss(cutoff: i64) -> Fixture {
             skipped(8, "covered by the 1-week follow-up"),
         ),
         (at(4, 8, 30), alice(), done(9, None)),
-        (at(4, 9, 0), alice(), skipped(10, "decide in the post-mortem")),
+        (
+            at(4, 9, 0),
+            alice(),
+            skipped(10, "decide in the post-mortem"),
+        ),
         (
             at(4, 10, 0),
             alice(),
@@ -244,8 +280,7 @@ pub fn db_loss(cutoff: i64) -> Fixture {
                 done: true,
             },
         ),
-    ];
-    fold(IncidentId::new(3), events, cutoff)
+    ]
 }
 
 /// INC-3 at 03:27, recovering: step 5 of 11 running, one update posted.
@@ -285,6 +320,70 @@ pub fn corruption_drill(cutoff: i64) -> Fixture {
     fold(IncidentId::new(4), events, cutoff)
 }
 
+fn restored(services: &[&str]) -> Event {
+    Event::ServicesRestored {
+        services: services.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// INC-5, Complete Infrastructure Loss from 05:00: every service of the table affected, each
+/// restored at its own time (Database at T+19m, Production Sites and API Gateway at T+55m,
+/// Analytics at T+1h 12m, Development never), resolved at 06:30.
+pub fn infra_loss(cutoff: i64) -> Fixture {
+    let events = vec![
+        (
+            at(5, 0, 0),
+            alice(),
+            opening(5, Severity::Critical, false, None),
+        ),
+        (at(5, 3, 0), alice(), done(0, None)),
+        (at(5, 15, 0), bot(), Event::UpdatePosted { number: 1 }),
+        (at(5, 15, 0), bot(), Event::RtoWarned { percent: 50 }),
+        (
+            at(5, 18, 0),
+            bob(),
+            done(1, Some("restored from the 04:50 snapshot")),
+        ),
+        (at(5, 19, 0), bob(), restored(&["Database"])),
+        (at(5, 30, 0), bot(), Event::UpdatePosted { number: 2 }),
+        (at(5, 30, 0), bot(), Event::RtoWarned { percent: 50 }),
+        (at(5, 40, 0), carol(), done(2, None)),
+        (at(5, 45, 0), bot(), Event::UpdatePosted { number: 3 }),
+        (at(5, 48, 0), bot(), Event::RtoWarned { percent: 80 }),
+        (at(5, 52, 0), carol(), done(3, None)),
+        (
+            at(5, 55, 0),
+            carol(),
+            restored(&["Production Sites", "API Gateway"]),
+        ),
+        (at(6, 0, 0), bot(), Event::UpdatePosted { number: 4 }),
+        (at(6, 10, 0), bob(), done(4, None)),
+        (at(6, 12, 0), alice(), restored(&["Analytics"])),
+        (
+            at(6, 20, 0),
+            bob(),
+            Event::LastGoodDataRecorded {
+                at_ms: at(4, 50, 0),
+            },
+        ),
+        (
+            at(6, 30, 0),
+            alice(),
+            Event::Resolved {
+                root_cause: Some("Power failure across the primary region".to_string()),
+            },
+        ),
+        (
+            at(6, 30, 0),
+            alice(),
+            Event::FollowUpsScheduled {
+                lists: crate::incident::follow_ups::schedule(&runbook().follow_ups, at(6, 30, 0)),
+            },
+        ),
+    ];
+    fold(IncidentId::new(5), events, cutoff)
+}
+
 /// INC-5, an Application Server Failure (no RTO target) opened by alice at 03:04, left alone.
 pub fn app_server(cutoff: i64) -> Fixture {
     let events = vec![(
@@ -296,7 +395,7 @@ pub fn app_server(cutoff: i64) -> Fixture {
 }
 
 /// INC-6, a Complete Database Loss drill run by carol and bob from 14:00: step 3 over its
-/// budget, the checklist finished at 14:41 (over the 30-minute RTO).
+/// budget, the checklist finished and the Database restored at 14:41 (over its 30-minute RTO).
 pub fn db_loss_drill(cutoff: i64) -> Fixture {
     let events = vec![
         (
@@ -320,6 +419,7 @@ pub fn db_loss_drill(cutoff: i64) -> Fixture {
         (at(14, 40, 30), carol(), skipped(8, "reviewed last month")),
         (at(14, 41, 0), carol(), done(9, None)),
         (at(14, 41, 0), carol(), done(10, None)),
+        (at(14, 41, 0), carol(), restored(&["Database"])),
     ];
     fold(IncidentId::new(6), events, cutoff)
 }
@@ -362,6 +462,9 @@ pub fn render(message: &Message) -> String {
             Block::Document { filename, markdown } => {
                 out.push_str(&format!("[document {filename}]\n{markdown}\n"))
             }
+            Block::RestoreActions { incident } => out.push_str(&format!(
+                "[buttons: restored · resolve for INC-{incident}]\n"
+            )),
             Block::FollowUpActions { incident, items } => out.push_str(&format!(
                 "[buttons: done {} for INC-{incident}]\n",
                 items.join(" · ")

@@ -136,7 +136,8 @@ mod tests {
         );
         let markdown = draft(&fixture.incident, &fixture.timeline, runbook(), fixture.now);
         for amended in [
-            "- **RPO:** missed by 4m: 9m against 5m (last good data 2026-11-25 02:55 UTC)",
+            "| 9m against 5m: missed by 4m |",
+            "- **Last good data:** 2026-11-25 02:55 UTC",
             "Backup job ran out of disk; the 02:00 dump was truncated\n",
             "- Postmortem owner: carol",
             "2026-11-26 10:00:00 — alice amended the root cause: “Backup job ran out of disk; \

@@ -7,6 +7,7 @@
 
 mod corrections;
 mod follow_ups;
+mod objectives;
 mod table;
 mod timeline;
 
@@ -15,10 +16,8 @@ use std::fmt::Write as _;
 use commands::duration::format_duration;
 
 use crate::incident::{Event, Incident, Outcome, Recorded, StepState};
-use crate::notify::format::{
-    budget_text, capitalized, date_time, elapsed_secs, minutes, secs_between,
-};
-use crate::notify::{follow_up_due, rpo_verdict, rto_verdict};
+use crate::notify::follow_up_due;
+use crate::notify::format::{budget_text, capitalized, date_time, elapsed_secs, minutes};
 use crate::runbook::Runbook;
 
 /// The draft for an incident, open or resolved, as Markdown.
@@ -30,7 +29,7 @@ pub fn draft(incident: &Incident, timeline: &[Recorded], runbook: &Runbook, now_
     roles(&mut out, incident);
     timeline::timeline_section(&mut out, incident, timeline, runbook);
     table::checklist(&mut out, incident, timeline, now_ms);
-    objectives(&mut out, incident, now_ms);
+    objectives::objectives(&mut out, incident, now_ms);
     root_cause(&mut out, incident);
     corrections::amendments(&mut out, incident, timeline, runbook);
     reflections(&mut out, incident, timeline);
@@ -208,48 +207,6 @@ fn roles(out: &mut String, incident: &Incident) {
     out.push('\n');
 }
 
-fn objectives(out: &mut String, incident: &Incident, now_ms: i64) {
-    let _ = writeln!(out, "## Recovery objectives\n");
-    let _ = writeln!(out, "- **RTO:** {}", rto_verdict(incident, now_ms));
-    let rpo = rpo_verdict(incident);
-    match incident.last_good_data_ms {
-        Some(at_ms) => {
-            let _ = writeln!(
-                out,
-                "- **RPO:** {rpo} (last good data {})",
-                date_time(at_ms)
-            );
-        }
-        None => {
-            let _ = writeln!(out, "- **RPO:** {rpo}");
-        }
-    }
-    let completed = incident
-        .steps
-        .iter()
-        .filter_map(|step| step.confirmation.as_ref().map(|c| c.at_ms))
-        .max();
-    match (incident.current_step(), completed) {
-        (None, Some(at_ms)) => {
-            let _ = writeln!(
-                out,
-                "- **Checklist completed:** {}, {} after opening",
-                date_time(at_ms),
-                minutes(secs_between(incident.opened_at_ms, at_ms))
-            );
-        }
-        _ => {
-            let _ = writeln!(
-                out,
-                "- **Checklist:** {} of {} steps confirmed",
-                incident.confirmed_steps(),
-                incident.steps.len()
-            );
-        }
-    }
-    out.push('\n');
-}
-
 fn root_cause(out: &mut String, incident: &Incident) {
     let _ = writeln!(out, "## Root cause\n");
     let cause = incident
@@ -315,26 +272,8 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
             ));
         }
     }
-    if let (Some(rto), true) = (incident.rto_secs, incident.resolution.is_some()) {
-        let actual = elapsed_secs(incident, incident.opened_at_ms);
-        if actual > rto {
-            facts.push(format!(
-                "The RTO of {} was missed by {}.",
-                minutes(rto),
-                minutes(actual - rto)
-            ));
-        }
-    }
-    let rpo = incident.rpo_secs.filter(|_| !incident.is_cancelled());
-    if let (Some(last_good), Some(rpo)) = (incident.last_good_data_ms, rpo) {
-        let actual = secs_between(last_good, incident.opened_at_ms);
-        if actual > rpo {
-            facts.push(format!(
-                "The RPO of {} was missed by {}.",
-                minutes(rpo),
-                minutes(actual - rpo)
-            ));
-        }
+    if !incident.is_cancelled() {
+        facts.extend(objectives::missed(incident));
     }
     for fact in &facts {
         let _ = writeln!(out, "- {fact}");
@@ -389,7 +328,9 @@ fn action_items(out: &mut String, incident: &Incident, runbook: &Runbook) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::test_support::{at, carol, corruption_drill, db_loss, runbook, MIN};
+    use crate::notify::test_support::{
+        at, carol, corruption_drill, db_loss, infra_loss, runbook, MIN,
+    };
 
     #[test]
     fn resolved_incident() {
@@ -401,6 +342,18 @@ mod tests {
             fixture.now + 2 * 60 * MIN,
         );
         insta::assert_snapshot!("postmortem_resolved", markdown);
+    }
+
+    #[test]
+    fn per_service_restoration() {
+        let fixture = infra_loss(at(6, 30, 0));
+        let markdown = draft(
+            &fixture.incident,
+            &fixture.timeline,
+            runbook(),
+            fixture.now + 60 * MIN,
+        );
+        insta::assert_snapshot!("postmortem_per_service", markdown);
     }
 
     #[test]
@@ -418,16 +371,30 @@ mod tests {
             confirmation.by.name = "mallory | x".to_string();
             confirmation.note = Some("line one\nline two | three".to_string());
         }
+        fixture.incident.objectives[0].service = "Data | base".to_string();
         let markdown = draft(&fixture.incident, &fixture.timeline, runbook(), fixture.now);
-        let rows: Vec<&str> = markdown
-            .lines()
-            .filter(|line| line.starts_with("| "))
-            .collect();
-        assert_eq!(rows.len(), 12, "{markdown}");
-        for row in rows {
-            let unescaped = row.replace("\\|", "");
-            assert_eq!(unescaped.matches('|').count(), 8, "{row}");
+        // Each table's rows, by the section they are in: (section, rows).
+        let mut tables: Vec<(&str, Vec<&str>)> = Vec::new();
+        for line in markdown.lines() {
+            if let Some(section) = line.strip_prefix("## ") {
+                tables.push((section, Vec::new()));
+            } else if let (true, Some((_, rows))) = (line.starts_with("| "), tables.last_mut()) {
+                rows.push(line);
+            }
         }
+        for (section, rows, pipes) in [("Checklist", 12, 8), ("Recovery objectives", 2, 6)] {
+            let table = tables
+                .iter()
+                .find(|(name, _)| *name == section)
+                .map(|(_, rows)| rows)
+                .expect("the section");
+            assert_eq!(table.len(), rows, "{markdown}");
+            for row in table {
+                let unescaped = row.replace("\\|", "");
+                assert_eq!(unescaped.matches('|').count(), pipes, "{row}");
+            }
+        }
+        assert!(markdown.contains("| Data \\| base |"), "{markdown}");
         assert!(markdown.contains("Confirm \\| the issue"), "{markdown}");
         assert!(
             markdown.contains("“line one line two \\| three”"),
@@ -466,7 +433,7 @@ mod tests {
             "{markdown}"
         );
         assert!(
-            markdown.contains("- **RTO:** so far 28m of 30m"),
+            markdown.contains("| Database | not yet | 28m so far | 2m left of 30m |"),
             "{markdown}"
         );
     }

@@ -9,7 +9,7 @@ use crate::incident::correction::amends;
 use crate::incident::follow_ups::item_ref;
 use crate::incident::{Event, Incident, Outcome, Recorded, Status};
 use crate::notify::format::{allowance, budget_text, date_time, minutes, secs_between};
-use crate::notify::rpo_summary;
+use crate::notify::{rpo_summary, since_opening};
 use crate::runbook::Runbook;
 
 pub(super) fn timeline_section(
@@ -199,11 +199,18 @@ fn describe(
             }
         }
         Event::UpdatePosted { number } => format!("update #{number} posted"),
-        Event::RtoWarned { percent } => match before.rto_secs.or(incident.rto_secs) {
-            Some(rto) if *percent >= 100 => format!("RTO of {} exceeded", minutes(rto)),
-            Some(rto) => format!("RTO warning: {percent}% of {} used", minutes(rto)),
-            None => format!("RTO warning: {percent}% used"),
-        },
+        Event::RtoWarned { percent } => {
+            let watch = before.rto_watch();
+            let about = match watch.as_ref().map(|watch| watch.services.as_slice()) {
+                Some([]) | None => String::new(),
+                Some(services) => format!(" ({})", inline(&services.join(", "))),
+            };
+            match watch.map(|watch| watch.rto_secs).or(incident.rto_secs) {
+                Some(rto) if *percent >= 100 => format!("RTO of {} exceeded{about}", minutes(rto)),
+                Some(rto) => format!("RTO warning: {percent}% of {} used{about}", minutes(rto)),
+                None => format!("RTO warning: {percent}% used"),
+            }
+        }
         Event::StepNudged { step } => {
             let budget = before
                 .steps
@@ -252,6 +259,22 @@ fn describe(
             report.steps.total,
             report.over_budget.len()
         ),
+        Event::ServicesRestored { services } => {
+            let took = since_opening(incident, recorded.at_ms);
+            let mut line = match services.as_slice() {
+                [] => format!("{by} marked the incident restored ({took})"),
+                services => format!(
+                    "{by} marked {} restored ({took})",
+                    inline(&services.join(", "))
+                ),
+            };
+            let mut after = before.clone();
+            after.apply(recorded);
+            if after.is_restored() && !services.is_empty() {
+                line.push_str("; every service is back");
+            }
+            line
+        }
         Event::Reopened { reason } => with_quote(format!("{by} reopened the incident"), reason),
         Event::Cancelled {
             reason,

@@ -173,6 +173,12 @@ const PLACEHOLDERS: &[(&str, &str, ArgumentKind, &str)] = &[
         "When the last good data was written: 14:30 (UTC), 2026-11-25 14:30 or 10m ago",
     ),
     (
+        "service…",
+        "services",
+        ArgumentKind::FreeText,
+        "The services back up, separated by commas; leave out for all of the incident's services",
+    ),
+    (
         "root cause",
         "root-cause",
         ArgumentKind::FreeText,

@@ -191,8 +191,8 @@ mod tests {
         assert_eq!(
             message(None, kind),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
-             list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem, reopen, cancel, followup, drills"
+             list, status, scenarios, help, step, choose, update, assign, severity, rpo, restored, \
+             resolve, postmortem, reopen, cancel, followup, drills"
         );
         let kind = ErrorKind::UnknownCommand {
             word: "banana".to_string(),

@@ -130,8 +130,8 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
-             list, status, scenarios, help, step, choose, update, assign, severity, rpo, resolve, \
-             postmortem, reopen, cancel, followup, drills"
+             list, status, scenarios, help, step, choose, update, assign, severity, rpo, restored, \
+             resolve, postmortem, reopen, cancel, followup, drills"
         );
     }
 

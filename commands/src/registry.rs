@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::cmd::{
     assign, cancel, change_severity, choose, drill, drills, follow_up, help, list, open,
-    postmortem, reopen, resolve, rpo, scenarios, status, step, update,
+    postmortem, reopen, resolve, restored, rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -27,6 +27,7 @@ pub enum CommandName {
     Rpo,
     Resolve,
     Postmortem,
+    Restored,
     Reopen,
     Cancel,
     FollowUp,
@@ -42,7 +43,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 18] = [
+    pub const ALL: [CommandName; 19] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -55,6 +56,7 @@ impl CommandName {
         CommandName::Assign,
         CommandName::Severity,
         CommandName::Rpo,
+        CommandName::Restored,
         CommandName::Resolve,
         CommandName::Postmortem,
         CommandName::Reopen,
@@ -80,6 +82,7 @@ impl CommandName {
             CommandName::Rpo => &rpo::SPEC,
             CommandName::Resolve => &resolve::SPEC,
             CommandName::Postmortem => &postmortem::SPEC,
+            CommandName::Restored => &restored::SPEC,
             CommandName::Reopen => &reopen::SPEC,
             CommandName::Cancel => &cancel::SPEC,
             CommandName::FollowUp => &follow_up::SPEC,
@@ -179,6 +182,7 @@ mod tests {
                 "/incident assign [INC-n] <role> <@user>",
                 "/incident severity [INC-n] <severity>",
                 "/incident rpo [INC-n] <time of last good data>",
+                "/incident restored [INC-n] [service…]",
                 "/incident resolve [INC-n] [root cause]",
                 "/postmortem [INC-n] [final]",
                 "/incident reopen [INC-n] [reason]",

@@ -6,7 +6,7 @@ use commands::{
     command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign, Cancel,
     CancelReason, ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Drills,
     FollowUp, FollowUpAction, Help, IncidentRef, List, Mention, Open, Postmortem, Reopen, Resolve,
-    Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
+    Restored, Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -31,6 +31,7 @@ const PIECES: &[&str] = &[
     "severity",
     "rpo",
     "resolve",
+    "restored",
     "postmortem",
     "final",
     "reopen",
@@ -299,6 +300,16 @@ fn resolve() -> impl Strategy<Value = Resolve> {
     })
 }
 
+fn restored() -> impl Strategy<Value = Restored> {
+    let name = argument_text()
+        .prop_map(|text| text.replace(',', "").trim().to_string())
+        .prop_filter("a service name is trimmed and not empty", |name| {
+            !name.is_empty()
+        });
+    (incident(), proptest::collection::vec(name, 0..3))
+        .prop_map(|(incident, services)| Restored { incident, services })
+}
+
 fn postmortem() -> impl Strategy<Value = Postmortem> {
     (incident(), any::<bool>()).prop_map(|(incident, finalize)| Postmortem { incident, finalize })
 }
@@ -360,6 +371,7 @@ fn any_command() -> impl Strategy<Value = Command> {
         change_severity().prop_map(Command::Severity),
         rpo().prop_map(Command::Rpo),
         resolve().prop_map(Command::Resolve),
+        restored().prop_map(Command::Restored),
         postmortem().prop_map(Command::Postmortem),
         reopen().prop_map(Command::Reopen),
         cancel()
@@ -472,6 +484,13 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
             values.push(incident(&postmortem.incident));
             values.push(Some(("final", ArgumentValue::Flag(postmortem.finalize))));
             CommandName::Postmortem
+        }
+        Command::Restored(restored) => {
+            values.push(incident(&restored.incident));
+            if !restored.services.is_empty() {
+                values.push(Some(("services", text(restored.services.join(", ")))));
+            }
+            CommandName::Restored
         }
         Command::Reopen(reopen) => {
             values.push(incident(&reopen.incident));
@@ -601,6 +620,11 @@ proptest! {
     #[test]
     fn resolve_reads_back(command in resolve()) {
         assert_reads_back(Command::Resolve(command))?;
+    }
+
+    #[test]
+    fn restored_reads_back(command in restored()) {
+        assert_reads_back(Command::Restored(command))?;
     }
 
     #[test]

@@ -354,6 +354,59 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
     bot.running.stop().await;
 }
 
+/// Once the recovery steps are done the card shows Restored and Resolve; Restored updates the
+/// card in place, Resolve asks for a root cause that may be left empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restored_and_resolve_buttons_on_the_card() {
+    let discord = DiscordStandIn::start().await;
+    let bot = Bot::start(&discord, &endpoint_only()).await;
+    let open = [
+        ("severity", STRING, json!("high")),
+        ("scenario", STRING, json!("app-server")),
+        ("services", STRING, json!("database")),
+    ];
+    bot.send(&requests::incident("open", &open)).await;
+    let opened = message_with(&discord, CHANNEL_ID, "INCIDENT").await;
+    let card = message_with(&discord, opened["id"].as_str().unwrap(), "step_done").await;
+    let card = card["id"].as_str().unwrap().to_string();
+    let mut answer = Value::Null;
+    for step in 0..3 {
+        bot.clock.advance(chrono::Duration::seconds(30));
+        let button = format!("step_done:INC-1:{step}");
+        answer = bot.send(&requests::click(&button, &card)).await.1;
+    }
+    assert!(
+        text(&answer).contains("incident_restored:INC-1"),
+        "{answer}"
+    );
+    assert!(text(&answer).contains("incident_resolve:INC-1"), "{answer}");
+
+    let (_, restored) = bot
+        .send(&requests::click("incident_restored:INC-1", &card))
+        .await;
+    assert_eq!(restored["type"], 7, "the card, in place: {restored}");
+    assert!(!text(&restored).contains("incident_restored"), "{restored}");
+
+    let (_, modal) = bot
+        .send(&requests::click("incident_resolve:INC-1", &card))
+        .await;
+    assert_eq!(modal["type"], 9, "{modal}");
+    assert_eq!(
+        modal["data"]["components"][0]["components"][0]["required"],
+        false
+    );
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_string();
+    let (_, resolved) = bot
+        .send(&requests::modal_submit(&modal_id, "", &card))
+        .await;
+    assert_eq!(
+        resolved,
+        json!({ "type": 6 }),
+        "resolved without a root cause"
+    );
+    message_with(&discord, opened["id"].as_str().unwrap(), "RESOLVED").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_stale_replayed_and_malformed_requests_are_refused() {
     let discord = DiscordStandIn::start().await;

@@ -1,5 +1,6 @@
 //! The automatic posts: updates at exactly +15, +30, +45 in virtual time and none after resolve;
-//! RTO warnings; step nudges; follow-up lists at their windows and their reminders; one catch-up after downtime, then the
+//! RTO warnings (part of the update when due with it); step nudges; follow-up lists at their
+//! windows and their reminders; one catch-up after downtime, then the
 //! original cadence. On SQLite and on PostgreSQL.
 
 use incident_bot::incident::IncidentId;
@@ -27,9 +28,17 @@ async fn updates_every_fifteen_minutes_until_resolved(db: TestDb) {
     assert_eq!(bot.post_kinds().await, vec![]);
     bot.advance(1).await;
     assert_eq!(bot.post_kinds().await, vec![(45, Update)]);
-    assert_eq!(
-        bot.say("alice", "/incident resolve failover done").await,
-        None
+    // Resolving with steps never confirmed: it resolves, and the resolver is told which.
+    let answer = bot
+        .say("alice", "/incident resolve failover done")
+        .await
+        .expect("the steps left open")
+        .plain_text();
+    assert!(
+        answer.starts_with(
+            "INC-1 is resolved, with 3 steps not done:\n• Step 1 (Verify scope) — unconfirmed"
+        ),
+        "{answer}"
     );
     assert_eq!(
         bot.post_kinds().await,
@@ -67,26 +76,51 @@ async fn updates_every_fifteen_minutes_until_resolved(db: TestDb) {
 
 async fn rto_warnings_at_half_four_fifths_and_all_of_the_target(db: TestDb) {
     let bot = TestBot::on(db).await;
-    // Database loss: the Database RTO of 30 minutes applies.
+    // Database loss: the Database RTO of 30 minutes applies. The 50% (T+15) and 100% (T+30)
+    // warnings are due with the updates, so each is part of its update: one post per moment.
     bot.say("alice", "/incident open critical db-loss").await;
     bot.posts().await;
     bot.advance(31).await;
-    let kinds: Vec<(i64, MessageKind)> = bot
-        .post_kinds()
+    let posts: Vec<(i64, MessageKind, String)> = bot
+        .posts()
         .await
         .into_iter()
-        .filter(|(_, kind)| *kind == RtoWarning || *kind == Update)
+        .filter(|(_, m)| m.kind == RtoWarning || m.kind == Update)
+        .map(|(minute, m)| (minute, m.kind, m.plain_text()))
         .collect();
     assert_eq!(
-        kinds,
-        vec![
-            (15, RtoWarning),
-            (15, Update),
-            (24, RtoWarning),
-            (30, RtoWarning),
-            (30, Update)
-        ]
+        posts
+            .iter()
+            .map(|(minute, kind, _)| (*minute, *kind))
+            .collect::<Vec<_>>(),
+        vec![(15, Update), (24, RtoWarning), (30, Update)]
     );
+    assert!(
+        posts[0].2.contains("⚠ RTO 50% used for Database"),
+        "{}",
+        posts[0].2
+    );
+    assert!(
+        posts[1].2.contains("RTO 80% used for Database"),
+        "{}",
+        posts[1].2
+    );
+    assert!(
+        posts[2].2.contains("⚠ RTO exceeded for Database"),
+        "{}",
+        posts[2].2
+    );
+    let warned: Vec<i64> = bot
+        .engine
+        .store()
+        .events(IncidentId::new(1))
+        .await
+        .expect("events")
+        .iter()
+        .filter(|event| event.kind == "rto_warned")
+        .map(|event| (event.at_ms.millis() - crate::test_bot::START_MS) / 60_000)
+        .collect();
+    assert_eq!(warned, vec![15, 24, 30], "each threshold recorded once");
 }
 
 async fn one_catch_up_after_downtime_then_the_original_cadence(db: TestDb) {

@@ -106,6 +106,7 @@ async fn a_finished_drill_reports_its_numbers_and_is_in_the_history(db: TestDb) 
         bot.advance(1).await;
         bot.say("alice", "/incident step done").await;
     }
+    bot.say("alice", "/incident restored").await;
     bot.posts().await;
     bot.say("alice", "/incident resolve").await;
     let report = bot.posts().await;

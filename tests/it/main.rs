@@ -19,6 +19,7 @@ mod engine_corrections;
 mod engine_drills;
 mod engine_follow_ups;
 mod engine_replicas;
+mod engine_restoration;
 mod engine_rules;
 mod engine_scenarios;
 mod engine_stale;

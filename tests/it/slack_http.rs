@@ -437,6 +437,52 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     );
 }
 
+/// The card's Restored button marks every service restored; Resolve asks for a root cause in a
+/// modal, which may be left empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restored_and_resolve_buttons() {
+    let app = app(1_795_575_840).await;
+    app.command("open high app-server --services database")
+        .await;
+    for step in 0..3 {
+        app.clock.advance(chrono::Duration::seconds(30));
+        let value = format!("INC-1:{step}");
+        assert_eq!(app.click(button("step_done", &value)).await.0, 200);
+    }
+    let kinds = |events: Vec<incident_bot::store::StoredEvent>| -> Vec<String> {
+        events.into_iter().map(|event| event.kind).collect()
+    };
+    let (status, body) = app.click(button("incident_restored", "INC-1")).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    let events = kinds(app.engine.store().events(IncidentId::new(1)).await.unwrap());
+    assert_eq!(events.last().map(String::as_str), Some("services_restored"));
+
+    app.click(button("incident_resolve", "INC-1")).await;
+    let view = match app.follow_ups.0.lock().unwrap().pop() {
+        Some(FollowUp::OpenModal { view, .. }) => serde_json::to_value(view).unwrap(),
+        other => panic!("expected the root-cause modal, got {other:?}"),
+    };
+    assert_eq!(view["blocks"][0]["optional"], true);
+    assert_eq!(
+        app.incidents().await,
+        1,
+        "nothing resolved before the modal is sent"
+    );
+    let submission = json!({
+        "type": "view_submission",
+        "team": { "id": "T1DC2JH3J" },
+        "user": { "id": "U0COYOTE", "username": "wile_e" },
+        "view": {
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+            "state": { "values": { "reason": { "reason": { "type": "plain_text_input", "value": null } } } }
+        }
+    });
+    let (status, body) = app.click(submission).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert_eq!(app.incidents().await, 0, "resolved without a root cause");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_post_mortem_goes_to_the_channel_as_a_file() {
     let app = app(1_795_575_840).await;

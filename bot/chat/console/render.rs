@@ -41,6 +41,12 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
                     "→ /incident step done [note] · skip <reason> · fail <what happened>"
                 );
             }
+            Block::RestoreActions { .. } => {
+                let _ = writeln!(
+                    out,
+                    "→ /incident restored [service…] · /incident resolve [root cause]"
+                );
+            }
             Block::FollowUpActions { incident, items } => {
                 let _ = writeln!(
                     out,

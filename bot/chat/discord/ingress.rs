@@ -18,7 +18,7 @@ use super::application_commands::{autocomplete_choices, command_from_interaction
 use super::render::interaction_message;
 use super::rest::MessageRef;
 use crate::chat::follow_up_buttons::parse_follow_up_custom_id;
-use crate::chat::step_buttons::{parse_custom_id, StepAction, StepButton};
+use crate::chat::incident_buttons::{Button, Form};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
@@ -174,13 +174,13 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         let reply = engine.handle(&who, button.command()).await?;
         return Ok(reply.message.map_or(Answer::Acknowledge, Answer::Tell));
     }
-    let Some(button) = parse_custom_id(&click.data.custom_id) else {
+    let Some(button) = Button::parse_custom_id(&click.data.custom_id) else {
         return Ok(Answer::error(
             "This button is not one incident-bot knows (an old message?). Use /incident step.",
         ));
     };
-    if button.action != StepAction::Done {
-        return Ok(Answer::Modal(reason_modal(&button)));
+    if let Some(form) = button.form() {
+        return Ok(Answer::Modal(reason_modal(&button, &form)));
     }
     let who = invocation(
         click.guild_id.map(|id| id.to_string()),
@@ -218,18 +218,15 @@ fn shown(clicked: &str, reply: Reply) -> Answer {
     }
 }
 
-/// The modal that asks why a step is skipped or what failed; its `custom_id` carries the button.
-fn reason_modal(button: &StepButton) -> CreateModal {
-    let (title, label) = match button.action {
-        StepAction::Fail => ("Step failed", "What happened?"),
-        _ => ("Skip step", "Why skip it?"),
-    };
-    let input = CreateInputText::new(InputTextStyle::Paragraph, label, REASON_INPUT)
+/// The modal that asks why a step is skipped, what failed, or the root cause of a resolution;
+/// its `custom_id` carries the button.
+fn reason_modal(button: &Button, form: &Form) -> CreateModal {
+    let input = CreateInputText::new(InputTextStyle::Paragraph, form.label, REASON_INPUT)
         .max_length(REASON_MAX_CHARS)
-        .required(true);
+        .required(form.required);
     CreateModal::new(
         format!("{REASON_MODAL_PREFIX}{}", button.custom_id()),
-        format!("INC-{}: {title} {}", button.incident, button.step + 1),
+        format!("INC-{}: {}", button.incident(), form.title),
     )
     .components(vec![CreateActionRow::InputText(input)])
 }
@@ -239,7 +236,7 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
         .data
         .custom_id
         .strip_prefix(REASON_MODAL_PREFIX)
-        .and_then(parse_custom_id)
+        .and_then(Button::parse_custom_id)
     else {
         return Ok(Answer::error(
             "This form is not one incident-bot knows. Use /incident step.",
@@ -258,7 +255,8 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
         })
         .unwrap_or_default();
     let reason = reason.trim();
-    if reason.is_empty() {
+    let required = button.form().is_none_or(|form| form.required);
+    if reason.is_empty() && required {
         return Ok(Answer::error(
             "Say why, in a few words: it goes in the post-mortem. Click the button again.",
         ));
@@ -270,7 +268,10 @@ async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answe
         modal.member.as_ref(),
     );
     let reply = engine
-        .handle_click(&who, button.command(Some(reason.to_string())))
+        .handle_click(
+            &who,
+            button.command(Some(reason.to_string()).filter(|r| !r.is_empty())),
+        )
         .await?;
     let clicked = modal
         .message
@@ -285,6 +286,8 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
+    use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
+    use crate::chat::step_buttons::StepAction;
     use crate::chat::step_buttons::StepButton;
 
     const RESPONSES: &str =
@@ -312,20 +315,40 @@ mod tests {
             .is_none_or(|flags| flags == 0));
     }
 
+    /// The modal a button opens, as Discord gets it.
+    fn modal_of(button: &Button) -> Value {
+        let form = button.form().expect("this button asks first");
+        Answer::Modal(reason_modal(button, &form)).to_json()
+    }
+
+    #[test]
+    fn the_resolve_button_asks_for_a_root_cause_that_may_be_left_out() {
+        let button = Button::Incident(IncidentButton {
+            incident: 7,
+            action: IncidentAction::Resolve,
+        });
+        let modal = modal_of(&button);
+        assert_eq!(modal["data"]["custom_id"], "reason:incident_resolve:INC-7");
+        assert_eq!(modal["data"]["title"], "INC-7: Resolve");
+        let input = &modal["data"]["components"][0]["components"][0];
+        assert_eq!(input["label"], "Root cause, if known (optional)");
+        assert_eq!(input["required"], false);
+    }
+
     #[test]
     fn the_reason_modal_carries_its_button_and_asks_for_text() {
-        let button = StepButton {
+        let button = Button::Step(StepButton {
             incident: 7,
             step: 2,
             action: StepAction::Fail,
-        };
-        let modal = Answer::Modal(reason_modal(&button)).to_json();
+        });
+        let modal = modal_of(&button);
         assert_eq!(modal["type"], 9);
         let custom_id = modal["data"]["custom_id"].as_str().unwrap();
         assert_eq!(
             custom_id
                 .strip_prefix(REASON_MODAL_PREFIX)
-                .and_then(parse_custom_id),
+                .and_then(Button::parse_custom_id),
             Some(button)
         );
         assert!(custom_id.len() <= 100);

@@ -11,6 +11,7 @@
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
+//! | `RestoreActions` | an action row: Restored (success), Resolve (secondary); `custom_id` from `chat::incident_buttons` |
 //! | `FollowUpActions` | rows of five "Done 1.3" buttons (success), at most 25; `custom_id` from `chat::follow_up_buttons` |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
@@ -54,6 +55,7 @@ use serenity::all::{
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
 use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
+use crate::chat::incident_buttons::{Button, IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message, MessageKind};
@@ -158,7 +160,9 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             Block::Progress { done, total, label } => {
                 embeds.paragraph(Paragraph::Text(progress(*done, *total, label)))
             }
-            Block::StepActions { .. } | Block::FollowUpActions { .. } => {}
+            Block::StepActions { .. }
+            | Block::RestoreActions { .. }
+            | Block::FollowUpActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -192,7 +196,7 @@ fn colour(kind: MessageKind) -> u32 {
         MessageKind::RtoWarning => 0xE6_7E_22,
         MessageKind::Nudge => 0xF1_C4_0F,
         MessageKind::Change => 0x1A_BC_9C,
-        MessageKind::Resolved => 0x2E_CC_71,
+        MessageKind::Resolved | MessageKind::Restored => 0x2E_CC_71,
         MessageKind::FollowUp => 0x9B_59_B6,
     }
 }
@@ -203,6 +207,7 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
         .iter()
         .flat_map(|block| match block {
             Block::StepActions { incident, step } => vec![step_buttons(*incident, *step)],
+            Block::RestoreActions { incident } => vec![restore_buttons(*incident)],
             Block::FollowUpActions { incident, items } => follow_up_buttons(*incident, items),
             _ => Vec::new(),
         })
@@ -243,6 +248,24 @@ fn step_buttons(incident: u64, step: usize) -> CreateActionRow {
             CreateButton::new(button.custom_id())
                 .label(action.label())
                 .style(style(action))
+        })
+        .collect();
+    CreateActionRow::Buttons(buttons)
+}
+
+/// Restored (green) and Resolve (grey).
+fn restore_buttons(incident: u64) -> CreateActionRow {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = Button::Incident(IncidentButton { incident, action });
+            let style = match action {
+                IncidentAction::Restored => ButtonStyle::Success,
+                IncidentAction::Resolve => ButtonStyle::Secondary,
+            };
+            CreateButton::new(button.custom_id())
+                .label(action.label())
+                .style(style)
         })
         .collect();
     CreateActionRow::Buttons(buttons)
@@ -823,6 +846,7 @@ mod tests {
             }),
             (any::<u64>(), any::<usize>())
                 .prop_map(|(incident, step)| Block::StepActions { incident, step }),
+            any::<u64>().prop_map(|incident| Block::RestoreActions { incident }),
             (
                 any::<u64>(),
                 proptest::collection::vec((any::<usize>(), any::<usize>()), 0..40)

@@ -11,6 +11,7 @@
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
+//! | `RestoreActions` | `actions`: Restored (primary), Resolve; see `chat::incident_buttons` |
 //! | `FollowUpActions` | `actions`: one "Done 1.3" button (primary) per item, at most 25; see `chat::follow_up_buttons` |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
@@ -27,6 +28,7 @@ use super::mrkdwn::{
     TRUNCATED,
 };
 use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
+use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{StepAction, StepButton};
 use crate::notify::format::bar;
 use crate::notify::{Block, Message};
@@ -141,6 +143,7 @@ fn render(block: &Block) -> Vec<SlackBlock> {
             .into_iter()
             .collect(),
         Block::StepActions { incident, step } => vec![step_actions(*incident, *step)],
+        Block::RestoreActions { incident } => vec![restore_actions(*incident)],
         Block::Document { filename, .. } => vec![document_note(filename)],
         Block::FollowUpActions { incident, items } => follow_up_actions(*incident, items),
     }
@@ -266,6 +269,24 @@ fn step_actions(incident: u64, step: usize) -> SlackBlock {
                 step,
                 action,
             })
+        })
+        .collect();
+    SlackActionsBlock::new(buttons).into()
+}
+
+fn restore_actions(incident: u64) -> SlackBlock {
+    let buttons = IncidentAction::ALL
+        .into_iter()
+        .map(|action| {
+            let button = IncidentButton { incident, action };
+            let label: SlackBlockPlainTextOnly = action.label().into();
+            SlackBlockButtonElement::new(label)
+                .with_action_id(SlackActionId(action.action_id().to_string()))
+                .with_value(button.value())
+                .opt_style(
+                    (action == IncidentAction::Restored).then_some(SlackBlockButtonStyle::Primary),
+                )
+                .into()
         })
         .collect();
     SlackActionsBlock::new(buttons).into()
@@ -424,7 +445,23 @@ mod tests {
                         assert!(!text.trim().is_empty() && text.len() <= 3000);
                     }
                 }
-                "actions" => assert_eq!(block["elements"].as_array().expect("buttons").len(), 3),
+                "actions" => {
+                    let buttons = block["elements"].as_array().expect("buttons");
+                    let ids: Vec<&str> = buttons
+                        .iter()
+                        .filter_map(|button| button["action_id"].as_str())
+                        .collect();
+                    let follow_ups = !ids.is_empty()
+                        && ids.len() <= 25
+                        && ids.iter().all(|id| id.starts_with("follow_up_done:"))
+                        && ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id));
+                    assert!(
+                        ids == ["step_done", "step_skip", "step_fail"]
+                            || ids == ["incident_restored", "incident_resolve"]
+                            || follow_ups,
+                        "{ids:?}"
+                    );
+                }
                 "context" => {}
                 other => panic!("unexpected block {other}"),
             }

@@ -12,7 +12,7 @@ use slack_morphism::prelude::*;
 
 use super::blocks::ephemeral_response;
 use crate::chat::follow_up_buttons::parse_follow_up_action;
-use crate::chat::step_buttons::{parse_step_action, StepAction, StepButton};
+use crate::chat::incident_buttons::{Button, Form};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
@@ -231,7 +231,7 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
     let Some(button) = payload
         .actions
         .iter()
-        .find_map(|action| parse_step_action(&action.action_id, &action.value))
+        .find_map(|action| Button::parse(&action.action_id, &action.value))
     else {
         return Ok(Handled::ack()); // a button the bot did not make
     };
@@ -241,12 +241,12 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
         &payload.user.id,
         payload.user.shown_name(),
     );
-    if button.action != StepAction::Done {
+    if let Some(form) = button.form() {
         return Ok(Handled {
             answer: None,
             then: FollowUp::OpenModal {
                 trigger_id: payload.trigger_id.clone(),
-                view: reason_modal(&button, &payload.channel.id),
+                view: reason_modal(&button, &form, &payload.channel.id),
             },
         });
     }
@@ -268,21 +268,21 @@ fn tell(payload: &Payload, message: Option<Message>) -> Handled {
     }
 }
 
-/// The modal that asks why a step is skipped or what failed. Its metadata carries the button
-/// and the channel, which a submission does not otherwise say.
-fn reason_modal(button: &StepButton, channel: &str) -> SlackView {
-    let (title, label, submit) = match button.action {
-        StepAction::Fail => ("Step failed", "What happened?", "Mark failed"),
-        _ => ("Skip step", "Why skip it?", "Skip step"),
-    };
+/// The modal that asks why a step is skipped, what failed, or the root cause of a resolution.
+/// Its metadata carries the button and the channel, which a submission does not otherwise say.
+fn reason_modal(button: &Button, form: &Form, channel: &str) -> SlackView {
     let input = SlackBlockPlainTextInputElement::new()
         .with_action_id(SlackActionId(REASON_BLOCK.to_string()))
         .with_multiline(true)
         .with_max_length(REASON_MAX_CHARS as u64);
-    let label: SlackBlockPlainTextOnly = format!("INC-{}: {label}", button.incident).into();
-    let reason = SlackInputBlock::new(label, SlackInputBlockElement::PlainTextInput(input))
+    let label: SlackBlockPlainTextOnly =
+        format!("INC-{}: {}", button.incident(), form.label).into();
+    let mut reason = SlackInputBlock::new(label, SlackInputBlockElement::PlainTextInput(input))
         .with_block_id(SlackBlockId(REASON_BLOCK.to_string()));
-    let title: SlackBlockPlainTextOnly = format!("{title} {}", button.step + 1).into();
+    if !form.required {
+        reason = reason.with_optional(true);
+    }
+    let title: SlackBlockPlainTextOnly = form.title.clone().into();
     SlackView::Modal(
         SlackModalView::new(title, vec![reason.into()])
             .with_callback_id(SlackCallbackId(REASON_MODAL.to_string()))
@@ -292,7 +292,7 @@ fn reason_modal(button: &StepButton, channel: &str) -> SlackView {
                 button.value(),
                 channel
             ))
-            .with_submit(submit.into())
+            .with_submit(form.submit.into())
             .with_close("Cancel".into()),
     )
 }
@@ -303,7 +303,7 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
     else {
         return Ok(Handled::ack());
     };
-    let Some(button) = parse_step_action(action_id, value) else {
+    let Some(button) = Button::parse(action_id, value) else {
         return Ok(Handled::ack());
     };
     let reason = payload.view.state["values"][REASON_BLOCK][REASON_BLOCK]["value"]
@@ -311,7 +311,8 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
         .unwrap_or_default()
         .trim()
         .to_string();
-    if reason.is_empty() {
+    let required = button.form().is_none_or(|form| form.required);
+    if reason.is_empty() && required {
         return Ok(modal_error(
             "Say why, in a few words: it goes in the post-mortem.",
         ));
@@ -322,7 +323,9 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
         &payload.user.id,
         payload.user.shown_name(),
     );
-    let reply = engine.handle(&who, button.command(Some(reason))).await?;
+    let reply = engine
+        .handle(&who, button.command(Some(reason).filter(|r| !r.is_empty())))
+        .await?;
     match reply.message {
         // Refused (already confirmed, resolved…): say so in the modal, which stays open.
         Some(message) if message.kind == MessageKind::Error => {
@@ -350,15 +353,37 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
+    use crate::chat::step_buttons::{StepAction, StepButton};
+
+    /// The modal a button opens, as JSON.
+    fn modal_of(button: &Button) -> Value {
+        let form = button.form().expect("this button asks first");
+        serde_json::to_value(reason_modal(button, &form, "C1")).expect("encodes")
+    }
+
+    #[test]
+    fn the_resolve_button_asks_for_a_root_cause_that_may_be_left_out() {
+        let view = modal_of(&Button::Incident(IncidentButton {
+            incident: 3,
+            action: IncidentAction::Resolve,
+        }));
+        assert_eq!(view["private_metadata"], "incident_resolve|INC-3|C1");
+        assert_eq!(view["title"]["text"], "Resolve");
+        assert_eq!(view["blocks"][0]["optional"], true);
+        assert_eq!(
+            view["blocks"][0]["label"]["text"],
+            "INC-3: Root cause, if known (optional)"
+        );
+    }
 
     #[test]
     fn the_reason_modal_asks_for_text_and_carries_its_button() {
-        let button = StepButton {
+        let view = modal_of(&Button::Step(StepButton {
             incident: 3,
             step: 1,
             action: StepAction::Fail,
-        };
-        let view = serde_json::to_value(reason_modal(&button, "C1")).expect("encodes");
+        }));
         assert_eq!(
             view,
             json!({

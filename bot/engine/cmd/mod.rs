@@ -14,6 +14,7 @@ mod postmortem;
 mod postmortem_final;
 mod reopen;
 mod resolve;
+mod restored;
 mod rpo;
 mod severity;
 mod status;
@@ -50,6 +51,7 @@ pub(super) async fn handle(
         Command::Rpo(rpo) => engine.record_rpo(who, rpo).await,
         Command::Resolve(resolve) => engine.resolve(who, resolve).await,
         Command::Postmortem(postmortem) => engine.postmortem(who, postmortem).await,
+        Command::Restored(restored) => engine.restored(who, restored).await,
         Command::Reopen(reopen) => engine.reopen(who, reopen).await,
         Command::Cancel(cancel) => engine.cancel(who, cancel).await,
         Command::FollowUp(follow_up) => engine.follow_up(who, follow_up).await,

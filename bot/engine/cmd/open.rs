@@ -6,7 +6,8 @@ use commands::{CommandName, Open};
 
 use super::{nudge_timer, usage};
 use crate::engine::load::{commit_for, Effects};
-use crate::engine::timers::{next_update_ms, rto_threshold_ms};
+use crate::engine::scheduler::rto_timer;
+use crate::engine::timers::next_update_ms;
 use crate::engine::{Engine, Invocation, Reply, Stop};
 use crate::incident::{plan, Event, Incident, Recorded, TimerKind};
 use crate::notify;
@@ -108,14 +109,12 @@ impl Engine {
             opened.mentions.clear();
         }
         let interval = self.config.update_interval_secs(incident.severity);
-        let mut timers = vec![
+        let timers = vec![
             (TimerKind::Update, Some(next_update_ms(now, interval, now))),
             nudge_timer(incident),
+            rto_timer(incident),
             self.stale_timer(incident),
         ];
-        if let Some(rto) = incident.rto_secs {
-            timers.push((TimerKind::Rto, Some(rto_threshold_ms(now, rto, 50))));
-        }
         Effects {
             posts: vec![opened, self.checklist_post(incident, None)],
             timers,

@@ -7,7 +7,8 @@ use commands::{CommandName, Reopen};
 
 use super::{nudge_timer, usage};
 use crate::engine::load::Effects;
-use crate::engine::timers::{next_rto_threshold, next_update_ms, rto_threshold_ms};
+use crate::engine::scheduler::rto_timer;
+use crate::engine::timers::next_update_ms;
 use crate::engine::{Engine, Invocation, Reply, Stop};
 use crate::incident::{correction, Incident, TimerKind};
 use crate::notify;
@@ -54,16 +55,12 @@ impl Engine {
     ) -> (Vec<(TimerKind, Option<i64>)>, i64) {
         let interval = self.config.update_interval_secs(incident.severity);
         let next_update = next_update_ms(incident.opened_at_ms, interval, now);
-        let mut timers = vec![
+        let timers = vec![
             (TimerKind::Update, Some(next_update)),
             nudge_timer(incident),
+            rto_timer(incident),
             self.stale_timer(incident),
         ];
-        if let Some(rto) = incident.rto_secs {
-            let next_warning = next_rto_threshold(incident.rto_warned_percent)
-                .map(|percent| rto_threshold_ms(incident.opened_at_ms, rto, percent));
-            timers.push((TimerKind::Rto, next_warning));
-        }
         (timers, next_update)
     }
 }

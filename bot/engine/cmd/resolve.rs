@@ -1,6 +1,7 @@
 //! `/incident resolve [root cause] [INC-n]`: every timer of the incident is cleared; a real
 //! incident posts the RESOLVED notification and its first follow-up list and schedules the
-//! others, a drill posts its report (see `engine::follow_ups`). On a resolved incident it amends
+//! others, a drill posts its report (see `engine::follow_ups`); steps failed or never confirmed
+//! do not stop it, and the answer to the resolver lists them. On a resolved incident it amends
 //! the root cause, with a short post (not a second RESOLVED).
 
 use commands::{CommandName, Resolve};
@@ -32,7 +33,10 @@ impl Engine {
                     false => {
                         Effects::post(notify::root_cause_amended(before, after, &who.person.name))
                     }
-                    true => self.closing_effects(after, now),
+                    true => Effects {
+                        reply: notify::resolved_with_open_steps(after),
+                        ..self.closing_effects(after, now)
+                    },
                 },
             )
             .await?)

@@ -4,6 +4,7 @@ use commands::duration::format_duration;
 
 use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
+use super::restoration::{restore_hint, what_next};
 use super::{heading, step_line, step_name, text, ways_forward, CONFIRM_HINT};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -25,19 +26,18 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             .last()
             .map_or_else(|| "Checklist".to_string(), |step| step.phase.clone());
         let closing = if incident.is_open() {
-            format!(
-                "All {total} steps confirmed. Monitoring — resolve with /incident resolve [root cause]"
-            )
+            format!("All {total} steps confirmed. {}", what_next(incident))
         } else {
             format!(
                 "All {total} steps confirmed. {} is resolved.",
                 incident.reference()
             )
         };
-        return message
+        let message = message
             .with(Block::Progress { done, total, label })
             .with(heading(incident, "Checklist complete"))
             .with(text(closing));
+        return with_restore_actions(message, incident);
     };
     let state = &incident.steps[index];
     message = message
@@ -62,10 +62,26 @@ pub fn checklist(incident: &Incident, step: Option<&Step>, headline: Option<Stri
             ways_forward()
         )));
     }
-    message.with(Block::StepActions {
+    message = message.with(Block::StepActions {
         incident: incident.id.number(),
         step: index,
-    })
+    });
+    match restore_hint(incident) {
+        Some(hint) => with_restore_actions(message.with(text(hint)), incident),
+        None => message,
+    }
+}
+
+/// With the Restored and Resolve buttons while the recovery steps are done and the incident is
+/// open and not restored.
+fn with_restore_actions(message: Message, incident: &Incident) -> Message {
+    if incident.is_open() && !incident.is_restored() && incident.recovery_steps_done() {
+        message.with(Block::RestoreActions {
+            incident: incident.id.number(),
+        })
+    } else {
+        message
+    }
 }
 
 /// Details as bullets, then each command as a code block.

@@ -3,8 +3,9 @@
 //! answer to opening a scenario that is already open.
 
 use super::checklist::current_step_text;
-use super::format::{count, date_time, elapsed_secs, minutes, rto_left, short_time};
+use super::format::{count, date_time, elapsed_secs, minutes, short_time};
 use super::lifecycle::follow_up_due;
+use super::restoration::{every_step_confirmed, rto_fields};
 use super::{heading, text};
 use crate::incident::correction::{AMEND_FOR_MS, REOPEN_FOR_MS};
 use crate::incident::{Incident, Remark};
@@ -78,20 +79,16 @@ pub fn reopened(
 /// The status, the clocks and the current step of an incident just reopened.
 fn where_it_stands(incident: &Incident, now_ms: i64, next_update_ms: i64) -> Vec<Block> {
     let mut message = Message::new(MessageKind::Change, None);
-    message = message.with(Block::Fields {
-        fields: vec![
-            ("Status".to_string(), incident.status().to_string()),
-            (
-                "Elapsed".to_string(),
-                format!(
-                    "{} since opening · RTO {}",
-                    minutes(elapsed_secs(incident, now_ms)),
-                    rto_left(incident, now_ms)
-                ),
-            ),
-            ("Next update".to_string(), short_time(next_update_ms)),
-        ],
-    });
+    let mut fields = vec![
+        ("Status".to_string(), incident.status().to_string()),
+        (
+            "Elapsed".to_string(),
+            format!("{} since opening", minutes(elapsed_secs(incident, now_ms))),
+        ),
+    ];
+    fields.extend(rto_fields(incident, now_ms));
+    fields.push(("Next update".to_string(), short_time(next_update_ms)));
+    message = message.with(Block::Fields { fields });
     message = match incident.current_step() {
         Some(index) => {
             if let Some(step) = current_step_text(incident, now_ms) {
@@ -102,9 +99,7 @@ fn where_it_stands(incident: &Incident, now_ms: i64, next_update_ms: i64) -> Vec
                 step: index,
             })
         }
-        None => message.with(text(
-            "Every step is confirmed. Resolve with /incident resolve [root cause]",
-        )),
+        None => message.with(text(every_step_confirmed(incident))),
     };
     message.blocks
 }
@@ -411,7 +406,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("Duration: 5m · RTO not measured: cancelled"),
+            text.contains("Duration: 5m\nRTO: not measured: cancelled"),
             "{text}"
         );
     }

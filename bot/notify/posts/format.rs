@@ -116,26 +116,6 @@ pub fn bar(done: usize, total: usize) -> String {
     format!("{}{}", "▰".repeat(filled), "▱".repeat(cells - filled))
 }
 
-/// Remaining or overrun RTO, to the minute: `18m left of 30m`, `over by 5m`, `no target`.
-pub fn rto_left(incident: &Incident, now_ms: i64) -> String {
-    let Some(rto) = incident.rto_secs else {
-        return "no target".to_string();
-    };
-    let elapsed = elapsed_secs(incident, now_ms);
-    match (rto.checked_sub(elapsed), elapsed.saturating_sub(rto)) {
-        (Some(left), _) if left >= 60 => format!("{} left of {}", minutes(left), minutes(rto)),
-        (Some(left), _) if left > 0 => format!("under 1m left of {}", minutes(rto)),
-        (_, over) if over < 60 => format!("{} target reached", minutes(rto)),
-        (_, over) => format!("over by {} (target {})", minutes(over), minutes(rto)),
-    }
-}
-
-/// Percent of the RTO used, when there is a target.
-pub fn rto_percent(incident: &Incident, now_ms: i64) -> Option<u64> {
-    let rto = incident.rto_secs.filter(|rto| *rto > 0)?;
-    Some(elapsed_secs(incident, now_ms).saturating_mul(100) / rto)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,8 @@
 
 use super::checklist::current_step_text;
 use super::format::clock_time;
-use super::format::{count, date_time, elapsed_secs, minutes, rto_left, secs_between, short_time};
+use super::format::{count, date_time, elapsed_secs, minutes, secs_between, short_time};
+use super::restoration::{every_step_confirmed, resolution_fields, rto_fields, rto_warning_text};
 use super::{drill_tag, heading, quoted_remark, text};
 use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -14,7 +15,7 @@ const DRILL_OPENED: &str = "This is a DR drill, not a real incident: work the ch
     were real. Time to recovery is measured against the RTO. Nobody is paged.";
 const DRILL_NOTE: &str = "This is a drill.";
 /// The verdict on a cancelled incident's RTO and RPO: it is left out of the figures.
-const NOT_MEASURED: &str = "not measured: cancelled";
+pub(super) const NOT_MEASURED: &str = "not measured: cancelled";
 
 /// The INCIDENT notification: the runbook's template filled in, the targets, who is paged.
 /// `mentions` are the platform ids to ping; `mention_names` name the roles paged, for the text.
@@ -126,9 +127,9 @@ pub fn update(
             "Elapsed".to_string(),
             minutes(elapsed_secs(incident, now_ms)),
         ),
-        ("RTO".to_string(), rto_left(incident, now_ms)),
-        ("Latest note".to_string(), latest),
     ]);
+    fields.extend(rto_fields(incident, now_ms));
+    fields.push(("Latest note".to_string(), latest));
     if let Some(next) = next_update_ms.filter(|_| incident.is_open()) {
         fields.push(("Next update".to_string(), short_time(next)));
     }
@@ -143,9 +144,7 @@ pub fn update(
             incident: incident.id.number(),
             step: index,
         }),
-        None if incident.is_open() => message.with(text(
-            "Every step is confirmed. Resolve with /incident resolve [root cause]",
-        )),
+        None if incident.is_open() => message.with(text(every_step_confirmed(incident))),
         _ => message,
     }
 }
@@ -187,35 +186,10 @@ pub fn note(incident: &Incident, remark: &Remark) -> Message {
         .with(text(context))
 }
 
-/// 50%, 80% or 100% of the RTO used: the numbers, and the step the incident is at.
+/// 50%, 80% or 100% of the RTO used (of the tightest RTO among the services not yet restored):
+/// the numbers, and the step the incident is at.
 pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
-    let elapsed = elapsed_secs(incident, now_ms);
-    let (title, line) = match incident.rto_secs {
-        Some(rto) if percent >= 100 || elapsed > rto => (
-            "RTO exceeded".to_string(),
-            format!(
-                "RTO exceeded: {} target, {} elapsed.",
-                minutes(rto),
-                minutes(elapsed)
-            ),
-        ),
-        Some(rto) => (
-            format!("RTO {percent}% used"),
-            format!(
-                "RTO {percent}% used: {} of {} elapsed, {} left.",
-                minutes(elapsed),
-                minutes(rto),
-                minutes(rto - elapsed)
-            ),
-        ),
-        None => (
-            format!("RTO {percent}% used"),
-            format!(
-                "{} elapsed; this incident has no RTO target.",
-                minutes(elapsed)
-            ),
-        ),
-    };
+    let (title, line) = rto_warning_text(incident, percent, now_ms);
     let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id.number()))
         .with(heading(incident, &title))
         .with(text(line));
@@ -229,9 +203,7 @@ pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
                 step: index,
             })
         }
-        None => message.with(text(
-            "Every step is confirmed. Resolve with /incident resolve [root cause]",
-        )),
+        None => message.with(text(every_step_confirmed(incident))),
     }
 }
 
@@ -269,34 +241,6 @@ pub fn rpo_summary(incident: &Incident) -> String {
 fn same_day(a_ms: i64, b_ms: i64) -> bool {
     let day = |ms| chrono::DateTime::from_timestamp_millis(ms).map(|at| at.date_naive());
     day(a_ms).is_some() && day(a_ms) == day(b_ms)
-}
-
-/// RTO against its target, for resolved and open incidents: `met: 25m of 30m`,
-/// `missed by 12m: 42m against 30m`, `so far 23m of 30m`, `no target`.
-pub fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
-    if incident.is_cancelled() {
-        return NOT_MEASURED.to_string();
-    }
-    let actual = elapsed_secs(incident, now_ms);
-    let Some(target) = incident.rto_secs else {
-        return "no target".to_string();
-    };
-    match (incident.is_open(), actual > target) {
-        (false, false) => format!("met: {} of {}", minutes(actual), minutes(target)),
-        (false, true) => format!(
-            "missed by {}: {} against {}",
-            minutes(actual - target),
-            minutes(actual),
-            minutes(target)
-        ),
-        (true, false) => format!("so far {} of {}", minutes(actual), minutes(target)),
-        (true, true) => format!(
-            "over by {} so far: {} against {}",
-            minutes(actual - target),
-            minutes(actual),
-            minutes(target)
-        ),
-    }
 }
 
 /// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.
@@ -364,11 +308,11 @@ pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
                 incident.scenario.title
             ),
         });
-    let mut fields = vec![
-        ("RTO".to_string(), rto_verdict(incident, end)),
+    let mut fields = resolution_fields(incident, end);
+    fields.extend([
         ("RPO".to_string(), rpo_verdict(incident)),
         ("Steps confirmed".to_string(), confirmed_text(incident)),
-    ];
+    ]);
     if let Some(resolution) = &incident.resolution {
         fields.push(("Resolved by".to_string(), resolution.by.name.clone()));
     }
@@ -427,6 +371,11 @@ mod tests {
     use super::*;
     use crate::notify::test_support::{at, corruption_drill, db_loss, MIN};
 
+    fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
+        let clocks = incident.clocks();
+        crate::notify::restore_verdict(incident, &clocks[0], now_ms)
+    }
+
     #[test]
     fn rto_and_rpo_verdicts() {
         let open = db_loss(at(3, 27, 0));
@@ -439,7 +388,7 @@ mod tests {
         let resolved = db_loss(at(4, 10, 0));
         assert_eq!(
             rto_verdict(&resolved.incident, resolved.now + 60 * MIN),
-            "missed by 36m: 1h 6m against 30m"
+            "not marked restored: measured to resolve — missed by 36m: 1h 6m against 30m"
         );
         assert_eq!(
             rpo_verdict(&resolved.incident),
@@ -450,7 +399,10 @@ mod tests {
             "02:58:00 UTC — RPO 6m, 1m over the 5m target"
         );
         let drill = corruption_drill(at(14, 13, 0));
-        assert_eq!(rto_verdict(&drill.incident, drill.now), "no target");
+        assert_eq!(
+            rto_verdict(&drill.incident, drill.now),
+            "so far 13m (no target)"
+        );
         assert_eq!(rpo_summary(&drill.incident), "not recorded");
     }
 

@@ -13,6 +13,7 @@ pub mod format;
 mod lifecycle;
 mod refusals;
 mod replies;
+mod restoration;
 mod stale;
 #[cfg(test)]
 mod tests;
@@ -30,7 +31,7 @@ pub use drill::{drill_history, drill_report};
 pub use follow_ups::{follow_up_list, follow_up_ticked, ListMoment};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
-    rto_verdict, rto_warning, update,
+    rto_warning, update,
 };
 pub use refusals::{
     incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
@@ -38,6 +39,10 @@ pub use refusals::{
 };
 pub use replies::{
     help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
+};
+pub use restoration::{
+    resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
+    with_rto_warning,
 };
 pub use stale::stale_question;
 

@@ -90,6 +90,17 @@ fn refusal_text(error: &DomainError) -> String {
              ago — usage: {}",
             CommandName::Rpo.spec().usage
         ),
+        DomainError::UnknownService {
+            incident,
+            typed,
+            services,
+        } => super::restoration::unknown_service(incident, typed, services),
+        DomainError::AlreadyRestored {
+            incident,
+            opened_at_ms,
+            services,
+            whole,
+        } => super::restoration::already_restored(incident, *opened_at_ms, services, whole),
         DomainError::Cancelled {
             incident,
             at_ms,

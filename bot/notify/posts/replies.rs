@@ -1,10 +1,9 @@
 //! Answers to the person who asked: an incident's status, the open incidents, the scenarios.
 
 use super::checklist::current_step_text;
-use super::format::{
-    bar, date_time, elapsed_secs, minutes, roles_text, rto_left, rto_percent, short_time,
-};
-use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary, rto_verdict};
+use super::format::{bar, date_time, elapsed_secs, minutes, roles_text, short_time};
+use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary};
+use super::restoration::{every_step_confirmed, resolution_fields, rto_fields};
 use super::{heading, quoted_remark, text};
 use crate::incident::{Incident, IncidentId, Status};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -32,31 +31,25 @@ pub fn status(
         .map_or("all steps confirmed", |index| {
             incident.steps[index].phase.as_str()
         });
-    let elapsed = minutes(elapsed_secs(incident, now_ms));
-    let clock = match (rto_percent(incident, now_ms), incident.is_open()) {
-        (Some(percent), true) => format!(
-            "{elapsed} · RTO {percent}% used, {}",
-            rto_left(incident, now_ms)
-        ),
-        (Some(_), false) => format!("{elapsed} · RTO {}", rto_verdict(incident, now_ms)),
-        (None, _) => format!("{elapsed} · no RTO target"),
-    };
     let mut fields = vec![
         ("Status".to_string(), status_text(incident, state)),
         (
             "Progress".to_string(),
             format!("{} {done}/{total} · {phase}", bar(done, total)),
         ),
-        (
-            if incident.is_open() {
+    ];
+    match &incident.resolution {
+        None => {
+            let label = if incident.is_open() {
                 "Elapsed"
             } else {
                 "Duration"
-            }
-            .to_string(),
-            clock,
-        ),
-    ];
+            };
+            fields.push((label.to_string(), minutes(elapsed_secs(incident, now_ms))));
+            fields.extend(rto_fields(incident, now_ms));
+        }
+        Some(resolution) => fields.extend(resolution_fields(incident, resolution.at_ms)),
+    }
     if incident.last_good_data_ms.is_some() {
         fields.push(("Last good data".to_string(), rpo_summary(incident)));
     }
@@ -112,9 +105,7 @@ pub fn status(
                 step: index,
             })
         }
-        None if incident.is_open() => message.with(text(
-            "Every step is confirmed. Resolve with /incident resolve [root cause]",
-        )),
+        None if incident.is_open() => message.with(text(every_step_confirmed(incident))),
         _ => message.with(text(format!(
             "Post-mortem draft: /postmortem {}",
             incident.reference()

@@ -1,9 +1,10 @@
 //! Snapshots of every message, from the shared runbook's incidents at fixed times. Review a
 //! changed snapshot as the tired responder who will read it at 3 a.m.
 
+use crate::incident::{DomainError, Event, Recorded};
 use crate::notify::test_support::{
-    app_server, at, corruption_drill, db_loss, db_loss_drill, paging, render, runbook, scenario,
-    HOUR,
+    alice, app_server, at, corruption_drill, db_loss, db_loss_drill, db_loss_restored, infra_loss,
+    paging, render, runbook, scenario, HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -284,6 +285,33 @@ fn no_message_pings_through_its_text() {
 }
 
 #[test]
+fn restored_some_services_with_others_still_down() {
+    let fixture = infra_loss(at(5, 19, 0));
+    let message = restored(
+        &fixture.incident,
+        &["Database".to_string()],
+        "bob",
+        fixture.now,
+    );
+    assert_eq!(message.kind, MessageKind::Restored);
+    snapshot!("restored_partial", message);
+}
+
+#[test]
+fn restored_the_last_service() {
+    let fixture = db_loss_restored(at(4, 5, 45));
+    snapshot!(
+        "restored_all",
+        restored(
+            &fixture.incident,
+            &["Database".to_string()],
+            "alice",
+            fixture.now
+        )
+    );
+}
+
+#[test]
 fn follow_up_list_when_its_window_opens() {
     let fixture = db_loss(at(4, 10, 0));
     let message = follow_up_list(&fixture.incident, 0, ListMoment::Opens, fixture.now);
@@ -309,6 +337,150 @@ fn follow_up_reminder_before_the_deadline() {
     snapshot!(
         "follow_up_list_reminder",
         follow_up_list(&fixture.incident, 0, ListMoment::Reminder, fixture.now)
+    );
+}
+
+#[test]
+fn restored_an_incident_without_services() {
+    let mut fixture = corruption_drill(at(14, 13, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: fixture.now,
+        by: alice(),
+        event: Event::ServicesRestored { services: vec![] },
+    });
+    assert_eq!(
+        fixture.incident.status(),
+        crate::incident::Status::Monitoring
+    );
+    snapshot!(
+        "restored_whole",
+        restored(&fixture.incident, &[], "alice", fixture.now)
+    );
+}
+
+#[test]
+fn restored_some_of_them_already() {
+    let fixture = infra_loss(at(5, 56, 0));
+    let message = some_already_restored(
+        &fixture.incident,
+        &[("Database".to_string(), "bob".to_string(), at(5, 19, 0))],
+    )
+    .expect("one was back already");
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("restored_some_already", message);
+    assert_eq!(some_already_restored(&fixture.incident, &[]), None);
+}
+
+#[test]
+fn restored_refusals() {
+    let unknown = refused(&DomainError::UnknownService {
+        incident: "INC-5".into(),
+        typed: "badge readers".into(),
+        services: vec!["Production Sites".into(), "Database".into()],
+    });
+    assert_eq!(unknown.kind, MessageKind::Error);
+    snapshot!("restored_unknown_service", unknown);
+    snapshot!(
+        "restored_no_services",
+        refused(&DomainError::UnknownService {
+            incident: "INC-4".into(),
+            typed: "db".into(),
+            services: vec![],
+        })
+    );
+    snapshot!(
+        "restored_already",
+        refused(&DomainError::AlreadyRestored {
+            incident: "INC-5".into(),
+            opened_at_ms: at(5, 0, 0),
+            services: vec![
+                ("Production Sites".into(), "carol".into(), at(5, 55, 0)),
+                ("API Gateway".into(), "carol".into(), at(5, 55, 0)),
+            ],
+            whole: None,
+        })
+    );
+}
+
+#[test]
+fn update_with_the_rto_warning_due_with_it() {
+    let fixture = infra_loss(at(5, 30, 0));
+    let message = with_rto_warning(
+        update(
+            &fixture.incident,
+            runbook(),
+            fixture.now,
+            Some(at(5, 45, 0)),
+        ),
+        &fixture.incident,
+        50,
+        fixture.now,
+    );
+    assert_eq!(message.kind, MessageKind::Update);
+    snapshot!("update_with_rto_warning", message);
+}
+
+#[test]
+fn rto_warning_about_the_tightest_service_still_down() {
+    let fixture = infra_loss(at(5, 48, 0));
+    snapshot!(
+        "rto_warning_per_service",
+        rto_warning(&fixture.incident, 80, fixture.now)
+    );
+}
+
+#[test]
+fn status_per_service() {
+    let fixture = infra_loss(at(5, 56, 0));
+    snapshot!(
+        "status_per_service",
+        status(&fixture.incident, runbook(), fixture.now, Some(at(6, 0, 0)))
+    );
+}
+
+#[test]
+fn resolved_per_service() {
+    let fixture = infra_loss(at(6, 30, 0));
+    snapshot!(
+        "resolved_per_service",
+        resolved(&fixture.incident, runbook())
+    );
+}
+
+#[test]
+fn resolved_after_restoring() {
+    let fixture = db_loss_restored(at(4, 10, 0));
+    snapshot!(
+        "resolved_after_restoring",
+        resolved(&fixture.incident, runbook())
+    );
+}
+
+#[test]
+fn resolving_with_steps_left_open() {
+    let mut fixture = db_loss(at(3, 32, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: fixture.now,
+        by: alice(),
+        event: Event::Resolved { root_cause: None },
+    });
+    let message = resolved_with_open_steps(&fixture.incident).expect("steps left open");
+    assert_eq!(message.kind, MessageKind::Reply);
+    snapshot!("resolved_with_open_steps", message);
+    assert_eq!(
+        resolved_with_open_steps(&db_loss(at(4, 10, 0)).incident),
+        None,
+        "every step confirmed or skipped"
+    );
+}
+
+#[test]
+fn checklist_once_the_recovery_steps_are_done() {
+    let fixture = db_loss(at(4, 5, 30));
+    let headline = confirmation_headline(&fixture.incident, 6);
+    snapshot!(
+        "checklist_recovery_done",
+        checklist(&fixture.incident, step(1, 7), Some(headline))
     );
 }
 
@@ -369,11 +541,12 @@ fn update_while_left_alone() {
 }
 
 fn report_of(fixture: &crate::notify::test_support::Fixture) -> crate::incident::DrillReport {
-    use crate::incident::drill_report::{report, restored_with_checklist};
-    let services = restored_with_checklist(&fixture.incident, |service| {
-        runbook().objective(service)?.rto_secs
-    });
-    report(&fixture.incident, services, fixture.now)
+    use crate::incident::drill_report::{report, restore_times};
+    report(
+        &fixture.incident,
+        restore_times(&fixture.incident),
+        fixture.now,
+    )
 }
 
 #[test]

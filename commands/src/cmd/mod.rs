@@ -21,6 +21,7 @@ pub(crate) mod open;
 pub(crate) mod postmortem;
 pub(crate) mod reopen;
 pub(crate) mod resolve;
+pub(crate) mod restored;
 pub(crate) mod rpo;
 pub(crate) mod scenarios;
 pub(crate) mod status;
@@ -40,6 +41,7 @@ pub use open::Open;
 pub use postmortem::Postmortem;
 pub use reopen::Reopen;
 pub use resolve::Resolve;
+pub use restored::Restored;
 pub use rpo::Rpo;
 pub use scenarios::Scenarios;
 pub use status::Status;
@@ -63,6 +65,7 @@ pub enum Command {
     Rpo(Rpo),
     Resolve(Resolve),
     Postmortem(Postmortem),
+    Restored(Restored),
     Reopen(Reopen),
     Cancel(Cancel),
     FollowUp(FollowUp),
@@ -87,6 +90,7 @@ impl Command {
             CommandName::Rpo => Command::Rpo(Rpo::parse(cursor)?),
             CommandName::Resolve => Command::Resolve(Resolve::parse(cursor)?),
             CommandName::Postmortem => Command::Postmortem(Postmortem::parse(cursor)?),
+            CommandName::Restored => Command::Restored(Restored::parse(cursor)?),
             CommandName::Reopen => Command::Reopen(Reopen::parse(cursor)?),
             CommandName::Cancel => Command::Cancel(Cancel::parse(cursor)?),
             CommandName::FollowUp => Command::FollowUp(FollowUp::parse(cursor)?),
@@ -113,6 +117,7 @@ impl fmt::Display for Command {
             Command::Rpo(command) => command.fmt(f),
             Command::Resolve(command) => command.fmt(f),
             Command::Postmortem(command) => command.fmt(f),
+            Command::Restored(command) => command.fmt(f),
             Command::Reopen(command) => command.fmt(f),
             Command::Cancel(command) => command.fmt(f),
             Command::FollowUp(command) => command.fmt(f),
