@@ -21,7 +21,11 @@ pub fn drill_report(id: IncidentId, report: &DrillReport) -> Message {
             short_time(report.ended_at_ms),
             minutes(took)
         )))
-        .with(text(format!("Verdict: {}", verdict_text(report))));
+        .with(text(format!(
+            "Verdict: {}{}",
+            verdict_text(report),
+            left_open(report)
+        )));
     if !report.services.is_empty() {
         let lines: Vec<String> = report.services.iter().map(service_line).collect();
         message = message.with(text(format!("Time to restore:\n{}", lines.join("\n"))));
@@ -74,6 +78,26 @@ fn verdict_text(report: &DrillReport) -> String {
         ),
         Verdict::NoTarget => "restored; no RTO target to measure against.".to_string(),
     }
+}
+
+/// ` 2 steps were left unconfirmed, 1 failed.` after a verdict that restored something with
+/// steps still open; nothing otherwise.
+fn left_open(report: &DrillReport) -> String {
+    let steps = &report.steps;
+    if report.verdict == Verdict::NotRestored || steps.unconfirmed + steps.failed == 0 {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if steps.unconfirmed > 0 {
+        parts.push(format!(
+            "{} left unconfirmed",
+            count(steps.unconfirmed, "step")
+        ));
+    }
+    if steps.failed > 0 {
+        parts.push(format!("{} failed", count(steps.failed, "step")));
+    }
+    format!(" Of the checklist, {}.", parts.join(" and "))
 }
 
 /// `• Database: 22m of its 30m RTO — met`.
@@ -136,13 +160,13 @@ pub fn drill_history(drills: &[(IncidentId, DrillReport)]) -> Message {
 
 /// `RTO met (22m of 30m)`, `RTO missed (41m against 30m)`, `not restored`.
 fn short_verdict(report: &DrillReport) -> String {
-    let slowest = report
+    let tightest = report
         .services
         .iter()
-        .filter_map(|service| Some((service.restored_secs?, service.rto_secs)))
-        .max_by_key(|(actual, _)| *actual);
-    match (report.verdict, slowest) {
-        (Verdict::RtoMet, Some((actual, Some(rto)))) => {
+        .filter_map(|service| Some((service.restored_secs?, service.rto_secs?)))
+        .min_by_key(|(actual, rto)| rto.saturating_sub(*actual));
+    match (report.verdict, tightest) {
+        (Verdict::RtoMet, Some((actual, rto))) => {
             format!("RTO met ({} of {})", minutes(actual), minutes(rto))
         }
         (Verdict::RtoMissed, _) => {

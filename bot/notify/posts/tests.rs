@@ -577,3 +577,29 @@ fn drill_history_lists_the_reports() {
     snapshot!("drill_history", message);
     assert!(drill_history(&[]).plain_text().starts_with("No drill"));
 }
+
+#[test]
+fn drill_report_restored_with_steps_left_says_so() {
+    let mut fixture = db_loss_drill(at(14, 16, 0));
+    fixture.incident.apply(&Recorded {
+        at_ms: at(14, 16, 0),
+        by: alice(),
+        event: Event::ServicesRestored {
+            services: vec!["Database".to_string()],
+        },
+    });
+    let report = report_of(&fixture);
+    let text = drill_report(fixture.incident.id, &report).plain_text();
+    assert!(
+        text.contains(
+            "Verdict: RTO met — every service restored within its RTO. Of the checklist, 8 steps \
+             left unconfirmed."
+        ),
+        "{text}"
+    );
+    let history = drill_history(&[(fixture.incident.id, report)]).plain_text();
+    assert!(
+        history.ends_with("3/11 steps · 1 step over budget · RTO met (16m of 30m)"),
+        "{history}"
+    );
+}
