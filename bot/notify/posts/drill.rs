@@ -188,3 +188,83 @@ fn short_verdict(report: &DrillReport) -> String {
         (Verdict::NoTarget, _) => "restored, no RTO target".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::drill_report::{report, restore_times};
+    use crate::incident::{DrillReport, Event, Recorded};
+    use crate::notify::test_support::{alice, at, db_loss_drill, render, Fixture};
+
+    /// Snapshots live in `bot/notify/snapshots/`.
+    macro_rules! snapshot {
+        ($name:expr, $message:expr) => {
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!($name, render(&$message));
+            })
+        };
+    }
+
+    fn report_of(fixture: &Fixture) -> DrillReport {
+        report(
+            &fixture.incident,
+            restore_times(&fixture.incident),
+            fixture.now,
+        )
+    }
+
+    #[test]
+    fn drill_report_of_a_finished_drill() {
+        let fixture = db_loss_drill(at(14, 41, 0));
+        let message = drill_report(fixture.incident.id, &report_of(&fixture));
+        assert!(message.mentions.is_empty());
+        snapshot!("drill_report", message);
+    }
+
+    #[test]
+    fn drill_report_of_a_drill_closed_early_claims_no_time() {
+        let fixture = db_loss_drill(at(14, 16, 0));
+        let message = drill_report(fixture.incident.id, &report_of(&fixture));
+        let text = message.plain_text();
+        assert!(!text.contains("of its 30m RTO"), "{text}");
+        snapshot!("drill_report_not_restored", message);
+    }
+
+    #[test]
+    fn drill_history_lists_the_reports() {
+        let finished = db_loss_drill(at(14, 41, 0));
+        let early = db_loss_drill(at(14, 16, 0));
+        let message = drill_history(&[
+            (finished.incident.id, report_of(&finished)),
+            (IncidentId::new(2), report_of(&early)),
+        ]);
+        snapshot!("drill_history", message);
+        assert!(drill_history(&[]).plain_text().starts_with("No drill"));
+    }
+
+    #[test]
+    fn drill_report_restored_with_steps_left_says_so() {
+        let mut fixture = db_loss_drill(at(14, 16, 0));
+        fixture.incident.apply(&Recorded {
+            at_ms: at(14, 16, 0),
+            by: alice(),
+            event: Event::ServicesRestored {
+                services: vec!["Database".to_string()],
+            },
+        });
+        let report = report_of(&fixture);
+        let text = drill_report(fixture.incident.id, &report).plain_text();
+        assert!(
+            text.contains(
+                "Verdict: RTO met — every service restored within its RTO. Of the checklist, 8 steps \
+                 left unconfirmed."
+            ),
+            "{text}"
+        );
+        let history = drill_history(&[(fixture.incident.id, report)]).plain_text();
+        assert!(
+            history.ends_with("3/11 steps · 1 step over budget · RTO met (16m of 30m)"),
+            "{history}"
+        );
+    }
+}

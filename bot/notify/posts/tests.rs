@@ -3,8 +3,8 @@
 
 use crate::incident::{DomainError, Event, Recorded};
 use crate::notify::test_support::{
-    alice, app_server, at, corruption_drill, db_loss, db_loss_drill, db_loss_restored, infra_loss,
-    paging, render, runbook, scenario, HOUR,
+    alice, app_server, at, corruption_drill, db_loss, db_loss_restored, infra_loss, paging, render,
+    runbook, scenario, HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -537,69 +537,5 @@ fn update_while_left_alone() {
     snapshot!(
         "update_stale",
         update(&fixture.incident, runbook(), fixture.now, Some(at(7, 4, 0)))
-    );
-}
-
-fn report_of(fixture: &crate::notify::test_support::Fixture) -> crate::incident::DrillReport {
-    use crate::incident::drill_report::{report, restore_times};
-    report(
-        &fixture.incident,
-        restore_times(&fixture.incident),
-        fixture.now,
-    )
-}
-
-#[test]
-fn drill_report_of_a_finished_drill() {
-    let fixture = db_loss_drill(at(14, 41, 0));
-    let message = drill_report(fixture.incident.id, &report_of(&fixture));
-    assert!(message.mentions.is_empty());
-    snapshot!("drill_report", message);
-}
-
-#[test]
-fn drill_report_of_a_drill_closed_early_claims_no_time() {
-    let fixture = db_loss_drill(at(14, 16, 0));
-    let message = drill_report(fixture.incident.id, &report_of(&fixture));
-    let text = message.plain_text();
-    assert!(!text.contains("of its 30m RTO"), "{text}");
-    snapshot!("drill_report_not_restored", message);
-}
-
-#[test]
-fn drill_history_lists_the_reports() {
-    let finished = db_loss_drill(at(14, 41, 0));
-    let early = db_loss_drill(at(14, 16, 0));
-    let message = drill_history(&[
-        (finished.incident.id, report_of(&finished)),
-        (crate::incident::IncidentId::new(2), report_of(&early)),
-    ]);
-    snapshot!("drill_history", message);
-    assert!(drill_history(&[]).plain_text().starts_with("No drill"));
-}
-
-#[test]
-fn drill_report_restored_with_steps_left_says_so() {
-    let mut fixture = db_loss_drill(at(14, 16, 0));
-    fixture.incident.apply(&Recorded {
-        at_ms: at(14, 16, 0),
-        by: alice(),
-        event: Event::ServicesRestored {
-            services: vec!["Database".to_string()],
-        },
-    });
-    let report = report_of(&fixture);
-    let text = drill_report(fixture.incident.id, &report).plain_text();
-    assert!(
-        text.contains(
-            "Verdict: RTO met — every service restored within its RTO. Of the checklist, 8 steps \
-             left unconfirmed."
-        ),
-        "{text}"
-    );
-    let history = drill_history(&[(fixture.incident.id, report)]).plain_text();
-    assert!(
-        history.ends_with("3/11 steps · 1 step over budget · RTO met (16m of 30m)"),
-        "{history}"
     );
 }
