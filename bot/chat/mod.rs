@@ -4,6 +4,7 @@
 pub mod adapter;
 pub mod console;
 pub mod discord;
+pub mod follow_up_buttons;
 pub mod incident_buttons;
 pub mod internal_error;
 pub mod readiness;

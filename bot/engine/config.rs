@@ -9,6 +9,9 @@
 //!   nobody.
 //! - `ROLE_MENTIONS`: `Platform Lead=U024BE7LH; Database Admin=U0G9QF9C6` maps a role to the chat
 //!   user (or group) id to ping. A paged role without a mapping is named, not pinged.
+//! - `STALE_AFTER` (`2h`, from 1 minute to 7 days): how long an open incident may go without a
+//!   human command before the bot asks whether it is still going, and slows its updates to
+//!   hourly until someone acts.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +21,9 @@ use commands::Severity;
 use crate::runbook::Runbook;
 
 pub const DEFAULT_UPDATE_INTERVAL_SECS: u64 = 15 * 60;
+pub const DEFAULT_STALE_AFTER_SECS: u64 = 2 * 60 * 60;
+/// The longest `STALE_AFTER`: a week.
+const MAX_STALE_AFTER_SECS: u64 = 7 * 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
@@ -25,6 +31,7 @@ pub struct EngineConfig {
     paged_roles: BTreeMap<Severity, Vec<String>>,
     /// Role (lowercase) → chat id to mention.
     role_mentions: BTreeMap<String, String>,
+    stale_after_secs: u64,
 }
 
 /// A setting that could not be read, for a clear start-up error.
@@ -67,6 +74,7 @@ impl EngineConfig {
                 (Severity::Low, Vec::new()),
             ]),
             role_mentions: BTreeMap::new(),
+            stale_after_secs: DEFAULT_STALE_AFTER_SECS,
         }
     }
 
@@ -100,6 +108,15 @@ impl EngineConfig {
                 config.paged_roles.insert(severity, roles);
             }
         }
+        if let Some(value) = lookup("STALE_AFTER") {
+            config.stale_after_secs = parse_duration(&value)
+                .filter(|secs| (60..=MAX_STALE_AFTER_SECS).contains(secs))
+                .ok_or(ConfigError {
+                    variable: "STALE_AFTER".to_string(),
+                    value,
+                    expected: "a duration from one minute to 7 days, like 2h or 90m",
+                })?;
+        }
         if let Some(value) = lookup("ROLE_MENTIONS") {
             for pair in value.split(';').filter(|pair| !pair.trim().is_empty()) {
                 let Some((role, id)) = pair.split_once('=') else {
@@ -122,6 +139,12 @@ impl EngineConfig {
             .get(&severity)
             .copied()
             .unwrap_or(DEFAULT_UPDATE_INTERVAL_SECS)
+    }
+
+    /// How long an open incident may go without a human command before the bot asks whether
+    /// it is still going.
+    pub fn stale_after_secs(&self) -> u64 {
+        self.stale_after_secs
     }
 
     /// The roles to page for a severity, with the chat id of each when one is configured.
@@ -207,5 +230,26 @@ mod tests {
         })
         .expect_err("invalid");
         assert_eq!(error.to_string(), "UPDATE_INTERVAL=\"soon\" is not valid: a duration of at least one minute, like 15m or 1h");
+    }
+
+    #[test]
+    fn stale_after_from_a_minute_to_a_week() {
+        let with = |value: &str| {
+            EngineConfig::from_lookup(&runbook(), |name| {
+                (name == "STALE_AFTER").then(|| value.to_string())
+            })
+        };
+        assert_eq!(
+            EngineConfig::defaults_for(&runbook()).stale_after_secs(),
+            7_200
+        );
+        assert_eq!(with("90m").map(|c| c.stale_after_secs()), Ok(5_400));
+        assert_eq!(with("1m").map(|c| c.stale_after_secs()), Ok(60));
+        for bad in ["30s", "8d", "later"] {
+            assert_eq!(
+                with(bad).map_err(|e| e.to_string()),
+                Err(format!("STALE_AFTER=\"{bad}\" is not valid: a duration from one minute to 7 days, like 2h or 90m"))
+            );
+        }
     }
 }

@@ -377,7 +377,10 @@ impl Engine {
         for event in &recorded {
             after.apply(event);
         }
-        let effects = effects(&loaded.incident, &after, now);
+        let mut effects = effects(&loaded.incident, &after, now);
+        effects
+            .timers
+            .extend(self.silence_ended_timers(&loaded.incident, &after, by, now));
         let commit = commit_for(&after, &recorded, &effects)?;
         match self
             .store

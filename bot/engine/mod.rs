@@ -7,8 +7,10 @@
 mod cache;
 mod cmd;
 mod config;
+mod follow_ups;
 mod load;
 mod scheduler;
+mod stale;
 pub mod timers;
 
 use std::sync::Arc;
@@ -110,10 +112,7 @@ const MAX_ATTEMPTS: usize = 5;
 
 /// The bot's own name on the timeline, for what it does by itself.
 pub fn bot_person() -> Person {
-    Person {
-        id: "incident-bot".to_string(),
-        name: "incident-bot".to_string(),
-    }
+    Person::bot()
 }
 
 pub struct Engine {

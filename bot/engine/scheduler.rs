@@ -1,6 +1,7 @@
-//! The durable cadence: status updates, RTO warnings, step nudges and follow-up reminders, each a
-//! due time in the store. A tick finds the due timers through the due-time index and handles each
-//! as an ordinary change of its incident, so a restart or a second replica neither skips nor
+//! The durable cadence: status updates, RTO warnings, step nudges, the question to an incident
+//! left alone (`stale`), follow-up lists and their reminders, each a due time in the store. A
+//! tick finds the due timers through the due-time index and handles each as an ordinary change
+//! of its incident, so a restart or a second replica neither skips nor
 //! repeats a post: whoever commits first wins, and the other sees the timer already moved.
 //!
 //! RTO warnings are about the tightest RTO among the services not yet restored
@@ -12,10 +13,10 @@
 //! for it (it moves to a second after the update, and the update moves it on). Either way the RTO
 //! timer advances to the next threshold, and the warning is on the timeline as `rto_warned`.
 
+use super::follow_ups::follow_up_events;
 use super::load::{Attempt, Effects};
 use super::timers::{
-    due_nudges, next_nudge_ms, next_rto_threshold, next_update_ms, rto_threshold_ms,
-    rto_threshold_reached,
+    due_nudges, next_nudge_ms, next_rto_threshold, rto_threshold_ms, rto_threshold_reached,
 };
 use super::{bot_person, Engine, EngineError, MAX_ATTEMPTS};
 use crate::clock::{Clock, SimulatedClock};
@@ -154,8 +155,17 @@ impl Engine {
         update_due: Option<i64>,
     ) -> Vec<Event> {
         match kind {
-            TimerKind::FollowUp(group) => vec![Event::FollowUpReminded { group }],
+            TimerKind::FollowUp(_)
+            | TimerKind::FollowUpOpens(_)
+            | TimerKind::FollowUpReminder(_) => follow_up_events(incident, kind),
             _ if !incident.is_open() => Vec::new(),
+            TimerKind::Update | TimerKind::Stale if self.asks_if_stale(incident, now) => {
+                let folded = rto_reached(incident, now.saturating_add(FOLD_MS));
+                std::iter::once(Event::StaleAsked)
+                    .chain(folded.map(|percent| Event::RtoWarned { percent }))
+                    .collect()
+            }
+            TimerKind::Stale => Vec::new(),
             TimerKind::Update => {
                 let folded = rto_reached(incident, now.saturating_add(FOLD_MS));
                 std::iter::once(Event::UpdatePosted {
@@ -189,20 +199,33 @@ impl Engine {
             ..Effects::default()
         };
         match kind {
-            TimerKind::FollowUp(group) => Effects {
-                posts: self
-                    .runbook()
-                    .follow_ups
-                    .get(group)
-                    .map(|group| notify::follow_up(incident, group))
-                    .into_iter()
-                    .collect(),
-                ..delete
-            },
+            TimerKind::FollowUp(_)
+            | TimerKind::FollowUpOpens(_)
+            | TimerKind::FollowUpReminder(_) => self.follow_up_effects(
+                incident,
+                kind,
+                !follow_up_events(before, kind).is_empty(),
+                now,
+            ),
             _ if !incident.is_open() => delete,
+            TimerKind::Update | TimerKind::Stale if incident.is_stale() && !before.is_stale() => {
+                let mut asked = self.stale_question(incident, now);
+                if let Some(percent) = warned(before, incident) {
+                    asked.posts = asked
+                        .posts
+                        .into_iter()
+                        .map(|post| notify::with_rto_warning(post, incident, percent, now))
+                        .collect();
+                    asked.timers.push(rto_timer(incident));
+                }
+                asked
+            }
+            TimerKind::Stale => Effects {
+                timers: vec![self.stale_timer(incident)],
+                ..Effects::default()
+            },
             TimerKind::Update => {
-                let interval = self.config.update_interval_secs(incident.severity);
-                let next = next_update_ms(incident.opened_at_ms, interval, now);
+                let next = self.next_update_due(incident, now);
                 let mut post = notify::update(incident, self.runbook(), now, Some(next));
                 let mut timers = vec![(kind, Some(next))];
                 if let Some(percent) = warned(before, incident) {

@@ -33,6 +33,11 @@ impl Incident {
             restored: None,
             cancellation: None,
             postmortem_final: None,
+            last_human_at_ms: (!by.is_bot()).then_some(at_ms),
+            stale_asked_at_ms: None,
+            quiet_posts: 0,
+            quiet_post_at_ms: None,
+            follow_ups: Vec::new(),
         };
         incident.start_current_steps(at_ms);
         incident
@@ -106,6 +111,13 @@ impl Incident {
             | Event::Cancelled { .. }
             | Event::RootCauseAmended { .. }
             | Event::PostmortemFinalized => self.apply_correction(recorded),
+            Event::StaleAsked => self.stale_asked_at_ms = Some(recorded.at_ms),
+            Event::FollowUpsScheduled { lists } => self.follow_ups = lists.clone(),
+            Event::FollowUpTicked { list, item, done } => {
+                self.tick_follow_up(*list, *item, *done, &recorded.by, recorded.at_ms)
+            }
+            Event::FollowUpOpened { .. } | Event::DrillReported(_) => {}
         }
+        self.count_quiet(recorded);
     }
 }

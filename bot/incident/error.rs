@@ -125,6 +125,28 @@ pub enum DomainError {
     DuplicateOfItself {
         incident: String,
     },
+    /// Follow-ups are ticked on a resolved incident that has them (a drill has none).
+    NoFollowUps {
+        incident: String,
+        open: bool,
+        drill: bool,
+    },
+    /// No follow-up item is called that; `items` as (`1.3`, title).
+    NoSuchFollowUp {
+        typed: String,
+        items: Vec<(String, String)>,
+    },
+    /// The words match several items; `matches` as (`1.3`, title).
+    AmbiguousFollowUp {
+        typed: String,
+        matches: Vec<(String, String)>,
+    },
+    /// Ticked already (`done`: by whom, when), or not ticked when taking the tick back.
+    FollowUpAlready {
+        item: String,
+        title: String,
+        done: Option<(String, i64)>,
+    },
     /// No step was named while several run in parallel: which one? `current` as (number,
     /// title), by priority.
     WhichStep {

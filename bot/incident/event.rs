@@ -4,6 +4,8 @@
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::drill_report::DrillReport;
+use super::follow_ups::FollowUpList;
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
 use super::restoration::ServiceObjective;
 use super::IncidentId;
@@ -96,9 +98,31 @@ pub enum Event {
     },
     /// The post-mortem was marked final: the resolved incident takes no more amendments.
     PostmortemFinalized,
+    /// The bot asked whether the incident is still going: nobody had acted for `STALE_AFTER`.
+    StaleAsked,
+    /// The runbook's post-incident follow-up lists, with their windows, as of the resolution;
+    /// the first is posted with it.
+    FollowUpsScheduled {
+        lists: Vec<FollowUpList>,
+    },
+    /// A later follow-up list's window opened, and the list was posted.
+    FollowUpOpened {
+        list: usize,
+    },
+    /// Someone ticked a follow-up item (or took the tick back); both 0-based.
+    FollowUpTicked {
+        list: usize,
+        item: usize,
+        done: bool,
+    },
+    /// A drill's report, posted when the drill was resolved: kept for the drill history.
+    DrillReported(Box<DrillReport>),
 }
 
 impl Event {
+    /// The stored name of [`Event::DrillReported`], for finding a channel's drill history.
+    pub const DRILL_REPORTED: &'static str = "drill_reported";
+
     /// The event's name as stored (`step_confirmed`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -122,6 +146,11 @@ impl Event {
             Event::Cancelled { .. } => "cancelled",
             Event::RootCauseAmended { .. } => "root_cause_amended",
             Event::PostmortemFinalized => "postmortem_finalized",
+            Event::StaleAsked => "stale_asked",
+            Event::FollowUpsScheduled { .. } => "follow_ups_scheduled",
+            Event::FollowUpOpened { .. } => "follow_up_opened",
+            Event::FollowUpTicked { .. } => "follow_up_ticked",
+            Event::DrillReported(_) => Event::DRILL_REPORTED,
         }
     }
 }

@@ -5,20 +5,25 @@
 mod apply;
 pub mod correction;
 pub mod decide;
+pub mod drill_report;
 mod error;
 mod event;
+pub mod follow_ups;
 mod id;
 mod model;
 pub mod plan;
 pub mod restoration;
+pub mod stale;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod timer;
 mod tracks;
 
 pub use correction::{Cancellation, Stamp};
+pub use drill_report::DrillReport;
 pub use error::DomainError;
 pub use event::{Event, Opening, Recorded};
+pub use follow_ups::{FollowUpItem, FollowUpList, Tick};
 pub use id::IncidentId;
 pub use model::*;
 pub use restoration::{Clock, Measured, Restored, RtoWatch, ServiceObjective};

@@ -8,6 +8,7 @@ use commands::Severity;
 use serde::{Deserialize, Serialize};
 
 use super::correction::{Cancellation, Stamp};
+use super::follow_ups::FollowUpList;
 use super::restoration::{Restored, ServiceObjective};
 use super::tracks::Track;
 use super::IncidentId;
@@ -26,6 +27,24 @@ pub struct ChannelKey {
 pub struct Person {
     pub id: String,
     pub name: String,
+}
+
+/// The id (and name) the bot records what it does by itself under.
+const BOT_ID: &str = "incident-bot";
+
+impl Person {
+    /// The bot itself, on the timeline.
+    pub fn bot() -> Person {
+        Person {
+            id: BOT_ID.to_string(),
+            name: BOT_ID.to_string(),
+        }
+    }
+
+    /// Whether this is the bot rather than a person.
+    pub fn is_bot(&self) -> bool {
+        self.id == BOT_ID
+    }
 }
 
 /// Which runbook scenario an incident runs.
@@ -162,6 +181,22 @@ pub struct Incident {
     /// When the post-mortem was marked final, and by whom: no amendments after it.
     #[serde(default)]
     pub postmortem_final: Option<Stamp>,
+    /// When a person (not the bot) last recorded anything; `None` in incidents stored before
+    /// it was kept, whose opening then counts.
+    #[serde(default)]
+    pub last_human_at_ms: Option<i64>,
+    /// When the bot last asked whether the incident is still going.
+    #[serde(default)]
+    pub stale_asked_at_ms: Option<i64>,
+    /// Posts the bot made by itself since the last human command.
+    #[serde(default)]
+    pub quiet_posts: u32,
+    /// When the last of them was made (an RTO warning recorded with it was part of that post).
+    #[serde(default)]
+    pub quiet_post_at_ms: Option<i64>,
+    /// The post-incident follow-up lists, scheduled at resolution (none for a drill).
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpList>,
 }
 
 impl Incident {

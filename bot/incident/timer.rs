@@ -1,5 +1,7 @@
 //! What an incident waits for: the timers the scheduler fires. The store keeps each under its
-//! name (`update`, `rto`, `nudge`, `follow-up-0`), the names every version of the bot has written.
+//! name (`update`, `rto`, `nudge`, `follow-up-0`, `stale`, `follow-up-opens-1`,
+//! `follow-up-reminder-0`), the names every version of the bot has written: a name, once
+//! written, is never renamed.
 
 use std::fmt;
 
@@ -12,11 +14,25 @@ pub enum TimerKind {
     Rto,
     /// The current step running out of its time budget.
     Nudge,
-    /// A post-incident follow-up group of the runbook, by its index, due after the resolution.
+    /// A post-incident follow-up group of the runbook, by its index, at its deadline. Written
+    /// only by versions before follow-up windows; such a timer still posts the group when due.
     FollowUp(usize),
+    /// Nobody has acted on the incident for `STALE_AFTER`: time to ask whether it still goes.
+    Stale,
+    /// The window of a follow-up list (by index) opens: the list is posted.
+    FollowUpOpens(usize),
+    /// The one reminder of a follow-up list before its deadline, if items are still open.
+    FollowUpReminder(usize),
 }
 
 const FOLLOW_UP_PREFIX: &str = "follow-up-";
+const FOLLOW_UP_OPENS_PREFIX: &str = "follow-up-opens-";
+const FOLLOW_UP_REMINDER_PREFIX: &str = "follow-up-reminder-";
+
+/// The index after `prefix` in `name`.
+fn indexed(name: &str, prefix: &str) -> Option<usize> {
+    name.strip_prefix(prefix)?.parse().ok()
+}
 
 impl TimerKind {
     /// The kind a stored name stands for; `None` for a name the bot never writes.
@@ -25,14 +41,24 @@ impl TimerKind {
             "update" => TimerKind::Update,
             "rto" => TimerKind::Rto,
             "nudge" => TimerKind::Nudge,
-            _ => TimerKind::FollowUp(name.strip_prefix(FOLLOW_UP_PREFIX)?.parse().ok()?),
+            "stale" => TimerKind::Stale,
+            _ => {
+                if let Some(list) = indexed(name, FOLLOW_UP_OPENS_PREFIX) {
+                    TimerKind::FollowUpOpens(list)
+                } else if let Some(list) = indexed(name, FOLLOW_UP_REMINDER_PREFIX) {
+                    TimerKind::FollowUpReminder(list)
+                } else {
+                    TimerKind::FollowUp(indexed(name, FOLLOW_UP_PREFIX)?)
+                }
+            }
         };
         // `follow-up-01` or `follow-up-+1` would be written back under another name.
         (kind.to_string() == name).then_some(kind)
     }
 }
 
-/// The stored name: `update`, `rto`, `nudge`, `follow-up-0`.
+/// The stored name: `update`, `rto`, `nudge`, `follow-up-0`, `stale`, `follow-up-opens-1`,
+/// `follow-up-reminder-0`.
 impl fmt::Display for TimerKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -40,6 +66,9 @@ impl fmt::Display for TimerKind {
             TimerKind::Rto => f.write_str("rto"),
             TimerKind::Nudge => f.write_str("nudge"),
             TimerKind::FollowUp(group) => write!(f, "{FOLLOW_UP_PREFIX}{group}"),
+            TimerKind::Stale => f.write_str("stale"),
+            TimerKind::FollowUpOpens(list) => write!(f, "{FOLLOW_UP_OPENS_PREFIX}{list}"),
+            TimerKind::FollowUpReminder(list) => write!(f, "{FOLLOW_UP_REMINDER_PREFIX}{list}"),
         }
     }
 }
@@ -56,6 +85,10 @@ mod tests {
             (TimerKind::Nudge, "nudge"),
             (TimerKind::FollowUp(0), "follow-up-0"),
             (TimerKind::FollowUp(12), "follow-up-12"),
+            (TimerKind::Stale, "stale"),
+            (TimerKind::FollowUpOpens(1), "follow-up-opens-1"),
+            (TimerKind::FollowUpReminder(0), "follow-up-reminder-0"),
+            (TimerKind::FollowUpReminder(12), "follow-up-reminder-12"),
         ] {
             assert_eq!(kind.to_string(), name);
             assert_eq!(TimerKind::from_name(name), Some(kind));
@@ -66,6 +99,10 @@ mod tests {
             "follow-up-",
             "follow-up-01",
             "follow-up-+1",
+            "follow-up-opens-",
+            "follow-up-opens-01",
+            "follow-up-reminder-x",
+            "stale-1",
             "",
         ] {
             assert_eq!(TimerKind::from_name(unknown), None, "{unknown}");

@@ -94,6 +94,11 @@ pub enum Block {
     RestoreActions {
         incident: u64,
     },
+    /// Buttons to tick follow-up items: one per item, as `1.3`.
+    FollowUpActions {
+        incident: u64,
+        items: Vec<String>,
+    },
     /// Buttons for each open track of a group running in parallel, by priority: per track a
     /// Done that names it, Skip and Failed.
     TrackActions {
@@ -167,8 +172,9 @@ impl Message {
                     out.push(format!("{label} {done}/{total}"))
                 }
                 Block::StepActions { .. }
-                | Block::TrackActions { .. }
-                | Block::RestoreActions { .. } => {}
+                | Block::RestoreActions { .. }
+                | Block::FollowUpActions { .. }
+                | Block::TrackActions { .. } => {}
                 Block::Document { filename, .. } => out.push(format!("[{filename}]")),
             }
         }

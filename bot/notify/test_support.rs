@@ -266,6 +266,22 @@ fn db_loss_events() -> Vec<(i64, Person, Event)> {
                 ),
             },
         ),
+        (
+            at(4, 10, 0),
+            alice(),
+            Event::FollowUpsScheduled {
+                lists: crate::incident::follow_ups::schedule(&runbook().follow_ups, at(4, 10, 0)),
+            },
+        ),
+        (
+            at(9, 12, 0),
+            bob(),
+            Event::FollowUpTicked {
+                list: 0,
+                item: 1,
+                done: true,
+            },
+        ),
     ]
 }
 
@@ -359,8 +375,55 @@ pub fn infra_loss(cutoff: i64) -> Fixture {
                 root_cause: Some("Power failure across the primary region".to_string()),
             },
         ),
+        (
+            at(6, 30, 0),
+            alice(),
+            Event::FollowUpsScheduled {
+                lists: crate::incident::follow_ups::schedule(&runbook().follow_ups, at(6, 30, 0)),
+            },
+        ),
     ];
     fold(IncidentId::new(5), events, cutoff)
+}
+
+/// INC-5, an Application Server Failure (no RTO target) opened by alice at 03:04, left alone.
+pub fn app_server(cutoff: i64) -> Fixture {
+    let events = vec![(
+        at(3, 4, 0),
+        alice(),
+        opening(2, Severity::High, false, Some("Web tier down")),
+    )];
+    fold(IncidentId::new(5), events, cutoff)
+}
+
+/// INC-6, a Complete Database Loss drill run by carol and bob from 14:00: step 3 over its
+/// budget, the checklist finished and the Database restored at 14:41 (over its 30-minute RTO).
+pub fn db_loss_drill(cutoff: i64) -> Fixture {
+    let events = vec![
+        (
+            at(14, 0, 0),
+            carol(),
+            opening(
+                1,
+                Severity::Critical,
+                true,
+                Some("DR drill: Complete Database Loss"),
+            ),
+        ),
+        (at(14, 3, 0), carol(), done(0, None)),
+        (at(14, 5, 0), bob(), done(1, None)),
+        (at(14, 13, 0), bob(), done(2, None)),
+        (at(14, 25, 0), bob(), done(3, None)),
+        (at(14, 33, 0), bob(), done(4, None)),
+        (at(14, 38, 0), bob(), done(5, None)),
+        (at(14, 39, 0), carol(), done(6, None)),
+        (at(14, 40, 0), carol(), done(7, None)),
+        (at(14, 40, 30), carol(), skipped(8, "reviewed last month")),
+        (at(14, 41, 0), carol(), done(9, None)),
+        (at(14, 41, 0), carol(), done(10, None)),
+        (at(14, 41, 0), carol(), restored(&["Database"])),
+    ];
+    fold(IncidentId::new(6), events, cutoff)
 }
 
 /// INC-5, Complete Infrastructure Loss, opened at 05:00: step 1 done at 05:03, when its four
@@ -460,6 +523,10 @@ pub fn render(message: &Message) -> String {
                     ));
                 }
             }
+            Block::FollowUpActions { incident, items } => out.push_str(&format!(
+                "[buttons: done {} for INC-{incident}]\n",
+                items.join(" · ")
+            )),
         }
     }
     out

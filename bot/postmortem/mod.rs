@@ -6,6 +6,7 @@
 //! breaking the Markdown (pipes escaped in tables, line breaks folded).
 
 mod corrections;
+mod follow_ups;
 mod objectives;
 mod table;
 mod timeline;
@@ -285,6 +286,18 @@ fn reflections(out: &mut String, incident: &Incident, timeline: &[Recorded]) {
 
 fn action_items(out: &mut String, incident: &Incident, runbook: &Runbook) {
     let _ = writeln!(out, "## Action items\n");
+    if !incident.follow_ups.is_empty() {
+        follow_ups::lists(out, incident);
+        return;
+    }
+    if incident.drill {
+        let _ = writeln!(
+            out,
+            "_A drill schedules none of the runbook's follow-ups: add what this one taught._\n"
+        );
+        let _ = writeln!(out, "- [ ] _Add action items._");
+        return;
+    }
     if runbook.follow_ups.is_empty() {
         let _ = writeln!(out, "- [ ] _Add action items._");
         return;

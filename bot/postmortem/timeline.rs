@@ -6,6 +6,7 @@ use commands::duration::format_duration;
 
 use super::{inline, quoted, time_of};
 use crate::incident::correction::amends;
+use crate::incident::follow_ups::item_ref;
 use crate::incident::{Event, Incident, Outcome, Recorded, Status};
 use crate::notify::format::{allowance, budget_text, date_time, minutes, secs_between};
 use crate::notify::{rpo_summary, since_opening};
@@ -227,6 +228,37 @@ fn describe(
             None => "follow-up reminder posted".to_string(),
         },
         Event::PostmortemPosted => format!("{by} posted the post-mortem draft"),
+        Event::StaleAsked => format!(
+            "nobody had acted since {}: asked whether the incident is still going; updates hourly",
+            time_of(before.last_human_ms(), incident.opened_at_ms)
+        ),
+        Event::FollowUpsScheduled { lists } => {
+            let names: Vec<String> = lists.iter().map(|list| inline(&list.deadline)).collect();
+            format!("follow-up lists scheduled: {}", names.join(", "))
+        }
+        Event::FollowUpOpened { list } => match incident.follow_ups.get(*list) {
+            Some(found) => format!("follow-up list posted: {}", inline(&found.deadline)),
+            None => "follow-up list posted".to_string(),
+        },
+        Event::FollowUpTicked { list, item, done } => {
+            let title = incident
+                .follow_ups
+                .get(*list)
+                .and_then(|found| found.items.get(*item))
+                .map(|state| format!(" {}", quoted(&state.title)))
+                .unwrap_or_default();
+            let reference = item_ref(*list, *item);
+            match done {
+                true => format!("{by} ticked follow-up {reference}{title} as done"),
+                false => format!("{by} took back the tick of follow-up {reference}{title}"),
+            }
+        }
+        Event::DrillReported(report) => format!(
+            "drill report posted: {} of {} steps confirmed, {} over budget",
+            report.steps.done + report.steps.skipped,
+            report.steps.total,
+            report.over_budget.len()
+        ),
         Event::ServicesRestored { services } => {
             let took = since_opening(incident, recorded.at_ms);
             let mut line = match services.as_slice() {

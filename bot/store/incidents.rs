@@ -55,6 +55,11 @@ const LATEST_INCIDENT_SQL: &str =
     "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
      FROM incidents \
      WHERE platform = $1 AND workspace = $2 AND channel = $3 ORDER BY id DESC LIMIT 1";
+const CHANNEL_EVENTS_OF_KIND_SQL: &str =
+    "SELECT e.incident_id, e.seq, e.at_ms, e.actor, e.kind, e.data \
+     FROM incidents i JOIN events e ON e.incident_id = i.id \
+     WHERE i.platform = $1 AND i.workspace = $2 AND i.channel = $3 AND e.kind = $4 \
+     ORDER BY e.at_ms DESC, e.incident_id DESC, e.seq DESC LIMIT $5";
 pub(super) const ALL_OPEN_INCIDENTS_SQL: &str =
     "SELECT id, platform, workspace, channel, is_open, version, opened_at_ms, state \
      FROM incidents WHERE is_open = 1 ORDER BY id";
@@ -109,6 +114,28 @@ impl Store {
         rows.iter().map(incident_from_row).collect()
     }
 
+    /// The events of one kind (`drill_reported`) of a channel's incidents, newest first, at most
+    /// `limit`.
+    pub async fn channel_events_of_kind(
+        &self,
+        channel: &ChannelKey,
+        kind: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        if check_channel(channel).is_err() {
+            return Ok(Vec::new()); // no such channel could ever have been stored
+        }
+        let rows = sqlx::query(CHANNEL_EVENTS_OF_KIND_SQL)
+            .bind(channel.platform.as_str())
+            .bind(&channel.workspace)
+            .bind(&channel.channel)
+            .bind(kind)
+            .bind(numbers::limit(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
     /// Every open incident, by id.
     pub async fn all_open_incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
         let rows = sqlx::query(ALL_OPEN_INCIDENTS_SQL)
@@ -148,18 +175,7 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(StoredEvent {
-                    incident_id: numbers::read_id(row, "incident_id", "events.incident_id")?,
-                    seq: numbers::read(row, "seq", "events.seq")?,
-                    at_ms: numbers::read_instant(row, "at_ms")?,
-                    actor: row.try_get("actor")?,
-                    kind: row.try_get("kind")?,
-                    data: row.try_get("data")?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
 
     /// Whether the incident exists (read after a versioned write changed nothing: it moved on,
@@ -171,6 +187,17 @@ impl Store {
             .await?;
         Ok(found.is_some())
     }
+}
+
+fn event_from_row(row: &AnyRow) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        incident_id: numbers::read_id(row, "incident_id", "events.incident_id")?,
+        seq: numbers::read(row, "seq", "events.seq")?,
+        at_ms: numbers::read_instant(row, "at_ms")?,
+        actor: row.try_get("actor")?,
+        kind: row.try_get("kind")?,
+        data: row.try_get("data")?,
+    })
 }
 
 /// The row of a new incident, at the version of its first commit.

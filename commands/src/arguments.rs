@@ -202,6 +202,18 @@ const PLACEHOLDERS: &[(&str, &str, ArgumentKind, &str)] = &[
         ArgumentKind::FreeText,
         "Why, for the timeline; for a duplicate: duplicate of INC-3",
     ),
+    (
+        "item",
+        "item",
+        ArgumentKind::Word,
+        "The follow-up: its number in the posted list (1.3) or words of its title",
+    ),
+    (
+        "done|undo",
+        "action",
+        ArgumentKind::OneOf("done|undo"),
+        "done ticks the item; undo takes the tick back",
+    ),
 ];
 
 impl CommandSpec {

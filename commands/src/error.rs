@@ -192,7 +192,7 @@ mod tests {
             message(None, kind),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, restored, \
-             resolve, postmortem, reopen, cancel"
+             resolve, postmortem, reopen, cancel, followup, drills"
         );
         let kind = ErrorKind::UnknownCommand {
             word: "banana".to_string(),

@@ -26,9 +26,9 @@ mod text;
 
 pub use arguments::{Argument, ArgumentKind, UndescribedArgument};
 pub use cmd::{
-    Assign, Cancel, CancelReason, ChangeSeverity, Choose, Command, Drill, DrillTarget, Help, List,
-    Open, Postmortem, Reopen, RequiredNote, Resolve, Restored, Rpo, Scenarios, Status, Step,
-    StepAction, Update,
+    Assign, Cancel, CancelReason, ChangeSeverity, Choose, Command, Drill, DrillTarget, Drills,
+    FollowUp, FollowUpAction, Help, List, Open, Postmortem, Reopen, RequiredNote, Resolve,
+    Restored, Rpo, Scenarios, Status, Step, StepAction, Update,
 };
 pub use command_text::{command_text, ArgumentValue, UnknownArgument};
 pub use error::{ErrorKind, ParseError};

@@ -131,7 +131,7 @@ mod tests {
             error.to_string(),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, restored, \
-             resolve, postmortem, reopen, cancel"
+             resolve, postmortem, reopen, cancel, followup, drills"
         );
     }
 

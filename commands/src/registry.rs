@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::cmd::{
-    assign, cancel, change_severity, choose, drill, help, list, open, postmortem, reopen, resolve,
-    restored, rpo, scenarios, status, step, update,
+    assign, cancel, change_severity, choose, drill, drills, follow_up, help, list, open,
+    postmortem, reopen, resolve, restored, rpo, scenarios, status, step, update,
 };
 use crate::error::ErrorKind;
 use crate::spec::CommandSpec;
@@ -30,6 +30,8 @@ pub enum CommandName {
     Restored,
     Reopen,
     Cancel,
+    FollowUp,
+    Drills,
 }
 
 /// The most edits (typed letters that are wrong, missing, extra or swapped) a typo may have and still
@@ -41,7 +43,7 @@ const MIN_SUGGESTED_PREFIX: usize = 3;
 
 impl CommandName {
     /// Every command, in the order help lists them.
-    pub const ALL: [CommandName; 17] = [
+    pub const ALL: [CommandName; 19] = [
         CommandName::Open,
         CommandName::Drill,
         CommandName::List,
@@ -59,6 +61,8 @@ impl CommandName {
         CommandName::Postmortem,
         CommandName::Reopen,
         CommandName::Cancel,
+        CommandName::FollowUp,
+        CommandName::Drills,
     ];
 
     /// How the command is written and what it does.
@@ -81,6 +85,8 @@ impl CommandName {
             CommandName::Restored => &restored::SPEC,
             CommandName::Reopen => &reopen::SPEC,
             CommandName::Cancel => &cancel::SPEC,
+            CommandName::FollowUp => &follow_up::SPEC,
+            CommandName::Drills => &drills::SPEC,
         }
     }
 
@@ -181,6 +187,8 @@ mod tests {
                 "/postmortem [INC-n] [final]",
                 "/incident reopen [INC-n] [reason]",
                 "/incident cancel [INC-n] <reason>",
+                "/incident followup [INC-n] <item> done|undo",
+                "/incident drills",
             ]
         );
     }

@@ -4,9 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use commands::{
     command_text, parse_incident, parse_line, parse_postmortem, ArgumentValue, Assign, Cancel,
-    CancelReason, ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Help,
-    IncidentRef, List, Mention, Open, Postmortem, Reopen, Resolve, Restored, Rpo, RpoPoint,
-    Scenarios, Severity, Status, Step, StepAction, Update,
+    CancelReason, ChangeSeverity, Choose, Command, CommandName, Drill, DrillTarget, Drills,
+    FollowUp, FollowUpAction, Help, IncidentRef, List, Mention, Open, Postmortem, Reopen, Resolve,
+    Restored, Rpo, RpoPoint, Scenarios, Severity, Status, Step, StepAction, Update,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -331,6 +331,19 @@ fn cancel() -> impl Strategy<Value = Cancel> {
     (incident(), reason).prop_map(|(incident, reason)| Cancel { incident, reason })
 }
 
+fn follow_up() -> impl Strategy<Value = FollowUp> {
+    (
+        incident(),
+        word(),
+        select(&[FollowUpAction::Done, FollowUpAction::Undo][..]),
+    )
+        .prop_map(|(incident, item, action)| FollowUp {
+            incident,
+            item,
+            action,
+        })
+}
+
 /// Any command with arguments, as a form would also send it.
 fn any_command() -> impl Strategy<Value = Command> {
     let drill_of_a_named_scenario = word()
@@ -367,6 +380,7 @@ fn any_command() -> impl Strategy<Value = Command> {
                     if reason.split_whitespace().next().is_some_and(|word| word.eq_ignore_ascii_case("duplicate")))
             })
             .prop_map(Command::Cancel),
+        follow_up().prop_map(Command::FollowUp),
     ]
 }
 
@@ -503,6 +517,13 @@ fn form_values(command: &Command) -> (CommandName, Vec<(&'static str, ArgumentVa
             values.push(Some(("reason", text(reason))));
             CommandName::Cancel
         }
+        Command::FollowUp(follow_up) => {
+            values.push(incident(&follow_up.incident));
+            values.push(Some(("item", text(&follow_up.item))));
+            values.push(Some(("action", text(follow_up.action.as_str()))));
+            CommandName::FollowUp
+        }
+        Command::Drills(_) => CommandName::Drills,
     };
     // A form sends its values in its own order: the usage's order must not matter.
     (name, values.into_iter().flatten().rev().collect())
@@ -549,6 +570,11 @@ proptest! {
     #[test]
     fn drill_reads_back(command in drill()) {
         assert_reads_back(Command::Drill(command))?;
+    }
+
+    #[test]
+    fn follow_up_reads_back(command in follow_up()) {
+        assert_reads_back(Command::FollowUp(command))?;
     }
 
     #[test]
@@ -634,7 +660,11 @@ proptest! {
 
 #[test]
 fn commands_without_arguments_read_back() {
-    for command in [Command::List(List), Command::Scenarios(Scenarios)] {
+    for command in [
+        Command::List(List),
+        Command::Scenarios(Scenarios),
+        Command::Drills(Drills),
+    ] {
         assert_eq!(parse_line(&command.to_string()), Ok(command));
     }
 }

@@ -325,6 +325,14 @@ async fn a_whole_incident_through_the_interactions_endpoint() {
         .await;
     assert_eq!(resolved["type"], 4, "{resolved}");
     message_with(&discord, &root, "RESOLVED").await;
+    // The first follow-up list, with a Done button per item: a click ticks it.
+    let list = message_with(&discord, &root, "follow_up_done:INC-1:1.1").await;
+    let list_id = list["id"].as_str().unwrap_or_default().to_string();
+    let (_, ticked) = bot
+        .send(&requests::click("follow_up_done:INC-1:1.1", &list_id))
+        .await;
+    assert_eq!(ticked, json!({ "type": 6 }));
+    message_with(&discord, &root, "1.1 Complete incident timeline — done by").await;
     let (_, drafted) = bot
         .send(&requests::postmortem(&[("incident", 4, json!(1))]))
         .await;

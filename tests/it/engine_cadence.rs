@@ -1,5 +1,6 @@
 //! The automatic posts: updates at exactly +15, +30, +45 in virtual time and none after resolve;
-//! RTO warnings (part of the update when due with it); step nudges; follow-up reminders; one catch-up after downtime, then the
+//! RTO warnings (part of the update when due with it); step nudges; follow-up lists at their
+//! windows and their reminders; one catch-up after downtime, then the
 //! original cadence. On SQLite and on PostgreSQL.
 
 use incident_bot::incident::IncidentId;
@@ -39,21 +40,38 @@ async fn updates_every_fifteen_minutes_until_resolved(db: TestDb) {
         ),
         "{answer}"
     );
-    assert_eq!(bot.post_kinds().await, vec![(45, Resolved)]);
-    bot.advance(23 * 60).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![(45, Resolved), (45, FollowUp)],
+        "RESOLVED, and the 24-hour follow-up list as its window opens"
+    );
+    bot.advance(19 * 60 + 11).await;
     assert_eq!(
         bot.post_kinds().await,
         vec![],
-        "nothing is posted for a resolved incident"
+        "no update for a resolved incident"
     );
-    bot.advance(60).await;
+    bot.advance(1).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![(45 + 19 * 60 + 12, FollowUp)],
+        "the 24-hour list's one reminder, at 80% of its window, its items still open"
+    );
+    bot.advance(24 * 60 - (19 * 60 + 12)).await;
     assert_eq!(
         bot.post_kinds().await,
         vec![(45 + 24 * 60, FollowUp)],
-        "the 24-hour follow-up reminder"
+        "the 1-week list, as its window opens"
     );
-    bot.advance(7 * 24 * 60).await;
-    assert_eq!(bot.post_kinds().await, vec![(45 + 7 * 24 * 60, FollowUp)]);
+    bot.advance(6 * 24 * 60).await;
+    assert_eq!(
+        bot.post_kinds().await,
+        vec![
+            (45 + 24 * 60 + 115 * 60 + 12, FollowUp),
+            (45 + 7 * 24 * 60, FollowUp)
+        ],
+        "the 1-week list's reminder, then the 1-month list"
+    );
 }
 
 async fn rto_warnings_at_half_four_fifths_and_all_of_the_target(db: TestDb) {

@@ -89,15 +89,20 @@ async fn reopening_resumes_the_cadence_and_withdraws_the_follow_ups(db: TestDb) 
             (0, Checklist),
             (2, Nudge),
             (15, Update),
-            (20, Resolved)
+            (20, Resolved),
+            (20, FollowUp)
         ]
     );
+    // The 24-hour list is posted with RESOLVED; the later lists open at the end of the window
+    // before them, and each list has one reminder at 80% of its window.
     assert_eq!(
         timers(&bot, 1).await,
         vec![
-            (TimerKind::FollowUp(0), 20 + DAY),
-            (TimerKind::FollowUp(1), 20 + 7 * DAY),
-            (TimerKind::FollowUp(2), 20 + 30 * DAY),
+            (TimerKind::FollowUpOpens(1), 20 + DAY),
+            (TimerKind::FollowUpOpens(2), 20 + 7 * DAY),
+            (TimerKind::FollowUpReminder(0), 20 + 19 * 60 + 12),
+            (TimerKind::FollowUpReminder(1), 20 + DAY + 115 * 60 + 12),
+            (TimerKind::FollowUpReminder(2), 20 + 7 * DAY + 441 * 60 + 36),
         ]
     );
     bot.advance(40).await;
@@ -120,7 +125,11 @@ async fn reopening_resumes_the_cadence_and_withdraws_the_follow_ups(db: TestDb) 
     assert!(text.contains("Next update: 04:19 UTC"), "{text}");
     // The follow-ups are gone; the update keeps the opening's 15-minute grid (+75, not +75 from
     // the reopening); step 2's nudge was given before, so it is not set again.
-    assert_eq!(timers(&bot, 1).await, vec![(TimerKind::Update, 75)]);
+    // Bob's reopening is a human command: the question to an incident left alone is 2 hours off.
+    assert_eq!(
+        timers(&bot, 1).await,
+        vec![(TimerKind::Update, 75), (TimerKind::Stale, 60 + 120)]
+    );
     let listed = bot.say("bob", "/incident list").await.expect("a list");
     assert!(listed.plain_text().contains("INC-1"), "{listed:?}");
 
@@ -149,9 +158,16 @@ async fn reopening_resumes_the_cadence_and_withdraws_the_follow_ups(db: TestDb) 
     // Resolved again: the follow-ups count from the second resolution, and none from the first.
     bot.advance(5).await;
     bot.say("bob", "/incident resolve config rolled back").await;
-    assert_eq!(kinds_of(&bot, 1).await, vec![(80, Resolved)]);
+    assert_eq!(
+        kinds_of(&bot, 1).await,
+        vec![(80, Resolved), (80, FollowUp)]
+    );
     bot.advance(DAY).await;
-    assert_eq!(kinds_of(&bot, 1).await, vec![(80 + DAY, FollowUp)]);
+    assert_eq!(
+        kinds_of(&bot, 1).await,
+        vec![(80 + 19 * 60 + 12, FollowUp), (80 + DAY, FollowUp)],
+        "the 24-hour list's reminder and the 1-week list, from the second resolution"
+    );
 }
 
 async fn rto_warnings_resume_from_what_was_already_warned(db: TestDb) {

@@ -330,6 +330,31 @@ async fn mistakes_come_back_only_to_the_typist_with_the_usage() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_up_buttons_tick_items() {
+    let app = app(1_795_575_840).await;
+    app.command("open high app-server").await;
+    app.command("resolve failover done").await;
+    let (status, _) = app.click(button("follow_up_done:1.2", "INC-1:1.2")).await;
+    assert_eq!(status, 200);
+    let events = app.engine.store().events(IncidentId::new(1)).await.unwrap();
+    let ticked = events.last().unwrap();
+    assert_eq!(ticked.kind, "follow_up_ticked");
+    assert!(ticked.data.contains("wile_e"), "{}", ticked.data);
+    app.clock.advance(chrono::Duration::seconds(1));
+    app.click(button("follow_up_done:1.2", "INC-1:1.2")).await;
+    let told = app.follow_ups.0.lock().unwrap().pop();
+    match told {
+        Some(FollowUp::Tell { message, .. }) => assert!(
+            message
+                .plain_text()
+                .starts_with("1.2 (Document actions taken) was already ticked by wile_e"),
+            "{message:?}"
+        ),
+        other => panic!("expected a reply to the clicker, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     let app = app(1_795_575_840).await;
     assert_eq!(

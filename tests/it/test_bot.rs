@@ -42,18 +42,45 @@ async fn engine(store: Store, runbook: Arc<Runbook>, clock: &SimulatedClock) -> 
         .expect("start the engine")
 }
 
+/// `env` as `EngineConfig::from_lookup` reads the environment.
+fn config_from(runbook: &Runbook, env: &[(&str, &str)]) -> EngineConfig {
+    EngineConfig::from_lookup(runbook, |name| {
+        env.iter()
+            .find(|(variable, _)| *variable == name)
+            .map(|(_, value)| value.to_string())
+    })
+    .expect("valid settings")
+}
+
 impl TestBot {
     pub async fn on(db: TestDb) -> TestBot {
-        TestBot::with_runbook(db, shared_runbook()).await
+        TestBot::with_env(db, &[]).await
+    }
+
+    /// A bot with settings (`ROLE_MENTIONS`, `STALE_AFTER`…) as the environment gives them.
+    pub async fn with_env(db: TestDb, env: &[(&str, &str)]) -> TestBot {
+        TestBot::start(db, shared_runbook(), env).await
     }
 
     /// A bot that runs another runbook than the user's.
     pub async fn with_runbook(db: TestDb, runbook: Runbook) -> TestBot {
+        TestBot::start(db, runbook, &[]).await
+    }
+
+    async fn start(db: TestDb, runbook: Runbook, env: &[(&str, &str)]) -> TestBot {
         let clock = SimulatedClock::starting_at(
             DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
         );
         let runbook = Arc::new(runbook);
-        let engine = engine(db.store.clone(), runbook.clone(), &clock).await;
+        let config = config_from(&runbook, env);
+        let engine = Engine::start(
+            db.store.clone(),
+            runbook.clone(),
+            Arc::new(clock.clone()),
+            config,
+        )
+        .await
+        .expect("start the engine");
         TestBot {
             engine,
             clock,

@@ -58,6 +58,13 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
                     "→ /incident restored [service…] · /incident resolve [root cause]"
                 );
             }
+            Block::FollowUpActions { incident, items } => {
+                let _ = writeln!(
+                    out,
+                    "→ /incident followup INC-{incident} <item> done · open: {}",
+                    items.join(", ")
+                );
+            }
             Block::Document { filename, markdown } => {
                 let _ = writeln!(out, "┌── {filename}");
                 for line in markdown.trim_end().lines() {
@@ -122,6 +129,18 @@ mod tests {
             render(&message, "incident-bot", 0),
             "── incident-bot · 00:00:00 UTC ──\n\
              → /incident step 2|3|5 done [note] · skip <reason> · fail <what happened>\n"
+        );
+    }
+
+    #[test]
+    fn renders_follow_up_actions_as_the_command() {
+        let message = Message::new(MessageKind::FollowUp, Some(3)).with(Block::FollowUpActions {
+            incident: 3,
+            items: vec!["1.1".into(), "1.3".into()],
+        });
+        assert_eq!(
+            render(&message, "incident-bot", 0),
+            "── incident-bot · 00:00:00 UTC ──\n→ /incident followup INC-3 <item> done · open: 1.1, 1.3\n"
         );
     }
 }

@@ -17,6 +17,7 @@ use serenity::all::{
 use super::application_commands::{autocomplete_choices, command_from_interaction};
 use super::render::interaction_message;
 use super::rest::MessageRef;
+use crate::chat::follow_up_buttons::parse_follow_up_custom_id;
 use crate::chat::incident_buttons::{Button, Form};
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
@@ -163,6 +164,16 @@ async fn slash_command(
 }
 
 async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer, EngineError> {
+    if let Some(button) = parse_follow_up_custom_id(&click.data.custom_id) {
+        let who = invocation(
+            click.guild_id.map(|id| id.to_string()),
+            click.channel_id.to_string(),
+            &click.user,
+            click.member.as_ref(),
+        );
+        let reply = engine.handle(&who, button.command()).await?;
+        return Ok(reply.message.map_or(Answer::Acknowledge, Answer::Tell));
+    }
     let Some(button) = Button::parse_custom_id(&click.data.custom_id) else {
         return Ok(Answer::error(
             "This button is not one incident-bot knows (an old message?). Use /incident step.",

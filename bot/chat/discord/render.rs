@@ -12,6 +12,7 @@
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | an action row: Done (success, green), Skip (secondary), Failed (danger); `custom_id` from `chat::step_buttons` |
 //! | `RestoreActions` | an action row: Restored (success), Resolve (secondary); `custom_id` from `chat::incident_buttons` |
+//! | `FollowUpActions` | rows of five "Done 1.3" buttons (success), at most 25; `custom_id` from `chat::follow_up_buttons` |
 //! | `TrackActions` | an action row per track (`Done · 2 Database recovery`, Skip, Failed); more than 5 tracks: their Done buttons, 5 to a row |
 //! | `Document` | a `description` line naming it; the file itself is attached (`Message::documents`) |
 //!
@@ -54,6 +55,7 @@ use serenity::all::{
 };
 
 use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
+use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
 use crate::chat::incident_buttons::{Button, IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
@@ -68,6 +70,7 @@ const FIELD_VALUE_MAX: usize = 1024;
 const EMBEDS_MAX: usize = 10;
 const EMBEDS_TOTAL_MAX: usize = 6000;
 const ACTION_ROWS_MAX: usize = 5;
+/// Discord's most buttons in one action row.
 const BUTTONS_PER_ROW: usize = 5;
 const ALLOWED_USERS_MAX: usize = 100;
 /// A field value this short shows beside the others rather than on a line of its own.
@@ -160,7 +163,8 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
             }
             Block::StepActions { .. }
             | Block::TrackActions { .. }
-            | Block::RestoreActions { .. } => {}
+            | Block::RestoreActions { .. }
+            | Block::FollowUpActions { .. } => {}
             Block::Document { filename, .. } => {
                 embeds.paragraph(Paragraph::Text(format!("📄 {}", escape(filename))))
             }
@@ -212,6 +216,7 @@ fn action_rows(message: &Message) -> Vec<CreateActionRow> {
             )],
             Block::TrackActions { incident, tracks } => track_rows(*incident, tracks),
             Block::RestoreActions { incident } => vec![restore_buttons(*incident)],
+            Block::FollowUpActions { incident, items } => follow_up_buttons(*incident, items),
             _ => Vec::new(),
         })
         .take(ACTION_ROWS_MAX)
@@ -251,6 +256,27 @@ fn track_rows(incident: u64, tracks: &[TrackButton]) -> Vec<CreateActionRow> {
                     .collect(),
             )
         })
+        .collect()
+}
+
+/// One green "Done 1.3" button per follow-up item, five to a row.
+fn follow_up_buttons(incident: u64, items: &[String]) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = items
+        .iter()
+        .take(FOLLOW_UP_BUTTONS_MAX)
+        .map(|item| {
+            let button = FollowUpButton {
+                incident,
+                item: item.clone(),
+            };
+            CreateButton::new(button.custom_id())
+                .label(button.label())
+                .style(ButtonStyle::Success)
+        })
+        .collect();
+    buttons
+        .chunks(BUTTONS_PER_ROW)
+        .map(|row| CreateActionRow::Buttons(row.to_vec()))
         .collect()
 }
 
@@ -579,6 +605,36 @@ mod tests {
             }
         }
         texts.join("\n")
+    }
+
+    #[test]
+    fn follow_up_lists_have_a_done_button_per_open_item() {
+        let fixture = db_loss(at(9, 12, 0));
+        let list = notify::follow_up_list(
+            &fixture.incident,
+            0,
+            notify::ListMoment::Reminder,
+            fixture.now,
+        );
+        let rendered = payload(&list);
+        let ids: Vec<&str> = rendered["components"][0]["components"]
+            .as_array()
+            .expect("buttons")
+            .iter()
+            .filter_map(|button| button["custom_id"].as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "follow_up_done:INC-3:1.1",
+                "follow_up_done:INC-3:1.3",
+                "follow_up_done:INC-3:1.4"
+            ]
+        );
+        assert_eq!(
+            rendered["components"][0]["components"][1]["label"],
+            "Done 1.3"
+        );
     }
 
     #[test]
@@ -926,6 +982,17 @@ mod tests {
             (any::<u64>(), any::<usize>())
                 .prop_map(|(incident, step)| Block::StepActions { incident, step }),
             any::<u64>().prop_map(|incident| Block::RestoreActions { incident }),
+            (
+                any::<u64>(),
+                proptest::collection::vec((any::<usize>(), any::<usize>()), 0..40)
+            )
+                .prop_map(|(incident, items)| Block::FollowUpActions {
+                    incident,
+                    items: items
+                        .into_iter()
+                        .map(|(list, item)| format!("{list}.{item}"))
+                        .collect()
+                }),
         ]
     }
 

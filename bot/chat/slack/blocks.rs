@@ -12,6 +12,7 @@
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
 //! | `StepActions` | `actions`: Done (primary), Skip, Failed (danger); see `chat::step_buttons` |
 //! | `RestoreActions` | `actions`: Restored (primary), Resolve; see `chat::incident_buttons` |
+//! | `FollowUpActions` | `actions`: one "Done 1.3" button (primary) per item, at most 25; see `chat::follow_up_buttons` |
 //! | `TrackActions` | an `actions` block per track: `Done · 2 Database recovery`, Skip, Failed |
 //! | `Document` | a `context` line naming it; the document itself comes from `documents` |
 //!
@@ -27,6 +28,7 @@ use super::mrkdwn::{
     code_block, defuse, escape, escape_code, pieces, truncate, truncate_plain, CODE_BLOCK_OVERHEAD,
     TRUNCATED,
 };
+use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
 use crate::chat::incident_buttons::{IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{track_label, StepAction, StepButton};
 use crate::notify::format::bar;
@@ -148,6 +150,31 @@ fn render(block: &Block) -> Vec<SlackBlock> {
             .iter()
             .map(|track| step_actions(*incident, track.step, Some(&track.title)))
             .collect(),
+        Block::FollowUpActions { incident, items } => follow_up_actions(*incident, items),
+    }
+}
+
+/// One green "Done 1.3" button per follow-up item, in one actions block.
+fn follow_up_actions(incident: u64, items: &[String]) -> Vec<SlackBlock> {
+    let buttons: Vec<SlackActionBlockElement> = items
+        .iter()
+        .take(FOLLOW_UP_BUTTONS_MAX)
+        .map(|item| {
+            let button = FollowUpButton {
+                incident,
+                item: item.clone(),
+            };
+            let label: SlackBlockPlainTextOnly = button.label().into();
+            SlackBlockButtonElement::new(label)
+                .with_action_id(SlackActionId(button.action_id()))
+                .with_value(button.value())
+                .with_style(SlackBlockButtonStyle::Primary)
+                .into()
+        })
+        .collect();
+    match buttons.is_empty() {
+        true => Vec::new(),
+        false => vec![SlackActionsBlock::new(buttons).into()],
     }
 }
 
@@ -437,9 +464,14 @@ mod tests {
                         .iter()
                         .filter_map(|button| button["action_id"].as_str())
                         .collect();
+                    let follow_ups = !ids.is_empty()
+                        && ids.len() <= 25
+                        && ids.iter().all(|id| id.starts_with("follow_up_done:"))
+                        && ids.iter().enumerate().all(|(i, id)| !ids[..i].contains(id));
                     assert!(
                         ids == ["step_done", "step_skip", "step_fail"]
-                            || ids == ["incident_restored", "incident_resolve"],
+                            || ids == ["incident_restored", "incident_resolve"]
+                            || follow_ups,
                         "{ids:?}"
                     );
                     for button in buttons {
@@ -674,6 +706,44 @@ mod tests {
                     &fixture.incident,
                     &runbook().follow_ups[0]
                 ))
+            );
+        }
+
+        #[test]
+        fn follow_up_lists_have_a_done_button_per_open_item() {
+            let fixture = db_loss(at(9, 12, 0));
+            let list = notify::follow_up_list(
+                &fixture.incident,
+                0,
+                notify::ListMoment::Reminder,
+                fixture.now,
+            );
+            let rendered = payload(&list);
+            let actions = rendered["blocks"]
+                .as_array()
+                .expect("blocks")
+                .iter()
+                .find(|block| block["type"] == "actions")
+                .expect("an actions block");
+            let buttons: Vec<(&str, &str, &str)> = actions["elements"]
+                .as_array()
+                .expect("buttons")
+                .iter()
+                .map(|button| {
+                    (
+                        button["action_id"].as_str().unwrap_or_default(),
+                        button["value"].as_str().unwrap_or_default(),
+                        button["text"]["text"].as_str().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                buttons,
+                [
+                    ("follow_up_done:1.1", "INC-3:1.1", "Done 1.1"),
+                    ("follow_up_done:1.3", "INC-3:1.3", "Done 1.3"),
+                    ("follow_up_done:1.4", "INC-3:1.4", "Done 1.4")
+                ]
             );
         }
 

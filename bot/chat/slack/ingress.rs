@@ -11,6 +11,7 @@ use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use super::blocks::ephemeral_response;
+use crate::chat::follow_up_buttons::parse_follow_up_action;
 use crate::chat::incident_buttons::{Button, Form};
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
@@ -213,6 +214,20 @@ pub enum InteractionError {
 }
 
 async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
+    if let Some(button) = payload
+        .actions
+        .iter()
+        .find_map(|action| parse_follow_up_action(&action.action_id, &action.value))
+    {
+        let who = invocation(
+            &payload.team.id,
+            &payload.channel.id,
+            &payload.user.id,
+            payload.user.shown_name(),
+        );
+        let reply = engine.handle(&who, button.command()).await?;
+        return Ok(tell(payload, reply.message));
+    }
     let Some(button) = payload
         .actions
         .iter()

@@ -7,6 +7,8 @@ mod assign;
 mod cancel;
 mod choose;
 mod drill;
+mod drills;
+mod follow_up;
 mod open;
 mod postmortem;
 mod postmortem_final;
@@ -52,6 +54,8 @@ pub(super) async fn handle(
         Command::Restored(restored) => engine.restored(who, restored).await,
         Command::Reopen(reopen) => engine.reopen(who, reopen).await,
         Command::Cancel(cancel) => engine.cancel(who, cancel).await,
+        Command::FollowUp(follow_up) => engine.follow_up(who, follow_up).await,
+        Command::Drills(_) => engine.drills(who).await,
     };
     match outcome {
         Ok(reply) | Err(Stop::Refused(reply)) => Ok(reply),

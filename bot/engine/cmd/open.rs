@@ -113,6 +113,7 @@ impl Engine {
             (TimerKind::Update, Some(next_update_ms(now, interval, now))),
             nudge_timer(incident),
             rto_timer(incident),
+            self.stale_timer(incident),
         ];
         Effects {
             posts: vec![opened, self.checklist_post(incident, None)],

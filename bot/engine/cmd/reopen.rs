@@ -59,6 +59,7 @@ impl Engine {
             (TimerKind::Update, Some(next_update)),
             nudge_timer(incident),
             rto_timer(incident),
+            self.stale_timer(incident),
         ];
         (timers, next_update)
     }

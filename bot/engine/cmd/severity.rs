@@ -27,11 +27,12 @@ impl Engine {
                     .into_iter()
                     .map(|(role, _)| role)
                     .collect();
+                // A drill pages nobody, at any severity.
                 let newly: Vec<(String, Option<String>)> = self
                     .config
                     .paging(after.severity)
                     .into_iter()
-                    .filter(|(role, _)| !already.contains(role))
+                    .filter(|(role, _)| !already.contains(role) && !after.drill)
                     .collect();
                 let interval = self.config.update_interval_secs(after.severity);
                 let next_update = next_update_ms(after.opened_at_ms, interval, now);

@@ -115,6 +115,12 @@ pub fn update(
     if incident.drill {
         message = message.with(text(DRILL_NOTE));
     }
+    if incident.is_stale() && incident.is_open() {
+        message = message.with(text(format!(
+            "Nobody has acted since {}: updates come hourly until someone does.",
+            clock_time(incident.last_human_ms())
+        )));
+    }
     let latest = incident
         .latest_note
         .as_ref()
@@ -318,7 +324,7 @@ pub fn follow_up_due(incident: &Incident, group: &FollowUp) -> Option<i64> {
 }
 
 /// The RESOLVED notification: the template filled in, RTO and RPO against their targets, the
-/// checklist tally and the follow-ups now scheduled.
+/// checklist tally and the follow-up lists now scheduled (a drill gets its report instead).
 pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
     let end = incident
         .resolution
@@ -333,16 +339,6 @@ pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
                 incident.scenario.title
             ),
         });
-    if incident.drill {
-        let measured = match incident.rto_secs {
-            Some(rto) => format!("against the {} RTO", minutes(rto)),
-            None => "(no RTO target)".to_string(),
-        };
-        message = message.with(text(format!(
-            "Drill complete: time to recovery {} {measured}.",
-            minutes(elapsed_secs(incident, end))
-        )));
-    }
     let mut fields = resolution_fields(incident, end);
     fields.extend([
         ("RPO".to_string(), rpo_verdict(incident)),
@@ -357,22 +353,8 @@ pub fn resolved(incident: &Incident, runbook: &Runbook) -> Message {
             code: template::render(Notice::Resolved, runbook, incident, end),
         })
         .with(Block::Fields { fields });
-    let groups: Vec<String> = runbook
-        .follow_ups
-        .iter()
-        .map(|group| {
-            let items = count(group.items.len(), "item");
-            match follow_up_due(incident, group) {
-                Some(due) => format!("• {}: {items}, due {}", group.deadline, date_time(due)),
-                None => format!("• {}: {items}", group.deadline),
-            }
-        })
-        .collect();
-    if !groups.is_empty() {
-        message = message.with(text(format!(
-            "Follow-ups scheduled (reminders will be posted here):\n{}",
-            groups.join("\n")
-        )));
+    if let Some(follow_ups) = super::follow_ups::scheduled_text(incident) {
+        message = message.with(text(follow_ups));
     }
     message.with(text(format!(
         "Post-mortem draft: /postmortem {}",

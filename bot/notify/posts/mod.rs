@@ -7,11 +7,14 @@
 mod changes;
 mod checklist;
 mod corrections;
+mod drill;
+mod follow_ups;
 pub mod format;
 mod lifecycle;
 mod refusals;
 mod replies;
 mod restoration;
+mod stale;
 #[cfg(test)]
 mod tests;
 mod tracks;
@@ -25,6 +28,8 @@ pub use corrections::{
     after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
     postmortem_final_marked, reopened, root_cause_amended,
 };
+pub use drill::{drill_history, drill_report};
+pub use follow_ups::{follow_up_list, follow_up_ticked, ListMoment};
 pub use lifecycle::{
     change, follow_up, follow_up_due, note, opened, resolved, rpo_summary, rpo_verdict,
     rto_warning, update,
@@ -40,6 +45,7 @@ pub use restoration::{
     resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
     with_rto_warning,
 };
+pub use stale::stale_question;
 
 use super::message::Block;
 use crate::incident::Incident;

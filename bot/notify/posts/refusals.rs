@@ -173,6 +173,12 @@ fn refusal_text(error: &DomainError) -> String {
              {}",
             CommandName::Cancel.spec().usage
         ),
+        DomainError::NoFollowUps { .. }
+        | DomainError::NoSuchFollowUp { .. }
+        | DomainError::AmbiguousFollowUp { .. }
+        | DomainError::FollowUpAlready { .. } => {
+            super::follow_ups::refusal_text(error).unwrap_or_default()
+        }
         DomainError::WhichStep { action, current } => {
             let example = current.first().map_or(1, |(number, _)| *number);
             format!(

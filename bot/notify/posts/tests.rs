@@ -3,8 +3,8 @@
 
 use crate::incident::{DomainError, Event, Recorded};
 use crate::notify::test_support::{
-    alice, at, corruption_drill, db_loss, db_loss_restored, infra_loss, infra_loss_tracks, paging,
-    render, runbook, scenario, HOUR,
+    alice, app_server, at, corruption_drill, db_loss, db_loss_restored, infra_loss, paging, render,
+    runbook, scenario, HOUR,
 };
 use crate::notify::{Message, MessageKind};
 
@@ -323,6 +323,35 @@ fn restored_the_last_service() {
 }
 
 #[test]
+fn follow_up_list_when_its_window_opens() {
+    let fixture = db_loss(at(4, 10, 0));
+    let message = follow_up_list(&fixture.incident, 0, ListMoment::Opens, fixture.now);
+    assert_eq!(message.kind, MessageKind::FollowUp);
+    snapshot!("follow_up_list_opens", message);
+    let week = follow_up_list(
+        &fixture.incident,
+        1,
+        ListMoment::Opens,
+        fixture.incident.follow_ups[1].opens_at_ms,
+    );
+    assert!(
+        week.plain_text()
+            .starts_with("INC-3 · Follow-ups 2 of 3: Within 1 Week\nWithin 1 Week — 5 items, due by 2026-12-02 04:10 UTC (in 6d)."),
+        "{}",
+        week.plain_text()
+    );
+}
+
+#[test]
+fn follow_up_reminder_before_the_deadline() {
+    let fixture = db_loss(at(23, 22, 0));
+    snapshot!(
+        "follow_up_list_reminder",
+        follow_up_list(&fixture.incident, 0, ListMoment::Reminder, fixture.now)
+    );
+}
+
+#[test]
 fn restored_an_incident_without_services() {
     let mut fixture = corruption_drill(at(14, 13, 0));
     fixture.incident.apply(&Recorded {
@@ -472,99 +501,57 @@ fn checklist_once_the_recovery_steps_are_done() {
 }
 
 #[test]
-fn checklist_with_tracks_in_parallel() {
-    let fixture = infra_loss_tracks(at(5, 12, 0));
-    let headline = confirmation_headline(&fixture.incident, 3);
-    assert_eq!(
-        headline, "✓ Step 4 (DNS and networking) done by bob in 6m",
-        "timed from 05:03, when the tracks started"
-    );
-    let message = checklist(
-        &fixture.incident,
-        |i| step(5, i),
-        Some(headline),
-        fixture.now,
-    );
-    assert_eq!(message.kind, MessageKind::Checklist);
-    snapshot!("checklist_tracks", message);
-}
-
-#[test]
-fn checklist_with_its_last_track_open() {
-    let fixture = infra_loss_tracks(at(5, 25, 0));
-    let headline = confirmation_headline(&fixture.incident, 4);
+fn follow_up_ticked_says_what_is_left() {
+    let fixture = db_loss(at(9, 12, 0));
     snapshot!(
-        "checklist_last_track",
-        checklist(
-            &fixture.incident,
-            |i| step(5, i),
-            Some(headline),
-            fixture.now
-        )
+        "follow_up_ticked",
+        follow_up_ticked(&fixture.incident, 0, 1, "bob")
     );
 }
 
 #[test]
-fn a_failed_track_and_a_nudged_one_name_their_number() {
-    let fixture = infra_loss_tracks(at(5, 10, 0));
-    snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
-    snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
+fn follow_up_refusals_show_the_items() {
+    use crate::incident::follow_ups::tick;
+    let resolved = db_loss(at(9, 12, 0)).incident;
+    let open = db_loss(at(3, 27, 0)).incident;
+    let drill = corruption_drill(at(14, 16, 0)).incident;
+    let refusals: Vec<String> = [
+        tick(&resolved, "document", true),
+        tick(&resolved, "4.1", true),
+        tick(&resolved, "1.2", true),
+        tick(&resolved, "1.1", false),
+        tick(&open, "1.1", true),
+        tick(&drill, "1.1", true),
+    ]
+    .into_iter()
+    .map(|refused_tick| {
+        let error = refused_tick.expect_err("refused");
+        render(&refused(&error))
+    })
+    .collect();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("follow_up_refusals", refusals.join("\n"));
+    });
 }
 
 #[test]
-fn status_and_update_with_tracks() {
-    let fixture = infra_loss_tracks(at(5, 12, 0));
-    snapshot!(
-        "status_tracks",
-        status(
-            &fixture.incident,
-            runbook(),
-            fixture.now,
-            Some(at(5, 15, 0))
-        )
-    );
-    let fixture = infra_loss_tracks(at(5, 15, 0));
-    snapshot!(
-        "update_tracks",
-        update(
-            &fixture.incident,
-            runbook(),
-            fixture.now,
-            Some(at(5, 30, 0))
-        )
-    );
+fn stale_question_names_the_ways_out() {
+    let fixture = app_server(at(5, 4, 0));
+    let message = stale_question(&fixture.incident, 2 * 3_600, 900, at(6, 4, 0));
+    assert_eq!(message.kind, MessageKind::Update);
+    snapshot!("stale_question", message);
 }
 
 #[test]
-fn refusals_while_tracks_run() {
-    let tracks = vec![
-        (2, "Database recovery".to_string()),
-        (3, "Application deployment".to_string()),
-        (5, "Verification".to_string()),
-    ];
+fn update_while_left_alone() {
+    let mut fixture = app_server(at(6, 4, 0));
+    fixture.incident.apply(&crate::incident::Recorded {
+        at_ms: at(5, 4, 0),
+        by: crate::incident::Person::bot(),
+        event: crate::incident::Event::StaleAsked,
+    });
     snapshot!(
-        "refusal_which_step",
-        refused(&DomainError::WhichStep {
-            action: commands::StepAction::Skip,
-            current: tracks.clone(),
-        })
-    );
-    snapshot!(
-        "refusal_not_current_track",
-        refused(&DomainError::NotCurrent {
-            asked: 6,
-            current: tracks.clone(),
-        })
-    );
-    snapshot!(
-        "refusal_track_confirmed_twice",
-        refused(&DomainError::AlreadyConfirmed {
-            step: 4,
-            title: "DNS and networking".into(),
-            outcome: crate::incident::Outcome::Done,
-            by: "bob".into(),
-            at_ms: at(5, 9, 0),
-            now_at: tracks,
-        })
+        "update_stale",
+        update(&fixture.incident, runbook(), fixture.now, Some(at(7, 4, 0)))
     );
 }

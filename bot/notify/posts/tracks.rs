@@ -136,3 +136,121 @@ fn track_line(incident: &Incident, index: usize, now_ms: i64) -> String {
         None => format!("☐ {name}{running}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Snapshots of the messages while tracks run in parallel (Scenario 5's four tracks).
+
+    use crate::incident::DomainError;
+    use crate::notify::test_support::{at, infra_loss_tracks, render, runbook, scenario};
+    use crate::notify::{
+        checklist, confirmation_headline, nudge, refused, status, step_failed, update, MessageKind,
+    };
+
+    /// Snapshots live in `bot/notify/snapshots/`.
+    macro_rules! snapshot {
+        ($name:expr, $message:expr) => {
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!($name, render(&$message));
+            })
+        };
+    }
+
+    #[test]
+    fn checklist_with_tracks_in_parallel() {
+        let fixture = infra_loss_tracks(at(5, 12, 0));
+        let headline = confirmation_headline(&fixture.incident, 3);
+        assert_eq!(
+            headline, "✓ Step 4 (DNS and networking) done by bob in 6m",
+            "timed from 05:03, when the tracks started"
+        );
+        let message = checklist(
+            &fixture.incident,
+            |i| scenario(5).steps().nth(i),
+            Some(headline),
+            fixture.now,
+        );
+        assert_eq!(message.kind, MessageKind::Checklist);
+        snapshot!("checklist_tracks", message);
+    }
+
+    #[test]
+    fn checklist_with_its_last_track_open() {
+        let fixture = infra_loss_tracks(at(5, 25, 0));
+        let headline = confirmation_headline(&fixture.incident, 4);
+        snapshot!(
+            "checklist_last_track",
+            checklist(
+                &fixture.incident,
+                |i| scenario(5).steps().nth(i),
+                Some(headline),
+                fixture.now
+            )
+        );
+    }
+
+    #[test]
+    fn a_failed_track_and_a_nudged_one_name_their_number() {
+        let fixture = infra_loss_tracks(at(5, 10, 0));
+        snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
+        snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
+    }
+
+    #[test]
+    fn status_and_update_with_tracks() {
+        let fixture = infra_loss_tracks(at(5, 12, 0));
+        snapshot!(
+            "status_tracks",
+            status(
+                &fixture.incident,
+                runbook(),
+                fixture.now,
+                Some(at(5, 15, 0))
+            )
+        );
+        let fixture = infra_loss_tracks(at(5, 15, 0));
+        snapshot!(
+            "update_tracks",
+            update(
+                &fixture.incident,
+                runbook(),
+                fixture.now,
+                Some(at(5, 30, 0))
+            )
+        );
+    }
+
+    #[test]
+    fn refusals_while_tracks_run() {
+        let tracks = vec![
+            (2, "Database recovery".to_string()),
+            (3, "Application deployment".to_string()),
+            (5, "Verification".to_string()),
+        ];
+        snapshot!(
+            "refusal_which_step",
+            refused(&DomainError::WhichStep {
+                action: commands::StepAction::Skip,
+                current: tracks.clone(),
+            })
+        );
+        snapshot!(
+            "refusal_not_current_track",
+            refused(&DomainError::NotCurrent {
+                asked: 6,
+                current: tracks.clone(),
+            })
+        );
+        snapshot!(
+            "refusal_track_confirmed_twice",
+            refused(&DomainError::AlreadyConfirmed {
+                step: 4,
+                title: "DNS and networking".into(),
+                outcome: crate::incident::Outcome::Done,
+                by: "bob".into(),
+                at_ms: at(5, 9, 0),
+                now_at: tracks,
+            })
+        );
+    }
+}

@@ -12,7 +12,8 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     usage: "/incident drill [scenario|random]",
     summary: "Start a practice incident, for a named scenario or a random one.",
     help: concat!(
-        "A drill runs the same checklist as a real incident, marked as practice. ",
+        "A drill runs the same checklist as a real incident, marked as practice: it pages nobody, ",
+        "schedules no follow-ups, and posts a drill report when resolved (see /incident drills). ",
         "Without a scenario, or with random, the bot picks one. ",
         "Quote a scenario name that has spaces; \"random\" in quotes is a scenario called random.\n",
         "Example: /incident drill \"database loss\"",

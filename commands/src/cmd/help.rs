@@ -117,7 +117,7 @@ mod tests {
             parse_incident("help opne").unwrap_err().to_string(),
             "`opne` is not an /incident command — did you mean `open`? Commands: open, drill, \
              list, status, scenarios, help, step, choose, update, assign, severity, rpo, restored, \
-             resolve, postmortem, reopen, cancel — usage: /incident help [command]"
+             resolve, postmortem, reopen, cancel, followup, drills — usage: /incident help [command]"
         );
         assert_eq!(
             parse_incident("help open now").unwrap_err().to_string(),

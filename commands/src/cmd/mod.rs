@@ -13,6 +13,8 @@ pub(crate) mod cancel;
 pub(crate) mod change_severity;
 pub(crate) mod choose;
 pub(crate) mod drill;
+pub(crate) mod drills;
+pub(crate) mod follow_up;
 pub(crate) mod help;
 pub(crate) mod list;
 pub(crate) mod open;
@@ -31,6 +33,8 @@ pub use cancel::{Cancel, CancelReason};
 pub use change_severity::ChangeSeverity;
 pub use choose::Choose;
 pub use drill::{Drill, DrillTarget};
+pub use drills::Drills;
+pub use follow_up::{FollowUp, FollowUpAction};
 pub use help::Help;
 pub use list::List;
 pub use open::Open;
@@ -64,6 +68,8 @@ pub enum Command {
     Restored(Restored),
     Reopen(Reopen),
     Cancel(Cancel),
+    FollowUp(FollowUp),
+    Drills(Drills),
 }
 
 impl Command {
@@ -87,6 +93,8 @@ impl Command {
             CommandName::Restored => Command::Restored(Restored::parse(cursor)?),
             CommandName::Reopen => Command::Reopen(Reopen::parse(cursor)?),
             CommandName::Cancel => Command::Cancel(Cancel::parse(cursor)?),
+            CommandName::FollowUp => Command::FollowUp(FollowUp::parse(cursor)?),
+            CommandName::Drills => Command::Drills(Drills::parse(cursor)?),
         })
     }
 }
@@ -112,6 +120,8 @@ impl fmt::Display for Command {
             Command::Restored(command) => command.fmt(f),
             Command::Reopen(command) => command.fmt(f),
             Command::Cancel(command) => command.fmt(f),
+            Command::FollowUp(command) => command.fmt(f),
+            Command::Drills(command) => command.fmt(f),
         }
     }
 }
