@@ -10,10 +10,20 @@ use crate::instant::UnixMillis;
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 
+    /// Real time, or a rehearsal's.
+    fn kind(&self) -> ClockKind;
+
     /// The time now, as the store and the incidents keep it.
     fn now_millis(&self) -> UnixMillis {
         UnixMillis::from(self.now())
     }
+}
+
+/// Whether a clock tells real time or a rehearsal's (which a store written in real time refuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    Real,
+    Simulated,
 }
 
 /// The real wall clock.
@@ -23,6 +33,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    fn kind(&self) -> ClockKind {
+        ClockKind::Real
     }
 }
 
@@ -52,6 +66,10 @@ impl SimulatedClock {
 impl Clock for SimulatedClock {
     fn now(&self) -> DateTime<Utc> {
         *self.now.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn kind(&self) -> ClockKind {
+        ClockKind::Simulated
     }
 }
 

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, ClockKind};
 use crate::engine::{ConfigError, Engine, EngineConfig, EngineError};
+use crate::notify::format::date_time;
 use crate::runbook::{Level, LoadError, RunbookSource};
 use crate::store::{redact_url, Store, StoreError};
 
@@ -40,6 +41,12 @@ pub enum StartupError {
         #[source]
         source: StoreError,
     },
+    #[error(
+        "{url} has been written by a real clock since {since}: a simulated clock would put \
+         its rehearsal into real timelines. Rehearse on a fresh store: leave out \
+         --database-url and DATABASE_URL"
+    )]
+    RealClockStore { url: String, since: String },
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("cannot start the engine: {0}")]
@@ -83,9 +90,38 @@ async fn build(
         true => Store::connect_read_only(&settings.database_url).await,
         false => Store::connect(&settings.database_url).await,
     }
-    .map_err(|source| StartupError::Store {
-        url: redact_url(&settings.database_url),
-        source,
-    })?;
+    .map_err(store_error(&settings.database_url))?;
+    if !read_only {
+        keep_rehearsals_apart(&store, clock.as_ref(), &settings.database_url).await?;
+    }
     Ok(Engine::start(store, Arc::new(runbook), clock, config).await?)
+}
+
+/// A real clock marks the store it writes to; a simulated one refuses a store so marked.
+async fn keep_rehearsals_apart(
+    store: &Store,
+    clock: &dyn Clock,
+    url: &str,
+) -> Result<(), StartupError> {
+    match clock.kind() {
+        ClockKind::Real => store
+            .mark_real_clock(clock.now_millis())
+            .await
+            .map_err(store_error(url)),
+        ClockKind::Simulated => match store.real_clock_since().await.map_err(store_error(url))? {
+            None => Ok(()),
+            Some(since) => Err(StartupError::RealClockStore {
+                url: redact_url(url),
+                since: date_time(since.millis()),
+            }),
+        },
+    }
+}
+
+/// The error of a store that would not open or answer, its URL without a password.
+fn store_error(url: &str) -> impl Fn(StoreError) -> StartupError + '_ {
+    move |source| StartupError::Store {
+        url: redact_url(url),
+        source,
+    }
 }

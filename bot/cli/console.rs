@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::chat::console::{delivery_policy, Console, Terminal};
 use crate::clock::{Clock, SimulatedClock, SystemClock};
 use crate::outbox::OutboxWorker;
-use crate::startup::{self, Settings};
+use crate::startup::{self, Settings, DEFAULT_DATABASE_URL};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ClockChoice {
@@ -19,11 +19,12 @@ pub enum ClockChoice {
 
 pub async fn run(
     runbook: Option<PathBuf>,
-    database_url: String,
+    database_url: Option<String>,
     clock: ClockChoice,
     user: String,
 ) -> ExitCode {
-    let settings = Settings::from_command_line(runbook, database_url);
+    let store = ConsoleStore::store(database_url, clock);
+    let settings = Settings::from_command_line(runbook, store.url());
     let (clock, simulated): (Arc<dyn Clock>, Option<SimulatedClock>) = match clock {
         ClockChoice::System => (Arc::new(SystemClock), None),
         ClockChoice::Simulated => {
@@ -41,7 +42,7 @@ pub async fn run(
     println!(
         "#incidents on the console · runbook: {} · store: {} · clock: {}\nType /incident help, or /quit.\n",
         settings.runbook.describe(),
-        crate::store::redact_url(&settings.database_url),
+        store.describe(),
         if simulated.is_some() { "simulated (/advance 15m moves it)" } else { "real" }
     );
     let terminal = Arc::new(Terminal::new(std::io::stdout()));
@@ -60,6 +61,42 @@ pub async fn run(
             tracing::error!(error = %error, "console stopped");
             eprintln!("error: {error}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// The store a console writes to.
+enum ConsoleStore {
+    /// The one named (`--database-url`, `DATABASE_URL`), else the default file.
+    Named(String),
+    /// A simulated clock's, when none is named: fresh, in memory, gone at /quit.
+    Fresh,
+}
+
+/// A SQLite database in memory: every connection to it is a database of its own.
+const FRESH_STORE_URL: &str = "sqlite::memory:";
+
+impl ConsoleStore {
+    fn store(named: Option<String>, clock: ClockChoice) -> ConsoleStore {
+        match (named, clock) {
+            (Some(url), _) => ConsoleStore::Named(url),
+            (None, ClockChoice::System) => ConsoleStore::Named(DEFAULT_DATABASE_URL.to_owned()),
+            (None, ClockChoice::Simulated) => ConsoleStore::Fresh,
+        }
+    }
+
+    fn url(&self) -> String {
+        match self {
+            ConsoleStore::Named(url) => url.clone(),
+            ConsoleStore::Fresh => FRESH_STORE_URL.to_owned(),
+        }
+    }
+
+    /// For the banner.
+    fn describe(&self) -> String {
+        match self {
+            ConsoleStore::Named(url) => crate::store::redact_url(url),
+            ConsoleStore::Fresh => "a fresh one in memory, gone at /quit".to_owned(),
         }
     }
 }

@@ -44,10 +44,12 @@ enum Verb {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
         runbook: Option<PathBuf>,
-        /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
-        /// `simulated` starts at the current time and moves only with /advance.
+        /// sqlite://FILE or postgres://… URL [default: sqlite://incident-bot.db; with --clock
+        /// simulated, a fresh store in memory, gone at /quit].
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+        /// `simulated` starts at the current time and moves only with /advance. It refuses a
+        /// store that a real clock has written to.
         #[arg(long, value_enum, default_value = "system")]
         clock: console::ClockChoice,
         /// Your name in the channel.

@@ -16,7 +16,8 @@
 //! Modules by concern: `incidents` (incidents and their events), `timers`, `outbox` (posts to
 //! send, as the delivery worker reads and marks them) and `threads` (the messages later posts
 //! reply to or edit); `create` and `commit` write, through `statements` and `group_commit`;
-//! `connect` and `writer_lock` open the database; `checks` refuses what could not be stored.
+//! `connect` and `writer_lock` open the database; `real_clock` keeps since when a real clock has
+//! written to it; `checks` refuses what could not be stored.
 //!
 //! A SQLite file has one writing process (`writer_lock`); others may open it read-only. Within
 //! that process, writers are serialised by a mutex, commits waiting together are written together
@@ -33,6 +34,7 @@ mod group_commit;
 mod incidents;
 mod numbers;
 mod outbox;
+mod real_clock;
 mod statements;
 mod threads;
 mod timers;

@@ -2,23 +2,40 @@
 //! the channel's posts on standard output, on a real SQLite file.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::fixtures::path;
 
 fn incident_bot(args: &[&str], database: &str, input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
+    incident_bot_in(None, args, Some(database), input)
+}
+
+/// Runs the binary in `dir` (else here), with `DATABASE_URL` set to `database` or unset.
+fn incident_bot_in(
+    dir: Option<&Path>,
+    args: &[&str],
+    database: Option<&str>,
+    input: &str,
+) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_incident-bot"));
+    command
         .args(args)
-        .env("DATABASE_URL", database)
+        .env_remove("DATABASE_URL")
         .env(
             "RUNBOOK",
             path("runbooks/shared-disaster-recovery-runbook.md"),
         )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
+        .stderr(Stdio::piped());
+    if let Some(database) = database {
+        command.env("DATABASE_URL", database);
+    }
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().expect("the binary starts");
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(input.as_bytes())
@@ -30,6 +47,29 @@ fn incident_bot(args: &[&str], database: &str, input: &str) -> (i32, String, Str
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// An empty directory of this test's own.
+fn empty_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("incident-bot-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the directory is readable")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 #[test]
@@ -102,5 +142,119 @@ fn a_scripted_console_session_then_the_post_mortem_from_the_same_store() {
         "{stderr}"
     );
     runtime.block_on(running.close());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+const OPEN_AND_AN_UPDATE: &str =
+    "/incident open critical db-loss Primary cluster unreachable\n/advance 15m\n";
+
+#[test]
+fn a_rehearsal_without_a_named_store_leaves_no_trace_and_its_banner_says_so() {
+    let dir = empty_dir("rehearsal");
+    for _ in 0..2 {
+        let (code, stdout, stderr) = incident_bot_in(
+            Some(&dir),
+            &["console", "--clock", "simulated", "--as", "alice"],
+            None,
+            OPEN_AND_AN_UPDATE,
+        );
+        assert_eq!(code, 0, "{stderr}");
+        let banner = stdout.lines().next().unwrap_or_default();
+        assert!(
+            banner.starts_with("#incidents on the console · runbook: ")
+                && banner.ends_with(
+                    " · store: a fresh one in memory, gone at /quit \
+                     · clock: simulated (/advance 15m moves it)"
+                ),
+            "{banner}"
+        );
+        // Each rehearsal starts from nothing: INC-1 again, its update, and no other incident.
+        assert!(
+            stdout.contains("Update #1 · INC-1 · Complete Database Loss"),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("INC-2"), "{stdout}");
+    }
+    assert_eq!(files_in(&dir), Vec::<String>::new(), "nothing written");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_simulated_clock_refuses_a_store_a_real_clock_has_written_and_says_why() {
+    let dir = empty_dir("real-store");
+    let database = format!("sqlite://{}", dir.join("incident-bot.db").display());
+    let (code, stdout, stderr) = incident_bot(
+        &["console", "--as", "alice"],
+        &database,
+        "/incident open critical db-loss Primary cluster unreachable\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(&format!("store: {database} · clock: real")),
+        "{stdout}"
+    );
+
+    for args in [
+        &["console", "--clock", "simulated"][..],
+        &[
+            "console",
+            "--clock",
+            "simulated",
+            "--database-url",
+            &database,
+        ][..],
+    ] {
+        let (code, stdout, stderr) = incident_bot(args, &database, OPEN_AND_AN_UPDATE);
+        assert_eq!(code, 2, "{stdout}");
+        assert_eq!(stdout, "", "no banner, no posts");
+        let line = stderr.trim_end();
+        let (head, tail) = line.split_once(" since ").unwrap_or_default();
+        assert_eq!(
+            head,
+            format!("error: {database} has been written by a real clock"),
+            "{stderr}"
+        );
+        let (since, reason) = tail.split_at(tail.find(": ").unwrap_or_default());
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(since, "%Y-%m-%d %H:%M UTC").is_ok(),
+            "{since:?} in {stderr}"
+        );
+        assert_eq!(
+            reason,
+            ": a simulated clock would put its rehearsal into real timelines. \
+             Rehearse on a fresh store: leave out --database-url and DATABASE_URL"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn after_the_quick_start_git_status_shows_nothing_untracked() {
+    let dir = empty_dir("quick-start");
+    let (code, _, stderr) = incident_bot_in(
+        Some(&dir),
+        &["console"],
+        None,
+        "/incident open critical db-loss Primary cluster unreachable\n",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let created = files_in(&dir);
+    assert!(
+        created.contains(&"incident-bot.db".to_owned())
+            && created.contains(&"incident-bot.db.lock".to_owned()),
+        "{created:?}"
+    );
+    let gitignore = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.gitignore"))
+        .expect("the repository's .gitignore");
+    let ignored = |name: &str| {
+        gitignore
+            .lines()
+            .any(|pattern| match pattern.strip_prefix('*') {
+                Some(suffix) => name.ends_with(suffix),
+                None => pattern.trim_start_matches('/') == name,
+            })
+    };
+    let untracked: Vec<&String> = created.iter().filter(|name| !ignored(name)).collect();
+    assert!(untracked.is_empty(), "git status would show {untracked:?}");
     let _ = std::fs::remove_dir_all(dir);
 }

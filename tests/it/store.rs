@@ -42,6 +42,15 @@ on_both_backends! {
         assert_eq!(read_everything(&restarted).await, expected);
         restarted.close().await;
     };
+    a_real_clock_is_remembered_from_its_first_write(db) => async {
+        assert_eq!(db.store.real_clock_since().await.unwrap(), None);
+        db.store.mark_real_clock(T0).await.unwrap();
+        db.store.mark_real_clock(UnixMillis::new(T0.millis() + 5 * MINUTE)).await.unwrap();
+        db.store.close().await;
+        let restarted = db.reopen().await;
+        assert_eq!(restarted.real_clock_since().await.unwrap(), Some(T0));
+        restarted.close().await;
+    };
     ten_thousand_open_incidents_with_timers(db) => ten_thousand_open_incidents(&db.store);
     many_writers_at_once_each_get_their_own_outcome(db) => many_writers_at_once(&db.store);
     a_read_only_store_reads_everything_and_writes_nothing(db) => async {
