@@ -4,7 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::chat::console::{delivery_policy, Console, Terminal};
+use std::io::{IsTerminal, Write};
+
+use tokio::io::AsyncBufReadExt;
+
+use crate::chat::console::{delivery_policy, Completions, Console, Prompt, Terminal};
 use crate::clock::{Clock, SimulatedClock, SystemClock};
 use crate::outbox::OutboxWorker;
 use crate::startup::{self, Settings, DEFAULT_DATABASE_URL};
@@ -21,7 +25,7 @@ pub async fn run(
     runbook: Option<PathBuf>,
     database_url: Option<String>,
     clock: ClockChoice,
-    user: String,
+    user: Option<String>,
 ) -> ExitCode {
     let store = ConsoleStore::store(database_url, clock);
     let settings = Settings::from_command_line(runbook, store.url());
@@ -45,7 +49,17 @@ pub async fn run(
         store.describe(),
         if simulated.is_some() { "simulated (/advance 15m moves it)" } else { "real" }
     );
-    let terminal = Arc::new(Terminal::new(std::io::stdout()));
+    let prompt = match std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        true => Prompt::start(Completions::new(engine.runbook()))
+            .inspect_err(|error| tracing::warn!(%error, "no prompt: reading lines as piped"))
+            .ok(),
+        false => None,
+    };
+    let (prompt, out): (Option<Prompt>, Box<dyn Write + Send>) = match prompt {
+        Some((prompt, above)) => (Some(prompt), Box::new(above)),
+        None => (None, Box::new(std::io::stdout())),
+    };
+    let terminal = Arc::new(Terminal::new(out));
     let outbox = OutboxWorker::new(
         engine.store().clone(),
         clock.clone(),
@@ -53,9 +67,16 @@ pub async fn run(
         delivery_policy(),
         engine.posts_queued().listen(),
     );
+    let user = user.unwrap_or_else(who_is_typing);
     let mut console = Console::new(engine, outbox, terminal, clock, simulated, &user);
-    let input = tokio::io::BufReader::new(tokio::io::stdin());
-    match console.run(input).await {
+    let ran = match prompt {
+        Some(prompt) => console.run(prompt).await,
+        None => {
+            let piped = tokio::io::BufReader::new(tokio::io::stdin());
+            console.run(piped.lines()).await
+        }
+    };
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "console stopped");
@@ -99,4 +120,18 @@ impl ConsoleStore {
             ConsoleStore::Fresh => "a fresh one in memory, gone at /quit".to_owned(),
         }
     }
+}
+
+/// The console's user when `--as` names none: `$USER`, else the login name, else "you".
+fn who_is_typing() -> String {
+    let environment = crate::environment::Environment::new(|name| std::env::var(name).ok());
+    environment
+        .get("USER")
+        .or_else(|| {
+            nix::unistd::User::from_uid(nix::unistd::getuid())
+                .ok()
+                .flatten()
+                .map(|user| user.name)
+        })
+        .unwrap_or_else(|| "you".to_owned())
 }

@@ -38,8 +38,10 @@ enum Verb {
     },
     /// An #incidents channel in the terminal: type commands, see the bot's posts.
     ///
-    /// Reads commands from a pipe too, one per line. Console commands: /advance <duration>
-    /// (simulated clock), /as <name>, /quit.
+    /// At a terminal: a prompt with line editing, history (Up arrow) and Tab completion of
+    /// commands and scenario names; the bot's posts appear above the line being typed. Reads
+    /// commands from a pipe too, one per line, with no prompt. Console commands: /advance
+    /// <duration> (simulated clock), /as <name>, /quit.
     Console {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
@@ -52,9 +54,9 @@ enum Verb {
         /// store that a real clock has written to.
         #[arg(long, value_enum, default_value = "system")]
         clock: console::ClockChoice,
-        /// Your name in the channel.
-        #[arg(long = "as", env = "USER", default_value = "you")]
-        user: String,
+        /// Your name in the channel [default: $USER, else your login name].
+        #[arg(long = "as")]
+        user: Option<String>,
     },
     /// Run the bot: the HTTP server, the chat platforms configured in the environment, the
     /// scheduler and the outbox.

@@ -18,24 +18,34 @@ fn incident_bot_in(
     database: Option<&str>,
     input: &str,
 ) -> (i32, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_incident-bot"));
-    command
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env(
-            "RUNBOOK",
-            path("runbooks/shared-disaster-recovery-runbook.md"),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(database) = database {
-        command.env("DATABASE_URL", database);
-    }
+    let mut command = bot_command(args, database);
     if let Some(dir) = dir {
         command.current_dir(dir);
     }
-    let mut child = command.spawn().expect("the binary starts");
+    run(command, input)
+}
+
+/// The binary with the shared runbook and `DATABASE_URL` set to `database` or unset.
+fn bot_command(args: &[&str], database: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_incident-bot"));
+    command.args(args).env_remove("DATABASE_URL").env(
+        "RUNBOOK",
+        path("runbooks/shared-disaster-recovery-runbook.md"),
+    );
+    if let Some(database) = database {
+        command.env("DATABASE_URL", database);
+    }
+    command
+}
+
+/// Runs `command` with `input` piped in: its exit code, standard output and error.
+fn run(mut command: Command, input: &str) -> (i32, String, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(input.as_bytes())
@@ -168,6 +178,11 @@ fn a_rehearsal_without_a_named_store_leaves_no_trace_and_its_banner_says_so() {
                 ),
             "{banner}"
         );
+        // Piped: no prompt, no escape codes.
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains("@#incidents> "),
+            "{stdout:?}"
+        );
         // Each rehearsal starts from nothing: INC-1 again, its update, and no other incident.
         assert!(
             stdout.contains("Update #1 · INC-1 · Complete Database Loss"),
@@ -257,4 +272,110 @@ fn after_the_quick_start_git_status_shows_nothing_untracked() {
     let untracked: Vec<&String> = created.iter().filter(|name| !ignored(name)).collect();
     assert!(untracked.is_empty(), "git status would show {untracked:?}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn login_name() -> String {
+    nix::unistd::User::from_uid(nix::unistd::getuid())
+        .ok()
+        .flatten()
+        .map(|user| user.name)
+        .expect("this test's user has a login name")
+}
+
+#[test]
+fn the_user_is_the_one_named_with_as_else_user_else_the_login_name() {
+    let open = "/incident open critical db-loss Primary cluster unreachable\n";
+    for (as_, user, expected) in [
+        (Some("alice"), Some("carol"), "alice".to_owned()),
+        (None, Some("carol"), "carol".to_owned()),
+        (None, Some("  "), login_name()),
+        (None, None, login_name()),
+    ] {
+        let mut args = vec!["console", "--clock", "simulated"];
+        args.extend(as_.iter().flat_map(|name| ["--as", name]));
+        let mut command = bot_command(&args, None);
+        match user {
+            Some(user) => command.env("USER", user),
+            None => command.env_remove("USER"),
+        };
+        let (code, stdout, stderr) = run(command, open);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stdout.contains(&format!("  Commander   {expected}\n")),
+            "{as_:?} {user:?}: {stdout}"
+        );
+    }
+}
+
+/// What a person sees at a terminal (a pseudo-terminal here): the prompt, Tab completing a
+/// scenario name and a command, the Up arrow recalling the last line, the posts in between.
+#[test]
+fn at_a_terminal_the_console_prompts_completes_and_recalls() {
+    use std::fs::File;
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let mut command = bot_command(&["console", "--clock", "simulated"], None);
+    command
+        .env_remove("USER")
+        .env("TERM", "xterm")
+        .stdin(Stdio::from(pty.slave.try_clone().expect("the terminal")))
+        .stdout(Stdio::from(pty.slave.try_clone().expect("the terminal")))
+        .stderr(Stdio::from(pty.slave));
+    let mut child = command.spawn().expect("the binary starts");
+    drop(command); // the terminal's other end stays open only in the console
+    let mut keyboard = File::from(pty.master);
+    let mut screen = keyboard.try_clone().expect("the terminal's output");
+    let seen = Arc::new(Mutex::new(String::new()));
+    let reader = {
+        let seen = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(read @ 1..) = screen.read(&mut buffer) {
+                let text = String::from_utf8_lossy(&buffer[..read]).into_owned();
+                seen.lock().expect("the screen").push_str(&text);
+            }
+        })
+    };
+    let wait_for = |text: &str, times: usize| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = seen.lock().expect("the screen").clone();
+            if screen.matches(text).count() >= times {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no {text:?} on\n{screen}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let login = login_name();
+    let prompt = format!("{login}@#incidents> ");
+    wait_for(&prompt, 1);
+    keyboard
+        .write_all(b"/incident open critical db-l\t Primary down\r")
+        .expect("typed");
+    wait_for("INC-1 · Step 1 of 11 · Confirm the issue", 1);
+    keyboard.write_all(b"/adv\t 16m\r").expect("typed");
+    wait_for("Time is now", 1);
+    keyboard.write_all(b"\x1b[A\r").expect("typed");
+    wait_for("Time is now", 2);
+    keyboard.write_all(b"/quit\r").expect("typed");
+    let status = child.wait().expect("the console stops");
+    drop(keyboard);
+    let _ = reader.join();
+    let screen = seen.lock().expect("the screen").clone();
+    assert!(status.success(), "{screen}");
+    for expected in [
+        // Tab made `db-l` the scenario's name, and `/adv` the command.
+        "INCIDENT: CRITICAL Primary down",
+        &format!("  Commander   {login}"),
+        "Update #1 · INC-1 · Complete Database Loss",
+        // The Up arrow sent `/advance 16m` again.
+        "Update #2 · INC-1 · Complete Database Loss",
+    ] {
+        assert!(screen.contains(expected), "no {expected:?} on\n{screen}");
+    }
+    assert!(!screen.contains("Console commands:"), "{screen}");
 }

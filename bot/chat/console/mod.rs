@@ -2,17 +2,23 @@
 //! chat (or pipe them in, one per line) and see the bot's posts as they happen, including the
 //! automatic updates. With a simulated clock, `/advance 15m` moves time so a whole incident can be
 //! rehearsed in a second. Uses the real runbook, store, scheduler and outbox worker: the
-//! terminal is a chat platform to it ([`Terminal`]).
+//! terminal is a chat platform to it ([`Terminal`]). At a terminal, lines come from a prompt
+//! with line editing, history and Tab completion (`prompt`, `completion`); piped, as they are.
 
+mod completion;
+mod prompt;
 mod render;
 mod terminal;
 
+use std::future::Future;
 use std::io::Write;
 use std::sync::Arc;
 
 use chrono::Duration;
-use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+use tokio::io::AsyncBufRead;
 
+pub use completion::Completions;
+pub use prompt::{AbovePrompt, Prompt};
 pub use terminal::{delivery_policy, Terminal};
 
 use crate::clock::{Clock, SimulatedClock};
@@ -27,6 +33,19 @@ pub fn channel() -> ChannelKey {
         platform: Platform::Console,
         workspace: "local".to_string(),
         channel: "incidents".to_string(),
+    }
+}
+
+/// Where the console's lines come from: a pipe (as they are), or a person at a [`Prompt`].
+pub trait LineSource {
+    /// The next line, showing `prompt` if a person is typing; `None` at the end of the input.
+    fn read_line(&mut self, prompt: &str) -> impl Future<Output = std::io::Result<Option<String>>>;
+}
+
+/// Piped lines: no prompt, nothing but the lines.
+impl<R: AsyncBufRead + Unpin> LineSource for tokio::io::Lines<R> {
+    fn read_line(&mut self, _: &str) -> impl Future<Output = std::io::Result<Option<String>>> {
+        self.next_line()
     }
 }
 
@@ -71,14 +90,14 @@ impl<W: Write + Send + 'static> Console<W> {
     }
 
     /// Reads commands until the input ends or `/quit`, showing replies and posts as they come.
-    pub async fn run(&mut self, input: impl AsyncBufRead + Unpin) -> Result<(), EngineError> {
-        let mut lines = input.lines();
+    pub async fn run(&mut self, mut lines: impl LineSource) -> Result<(), EngineError> {
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         self.deliver().await?;
         loop {
+            let prompt = format!("{}@#incidents> ", self.user.name);
             tokio::select! {
-                line = lines.next_line() => {
+                line = lines.read_line(&prompt) => {
                     match line {
                         Ok(Some(line)) => {
                             if !self.line(line.trim()).await? {
