@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::engine::{ConfigError, Engine, EngineConfig, EngineError};
+use crate::platform::Platform;
 use crate::runbook::{Level, LoadError, RunbookSource};
 use crate::store::{redact_url, Store, StoreError};
 
@@ -16,6 +17,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
 pub struct Settings {
     pub runbook: RunbookSource,
     pub database_url: String,
+    /// The chat platforms served, whose ids `ROLE_MENTIONS` may give; none in the console
+    /// (any platform's ids are then accepted).
+    pub platforms: Vec<Platform>,
 }
 
 impl Settings {
@@ -24,6 +28,7 @@ impl Settings {
         Settings {
             runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
             database_url,
+            platforms: Vec::new(),
         }
     }
 }
@@ -78,7 +83,14 @@ async fn build(
     if runbook.scenarios.is_empty() {
         return Err(StartupError::NoScenarios { runbook: origin });
     }
-    let config = EngineConfig::from_lookup(&runbook, |name| std::env::var(name).ok())?;
+    let (config, problems) = EngineConfig::check(
+        &runbook,
+        |name| std::env::var(name).ok(),
+        &settings.platforms,
+    );
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem.into());
+    }
     let store = match read_only {
         true => Store::connect_read_only(&settings.database_url).await,
         false => Store::connect(&settings.database_url).await,

@@ -1,6 +1,7 @@
 //! The command line: `incident-bot <verb>`. Each verb lives in its own module; this one only
 //! declares the arguments and dispatches.
 
+mod check_config;
 mod check_runbook;
 mod console;
 mod postmortem;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::startup::DEFAULT_DATABASE_URL;
+use crate::startup::{Settings, DEFAULT_DATABASE_URL};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +36,19 @@ enum Verb {
         /// Print the result as JSON for other tools.
         #[arg(long)]
         json: bool,
+    },
+    /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
+    ///
+    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
+    /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
+    /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
+    CheckConfig {
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
     },
     /// An #incidents channel in the terminal: type commands, see the bot's posts.
     ///
@@ -87,6 +101,10 @@ impl Cli {
             Verb::CheckRunbook { file, json } => {
                 check_runbook::run(file, std::env::var("RUNBOOK").ok(), json)
             }
+            Verb::CheckConfig {
+                runbook,
+                database_url,
+            } => check_config::run(Settings::from_command_line(runbook, database_url)),
             Verb::Console {
                 runbook,
                 database_url,

@@ -7,6 +7,7 @@
 mod cache;
 mod cmd;
 mod config;
+mod paging;
 mod follow_ups;
 mod load;
 mod scheduler;
