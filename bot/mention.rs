@@ -9,7 +9,8 @@ use std::fmt;
 use crate::platform::Platform;
 
 /// What a valid id looks like, for a refusal.
-pub const SHAPES: &str = "a Slack user (U…/W…) or user group (S…) id, or a Discord user id (17 to 20 digits)";
+pub const SHAPES: &str =
+    "a Slack user (U…/W…) or user group (S…) id, or a Discord user id (17 to 20 digits)";
 
 /// Slack ids are about eleven characters; anything far longer is not one.
 const MAX_SLACK_ID_LEN: usize = 32;
@@ -110,11 +111,17 @@ mod tests {
     fn each_platform_has_its_shapes() {
         let cases = [
             ("U024BE7LH", MentionId::SlackUser("U024BE7LH".into())),
-            (" W0ENTERPRISE ", MentionId::SlackUser("W0ENTERPRISE".into())),
+            (
+                " W0ENTERPRISE ",
+                MentionId::SlackUser("W0ENTERPRISE".into()),
+            ),
             ("<@U0LEAD|lead>", MentionId::SlackUser("U0LEAD".into())),
             ("S0DBA", MentionId::SlackGroup("S0DBA".into())),
             ("<!subteam^S123|@dba>", MentionId::SlackGroup("S123".into())),
-            ("53908232506183680", MentionId::DiscordUser(53908232506183680)),
+            (
+                "53908232506183680",
+                MentionId::DiscordUser(53908232506183680),
+            ),
             (
                 "<@!290926798626357999>",
                 MentionId::DiscordUser(290926798626357999),

@@ -48,7 +48,11 @@ pub fn report(
     let mut out = String::new();
     let roles: Vec<&str> = runbook.contacts.iter().map(|c| c.role.as_str()).collect();
     let _ = writeln!(out, "Runbook:     {}", settings.runbook.describe());
-    let _ = writeln!(out, "Roles:       {}", list_or(&roles, "none (no contacts table)"));
+    let _ = writeln!(
+        out,
+        "Roles:       {}",
+        list_or(&roles, "none (no contacts table)")
+    );
     if runbook.scenarios.is_empty() {
         problems.push(format!(
             "{} has no scenarios the bot can run: see `incident-bot check-runbook`",
@@ -113,7 +117,12 @@ pub fn report(
                 None => format!("{role} (named, not pinged)"),
             })
             .collect();
-        let _ = writeln!(out, "  {:<9} {}", severity.as_str(), list_or(&paged, "nobody"));
+        let _ = writeln!(
+            out,
+            "  {:<9} {}",
+            severity.as_str(),
+            list_or(&paged, "nobody")
+        );
     }
     out.push('\n');
     match problems.len() {

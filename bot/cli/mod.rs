@@ -37,19 +37,6 @@ enum Verb {
         #[arg(long)]
         json: bool,
     },
-    /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
-    ///
-    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
-    /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
-    /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
-    CheckConfig {
-        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
-        #[arg(long)]
-        runbook: Option<PathBuf>,
-        /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
-    },
     /// An #incidents channel in the terminal: type commands, see the bot's posts.
     ///
     /// Reads commands from a pipe too, one per line. Console commands: /advance <duration>
@@ -79,7 +66,7 @@ enum Verb {
         #[arg(long)]
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
     /// Print the post-mortem draft of an incident as Markdown.
@@ -90,7 +77,20 @@ enum Verb {
         #[arg(long)]
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
+    ///
+    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
+    /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
+    /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
+    CheckConfig {
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
 }
@@ -101,10 +101,6 @@ impl Cli {
             Verb::CheckRunbook { file, json } => {
                 check_runbook::run(file, std::env::var("RUNBOOK").ok(), json)
             }
-            Verb::CheckConfig {
-                runbook,
-                database_url,
-            } => check_config::run(Settings::from_command_line(runbook, database_url)),
             Verb::Console {
                 runbook,
                 database_url,
@@ -120,6 +116,10 @@ impl Cli {
                 runbook,
                 database_url,
             } => block_on(postmortem::run(incident, runbook, database_url)),
+            Verb::CheckConfig {
+                runbook,
+                database_url,
+            } => check_config::run(Settings::from_command_line(runbook, database_url)),
         }
     }
 }

@@ -75,8 +75,8 @@ impl EngineConfig {
         }
     }
 
-    /// The configuration `lookup` sets, and every mistake in it (a setting with a mistake is
-    /// left at its default). Chat ids must be of one of `platforms`, any when there is none.
+    /// The configuration `lookup` sets, and every mistake in it (an interval with a mistake
+    /// keeps its default, a role or mapping with one is left out). Chat ids must be of one of `platforms`, any when there is none.
     pub fn check(
         runbook: &Runbook,
         lookup: impl Fn(&str) -> Option<String>,
@@ -191,7 +191,9 @@ mod tests {
         let env = |name: &str| match name {
             "UPDATE_INTERVAL" => Some("10m".to_string()),
             "UPDATE_INTERVAL_CRITICAL" => Some("5m".to_string()),
-            "ROLE_MENTIONS" => Some("platform lead = U0LEAD; Database Admin=<!subteam^S0DBA|@dba>".to_string()),
+            "ROLE_MENTIONS" => {
+                Some("platform lead = U0LEAD; Database Admin=<!subteam^S0DBA|@dba>".to_string())
+            }
             _ => None,
         };
         let config = EngineConfig::from_lookup(&runbook(), env).expect("valid");

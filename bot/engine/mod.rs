@@ -7,9 +7,9 @@
 mod cache;
 mod cmd;
 mod config;
-mod paging;
 mod follow_ups;
 mod load;
+mod paging;
 mod scheduler;
 mod stale;
 pub mod timers;

@@ -59,7 +59,7 @@ impl Paging {
     }
 
     /// The defaults changed by `PAGE_*` and `ROLE_MENTIONS`; every mistake goes to `problems`,
-    /// and what it is about is left as the defaults have it. Ids must be of one of `platforms`
+    /// and what it names (a role, a mapping) is left out. Ids must be of one of `platforms`
     /// (the platforms the bot serves), any platform's when there is none.
     pub fn read(
         runbook: &Runbook,
@@ -207,7 +207,10 @@ mod tests {
     fn roles_in_any_case_separated_by_commas_or_semicolons() {
         let (paging, problems) = read(
             &[
-                ("PAGE_CRITICAL", "platform lead; DATABASE ADMIN, devops team;"),
+                (
+                    "PAGE_CRITICAL",
+                    "platform lead; DATABASE ADMIN, devops team;",
+                ),
                 ("PAGE_LOW", "Database Admin, database admin"),
                 (
                     "ROLE_MENTIONS",
@@ -278,7 +281,12 @@ mod tests {
     fn without_a_contacts_table_no_role_can_be_named() {
         let mut problems = Vec::new();
         let lookup = |name: &str| (name == "PAGE_HIGH").then(|| "Platform Lead".to_string());
-        let paging = Paging::read(&crate::runbook::parse("# Empty\n"), &lookup, &[], &mut problems);
+        let paging = Paging::read(
+            &crate::runbook::parse("# Empty\n"),
+            &lookup,
+            &[],
+            &mut problems,
+        );
         assert_eq!(
             problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
             vec!["PAGE_HIGH=\"Platform Lead\" is not valid: `Platform Lead` is not a role of the contacts table; the runbook has no contacts table"]
