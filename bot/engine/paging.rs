@@ -6,7 +6,8 @@
 //!   low page nobody.
 //! - `ROLE_MENTIONS`: `Platform Lead=U024BE7LH; Database Admin=S0DBA` maps a role of the contacts
 //!   table to the chat id to ping (`crate::mention`: a Slack user or user group, a Discord user),
-//!   of a platform the bot serves. A paged role without a mapping is named, not pinged.
+//!   of a platform the bot serves; pairs separated by `;` or `,`. A paged role without a mapping
+//!   is named, not pinged.
 //!
 //! A role that is not in the table, or an id of no platform's shape, is a [`ConfigError`] that
 //! lists the table's roles or the shapes; [`Paging::read`] collects every one.
@@ -86,7 +87,11 @@ impl Paging {
             paging.paged_roles.insert(severity, paged);
         }
         if let Some(value) = lookup("ROLE_MENTIONS") {
-            for pair in value.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            for pair in value
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 match read_mention(&roles, pair, platforms) {
                     Ok((role, id)) => {
                         paging.role_mentions.insert(role.to_lowercase(), id);
@@ -121,7 +126,7 @@ fn read_mention(
     let problem = |text: String| ConfigError::new("ROLE_MENTIONS", pair, text);
     let Some((name, id_text)) = pair.split_once('=') else {
         return Err(problem(
-            "write `Role=chat-id` pairs separated by `;`, like `Platform Lead=U024BE7LH; Database Admin=S0DBA`".into(),
+            "write `Role=chat-id` pairs separated by `;` or `,`, like `Platform Lead=U024BE7LH; Database Admin=S0DBA`".into(),
         ));
     };
     let role = roles
@@ -254,7 +259,7 @@ mod tests {
                 format!("PAGE_CRITICAL=\"Nobody Here, Platform Lead\" is not valid: `Nobody Here` is not a role of the contacts table; {roles}"),
                 format!("ROLE_MENTIONS=\"Platform Led=U1\" is not valid: `Platform Led` is not a role of the contacts table; {roles}"),
                 format!("ROLE_MENTIONS=\"Platform Lead=not an id!\" is not valid: `not an id!` is not {SHAPES}"),
-                "ROLE_MENTIONS=\"DevOps Team\" is not valid: write `Role=chat-id` pairs separated by `;`, like `Platform Lead=U024BE7LH; Database Admin=S0DBA`".to_string(),
+                "ROLE_MENTIONS=\"DevOps Team\" is not valid: write `Role=chat-id` pairs separated by `;` or `,`, like `Platform Lead=U024BE7LH; Database Admin=S0DBA`".to_string(),
                 "ROLE_MENTIONS=\"Database Admin=<@&539082325061836999>\" is not valid: `<@&539082325061836999>` is a Discord role, which the bot does not ping: give a Discord user id".to_string(),
             ]
         );

@@ -3,6 +3,7 @@
 //! shape, with one line that lists the runbook's roles; `check-config` prints the effective
 //! configuration with its secrets masked, and every problem.
 
+use std::io::Write;
 use std::process::{Command, Stdio};
 
 use crate::test_db::unique_suffix;
@@ -14,15 +15,30 @@ const ROLES: &str =
 /// Runs the binary in the package's directory with exactly `vars` as its environment (and the
 /// shared runbook), nothing on standard input: its exit code, stdout and stderr.
 fn incident_bot(args: &[&str], vars: &[(&str, &str)]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
+    incident_bot_reading(args, vars, "")
+}
+
+/// The same, with `input` piped in.
+fn incident_bot_reading(
+    args: &[&str],
+    vars: &[(&str, &str)],
+    input: &str,
+) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("RUNBOOK", RUNBOOK)
         .envs(vars.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs");
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("input piped in");
+    }
+    let output = child.wait_with_output().expect("the binary finishes");
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -76,19 +92,29 @@ fn the_console_refuses_a_role_the_runbook_does_not_have() {
 #[test]
 fn the_console_takes_roles_in_any_case_with_semicolons_or_commas() {
     let (dir, database) = scratch_database();
-    let (code, stdout, stderr) = incident_bot(
+    let (code, stdout, stderr) = incident_bot_reading(
         &["console", "--as", "alice"],
         &[
             ("DATABASE_URL", database.as_str()),
-            ("PAGE_CRITICAL", "platform lead; DATABASE ADMIN"),
-            ("ROLE_MENTIONS", "database admin=S0DBA, "),
+            (
+                "PAGE_CRITICAL",
+                "platform lead; DATABASE ADMIN, security team",
+            ),
+            (
+                "ROLE_MENTIONS",
+                "database admin=S0DBA, Platform Lead=<@290926798626357999>",
+            ),
         ],
+        "/incident open critical db-loss\n",
     );
-    // `S0DBA, ` is no id: a comma separates roles, a semicolon separates mappings.
-    assert_eq!(code, 2, "{stdout}{stderr}");
-    assert_eq!(
-        stderr.lines().last(),
-        Some("error: ROLE_MENTIONS=\"database admin=S0DBA,\" is not valid: `S0DBA,` is not a Slack user (U…/W…) or user group (S…) id, or a Discord user id (17 to 20 digits)"),
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("\nPaging: Platform Lead, Database Admin, Security Team\n"),
+        "the roles as the runbook writes them:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("\n(pings <@290926798626357999>, S0DBA)\n"),
+        "{stdout}"
     );
     let _ = std::fs::remove_dir_all(dir);
 }
