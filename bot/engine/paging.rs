@@ -76,9 +76,8 @@ impl Paging {
                 continue;
             };
             let mut paged = Vec::new();
-            for name in value.split([',', ';']).map(str::trim) {
+            for name in items(&value) {
                 match roles.find(name) {
-                    _ if name.is_empty() => {}
                     Some(role) if paged.contains(&role) => {}
                     Some(role) => paged.push(role),
                     None => problems.push(roles.unknown(&variable, &value, name)),
@@ -87,11 +86,7 @@ impl Paging {
             paging.paged_roles.insert(severity, paged);
         }
         if let Some(value) = lookup("ROLE_MENTIONS") {
-            for pair in value
-                .split([';', ','])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
+            for pair in items(&value) {
                 match read_mention(&roles, pair, platforms) {
                     Ok((role, id)) => {
                         paging.role_mentions.insert(role.to_lowercase(), id);
@@ -115,6 +110,14 @@ impl Paging {
             })
             .collect()
     }
+}
+
+/// The items of a list separated by `,` or `;`, trimmed, blanks left out.
+fn items(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 /// One `Role=id` of `ROLE_MENTIONS`: the role as the table writes it, and the id.
