@@ -45,8 +45,12 @@ pub enum StartupError {
         #[source]
         source: StoreError,
     },
-    #[error(transparent)]
-    Config(#[from] ConfigError),
+    /// The first mistake in the settings, and how many more there are.
+    #[error("{first}{}", match more {
+        0 => String::new(),
+        n => format!(" (and {n} more: `incident-bot check-config` lists every one)"),
+    })]
+    Config { first: ConfigError, more: usize },
     #[error("cannot start the engine: {0}")]
     Engine(#[from] EngineError),
 }
@@ -88,8 +92,11 @@ async fn build(
         |name| std::env::var(name).ok(),
         &settings.platforms,
     );
-    if let Some(problem) = problems.into_iter().next() {
-        return Err(problem.into());
+    if let Some(first) = problems.first() {
+        return Err(StartupError::Config {
+            first: first.clone(),
+            more: problems.len() - 1,
+        });
     }
     let store = match read_only {
         true => Store::connect_read_only(&settings.database_url).await,

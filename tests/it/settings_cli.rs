@@ -82,6 +82,21 @@ fn the_console_refuses_a_role_the_runbook_does_not_have() {
         assert_eq!(stdout, "", "no banner: nothing started");
         assert_eq!(stderr.lines().last(), Some(line.as_str()), "{stderr}");
     }
+    let (code, _, stderr) = incident_bot(
+        &["console"],
+        &[
+            ("DATABASE_URL", database.as_str()),
+            ("PAGE_CRITICAL", "Nobody Here"),
+            ("PAGE_HIGH", "Nobody Either"),
+            ("STALE_AFTER", "never"),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.lines().last(),
+        Some("error: STALE_AFTER=\"never\" is not valid: a duration from one minute to 7 days, like 2h or 90m (and 2 more: `incident-bot check-config` lists every one)"),
+        "one line, and where to see the rest"
+    );
     assert!(
         !dir.join("bot.db").exists(),
         "the store is not opened before the settings are right"
