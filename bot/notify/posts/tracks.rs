@@ -197,6 +197,11 @@ mod tests {
         let fixture = infra_loss_tracks(at(5, 10, 0));
         snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
         snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
+        let failed = nudge(&fixture.incident, 4, fixture.now);
+        assert!(render(&failed).contains(
+            "Step 5 failed — /incident step 5 retry [note] · skip <reason> · done <workaround>"
+        ));
+        snapshot!("nudge_failed_track", failed);
     }
 
     #[test]
