@@ -2,7 +2,8 @@
 //! severity, and how runbook roles map to chat mentions. Read from environment variables.
 //!
 //! - `UPDATE_INTERVAL` (`15m`): the status-update cadence for every severity;
-//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity.
+//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity. Posts
+//!   render the template's `Updates: Every …` line with it.
 //! - `PAGE_*` and `ROLE_MENTIONS`: who is paged, checked against the runbook's contacts table
 //!   (`paging`).
 //! - `STALE_AFTER` (`2h`, from 1 minute to 7 days): how long an open incident may go without a
