@@ -69,7 +69,9 @@ fn add_plan_checks(runbook: &mut Runbook) {
     runbook
         .diagnostics
         .extend(findings.into_iter().map(plan_diagnostic));
-    runbook.diagnostics.sort_by_key(|diagnostic| diagnostic.line);
+    runbook
+        .diagnostics
+        .sort_by_key(|diagnostic| diagnostic.line);
 }
 
 fn plan_diagnostic(finding: PlanFinding) -> Diagnostic {

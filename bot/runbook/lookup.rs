@@ -168,7 +168,10 @@ pub(crate) fn derived_aliases(title: &str) -> Vec<String> {
 pub(crate) fn name_scenarios(scenarios: &mut [Scenario], diagnostics: &mut Diagnostics) {
     let slugs: Vec<String> = scenarios.iter().map(|s| s.slug.clone()).collect();
     for (index, scenario) in scenarios.iter().enumerate() {
-        if let Some(first) = slugs[..index].iter().position(|slug| *slug == scenario.slug) {
+        if let Some(first) = slugs[..index]
+            .iter()
+            .position(|slug| *slug == scenario.slug)
+        {
             diagnostics.error(
                 scenario.line,
                 format!(
@@ -183,7 +186,9 @@ pub(crate) fn name_scenarios(scenarios: &mut [Scenario], diagnostics: &mut Diagn
     for index in 0..scenarios.len() {
         let number = scenarios[index].number;
         for alias in std::mem::take(&mut scenarios[index].aliases) {
-            if alias.is_empty() || alias == slugs[index] || scenarios[index].aliases.contains(&alias)
+            if alias.is_empty()
+                || alias == slugs[index]
+                || scenarios[index].aliases.contains(&alias)
             {
                 continue;
             }

@@ -198,12 +198,18 @@ fn files_that_are_not_markdown_text_exit_2_with_the_reason() {
     let not_utf8 = TempRunbook::new("latin1.md", b"# Runbook\n\n## Scenario 1: Caf\xe9 down\n");
     let binary = TempRunbook::new("binary.md", b"# Runbook\n\0\0\0");
     for (file, reason) in [
-        (&too_big, "it is 3.0 MiB; the limit is 2 MiB: split it or trim it"),
+        (
+            &too_big,
+            "it is 3.0 MiB; the limit is 2 MiB: split it or trim it",
+        ),
         (
             &not_utf8,
             "it is not UTF-8 text (bad byte on line 3, offset 29): save it as UTF-8 Markdown",
         ),
-        (&binary, "it contains NUL bytes: it is binary, not Markdown text"),
+        (
+            &binary,
+            "it contains NUL bytes: it is binary, not Markdown text",
+        ),
     ] {
         let (code, stdout, stderr) = check_runbook(&[file.path()], None);
         assert_eq!(code, 2, "{stderr}");
@@ -263,7 +269,10 @@ fn duplicate_names_and_aliases_are_errors() {
         ]
     );
     assert_eq!(json["errors"], 4);
-    assert_eq!(json["scenarios"][2]["aliases"], serde_json::json!(["cache"]));
+    assert_eq!(
+        json["scenarios"][2]["aliases"],
+        serde_json::json!(["cache"])
+    );
     assert_eq!(
         json["scenarios"][0]["aliases"],
         serde_json::json!(["dbl"]),
