@@ -2,7 +2,8 @@
 //! severity, and how runbook roles map to chat mentions. Read from environment variables.
 //!
 //! - `UPDATE_INTERVAL` (`15m`): the status-update cadence for every severity;
-//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity.
+//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity. Posts
+//!   render the template's `Updates: Every …` line with it.
 //! - `PAGE_CRITICAL`, `PAGE_HIGH`, `PAGE_MEDIUM`, `PAGE_LOW`: comma-separated runbook roles (from
 //!   the contacts table) to mention when an incident of that severity opens. Defaults: critical
 //!   pages every contact; high pages the contacts available 24/7 or on call; medium and low page

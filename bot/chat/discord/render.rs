@@ -643,6 +643,7 @@ mod tests {
         let message = notify::opened(
             &fixture.incident,
             runbook(),
+            15 * 60,
             vec![
                 "53908232506183680".to_string(),
                 "<@!290926798626357999>".to_string(),
