@@ -29,7 +29,8 @@ pub struct Cli {
 enum Verb {
     /// Show what the bot understands of a runbook, and every problem found in it.
     ///
-    /// Exits 1 when the runbook has errors, 2 when it cannot be read.
+    /// Exits 0 when the runbook is fine (warnings allowed), 1 when it has errors, 2 when it cannot
+    /// be read: missing, over 2 MiB, not UTF-8 text, or binary.
     CheckRunbook {
         /// The Markdown runbook to check [default: $RUNBOOK, else the bundled default].
         file: Option<PathBuf>,
