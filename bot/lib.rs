@@ -9,6 +9,7 @@ pub mod environment;
 pub mod error_text;
 pub mod incident;
 pub mod instant;
+pub mod mention;
 pub mod notify;
 pub mod outbox;
 pub mod platform;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::clock::{Clock, ClockKind};
 use crate::engine::{ConfigError, Engine, EngineConfig, EngineError};
 use crate::notify::format::date_time;
+use crate::platform::Platform;
 use crate::runbook::{Level, LoadError, RunbookSource};
 use crate::store::{redact_url, Store, StoreError};
 
@@ -17,6 +18,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
 pub struct Settings {
     pub runbook: RunbookSource,
     pub database_url: String,
+    /// The chat platforms served, whose ids `ROLE_MENTIONS` may give; none in the console
+    /// (any platform's ids are then accepted).
+    pub platforms: Vec<Platform>,
 }
 
 impl Settings {
@@ -25,6 +29,7 @@ impl Settings {
         Settings {
             runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
             database_url,
+            platforms: Vec::new(),
         }
     }
 }
@@ -47,8 +52,12 @@ pub enum StartupError {
          --database-url and DATABASE_URL"
     )]
     RealClockStore { url: String, since: String },
-    #[error(transparent)]
-    Config(#[from] ConfigError),
+    /// The first mistake in the settings, and how many more there are.
+    #[error("{first}{}", match more {
+        0 => String::new(),
+        n => format!(" (and {n} more: `incident-bot check-config` lists every one)"),
+    })]
+    Config { first: ConfigError, more: usize },
     #[error("cannot start the engine: {0}")]
     Engine(#[from] EngineError),
 }
@@ -85,7 +94,17 @@ async fn build(
     if runbook.scenarios.is_empty() {
         return Err(StartupError::NoScenarios { runbook: origin });
     }
-    let config = EngineConfig::from_lookup(&runbook, |name| std::env::var(name).ok())?;
+    let (config, problems) = EngineConfig::check(
+        &runbook,
+        |name| std::env::var(name).ok(),
+        &settings.platforms,
+    );
+    if let Some(first) = problems.first() {
+        return Err(StartupError::Config {
+            first: first.clone(),
+            more: problems.len() - 1,
+        });
+    }
     let store = match read_only {
         true => Store::connect_read_only(&settings.database_url).await,
         false => Store::connect(&settings.database_url).await,

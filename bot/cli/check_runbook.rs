@@ -8,19 +8,34 @@ use commands::duration::format_duration;
 
 use crate::notify::format::{budget_text, count};
 
-use crate::runbook::{Level, Marker, Phase, Runbook, RunbookSource, Scenario, Step, Tracks};
+use serde::Serialize;
 
+use crate::incident::plan_checks::{plan_checks, PlanFinding};
+use crate::runbook::{
+    Diagnostic, Level, Marker, Phase, Runbook, RunbookSource, Scenario, Step, Tracks,
+};
+
+/// Exit codes: 0 fine (warnings allowed), 1 the runbook has errors, 2 it cannot be read.
 pub fn run(file: Option<PathBuf>, env_runbook: Option<String>, json: bool) -> ExitCode {
     let source = RunbookSource::choose(file, env_runbook);
-    let runbook = match source.load() {
+    let mut runbook = match source.load() {
         Ok(runbook) => runbook,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
+    add_plan_checks(&mut runbook);
+    let origin = source.describe();
     if json {
-        match serde_json::to_string_pretty(&runbook) {
+        let (errors, warnings) = tally(&runbook);
+        let report = JsonReport {
+            source: &origin,
+            errors,
+            warnings,
+            runbook: &runbook,
+        };
+        match serde_json::to_string_pretty(&report) {
             Ok(text) => println!("{text}"),
             Err(error) => {
                 eprintln!("error: cannot write the report as JSON: {error}");
@@ -28,13 +43,100 @@ pub fn run(file: Option<PathBuf>, env_runbook: Option<String>, json: bool) -> Ex
             }
         }
     } else {
-        print!("{}", report(&source.describe(), &runbook));
+        print!("{}", report(&origin, &runbook));
     }
     if runbook.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `--json`: where the runbook came from and how many problems, then the runbook itself.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    source: &'a str,
+    errors: usize,
+    warnings: usize,
+    #[serde(flatten)]
+    runbook: &'a Runbook,
+}
+
+/// The runbook's diagnostics with what its incidents could not keep (see `incident::plan_checks`),
+/// in line order.
+fn add_plan_checks(runbook: &mut Runbook) {
+    let findings = plan_checks(runbook);
+    runbook
+        .diagnostics
+        .extend(findings.into_iter().map(plan_diagnostic));
+    runbook
+        .diagnostics
+        .sort_by_key(|diagnostic| diagnostic.line);
+}
+
+fn plan_diagnostic(finding: PlanFinding) -> Diagnostic {
+    let (line, message) = match finding {
+        PlanFinding::OverRto {
+            scenario,
+            line,
+            total,
+            rto_secs,
+            services,
+        } => {
+            let verdict = if total.min_secs > rto_secs {
+                "even at their quickest they miss it. Shorten steps, run some in parallel, or \
+                 revise the RTO"
+            } else {
+                "at their slowest they miss it"
+            };
+            (
+                line,
+                format!(
+                    "Scenario {scenario}'s recovery steps take {} one after another, against its \
+                     {} RTO ({}): {verdict}",
+                    budget_text(&total),
+                    format_duration(rto_secs),
+                    services.join(", ")
+                ),
+            )
+        }
+        PlanFinding::Untimed {
+            scenario,
+            step,
+            title,
+            marker,
+            line,
+        } => {
+            let step = format!("Scenario {scenario} step {step} `{title}`");
+            let consequence = "no nudge when it runs long, and the RTO check leaves it out";
+            let advice = "To time it, write one such as `(10 minutes)`";
+            let message = match marker {
+                Some(Marker::Priority(rank)) => format!(
+                    "{step} (Priority {rank}) has a priority but no time budget: {consequence}"
+                ),
+                Some(marker) => {
+                    format!("{step} ({marker}) has no time budget: {consequence}. {advice}")
+                }
+                None => format!("{step} has no time budget: {consequence}. {advice}"),
+            };
+            (line, message)
+        }
+    };
+    Diagnostic {
+        line,
+        level: Level::Warning,
+        message,
+    }
+}
+
+/// How many errors and warnings.
+fn tally(runbook: &Runbook) -> (usize, usize) {
+    let errors = runbook
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count();
+    (errors, runbook.diagnostics.len() - errors)
 }
 
 /// The human-readable report.
@@ -58,12 +160,10 @@ pub fn report(origin: &str, runbook: &Runbook) -> String {
     if !runbook.templates.is_empty() {
         let _ = writeln!(out, "Templates");
         for template in &runbook.templates {
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                template.name,
-                template.heading,
-                template.placeholders.join(", ")
+            write_wrapped(
+                &mut out,
+                &format!("  {} ({}): ", template.name, template.heading),
+                &template.placeholders.join(", "),
             );
         }
         out.push('\n');
@@ -90,7 +190,7 @@ pub fn report(origin: &str, runbook: &Runbook) -> String {
                 });
             let _ = writeln!(out, "  {} ({due})", group.deadline);
             for item in &group.items {
-                let _ = writeln!(out, "    - {item}");
+                write_wrapped(&mut out, "    - ", item);
             }
         }
         out.push('\n');
@@ -118,19 +218,22 @@ fn write_scenario(out: &mut String, scenario: &Scenario) {
         Some(severity) => (severity.to_string(), severity.to_string()),
         None => ("no severity".to_string(), "<severity>".to_string()),
     };
+    write_wrapped(
+        out,
+        &format!("Scenario {}: ", scenario.number),
+        &format!("{} [{label}]", scenario.title),
+    );
     let _ = writeln!(
         out,
-        "Scenario {}: {} [{label}]  /incident open {severity} {}",
-        scenario.number,
-        scenario.title,
+        "  open: /incident open {severity} {}",
         scenario.short_name()
     );
-    let _ = writeln!(out, "  names: {}", names(scenario).join(", "));
+    write_wrapped(out, "  names: ", &names(scenario).join(", "));
     if !scenario.services.is_empty() {
-        let _ = writeln!(out, "  services: {}", scenario.services.join(", "));
+        write_wrapped(out, "  services: ", &scenario.services.join(", "));
     }
     if !scenario.symptoms.is_empty() {
-        let _ = writeln!(out, "  symptoms: {}", scenario.symptoms.join("; "));
+        write_wrapped(out, "  symptoms: ", &scenario.symptoms.join("; "));
     }
     let mut number = 0;
     for phase in &scenario.phases {
@@ -146,25 +249,32 @@ fn names(scenario: &Scenario) -> Vec<String> {
 }
 
 fn write_phase(out: &mut String, phase: &Phase, number: &mut usize) {
-    let _ = writeln!(out, "  {}", phase.name);
+    write_wrapped(out, "  ", &phase.name);
     let before = *number;
     for step in &phase.steps {
         *number += 1;
-        let _ = writeln!(
-            out,
-            "    {:>2}. {:<40} {:<12} {}",
+        let mut title = wrap_words(&step.title, TITLE_WIDTH, TITLE_WIDTH).into_iter();
+        let first = title.next().unwrap_or_default();
+        let line = format!(
+            "    {:>2}. {first:<TITLE_WIDTH$} {:<12} {}",
             number,
-            step.title,
             timing(step),
-            counts(step)
+            step_counts(step)
         );
+        let _ = writeln!(out, "{}", line.trim_end());
+        for more in title {
+            let _ = writeln!(out, "        {more}");
+        }
         for option in &step.options {
-            let _ = writeln!(
+            write_wrapped(
                 out,
-                "          option {}: {} ({})",
-                option.key,
-                option.title,
-                count(option.commands.len(), "command")
+                &format!("          option {}: ", option.key),
+                &format!(
+                    "{} ({})",
+                    option.title,
+                    contents(option.commands.len(), option.details.len())
+                        .unwrap_or_else(|| "nothing written under it".to_string())
+                ),
             );
         }
     }
@@ -206,18 +316,74 @@ fn timing(step: &Step) -> String {
     }
 }
 
-fn counts(step: &Step) -> String {
-    let mut parts = Vec::new();
-    if !step.commands.is_empty() {
-        parts.push(count(step.commands.len(), "command"));
-    }
-    if !step.details.is_empty() {
-        parts.push(count(step.details.len(), "detail"));
-    }
+/// `1 command, 3 details, choice of 3`.
+fn step_counts(step: &Step) -> String {
+    let mut parts: Vec<String> = contents(step.commands.len(), step.details.len())
+        .into_iter()
+        .collect();
     if step.is_choice() {
         parts.push(format!("choice of {}", step.options.len()));
     }
     parts.join(", ")
+}
+
+/// `1 command, 3 details`; `None` when there are neither.
+fn contents(commands: usize, details: usize) -> Option<String> {
+    let parts: Vec<String> = [(commands, "command"), (details, "detail")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| count(n, what))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The report's width, and the width of a step's title column.
+const WIDTH: usize = 80;
+const TITLE_WIDTH: usize = 40;
+
+/// `lead` then `text`, wrapped at [`WIDTH`] columns under the end of `lead`.
+fn write_wrapped(out: &mut String, lead: &str, text: &str) {
+    write_hanging(out, lead, text, lead.chars().count());
+}
+
+/// `lead` then `text`, wrapped at [`WIDTH`] columns; lines after the first indented by `indent`.
+fn write_hanging(out: &mut String, lead: &str, text: &str, indent: usize) {
+    let room = |used: usize| WIDTH.saturating_sub(used).max(20);
+    let lines = wrap_words(text, room(lead.chars().count()), room(indent));
+    for (index, line) in lines.iter().enumerate() {
+        let lead = if index == 0 {
+            lead.to_string()
+        } else {
+            " ".repeat(indent)
+        };
+        let _ = writeln!(out, "{lead}{line}");
+    }
+}
+
+/// The words of `text` in lines of at most `first` characters, then `rest`; a longer word is cut.
+fn wrap_words(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let width = |lines: &Vec<String>| if lines.is_empty() { first } else { rest };
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        let length = line.chars().count();
+        if length > 0 && length + 1 + word.len() > width(&lines) {
+            lines.push(std::mem::take(&mut line));
+        }
+        while line.is_empty() && word.len() > width(&lines) {
+            let cut = width(&lines);
+            lines.push(word.drain(..cut).collect());
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.extend(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn write_objectives(out: &mut String, runbook: &Runbook) {
@@ -245,17 +411,13 @@ fn write_objectives(out: &mut String, runbook: &Runbook) {
 }
 
 fn write_diagnostics(out: &mut String, origin: &str, runbook: &Runbook) {
-    let errors = runbook
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .count();
-    let warnings = runbook.diagnostics.len() - errors;
+    let (errors, warnings) = tally(runbook);
     for diagnostic in &runbook.diagnostics {
         let level = match diagnostic.level {
             Level::Error => "error",
             Level::Warning => "warning",
         };
+        // One line each, as compilers write them: editors and CI read `file:line: level:`.
         let _ = writeln!(
             out,
             "{origin}:{}: {level}: {}",

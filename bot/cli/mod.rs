@@ -1,6 +1,7 @@
 //! The command line: `incident-bot <verb>`. Each verb lives in its own module; this one only
 //! declares the arguments and dispatches.
 
+mod check_config;
 mod check_runbook;
 mod console;
 mod postmortem;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::startup::DEFAULT_DATABASE_URL;
+use crate::startup::{Settings, DEFAULT_DATABASE_URL};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,7 +29,8 @@ pub struct Cli {
 enum Verb {
     /// Show what the bot understands of a runbook, and every problem found in it.
     ///
-    /// Exits 1 when the runbook has errors, 2 when it cannot be read.
+    /// Exits 0 when the runbook is fine (warnings allowed), 1 when it has errors, 2 when it cannot
+    /// be read: missing, over 2 MiB, not UTF-8 text, or binary.
     CheckRunbook {
         /// The Markdown runbook to check [default: $RUNBOOK, else the bundled default].
         file: Option<PathBuf>,
@@ -69,7 +71,7 @@ enum Verb {
         #[arg(long)]
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
     /// Print the post-mortem draft of an incident as Markdown.
@@ -80,7 +82,20 @@ enum Verb {
         #[arg(long)]
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
-        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
+    ///
+    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
+    /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
+    /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
+    CheckConfig {
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
 }
@@ -106,6 +121,10 @@ impl Cli {
                 runbook,
                 database_url,
             } => block_on(postmortem::run(incident, runbook, database_url)),
+            Verb::CheckConfig {
+                runbook,
+                database_url,
+            } => check_config::run(Settings::from_command_line(runbook, database_url)),
         }
     }
 }

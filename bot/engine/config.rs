@@ -2,13 +2,10 @@
 //! severity, and how runbook roles map to chat mentions. Read from environment variables.
 //!
 //! - `UPDATE_INTERVAL` (`15m`): the status-update cadence for every severity;
-//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity.
-//! - `PAGE_CRITICAL`, `PAGE_HIGH`, `PAGE_MEDIUM`, `PAGE_LOW`: comma-separated runbook roles (from
-//!   the contacts table) to mention when an incident of that severity opens. Defaults: critical
-//!   pages every contact; high pages the contacts available 24/7 or on call; medium and low page
-//!   nobody.
-//! - `ROLE_MENTIONS`: `Platform Lead=U024BE7LH; Database Admin=U0G9QF9C6` maps a role to the chat
-//!   user (or group) id to ping. A paged role without a mapping is named, not pinged.
+//!   `UPDATE_INTERVAL_CRITICAL`, `…_HIGH`, `…_MEDIUM`, `…_LOW` override one severity. Posts
+//!   render the template's `Updates: Every …` line with it.
+//! - `PAGE_*` and `ROLE_MENTIONS`: who is paged, checked against the runbook's contacts table
+//!   (`paging`).
 //! - `STALE_AFTER` (`2h`, from 1 minute to 7 days): how long an open incident may go without a
 //!   human command before the bot asks whether it is still going, and slows its updates to
 //!   hourly until someone acts.
@@ -18,6 +15,8 @@ use std::collections::BTreeMap;
 use commands::duration::parse_duration;
 use commands::Severity;
 
+use super::paging::Paging;
+use crate::platform::Platform;
 use crate::runbook::Runbook;
 
 pub const DEFAULT_UPDATE_INTERVAL_SECS: u64 = 15 * 60;
@@ -28,110 +27,95 @@ const MAX_STALE_AFTER_SECS: u64 = 7 * 24 * 60 * 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineConfig {
     update_interval_secs: BTreeMap<Severity, u64>,
-    paged_roles: BTreeMap<Severity, Vec<String>>,
-    /// Role (lowercase) → chat id to mention.
-    role_mentions: BTreeMap<String, String>,
+    paging: Paging,
     stale_after_secs: u64,
 }
 
-/// A setting that could not be read, for a clear start-up error.
+/// A setting that could not be read, for a clear start-up error on one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{variable}={value:?} is not valid: {expected}")]
+#[error("{variable}={value:?} is not valid: {problem}")]
 pub struct ConfigError {
     pub variable: String,
     pub value: String,
-    pub expected: &'static str,
+    pub problem: String,
+}
+
+impl ConfigError {
+    pub fn new(variable: &str, value: &str, problem: impl Into<String>) -> ConfigError {
+        ConfigError {
+            variable: variable.to_string(),
+            value: value.to_string(),
+            problem: problem.into(),
+        }
+    }
 }
 
 impl EngineConfig {
     /// The defaults for a runbook: 15-minute updates, paging by the contacts table.
     pub fn defaults_for(runbook: &Runbook) -> EngineConfig {
-        let all_roles: Vec<String> = runbook.contacts.iter().map(|c| c.role.clone()).collect();
-        let always_available: Vec<String> = runbook
-            .contacts
-            .iter()
-            .filter(|contact| {
-                let availability = contact
-                    .availability
-                    .as_deref()
-                    .unwrap_or_default()
-                    .to_lowercase();
-                availability.contains("24/7")
-                    || availability.contains("on-call")
-                    || availability.contains("on call")
-            })
-            .map(|contact| contact.role.clone())
-            .collect();
         EngineConfig {
             update_interval_secs: Severity::ALL
                 .iter()
                 .map(|severity| (*severity, DEFAULT_UPDATE_INTERVAL_SECS))
                 .collect(),
-            paged_roles: BTreeMap::from([
-                (Severity::Critical, all_roles),
-                (Severity::High, always_available),
-                (Severity::Medium, Vec::new()),
-                (Severity::Low, Vec::new()),
-            ]),
-            role_mentions: BTreeMap::new(),
+            paging: Paging::defaults_for(runbook),
             stale_after_secs: DEFAULT_STALE_AFTER_SECS,
         }
     }
 
-    /// The defaults, changed by whatever `lookup` (usually the environment) sets.
+    /// The defaults, changed by whatever `lookup` (usually the environment) sets; the first
+    /// mistake, if any. Chat ids of any platform are accepted.
     pub fn from_lookup(
         runbook: &Runbook,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<EngineConfig, ConfigError> {
+        let (config, problems) = EngineConfig::check(runbook, lookup, &[]);
+        match problems.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(config),
+        }
+    }
+
+    /// The configuration `lookup` sets, and every mistake in it (an interval with a mistake
+    /// keeps its default, a role or mapping with one is left out). Chat ids must be of one of `platforms`, any when there is none.
+    pub fn check(
+        runbook: &Runbook,
+        lookup: impl Fn(&str) -> Option<String>,
+        platforms: &[Platform],
+    ) -> (EngineConfig, Vec<ConfigError>) {
+        let mut problems = Vec::new();
         let mut config = EngineConfig::defaults_for(runbook);
         if let Some(value) = lookup("UPDATE_INTERVAL") {
-            let secs = interval("UPDATE_INTERVAL", &value)?;
-            for severity in Severity::ALL {
-                config.update_interval_secs.insert(severity, secs);
+            match interval("UPDATE_INTERVAL", &value) {
+                Ok(secs) => Severity::ALL.iter().for_each(|severity| {
+                    config.update_interval_secs.insert(*severity, secs);
+                }),
+                Err(problem) => problems.push(problem),
             }
         }
         for severity in Severity::ALL {
-            let suffix = severity.as_str().to_uppercase();
-            let variable = format!("UPDATE_INTERVAL_{suffix}");
+            let variable = format!("UPDATE_INTERVAL_{}", severity.as_str().to_uppercase());
             if let Some(value) = lookup(&variable) {
-                config
-                    .update_interval_secs
-                    .insert(severity, interval(&variable, &value)?);
-            }
-            if let Some(value) = lookup(&format!("PAGE_{suffix}")) {
-                let roles = value
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|role| !role.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                config.paged_roles.insert(severity, roles);
+                match interval(&variable, &value) {
+                    Ok(secs) => {
+                        config.update_interval_secs.insert(severity, secs);
+                    }
+                    Err(problem) => problems.push(problem),
+                }
             }
         }
         if let Some(value) = lookup("STALE_AFTER") {
-            config.stale_after_secs = parse_duration(&value)
-                .filter(|secs| (60..=MAX_STALE_AFTER_SECS).contains(secs))
-                .ok_or(ConfigError {
-                    variable: "STALE_AFTER".to_string(),
-                    value,
-                    expected: "a duration from one minute to 7 days, like 2h or 90m",
-                })?;
-        }
-        if let Some(value) = lookup("ROLE_MENTIONS") {
-            for pair in value.split(';').filter(|pair| !pair.trim().is_empty()) {
-                let Some((role, id)) = pair.split_once('=') else {
-                    return Err(ConfigError {
-                        variable: "ROLE_MENTIONS".into(),
-                        value,
-                        expected: "`Role=chat-id` pairs separated by `;`, e.g. `Platform Lead=U024BE7LH; DBA=U0G9QF9C6`",
-                    });
-                };
-                config
-                    .role_mentions
-                    .insert(role.trim().to_lowercase(), id.trim().to_string());
+            match parse_duration(&value).filter(|secs| (60..=MAX_STALE_AFTER_SECS).contains(secs)) {
+                Some(secs) => config.stale_after_secs = secs,
+                None => problems.push(ConfigError::new(
+                    "STALE_AFTER",
+                    &value,
+                    "a duration from one minute to 7 days, like 2h or 90m",
+                )),
             }
         }
-        Ok(config)
+        config.paging = Paging::read(runbook, &lookup, platforms, &mut problems);
+        (config, problems)
     }
 
     pub fn update_interval_secs(&self, severity: Severity) -> u64 {
@@ -149,16 +133,10 @@ impl EngineConfig {
 
     /// The roles to page for a severity, with the chat id of each when one is configured.
     pub fn paging(&self, severity: Severity) -> Vec<(String, Option<String>)> {
-        self.paged_roles
-            .get(&severity)
+        self.paging
+            .paging(severity)
             .into_iter()
-            .flatten()
-            .map(|role| {
-                (
-                    role.clone(),
-                    self.role_mentions.get(&role.to_lowercase()).cloned(),
-                )
-            })
+            .map(|(role, id)| (role, id.map(|id| id.to_string())))
             .collect()
     }
 }
@@ -166,10 +144,12 @@ impl EngineConfig {
 fn interval(variable: &str, value: &str) -> Result<u64, ConfigError> {
     parse_duration(value)
         .filter(|secs| *secs >= 60)
-        .ok_or_else(|| ConfigError {
-            variable: variable.to_string(),
-            value: value.to_string(),
-            expected: "a duration of at least one minute, like 15m or 1h",
+        .ok_or_else(|| {
+            ConfigError::new(
+                variable,
+                value,
+                "a duration of at least one minute, like 15m or 1h",
+            )
         })
 }
 
@@ -212,7 +192,9 @@ mod tests {
         let env = |name: &str| match name {
             "UPDATE_INTERVAL" => Some("10m".to_string()),
             "UPDATE_INTERVAL_CRITICAL" => Some("5m".to_string()),
-            "ROLE_MENTIONS" => Some("platform lead = U1; Database Admin=U2".to_string()),
+            "ROLE_MENTIONS" => {
+                Some("platform lead = U0LEAD; Database Admin=<!subteam^S0DBA|@dba>".to_string())
+            }
             _ => None,
         };
         let config = EngineConfig::from_lookup(&runbook(), env).expect("valid");
@@ -221,8 +203,8 @@ mod tests {
         assert_eq!(
             config.paging(Severity::High),
             vec![
-                ("Platform Lead".to_string(), Some("U1".to_string())),
-                ("Database Admin".to_string(), Some("U2".to_string()))
+                ("Platform Lead".to_string(), Some("U0LEAD".to_string())),
+                ("Database Admin".to_string(), Some("S0DBA".to_string()))
             ]
         );
         let error = EngineConfig::from_lookup(&runbook(), |name| {

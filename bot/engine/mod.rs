@@ -9,6 +9,7 @@ mod cmd;
 mod config;
 mod follow_ups;
 mod load;
+mod paging;
 mod scheduler;
 mod stale;
 pub mod timers;

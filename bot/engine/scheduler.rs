@@ -226,7 +226,13 @@ impl Engine {
             },
             TimerKind::Update => {
                 let next = self.next_update_due(incident, now);
-                let mut post = notify::update(incident, self.runbook(), now, Some(next));
+                let mut post = notify::update(
+                    incident,
+                    self.runbook(),
+                    self.update_every_secs(incident),
+                    now,
+                    Some(next),
+                );
                 let mut timers = vec![(kind, Some(next))];
                 if let Some(percent) = warned(before, incident) {
                     post = notify::with_rto_warning(post, incident, percent, now);

@@ -42,12 +42,23 @@ impl Engine {
         (TimerKind::Stale, due)
     }
 
+    /// The cadence of an incident's status updates: its severity's, or hourly (never sooner than
+    /// the usual cadence) while it is stale.
+    pub(super) fn update_every_secs(&self, incident: &Incident) -> u64 {
+        let interval = self.config.update_interval_secs(incident.severity);
+        if incident.is_stale() {
+            interval.max(STALE_UPDATE_SECS)
+        } else {
+            interval
+        }
+    }
+
     /// When the next status update is due after one at `now_ms`: the usual slot, or an hour
-    /// later (never sooner than the usual cadence) while the incident is stale.
+    /// later while the incident is stale.
     pub(super) fn next_update_due(&self, incident: &Incident, now_ms: i64) -> i64 {
         let interval = self.config.update_interval_secs(incident.severity);
         if incident.is_stale() {
-            incident.next_quiet_post_ms(ms(interval.max(STALE_UPDATE_SECS)), now_ms)
+            incident.next_quiet_post_ms(ms(self.update_every_secs(incident)), now_ms)
         } else {
             next_update_ms(incident.opened_at_ms, interval, now_ms)
         }

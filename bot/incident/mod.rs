@@ -12,6 +12,7 @@ pub mod follow_ups;
 mod id;
 mod model;
 pub mod plan;
+pub mod plan_checks;
 pub mod restoration;
 pub mod stale;
 #[cfg(test)]

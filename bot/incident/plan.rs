@@ -103,6 +103,20 @@ fn checklist(scenario: &Scenario) -> Vec<StepState> {
     steps
 }
 
+/// The tightest RTO an incident of `scenario` opened without `--services` is measured against,
+/// with the services that have it (`30m`, `Database`).
+pub fn tightest_rto(runbook: &Runbook, scenario: &Scenario) -> Option<(u64, Vec<String>)> {
+    let targets = targets(runbook, scenario, &[]);
+    let rto = targets.rto_secs?;
+    let services = targets
+        .objectives
+        .into_iter()
+        .filter(|objective| objective.rto_secs == Some(rto))
+        .map(|objective| objective.service)
+        .collect();
+    Some((rto, services))
+}
+
 /// Services and the recovery targets an incident is measured against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Targets {

@@ -204,7 +204,7 @@ impl Incident {
 }
 
 /// Whether a phase comes after recovery: `Post-Recovery`, `Post-incident`, `Follow-up`, …
-fn is_after_recovery(phase: &str) -> bool {
+pub fn is_after_recovery(phase: &str) -> bool {
     let phase = phase.to_lowercase();
     phase.starts_with("post")
         || [

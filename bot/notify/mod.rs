@@ -20,5 +20,5 @@ pub use posts::{
     resolved_with_open_steps, restore_verdict, restored, retried_headline, rpo_summary,
     rpo_verdict, rto_warning, scenarios, severity_changed, since_opening, some_already_restored,
     stale_question, status, step_failed, unknown_scenario, update, which_incident,
-    with_rto_warning, ListMoment,
+    with_rto_warning, CadenceChange, ListMoment,
 };

@@ -3,7 +3,8 @@
 //! A template is the team's own text with `[PLACEHOLDER]`s. The bot fills the placeholders it
 //! knows ([`values`]) and leaves the others as written, so a team can see what it has not said
 //! yet. Lines such as `Status: Investigating` are literal in the template; [`set_line`] puts the
-//! live value there.
+//! live value there. The cadence a team wrote on its `Updates:` line ("Every 15 minutes") is
+//! rendered as the bot's real one ([`with_cadence`]).
 
 use commands::duration::format_duration;
 
@@ -173,6 +174,85 @@ pub fn render(notice: Notice, runbook: &Runbook, incident: &Incident, now_ms: i6
     set_line(&filled, "Status", &incident.status().to_string())
 }
 
+/// The INCIDENT notification, filled from the incident, its updates line saying the real
+/// cadence (`update_every_secs`).
+pub fn render_incident(
+    runbook: &Runbook,
+    incident: &Incident,
+    now_ms: i64,
+    update_every_secs: u64,
+) -> String {
+    let text = render(Notice::Incident, runbook, incident, now_ms);
+    with_cadence(&text, update_every_secs)
+}
+
+/// Units a template may write its cadence in (`every 15 minutes`, `every 30m`, `every hour`).
+const CADENCE_UNITS: [&str; 10] = [
+    "minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h",
+];
+
+/// `5 minutes`, `hour`, `2 hours`: the words after "every" for a cadence.
+pub fn cadence_words(secs: u64) -> String {
+    match secs {
+        3600 => "hour".to_string(),
+        secs if secs % 3600 == 0 => format!("{} hours", secs / 3600),
+        60 => "minute".to_string(),
+        secs if secs % 60 == 0 => format!("{} minutes", secs / 60),
+        secs => format_duration(secs),
+    }
+}
+
+/// Replaces the cadence on each line labelled with "update" (`Updates: Every 15 minutes at …`)
+/// by the real one; other lines, and lines without `every <interval>`, stay as written.
+pub fn with_cadence(body: &str, secs: u64) -> String {
+    let words = cadence_words(secs);
+    body.split('\n')
+        .map(|line| {
+            let labelled = line
+                .split_once(':')
+                .is_some_and(|(head, _)| head.to_ascii_lowercase().contains("update"));
+            labelled
+                .then(|| replace_every(line, &words))
+                .flatten()
+                .unwrap_or_else(|| line.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `… Every 15 minutes at …` with the words after "every" replaced, the word's case kept.
+fn replace_every(line: &str, words: &str) -> Option<String> {
+    let lower = line.to_ascii_lowercase();
+    let start = lower.match_indices("every").map(|(at, _)| at).find(|&at| {
+        !lower[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    })?;
+    let rest = &lower[start + "every".len()..];
+    let number = rest.trim_start();
+    let digits = number.len()
+        - number
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let unit_text = number[digits..].trim_start();
+    let unit_len = unit_text.len()
+        - unit_text
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len();
+    let unit = &unit_text[..unit_len];
+    if !CADENCE_UNITS.contains(&unit) || (digits == 0 && !["hour", "minute"].contains(&unit)) {
+        return None;
+    }
+    let end = lower.len() - unit_text.len() + unit_len;
+    Some(format!(
+        "{}{} {words}{}",
+        &line[..start],
+        &line[start..start + "every".len()],
+        &line[end..]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +300,36 @@ mod tests {
         assert_eq!(set_line("", "Status", "x"), "");
         assert!(has_line(body, "STATUS"));
         assert!(!has_line(body, "Impact"));
+    }
+
+    #[test]
+    fn the_updates_line_says_the_real_cadence() {
+        let body = "INCIDENT: X\nUpdates: Every 15 minutes at INC-3\nEscalate every 30 minutes";
+        assert_eq!(
+            with_cadence(body, 300),
+            "INCIDENT: X\nUpdates: Every 5 minutes at INC-3\nEscalate every 30 minutes"
+        );
+        assert_eq!(
+            with_cadence("Next update: every 30m here", 3600),
+            "Next update: every hour here"
+        );
+        assert_eq!(
+            with_cadence("Updates: every hour", 2 * 3600),
+            "Updates: every 2 hours"
+        );
+        assert_eq!(
+            with_cadence("Updates: Every 15 min", 90 * 60),
+            "Updates: Every 90 minutes"
+        );
+        for unchanged in [
+            "Updates: everyone at [LINK]",
+            "Updates: every day",
+            "Updates: soon",
+        ] {
+            assert_eq!(with_cadence(unchanged, 300), unchanged);
+        }
+        assert_eq!(cadence_words(60), "minute");
+        assert_eq!(cadence_words(90), "1m 30s");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use super::diagnostics::Diagnostics;
 use super::model::{Runbook, Scenario};
 
 /// Abbreviations people use for words in scenario titles. Generic operations vocabulary.
@@ -159,6 +160,74 @@ pub(crate) fn derived_aliases(title: &str) -> Vec<String> {
         }
     }
     aliases
+}
+
+/// Gives each scenario its names: a slug used twice and an `**Aliases:**` name that another
+/// scenario already has are errors (either would send `/incident open` to the wrong scenario);
+/// a derived short name is kept only when it points at one scenario and no written name.
+pub(crate) fn name_scenarios(scenarios: &mut [Scenario], diagnostics: &mut Diagnostics) {
+    let slugs: Vec<String> = scenarios.iter().map(|s| s.slug.clone()).collect();
+    for (index, scenario) in scenarios.iter().enumerate() {
+        if let Some(first) = slugs[..index]
+            .iter()
+            .position(|slug| *slug == scenario.slug)
+        {
+            diagnostics.error(
+                scenario.line,
+                format!(
+                    "scenario {} is called `{}` like scenario {}: give them different titles",
+                    scenario.number, scenario.slug, scenarios[first].number
+                ),
+            );
+        }
+    }
+    // Written aliases, each checked against every slug and the written aliases before it.
+    let mut written: Vec<(String, u32)> = Vec::new();
+    for index in 0..scenarios.len() {
+        let number = scenarios[index].number;
+        for alias in std::mem::take(&mut scenarios[index].aliases) {
+            if alias.is_empty()
+                || alias == slugs[index]
+                || scenarios[index].aliases.contains(&alias)
+            {
+                continue;
+            }
+            let other_title = slugs.iter().position(|slug| *slug == alias);
+            let other_alias = written.iter().find(|(name, _)| *name == alias);
+            let whose = match (other_title, other_alias) {
+                (Some(other), _) => format!("the name of scenario {}", scenarios[other].number),
+                (None, Some((_, other))) => format!("an alias of scenario {other}"),
+                (None, None) => {
+                    written.push((alias.clone(), number));
+                    scenarios[index].aliases.push(alias);
+                    continue;
+                }
+            };
+            diagnostics.error(
+                scenarios[index].line,
+                format!(
+                    "alias `{alias}` of scenario {number} is already {whose}, so `/incident \
+                     open` cannot tell which is meant: rename or remove it"
+                ),
+            );
+        }
+    }
+    let derived: Vec<Vec<String>> = scenarios
+        .iter()
+        .map(|scenario| derived_aliases(&scenario.title))
+        .collect();
+    for (index, scenario) in scenarios.iter_mut().enumerate() {
+        for alias in &derived[index] {
+            let shared = derived
+                .iter()
+                .enumerate()
+                .any(|(other, names)| other != index && names.contains(alias));
+            let taken = slugs.contains(alias) || written.iter().any(|(name, _)| name == alias);
+            if !shared && !taken && !scenario.aliases.contains(alias) {
+                scenario.aliases.push(alias.clone());
+            }
+        }
+    }
 }
 
 /// How well one typed word matches one title word; `None` when it does not.

@@ -24,7 +24,7 @@ mod tracks;
 pub use lookup::{slugify, title_words, LookupError, ScenarioName};
 pub use model::*;
 pub use reference::placeholders;
-pub use source::{LoadError, RunbookSource, DEFAULT_RUNBOOK};
+pub use source::{LoadError, RunbookSource, Unreadable, DEFAULT_RUNBOOK};
 
 use blocks::Block;
 use diagnostics::Diagnostics;
@@ -38,33 +38,16 @@ pub const MAX_RUNBOOK_BYTES: usize = 2 * 1024 * 1024;
 
 /// Parses a runbook from raw bytes, refusing (with a diagnostic) files too large or not UTF-8 text.
 pub fn parse_bytes(bytes: &[u8]) -> Runbook {
-    let refuse = |message: String| Runbook {
-        diagnostics: vec![Diagnostic {
-            line: 1,
-            level: Level::Error,
-            message,
-        }],
-        ..Runbook::default()
-    };
-    if bytes.len() > MAX_RUNBOOK_BYTES {
-        return refuse(format!(
-            "the runbook is {:.1} MiB; the limit is {} MiB: split it or trim it",
-            bytes.len() as f64 / (1024.0 * 1024.0),
-            MAX_RUNBOOK_BYTES / (1024 * 1024)
-        ));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) if !text.contains('\0') => parse(text),
-        Ok(_) => refuse("the runbook contains NUL bytes: it is binary, not Markdown text".into()),
-        Err(error) => {
-            let offset = error.valid_up_to();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            let mut runbook = refuse(format!(
-                "the runbook is not UTF-8 text (bad byte at offset {offset}): save it as UTF-8 Markdown"
-            ));
-            runbook.diagnostics[0].line = line;
-            runbook
-        }
+    match source::text_of(bytes) {
+        Ok(text) => parse(text),
+        Err(reason) => Runbook {
+            diagnostics: vec![Diagnostic {
+                line: reason.line(),
+                level: Level::Error,
+                message: format!("the runbook cannot be read: {reason}"),
+            }],
+            ..Runbook::default()
+        },
     }
 }
 
@@ -312,7 +295,7 @@ impl Reader {
 
     fn finish(mut self) -> Runbook {
         self.number_scenarios();
-        self.name_scenarios();
+        lookup::name_scenarios(&mut self.runbook.scenarios, &mut self.diagnostics);
         let runbook = &self.runbook;
         if runbook.scenarios.is_empty() {
             self.diagnostics.error(
@@ -340,7 +323,7 @@ impl Reader {
         self.runbook
     }
 
-    /// Keeps written numbers; numbers the rest after the highest so far. Duplicates are reported.
+    /// Keeps written numbers; numbers the rest after the highest so far. Duplicates are errors.
     fn number_scenarios(&mut self) {
         let mut highest = 0;
         let mut seen = Vec::new();
@@ -348,46 +331,16 @@ impl Reader {
             scenario.number = written.unwrap_or(highest + 1);
             highest = highest.max(scenario.number);
             if seen.contains(&scenario.number) {
-                self.diagnostics.warn(
+                self.diagnostics.error(
                     scenario.line,
                     format!(
-                        "scenario number {} is used twice: `/incident open … {}` picks the first",
+                        "scenario number {} is used twice, so `/incident open … {}` cannot tell \
+                         which is meant: renumber one",
                         scenario.number, scenario.number
                     ),
                 );
             }
             seen.push(scenario.number);
-        }
-    }
-
-    /// Adds derived short names, keeping only names that point at one scenario.
-    fn name_scenarios(&mut self) {
-        let slugs: Vec<String> = self
-            .runbook
-            .scenarios
-            .iter()
-            .map(|s| s.slug.clone())
-            .collect();
-        for (index, slug) in slugs.iter().enumerate() {
-            if slugs[..index].contains(slug) {
-                let line = self.runbook.scenarios[index].line;
-                self.diagnostics.warn(
-                    line,
-                    format!("two scenarios are called `{slug}`: give them different titles"),
-                );
-            }
-        }
-        let mut taken: Vec<String> = slugs.clone();
-        for scenario in &mut self.runbook.scenarios {
-            let explicit = std::mem::take(&mut scenario.aliases);
-            let derived = lookup::derived_aliases(&scenario.title);
-            for alias in explicit.into_iter().chain(derived) {
-                if alias.is_empty() || taken.contains(&alias) {
-                    continue;
-                }
-                taken.push(alias.clone());
-                scenario.aliases.push(alias);
-            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{parse, parse_bytes, Runbook};
+use super::{parse, Runbook, MAX_RUNBOOK_BYTES};
 
 /// The runbook bundled with the bot: `runbooks/disaster-recovery.md`.
 pub const DEFAULT_RUNBOOK: &str = include_str!("../../runbooks/disaster-recovery.md");
@@ -14,12 +14,62 @@ pub enum RunbookSource {
     File(PathBuf),
 }
 
+/// Why a runbook cannot be read: the file is missing or unreadable, or its bytes are not a
+/// Markdown document (`check-runbook` exits 2 for both).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read the runbook {path}: {source}")]
-pub struct LoadError {
-    pub path: String,
-    #[source]
-    pub source: std::io::Error,
+pub enum LoadError {
+    #[error("cannot read the runbook {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read the runbook {path}: {reason}")]
+    Unreadable { path: String, reason: Unreadable },
+}
+
+/// Bytes that are not a runbook to read: too big, not UTF-8, or binary.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    #[error(
+        "it is {:.1} MiB; the limit is {} MiB: split it or trim it",
+        *bytes as f64 / (1024.0 * 1024.0),
+        MAX_RUNBOOK_BYTES / (1024 * 1024)
+    )]
+    TooBig { bytes: usize },
+    #[error(
+        "it is not UTF-8 text (bad byte on line {line}, offset {offset}): save it as UTF-8 \
+         Markdown"
+    )]
+    NotUtf8 { offset: usize, line: usize },
+    #[error("it contains NUL bytes: it is binary, not Markdown text")]
+    Binary,
+}
+
+impl Unreadable {
+    /// The line a diagnostic about it points at.
+    pub fn line(&self) -> usize {
+        match self {
+            Unreadable::NotUtf8 { line, .. } => *line,
+            Unreadable::TooBig { .. } | Unreadable::Binary => 1,
+        }
+    }
+}
+
+/// The text of a runbook file, or why it is not one.
+pub fn text_of(bytes: &[u8]) -> Result<&str, Unreadable> {
+    if bytes.len() > MAX_RUNBOOK_BYTES {
+        return Err(Unreadable::TooBig { bytes: bytes.len() });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.contains('\0') => Err(Unreadable::Binary),
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Unreadable::NotUtf8 { offset, line })
+        }
+    }
 }
 
 impl RunbookSource {
@@ -43,15 +93,22 @@ impl RunbookSource {
         }
     }
 
+    /// The parsed runbook; an error when the file cannot be read or is not Markdown text.
     pub fn load(&self) -> Result<Runbook, LoadError> {
         match self {
             RunbookSource::Bundled => Ok(parse(DEFAULT_RUNBOOK)),
-            RunbookSource::File(path) => std::fs::read(path)
-                .map(|bytes| parse_bytes(&bytes))
-                .map_err(|source| LoadError {
-                    path: path.display().to_string(),
+            RunbookSource::File(path) => {
+                let path_text = || path.display().to_string();
+                let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+                    path: path_text(),
                     source,
-                }),
+                })?;
+                let text = text_of(&bytes).map_err(|reason| LoadError::Unreadable {
+                    path: path_text(),
+                    reason,
+                })?;
+                Ok(parse(text))
+            }
         }
     }
 }

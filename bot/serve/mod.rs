@@ -17,7 +17,7 @@ use axum::Router;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use settings::{ServeSettings, SettingsError, DEFAULT_ADDR};
+pub use settings::{listen_addr, ServeSettings, SettingsError, DEFAULT_ADDR};
 
 use crate::chat::adapter::Adapter;
 use crate::chat::readiness::Readiness;

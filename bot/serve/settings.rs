@@ -8,6 +8,7 @@ use crate::chat::discord::settings::{self as discord, DiscordSettings};
 use crate::chat::slack::settings::{self as slack, SlackSettings};
 use crate::environment::Environment;
 use crate::outbox::DeliveryPolicy;
+use crate::platform::Platform;
 use crate::startup::Settings;
 
 /// Where the HTTP server listens when `INCIDENT_BOT_ADDR` is not set.
@@ -42,22 +43,34 @@ impl ServeSettings {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<ServeSettings, SettingsError> {
         let env = Environment::new(lookup);
-        let addr_text = env
-            .get("INCIDENT_BOT_ADDR")
-            .unwrap_or_else(|| DEFAULT_ADDR.to_string());
-        let addr = addr_text
-            .trim()
-            .parse()
-            .map_err(|_| SettingsError::Addr(addr_text.clone()))?;
+        let addr = listen_addr(&env)?;
+        let slack = SlackSettings::from_environment(&env)?;
+        let discord = DiscordSettings::from_environment(&env)?;
+        let mut startup = startup;
+        startup.platforms = [
+            slack.is_some().then_some(Platform::Slack),
+            discord.is_some().then_some(Platform::Discord),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         Ok(ServeSettings {
             addr,
             startup,
-            slack: SlackSettings::from_environment(&env)?,
-            discord: DiscordSettings::from_environment(&env)?,
+            slack,
+            discord,
             tick: Duration::from_secs(1),
             outbox: DeliveryPolicy::default(),
         })
     }
+}
+
+/// Where the HTTP server listens: `INCIDENT_BOT_ADDR`, else [`DEFAULT_ADDR`].
+pub fn listen_addr(env: &Environment) -> Result<SocketAddr, SettingsError> {
+    let text = env
+        .get("INCIDENT_BOT_ADDR")
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    text.trim().parse().map_err(|_| SettingsError::Addr(text))
 }
 
 #[cfg(test)]
@@ -75,6 +88,7 @@ mod tests {
         let startup = Settings {
             runbook: RunbookSource::choose(None, None),
             database_url: "sqlite::memory:".into(),
+            platforms: Vec::new(),
         };
         ServeSettings::from_lookup(startup, |name| vars.get(name).cloned())
     }

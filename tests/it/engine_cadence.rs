@@ -166,7 +166,145 @@ async fn one_catch_up_after_downtime_then_the_original_cadence(db: TestDb) {
     );
 }
 
+/// The posts of a kind since the last call, with their minute and their text.
+async fn texts_of(bot: &TestBot, kind: MessageKind) -> Vec<(i64, String)> {
+    bot.posts()
+        .await
+        .into_iter()
+        .filter(|(_, message)| message.kind == kind)
+        .map(|(minute, message)| (minute, message.plain_text()))
+        .collect()
+}
+
+async fn updates_say_the_configured_cadence(db: TestDb) {
+    let bot = TestBot::with_env(db, &[("UPDATE_INTERVAL", "5m")]).await;
+    bot.say("alice", "/incident open high app-server Web tier down")
+        .await;
+    let opened = texts_of(&bot, Opened).await;
+    assert_eq!(opened.len(), 1);
+    assert!(
+        opened[0]
+            .1
+            .contains("Updates: Every 5 minutes at INC-1 in this channel"),
+        "{}",
+        opened[0].1
+    );
+    bot.advance(10).await;
+    let updates = texts_of(&bot, Update).await;
+    assert_eq!(
+        updates
+            .iter()
+            .map(|(minute, _)| *minute)
+            .collect::<Vec<_>>(),
+        vec![5, 10]
+    );
+    for (_, text) in &updates {
+        assert!(text.contains("Updates: Every 5 minutes at INC-1"), "{text}");
+        assert!(!text.contains("15 minutes"), "{text}");
+    }
+}
+
+async fn a_lower_severity_moves_the_updates_and_says_so(db: TestDb) {
+    // START is 03:04 UTC: updates at 03:19, 03:34 while high; hourly (04:04) once low.
+    let bot = TestBot::with_env(db, &[("UPDATE_INTERVAL_LOW", "1h")]).await;
+    bot.say("alice", "/incident open high app-server Web tier down")
+        .await;
+    bot.advance(15).await;
+    let updates = texts_of(&bot, Update).await;
+    assert_eq!(updates.len(), 1);
+    assert!(
+        updates[0].1.contains("Next update: 03:34 UTC"),
+        "{}",
+        updates[0].1
+    );
+    bot.advance(5).await;
+    bot.posts().await;
+    assert_eq!(bot.say("bob", "/incident severity low").await, None);
+    let changes = texts_of(&bot, Change).await;
+    assert_eq!(changes.len(), 1);
+    assert!(
+        changes[0].1.ends_with(
+            "Severity lowered from high to low by bob.\n\
+             Updates now every hour (were every 15 minutes); next at 04:04 UTC"
+        ),
+        "{}",
+        changes[0].1
+    );
+    bot.advance(39).await;
+    assert_eq!(
+        texts_of(&bot, Update).await,
+        vec![],
+        "no update at 03:34, the old cadence's slot"
+    );
+    bot.advance(1).await;
+    let updates = texts_of(&bot, Update).await;
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0].0, 60, "the update comes at 04:04, as promised");
+    assert!(
+        updates[0].1.contains("Updates: Every hour at INC-1"),
+        "{}",
+        updates[0].1
+    );
+    assert!(
+        updates[0].1.contains("Next update: 05:04 UTC"),
+        "{}",
+        updates[0].1
+    );
+    // Back to high: the cadence changes again, and the post says when.
+    bot.advance(5).await;
+    bot.say("bob", "/incident severity high").await;
+    let changes = texts_of(&bot, Change).await;
+    assert!(
+        changes[0]
+            .1
+            .ends_with("Updates now every 15 minutes (were every hour); next at 04:19 UTC"),
+        "{}",
+        changes[0].1
+    );
+}
+
+async fn after_a_failure_the_hints_offer_retry_skip_or_a_workaround(db: TestDb) {
+    let bot = TestBot::on(db).await;
+    bot.say("alice", "/incident open high app-server Web tier down")
+        .await;
+    bot.say("bob", "/incident step fail health check hangs")
+        .await;
+    bot.posts().await;
+    let retry = "Step 1 failed — /incident step retry [note] · skip <reason> · done <workaround>";
+    bot.advance(15).await;
+    let posts = bot.posts().await;
+    let kinds: Vec<(i64, MessageKind)> = posts.iter().map(|(m, p)| (*m, p.kind)).collect();
+    assert_eq!(kinds, vec![(2, Nudge), (15, Update)]);
+    for (_, post) in &posts {
+        let text = post.plain_text();
+        assert!(text.contains(retry), "{text}");
+        assert!(!text.contains("Done?"), "{text}");
+    }
+    let status = bot
+        .say("alice", "/incident status")
+        .await
+        .expect("status")
+        .plain_text();
+    assert!(status.contains(retry), "{status}");
+    assert!(!status.contains("Confirm it:"), "{status}");
+    // Retried, the step is an ordinary one again.
+    bot.say("bob", "/incident step retry").await;
+    let status = bot
+        .say("alice", "/incident status")
+        .await
+        .expect("status")
+        .plain_text();
+    assert!(!status.contains(retry), "{status}");
+    assert!(
+        status.contains("Confirm it: /incident step done"),
+        "{status}"
+    );
+}
+
 on_both_backends! {
+    updates_say_every_5_minutes(db) => updates_say_the_configured_cadence(db);
+    severity_low_moves_the_updates_to_hourly(db) => a_lower_severity_moves_the_updates_and_says_so(db);
+    hints_after_a_failure(db) => after_a_failure_the_hints_offer_retry_skip_or_a_workaround(db);
     updates_at_15_30_45_and_none_after_resolve(db) => updates_every_fifteen_minutes_until_resolved(db);
     rto_warnings_at_50_80_100_percent(db) => rto_warnings_at_half_four_fifths_and_all_of_the_target(db);
     one_catch_up_after_downtime(db) => one_catch_up_after_downtime_then_the_original_cadence(db);

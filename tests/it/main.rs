@@ -32,6 +32,7 @@ mod runbook_styles;
 mod scenario_lookup;
 mod sender_rig;
 mod serve_settings;
+mod settings_cli;
 mod slack_http;
 mod slack_requests;
 mod slack_sender;

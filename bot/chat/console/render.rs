@@ -7,7 +7,14 @@ use crate::notify::format::clock_time;
 use crate::notify::{Block, Message};
 
 /// One message as the console shows it, headed by who says it and when.
+///
+/// The step buttons as a command line, unless the message's text already says how to go on
+/// with the steps (a status's "Confirm it: …", a failed step's ways forward): one hint, not two.
 pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
+    let says_how = message
+        .blocks
+        .iter()
+        .any(|block| matches!(block, Block::Text { text } if text.contains("/incident step")));
     let mut out = format!("── {author} · {} ──\n", clock_time(at_ms));
     for block in &message.blocks {
         match block {
@@ -35,6 +42,7 @@ pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
             Block::Progress { done, total, label } => {
                 let _ = writeln!(out, "{} {done}/{total}  {label}", bar(*done, *total));
             }
+            Block::StepActions { .. } | Block::TrackActions { .. } if says_how => {}
             Block::StepActions { .. } => {
                 let _ = writeln!(
                     out,
@@ -113,6 +121,36 @@ mod tests {
             "── incident-bot · 00:00:00 UTC ──\nINC-1 · DB\n  Severity  critical\n  │ psql -c 'SELECT 1'\n\
              ▰▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
         );
+    }
+
+    #[test]
+    fn a_status_says_how_to_confirm_once() {
+        let fixture =
+            crate::notify::test_support::db_loss(crate::notify::test_support::at(3, 27, 0));
+        let status = crate::notify::status(
+            &fixture.incident,
+            crate::notify::test_support::runbook(),
+            fixture.now,
+            None,
+        );
+        let text = render(&status, "incident-bot", fixture.now);
+        assert_eq!(text.matches("/incident step done").count(), 1, "{text}");
+        assert!(
+            text.contains("Confirm it: /incident step done [note]"),
+            "{text}"
+        );
+        let failed =
+            crate::notify::test_support::db_loss(crate::notify::test_support::at(3, 32, 0));
+        let update = crate::notify::update(
+            &failed.incident,
+            crate::notify::test_support::runbook(),
+            15 * 60,
+            failed.now,
+            None,
+        );
+        let text = render(&update, "incident-bot", failed.now);
+        assert!(!text.contains("/incident step done"), "{text}");
+        assert!(text.contains("/incident step retry [note]"), "{text}");
     }
 
     #[test]

@@ -58,6 +58,7 @@ use super::markdown::{code_block, escape, len, truncate, CUT_MARK};
 use crate::chat::follow_up_buttons::{FollowUpButton, MAX_BUTTONS as FOLLOW_UP_BUTTONS_MAX};
 use crate::chat::incident_buttons::{Button, IncidentAction, IncidentButton};
 use crate::chat::step_buttons::{track_label, StepAction, StepButton};
+use crate::mention::MentionId;
 use crate::notify::format::bar;
 use crate::notify::{Block, Message, MessageKind, TrackButton};
 
@@ -112,7 +113,7 @@ pub fn interaction_message(message: &Message, ephemeral: bool) -> Value {
     payload
 }
 
-/// The mentions that are Discord user ids (`123…` or `<@123…>`), each once, as many as fit in
+/// The mentions that are Discord user ids (`crate::mention`: `123…` or `<@123…>`), each once, as many as fit in
 /// `content` and `allowed_mentions`. Anything else pings nobody and is left out.
 fn pinged_users(mentions: &[String]) -> Vec<UserId> {
     let mut users: Vec<UserId> = Vec::new();
@@ -132,20 +133,10 @@ fn pinged_users(mentions: &[String]) -> Vec<UserId> {
 }
 
 fn user_id(mention: &str) -> Option<UserId> {
-    let mention = mention.trim();
-    let digits = mention
-        .strip_prefix("<@")
-        .and_then(|inner| inner.strip_suffix('>'))
-        .map(|inner| inner.strip_prefix('!').unwrap_or(inner))
-        .unwrap_or(mention);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+    match MentionId::parse(mention)? {
+        MentionId::DiscordUser(id) => NonZeroU64::new(id).map(UserId::from),
+        _ => None,
     }
-    digits
-        .parse()
-        .ok()
-        .and_then(NonZeroU64::new)
-        .map(UserId::from)
 }
 
 fn embeds(message: &Message) -> Vec<CreateEmbed> {
@@ -643,6 +634,7 @@ mod tests {
         let message = notify::opened(
             &fixture.incident,
             runbook(),
+            15 * 60,
             vec![
                 "53908232506183680".to_string(),
                 "<@!290926798626357999>".to_string(),

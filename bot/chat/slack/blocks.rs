@@ -521,7 +521,7 @@ mod tests {
                 &fixture.incident,
                 "Platform Lead=U0LEAD; Database Admin=<!subteam^S0DBA|@dba>",
             );
-            let message = notify::opened(&fixture.incident, runbook(), mentions, &names);
+            let message = notify::opened(&fixture.incident, runbook(), 15 * 60, mentions, &names);
             let opened = payload(&message);
             assert_eq!(
                 blocks_of(&opened)[0]["text"]["text"],
@@ -531,7 +531,13 @@ mod tests {
             let drill = corruption_drill(at(14, 0, 0));
             snapshot!(
                 "opened_drill",
-                payload(&notify::opened(&drill.incident, runbook(), Vec::new(), &[]))
+                payload(&notify::opened(
+                    &drill.incident,
+                    runbook(),
+                    15 * 60,
+                    Vec::new(),
+                    &[]
+                ))
             );
         }
 
@@ -662,6 +668,7 @@ mod tests {
                 payload(&notify::update(
                     &fixture.incident,
                     runbook(),
+                    15 * 60,
                     fixture.now,
                     Some(at(3, 49, 0))
                 ))
@@ -819,7 +826,7 @@ mod tests {
         fn no_post_pings_through_its_text() {
             let fixture = db_loss(at(4, 10, 0));
             for message in [
-                notify::update(&fixture.incident, runbook(), fixture.now, None),
+                notify::update(&fixture.incident, runbook(), 15 * 60, fixture.now, None),
                 notify::resolved(&fixture.incident, runbook()),
                 notify::checklist(&fixture.incident, |i| step(1, i), None, fixture.now),
             ] {

@@ -96,9 +96,11 @@ impl Engine {
     /// timers.
     fn opening_effects(&self, incident: &Incident, now: i64) -> Effects {
         let paging = self.config.paging(incident.severity);
+        let interval = self.config.update_interval_secs(incident.severity);
         let mut opened = notify::opened(
             incident,
             self.runbook(),
+            interval,
             paging.iter().filter_map(|(_, id)| id.clone()).collect(),
             &paging
                 .iter()
@@ -108,7 +110,6 @@ impl Engine {
         if incident.drill {
             opened.mentions.clear();
         }
-        let interval = self.config.update_interval_secs(incident.severity);
         let timers = vec![
             (TimerKind::Update, Some(next_update_ms(now, interval, now))),
             nudge_timer(incident),

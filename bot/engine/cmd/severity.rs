@@ -1,13 +1,13 @@
 //! `/incident severity <severity> [INC-n]`: a new severity pages the roles it calls for that the
-//! old one did not, and moves the next status update to the new cadence.
+//! old one did not, and moves the next status update to the new cadence, saying so when the
+//! cadence changed.
 
 use commands::{ChangeSeverity, CommandName};
 
 use crate::engine::load::Effects;
-use crate::engine::timers::next_update_ms;
 use crate::engine::{Engine, Invocation, Reply, Stop};
 use crate::incident::{decide, TimerKind};
-use crate::notify;
+use crate::notify::{self, CadenceChange};
 
 impl Engine {
     pub(super) async fn change_severity(
@@ -34,15 +34,22 @@ impl Engine {
                     .into_iter()
                     .filter(|(role, _)| !already.contains(role) && !after.drill)
                     .collect();
-                let interval = self.config.update_interval_secs(after.severity);
-                let next_update = next_update_ms(after.opened_at_ms, interval, now);
+                let from_secs = self.update_every_secs(before);
+                let to_secs = self.update_every_secs(after);
+                let next_ms = self.next_update_due(after, now);
+                let cadence = (from_secs != to_secs).then_some(CadenceChange {
+                    from_secs,
+                    to_secs,
+                    next_ms,
+                });
                 Effects {
-                    timers: vec![(TimerKind::Update, Some(next_update))],
+                    timers: vec![(TimerKind::Update, Some(next_ms))],
                     ..Effects::post(notify::severity_changed(
                         after,
                         before.severity,
                         &who.person.name,
                         newly,
+                        cadence,
                     ))
                 }
             },

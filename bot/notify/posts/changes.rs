@@ -3,10 +3,21 @@
 
 use commands::Severity;
 
+use super::format::short_time;
 use super::lifecycle::{change, rpo_summary};
 use super::step_name;
 use crate::incident::{Incident, Person};
 use crate::notify::message::Message;
+use crate::notify::template::cadence_words;
+
+/// Status updates moved to a new cadence: every `from_secs` before, every `to_secs` now, the next
+/// at `next_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CadenceChange {
+    pub from_secs: u64,
+    pub to_secs: u64,
+    pub next_ms: i64,
+}
 
 /// `@carol is now scribe of INC-3 (assigned by alice)`, pinging `ping` when there is one.
 pub fn assigned(
@@ -29,12 +40,15 @@ pub fn assigned(
 }
 
 /// `Severity raised from high to critical by alice. Paging: DBA`. `paged` are the roles the new
-/// severity pages that the old one did not, with the chat ids to ping (none in a drill).
+/// severity pages that the old one did not, with the chat ids to ping (none in a drill); a
+/// `cadence` change adds `Updates now every 5 minutes (were every 15 minutes); next at 03:10
+/// UTC`.
 pub fn severity_changed(
     incident: &Incident,
     from: Severity,
     by: &str,
     paged: Vec<(String, Option<String>)>,
+    cadence: Option<CadenceChange>,
 ) -> Message {
     // Critical sorts first: a smaller severity is a higher one.
     let verb = if incident.severity < from {
@@ -49,6 +63,14 @@ pub fn severity_changed(
     if !paged.is_empty() {
         let names: Vec<&str> = paged.iter().map(|(role, _)| role.as_str()).collect();
         text.push_str(&format!(". Paging: {}", names.join(", ")));
+    }
+    if let Some(cadence) = cadence {
+        text.push_str(&format!(
+            ".\nUpdates now every {} (were every {}); next at {}",
+            cadence_words(cadence.to_secs),
+            cadence_words(cadence.from_secs),
+            short_time(cadence.next_ms)
+        ));
     }
     let mut message = change(incident, text);
     if !incident.drill {
@@ -79,4 +101,33 @@ pub fn chosen_headline(incident: &Incident, index: usize, by: &str) -> Option<St
         "Option {key} ({title}) chosen by {by} for step {}",
         index + 1
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::test_support::{at, db_loss, render};
+
+    #[test]
+    fn a_severity_change_says_when_the_cadence_changed() {
+        let mut incident = db_loss(at(6, 40, 0)).incident;
+        incident.severity = Severity::Low;
+        let cadence = CadenceChange {
+            from_secs: 15 * 60,
+            to_secs: 60 * 60,
+            next_ms: at(7, 4, 0),
+        };
+        let message = severity_changed(
+            &incident,
+            Severity::Critical,
+            "alice",
+            Vec::new(),
+            Some(cadence),
+        );
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!("severity_changed_cadence", render(&message));
+        });
+        let same = severity_changed(&incident, Severity::Critical, "alice", Vec::new(), None);
+        assert!(!render(&same).contains("Updates"), "{}", render(&same));
+    }
 }

@@ -5,7 +5,10 @@ use commands::duration::format_duration;
 use super::format::clock_time;
 use super::format::{budget_text, minutes, secs_between};
 use super::restoration::{restore_hint, what_next};
-use super::{heading, step_line, step_name, step_words, text, ways_forward, CONFIRM_HINT};
+use super::{
+    failed_hint, heading, resolve_hint, state_hints, step_line, step_name, step_words, text,
+    ways_forward, CONFIRM_HINT,
+};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::{CodeBlock, Step};
@@ -268,15 +271,21 @@ pub fn nudge(incident: &Incident, index: usize, now_ms: i64) -> Message {
         (None, Some(running)) => format!("{name} has been running for {}.", minutes(running)),
         (None, None) => format!("{name} is still open."),
     };
+    let mut lines = vec![if state.is_some_and(|step| step.failure.is_some()) {
+        format!("{status}\n{}", failed_hint(incident, index))
+    } else {
+        format!(
+            "{status} Done? /incident {words} done — stuck? /incident {words} fail <what happened>",
+            words = step_words(incident, index)
+        )
+    }];
+    lines.extend(resolve_hint(incident));
     Message::new(MessageKind::Nudge, Some(incident.id.number()))
         .with(heading(
             incident,
             &format!("Step {} · budget used up", index + 1),
         ))
-        .with(text(format!(
-            "{status} Done? /incident {words} done — stuck? /incident {words} fail <what happened>",
-            words = step_words(incident, index)
-        )))
+        .with(text(lines.join("\n")))
         .with(Block::StepActions {
             incident: incident.id.number(),
             step: index,
@@ -299,17 +308,103 @@ pub(super) fn current_step_text(incident: &Incident, now_ms: i64) -> Option<Stri
         ));
     }
     if state.failure.is_some() {
-        line.push_str(" · FAILED: waiting on retry, skip or a workaround");
+        line.push_str(" · FAILED");
     } else if state.is_choice() && state.chosen.is_none() {
         line.push_str(" · choose an option with /incident choose <option>");
     }
-    Some(format!("{line}\n{CONFIRM_HINT}"))
+    let mut lines = vec![line];
+    if state.failure.is_none() {
+        lines.push(CONFIRM_HINT.to_string());
+    }
+    lines.extend(state_hints(incident));
+    Some(lines.join("\n"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::test_support::{at, corruption_drill, db_loss};
+    use crate::notify::test_support::{
+        at, corruption_drill, db_loss, db_loss_restored, render, runbook,
+    };
+    use crate::notify::{rto_warning, status, update};
+
+    /// Snapshots live in `bot/notify/snapshots/`.
+    macro_rules! snapshot {
+        ($name:expr, $message:expr) => {
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!($name, render(&$message));
+            })
+        };
+    }
+
+    /// Step 5 of INC-3 failed at 03:31 and nobody has retried it yet: every message that shows
+    /// it offers retry, skip or done with a workaround, never a bare "done".
+    #[test]
+    fn after_a_failure_the_hints_offer_the_ways_forward() {
+        let failed = db_loss(at(3, 32, 0)).incident;
+        let retry =
+            "Step 5 failed — /incident step retry [note] · skip <reason> · done <workaround>";
+        let messages = [
+            ("nudge_failed", nudge(&failed, 4, at(3, 54, 30))),
+            (
+                "rto_warning_failed",
+                rto_warning(&failed, 100, at(3, 34, 0)),
+            ),
+            (
+                "update_failed",
+                update(
+                    &failed,
+                    runbook(),
+                    15 * 60,
+                    at(3, 34, 0),
+                    Some(at(3, 49, 0)),
+                ),
+            ),
+            (
+                "status_failed",
+                status(&failed, runbook(), at(3, 32, 0), Some(at(3, 34, 0))),
+            ),
+        ];
+        for (name, message) in messages {
+            let shown = render(&message);
+            assert!(shown.contains(retry), "{name}: {shown}");
+            assert!(!shown.contains("Done?"), "{name}: {shown}");
+            assert!(!shown.contains("Confirm it:"), "{name}: {shown}");
+            snapshot!(name, message);
+        }
+    }
+
+    /// The database is back at 04:05:45 while post-recovery steps remain: the messages point
+    /// to resolve.
+    #[test]
+    fn once_every_service_is_back_the_hints_point_to_resolve() {
+        let restored = db_loss_restored(at(4, 6, 0)).incident;
+        let resolve = "Every service is back: resolve with /incident resolve [root cause]";
+        let messages = [
+            ("nudge_restored", nudge(&restored, 7, at(4, 6, 0))),
+            (
+                "update_restored",
+                update(
+                    &restored,
+                    runbook(),
+                    15 * 60,
+                    at(4, 6, 0),
+                    Some(at(4, 19, 0)),
+                ),
+            ),
+            (
+                "status_restored",
+                status(&restored, runbook(), at(4, 6, 0), Some(at(4, 19, 0))),
+            ),
+        ];
+        for (name, message) in messages {
+            let shown = render(&message);
+            assert!(shown.contains(resolve), "{name}: {shown}");
+            snapshot!(name, message);
+        }
+        let before = db_loss(at(3, 32, 0)).incident;
+        assert!(!render(&nudge(&before, 4, at(3, 54, 30))).contains(resolve));
+    }
 
     #[test]
     fn headlines_compare_with_the_budget() {

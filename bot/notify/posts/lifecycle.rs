@@ -5,7 +5,7 @@ use super::checklist::current_step_text;
 use super::format::clock_time;
 use super::format::{count, date_time, elapsed_secs, minutes, secs_between, short_time};
 use super::restoration::{every_step_confirmed, resolution_fields, rto_fields, rto_warning_text};
-use super::{current_actions, drill_tag, heading, quoted_remark, text};
+use super::{current_actions, drill_tag, heading, quoted_remark, state_hints, text};
 use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::notify::template::{self, Notice};
@@ -19,9 +19,11 @@ pub(super) const NOT_MEASURED: &str = "not measured: cancelled";
 
 /// The INCIDENT notification: the runbook's template filled in, the targets, who is paged.
 /// `mentions` are the platform ids to ping; `mention_names` name the roles paged, for the text.
+/// The template's updates line says `update_every_secs`, the real cadence.
 pub fn opened(
     incident: &Incident,
     runbook: &Runbook,
+    update_every_secs: u64,
     mentions: Vec<String>,
     mention_names: &[String],
 ) -> Message {
@@ -39,7 +41,12 @@ pub fn opened(
     message = message
         .with(Block::Code {
             lang: None,
-            code: template::render(Notice::Incident, runbook, incident, incident.opened_at_ms),
+            code: template::render_incident(
+                runbook,
+                incident,
+                incident.opened_at_ms,
+                update_every_secs,
+            ),
         })
         .with(Block::Fields {
             fields: vec![
@@ -92,10 +99,12 @@ fn target(secs: Option<u64>) -> String {
     secs.map_or_else(|| "no target".to_string(), minutes)
 }
 
-/// The periodic status update: the INCIDENT template from live state, then where things stand.
+/// The periodic status update: the INCIDENT template from live state (its updates line saying
+/// `update_every_secs`), then where things stand.
 pub fn update(
     incident: &Incident,
     runbook: &Runbook,
+    update_every_secs: u64,
     now_ms: i64,
     next_update_ms: Option<i64>,
 ) -> Message {
@@ -144,9 +153,13 @@ pub fn update(
     message = message
         .with(Block::Code {
             lang: None,
-            code: template::render(Notice::Incident, runbook, incident, now_ms),
+            code: template::render_incident(runbook, incident, now_ms, update_every_secs),
         })
         .with(Block::Fields { fields });
+    let hints = state_hints(incident);
+    if !hints.is_empty() {
+        message = message.with(text(hints.join("\n")));
+    }
     match current_actions(incident) {
         Some(actions) => message.with(actions),
         None if incident.is_open() => message.with(text(every_step_confirmed(incident))),
@@ -400,7 +413,33 @@ pub fn follow_up(incident: &Incident, group: &FollowUp) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::test_support::{at, corruption_drill, db_loss, MIN};
+    use crate::notify::test_support::{at, corruption_drill, db_loss, render, runbook, MIN};
+
+    /// With `UPDATE_INTERVAL=5m` the runbook's "Updates: Every 15 minutes" says 5 minutes, in
+    /// the INCIDENT notification and in every update.
+    #[test]
+    fn the_template_says_the_real_cadence() {
+        let fixture = db_loss(at(3, 9, 0));
+        let opened = opened(&fixture.incident, runbook(), 5 * 60, Vec::new(), &[]);
+        let update = update(
+            &fixture.incident,
+            runbook(),
+            5 * 60,
+            fixture.now,
+            Some(at(3, 14, 0)),
+        );
+        for message in [&opened, &update] {
+            let shown = render(message);
+            assert!(
+                shown.contains("Updates: Every 5 minutes at INC-3 in this channel"),
+                "{shown}"
+            );
+            assert!(!shown.contains("15 minutes"), "{shown}");
+        }
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!("update_every_5_minutes", render(&update));
+        });
+    }
 
     fn rto_verdict(incident: &Incident, now_ms: i64) -> String {
         let clocks = incident.clocks();
@@ -443,6 +482,7 @@ mod tests {
         let message = opened(
             &drill.incident,
             crate::notify::test_support::runbook(),
+            15 * 60,
             vec!["U9".to_string()],
             &["Platform Lead".to_string()],
         );

@@ -21,6 +21,7 @@ mod tracks;
 
 pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
+    CadenceChange,
 };
 pub use checklist::{checklist, confirmation_headline, nudge, step_failed};
 use corrections::cancellation_text;
@@ -114,6 +115,40 @@ fn ways_forward(incident: &Incident, index: usize) -> String {
          • /incident {step} skip <reason> — move on without it\n\
          • /incident {step} done <workaround> — it was done another way; say how"
     )
+}
+
+/// How to go on from failed step `index`: `Step 5 failed — /incident step retry [note] · skip
+/// <reason> · done <workaround>` (`step 5` while tracks run).
+fn failed_hint(incident: &Incident, index: usize) -> String {
+    format!(
+        "Step {} failed — /incident {} retry [note] · skip <reason> · done <workaround>",
+        index + 1,
+        step_words(incident, index)
+    )
+}
+
+/// What the state calls for besides confirming steps: the way forward from each failed current
+/// step, and once every service is back while steps remain, resolving.
+fn state_hints(incident: &Incident) -> Vec<String> {
+    if !incident.is_open() {
+        return Vec::new();
+    }
+    let current = incident.current_steps();
+    let mut hints: Vec<String> = current
+        .iter()
+        .filter(|&&index| incident.steps[index].failure.is_some())
+        .map(|&index| failed_hint(incident, index))
+        .collect();
+    if !current.is_empty() {
+        hints.extend(resolve_hint(incident));
+    }
+    hints
+}
+
+/// Once every service is back in an open incident: resolve it.
+fn resolve_hint(incident: &Incident) -> Option<String> {
+    (incident.is_open() && incident.is_restored())
+        .then(|| restoration::what_next(incident).to_string())
 }
 
 /// The `/incident step …` words that name step `index`: `step` for a step run on its own,

@@ -31,7 +31,7 @@ fn opened_pages_the_roles() {
         &fixture.incident,
         "Platform Lead=U0LEAD; Database Admin=U0DBA",
     );
-    let message = opened(&fixture.incident, runbook(), mentions, &names);
+    let message = opened(&fixture.incident, runbook(), 15 * 60, mentions, &names);
     assert_eq!(message.kind, MessageKind::Opened);
     assert_eq!(message.mentions, vec!["U0LEAD", "U0DBA"]);
     snapshot!("opened", message);
@@ -42,7 +42,7 @@ fn opened_drill() {
     let fixture = corruption_drill(at(14, 0, 0));
     snapshot!(
         "opened_drill",
-        opened(&fixture.incident, runbook(), Vec::new(), &[])
+        opened(&fixture.incident, runbook(), 15 * 60, Vec::new(), &[])
     );
 }
 
@@ -140,6 +140,7 @@ fn update_from_live_state() {
     let message = update(
         &fixture.incident,
         runbook(),
+        15 * 60,
         fixture.now,
         Some(at(3, 49, 0)),
     );
@@ -155,6 +156,7 @@ fn update_of_a_drill() {
         update(
             &fixture.incident,
             runbook(),
+            15 * 60,
             fixture.now,
             Some(at(14, 30, 0))
         )
@@ -283,7 +285,7 @@ fn scenarios_of_the_runbook() {
 fn no_message_pings_through_its_text() {
     let fixture = db_loss(at(4, 10, 0));
     let messages = [
-        update(&fixture.incident, runbook(), fixture.now, None),
+        update(&fixture.incident, runbook(), 15 * 60, fixture.now, None),
         resolved(&fixture.incident, runbook()),
         status(&fixture.incident, runbook(), fixture.now, None),
     ];
@@ -420,6 +422,7 @@ fn update_with_the_rto_warning_due_with_it() {
         update(
             &fixture.incident,
             runbook(),
+            15 * 60,
             fixture.now,
             Some(at(5, 45, 0)),
         ),
@@ -552,6 +555,12 @@ fn update_while_left_alone() {
     });
     snapshot!(
         "update_stale",
-        update(&fixture.incident, runbook(), fixture.now, Some(at(7, 4, 0)))
+        update(
+            &fixture.incident,
+            runbook(),
+            15 * 60,
+            fixture.now,
+            Some(at(7, 4, 0))
+        )
     );
 }

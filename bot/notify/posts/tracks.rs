@@ -6,7 +6,7 @@ use commands::duration::format_duration;
 
 use super::checklist::{with_restore_hint, with_step};
 use super::format::{allowance_suffix, clock_time, minutes, secs_between};
-use super::{heading, text, TRACKS_HINT};
+use super::{heading, state_hints, text, TRACKS_HINT};
 use crate::incident::{Incident, Outcome};
 use crate::notify::message::{Block, Message, TrackButton};
 use crate::runbook::Step;
@@ -57,14 +57,17 @@ pub(super) fn summary(incident: &Incident, group: &[usize], now_ms: i64) -> Stri
     for &index in group {
         let mut line = track_line(incident, index, now_ms);
         let state = &incident.steps[index];
-        if state.confirmation.is_none() && state.failure.is_some() {
-            line.push_str(" · waiting on retry, skip or a workaround");
-        } else if state.confirmation.is_none() && state.is_choice() && state.chosen.is_none() {
+        if state.confirmation.is_none()
+            && state.failure.is_none()
+            && state.is_choice()
+            && state.chosen.is_none()
+        {
             line.push_str(" · choose an option with /incident choose <option>");
         }
         lines.push(line);
     }
     lines.push(TRACKS_HINT.to_string());
+    lines.extend(state_hints(incident));
     lines.join("\n")
 }
 
@@ -194,6 +197,11 @@ mod tests {
         let fixture = infra_loss_tracks(at(5, 10, 0));
         snapshot!("step_failed_track", step_failed(&fixture.incident, 4));
         snapshot!("nudge_track", nudge(&fixture.incident, 1, fixture.now));
+        let failed = nudge(&fixture.incident, 4, fixture.now);
+        assert!(render(&failed).contains(
+            "Step 5 failed — /incident step 5 retry [note] · skip <reason> · done <workaround>"
+        ));
+        snapshot!("nudge_failed_track", failed);
     }
 
     #[test]
@@ -214,6 +222,7 @@ mod tests {
             update(
                 &fixture.incident,
                 runbook(),
+                15 * 60,
                 fixture.now,
                 Some(at(5, 30, 0))
             )

@@ -15,7 +15,9 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     summary: "Raise or lower an incident's severity.",
     help: concat!(
         "The severity is critical, high, medium or low (sev1 to sev4 and p1 to p4 work too). ",
-        "INC-n can be left out where the incident is clear, such as in its own channel.\n",
+        "INC-n can be left out where the incident is clear, such as in its own channel. ",
+        "The new severity pages the roles it calls for, and status updates follow its cadence ",
+        "(UPDATE_INTERVAL_<SEVERITY>): the post says so, with the next update's time.\n",
         "Example: /incident severity INC-3 high",
     ),
 };

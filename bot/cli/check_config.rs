@@ -1,0 +1,185 @@
+//! `incident-bot check-config`: the configuration `serve` would run with (the runbook, the store,
+//! the address, each chat platform, cadence, paging), secrets masked, and every problem in it,
+//! without starting anything. Exits 1 when there are problems, 2 when the runbook cannot be read.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use commands::duration::format_duration;
+use commands::Severity;
+
+use crate::chat::discord::settings::DiscordSettings;
+use crate::chat::slack::settings::{SlackIngress, SlackSettings};
+use crate::engine::EngineConfig;
+use crate::environment::Environment;
+use crate::platform::Platform;
+use crate::runbook::Runbook;
+use crate::serve::listen_addr;
+use crate::startup::Settings;
+use crate::store::redact_url;
+
+/// What a secret shows as.
+const MASK: &str = "****";
+
+pub fn run(settings: Settings) -> ExitCode {
+    let runbook = match settings.runbook.load() {
+        Ok(runbook) => runbook,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let (text, problems) = report(&settings, &runbook, |name| std::env::var(name).ok());
+    print!("{text}");
+    match problems {
+        0 => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+/// The report, and how many problems it lists.
+pub fn report(
+    settings: &Settings,
+    runbook: &Runbook,
+    lookup: impl Fn(&str) -> Option<String>,
+) -> (String, usize) {
+    let env = Environment::new(&lookup);
+    let mut problems: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let roles: Vec<&str> = runbook.contacts.iter().map(|c| c.role.as_str()).collect();
+    let _ = writeln!(out, "Runbook:     {}", settings.runbook.describe());
+    let _ = writeln!(
+        out,
+        "Roles:       {}",
+        list_or(&roles, "none (no contacts table)")
+    );
+    if runbook.scenarios.is_empty() {
+        problems.push(format!(
+            "{} has no scenarios the bot can run: see `incident-bot check-runbook`",
+            settings.runbook.describe()
+        ));
+    }
+    let _ = writeln!(out, "Database:    {}", redact_url(&settings.database_url));
+    match listen_addr(&env) {
+        Ok(addr) => {
+            let _ = writeln!(out, "Address:     {addr}");
+        }
+        Err(error) => problems.push(error.to_string()),
+    }
+    let mut platforms = Vec::new();
+    let slack = match SlackSettings::from_environment(&env) {
+        Ok(Some(slack)) => {
+            platforms.push(Platform::Slack);
+            slack_line(&slack)
+        }
+        Ok(None) => "not configured".to_string(),
+        Err(error) => {
+            problems.push(error.to_string());
+            "not usable (see the problems below)".to_string()
+        }
+    };
+    let _ = writeln!(out, "Slack:       {slack}");
+    let discord = match DiscordSettings::from_environment(&env) {
+        Ok(Some(discord)) => {
+            platforms.push(Platform::Discord);
+            discord_line(&discord)
+        }
+        Ok(None) => "not configured".to_string(),
+        Err(error) => {
+            problems.push(error.to_string());
+            "not usable (see the problems below)".to_string()
+        }
+    };
+    let _ = writeln!(out, "Discord:     {discord}");
+
+    let (config, config_problems) = EngineConfig::check(runbook, &lookup, &platforms);
+    problems.extend(config_problems.iter().map(ToString::to_string));
+    let cadence: Vec<String> = Severity::ALL
+        .iter()
+        .map(|severity| {
+            let every = format_duration(config.update_interval_secs(*severity));
+            format!("{} every {every}", severity.as_str())
+        })
+        .collect();
+    let _ = writeln!(out, "Updates:     {}", cadence.join(" · "));
+    let _ = writeln!(
+        out,
+        "Stale after: {}",
+        format_duration(config.stale_after_secs())
+    );
+    let _ = writeln!(out, "Paging:");
+    for severity in Severity::ALL {
+        let paged: Vec<String> = config
+            .paging(severity)
+            .into_iter()
+            .map(|(role, id)| match id {
+                Some(id) => format!("{role} ({id})"),
+                None => format!("{role} (named, not pinged)"),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {:<9} {}",
+            severity.as_str(),
+            list_or(&paged, "nobody")
+        );
+    }
+    out.push('\n');
+    match problems.len() {
+        0 => out.push_str("No problems.\n"),
+        n => {
+            let _ = writeln!(out, "{n} problem{}:", if n == 1 { "" } else { "s" });
+            for problem in &problems {
+                let _ = writeln!(out, "  - {problem}");
+            }
+        }
+    }
+    (out, problems.len())
+}
+
+fn slack_line(slack: &SlackSettings) -> String {
+    let ingress = match &slack.ingress {
+        SlackIngress::Http { .. } => format!("HTTP, signing secret {MASK}"),
+        SlackIngress::SocketMode { .. } => format!("Socket Mode, app token xapp-{MASK}"),
+    };
+    format!(
+        "{ingress} · bot token xoxb-{MASK} · API {} · {}",
+        slack.api_url,
+        match slack.updates_in_channel {
+            true => "updates also in the channel",
+            false => "updates in the incident's thread",
+        }
+    )
+}
+
+fn discord_line(discord: &DiscordSettings) -> String {
+    let ways_in = match (discord.gateway, discord.public_key.is_some()) {
+        (true, true) => "Gateway and interactions endpoint",
+        (true, false) => "Gateway",
+        (false, _) => "interactions endpoint",
+    };
+    let commands = match &discord.guild_id {
+        Some(guild) => format!("commands in guild {guild}"),
+        None => "commands global".to_string(),
+    };
+    format!(
+        "{ways_in} · bot token {MASK} · application {} · {commands} · API {} · {}",
+        discord.application_id,
+        discord.api_url,
+        match discord.updates_in_channel {
+            true => "updates in the channel",
+            false => "updates in the incident's thread",
+        }
+    )
+}
+
+fn list_or<T: AsRef<str>>(items: &[T], empty: &str) -> String {
+    match items.is_empty() {
+        true => empty.to_string(),
+        false => items
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
