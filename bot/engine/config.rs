@@ -154,10 +154,11 @@ fn interval(variable: &str, value: &str) -> Result<u64, ConfigError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn runbook() -> Runbook {
+    /// A contacts table with three roles: one 24/7, one in business hours, one on call.
+    pub(in crate::engine) fn runbook() -> Runbook {
         crate::runbook::parse(
             "## Contacts\n| Role | Contact | Availability |\n|---|---|---|\n\
              | Platform Lead | a@example.com | 24/7 |\n| DevOps Team | d@example.com | Business Hours |\n\

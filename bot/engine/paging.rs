@@ -182,14 +182,7 @@ impl Roles<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn runbook() -> Runbook {
-        crate::runbook::parse(
-            "## Contacts\n| Role | Contact | Availability |\n|---|---|---|\n\
-             | Platform Lead | a@example.com | 24/7 |\n| DevOps Team | d@example.com | Business Hours |\n\
-             | Database Admin | dba@example.com | On-call |\n",
-        )
-    }
+    use crate::engine::config::tests::runbook;
 
     /// The paging `vars` set for the platforms served, and every problem as its line.
     fn read(vars: &[(&str, &str)], platforms: &[Platform]) -> (Paging, Vec<String>) {
