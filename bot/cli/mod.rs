@@ -50,7 +50,7 @@ enum Verb {
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL [default: sqlite://incident-bot.db; with --clock
         /// simulated, a fresh store in memory, gone at /quit].
-        #[arg(long, env = "DATABASE_URL")]
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: Option<String>,
         /// `simulated` starts at the current time and moves only with /advance. It refuses a
         /// store that a real clock has written to.

@@ -234,7 +234,7 @@ fn check_config_says_which_settings_keep_a_platform_from_starting() {
 #[test]
 fn help_never_shows_the_database_password() {
     let url = "postgres://bot:hunter2@db.internal/incidents";
-    for verb in ["check-config", "serve", "postmortem"] {
+    for verb in ["check-config", "serve", "postmortem", "console"] {
         let (code, help, _) = incident_bot(&[verb, "--help"], &[("DATABASE_URL", url)]);
         assert_eq!(code, 0);
         assert!(help.contains("[env: DATABASE_URL]"), "{help}");
