@@ -2,11 +2,10 @@
 //! (a note, the root cause, the last good data, a role), its post-mortem marked final; and the
 //! answer to opening a scenario that is already open.
 
-use super::checklist::current_step_text;
 use super::format::{count, date_time, elapsed_secs, minutes, short_time};
 use super::lifecycle::follow_up_due;
-use super::restoration::{every_step_confirmed, rto_fields};
-use super::{current_actions, heading, text};
+use super::restoration::rto_fields;
+use super::{heading, text, with_current_step};
 use crate::incident::correction::{AMEND_FOR_MS, REOPEN_FOR_MS};
 use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
@@ -89,16 +88,7 @@ fn where_it_stands(incident: &Incident, now_ms: i64, next_update_ms: i64) -> Vec
     fields.extend(rto_fields(incident, now_ms));
     fields.push(("Next update".to_string(), short_time(next_update_ms)));
     message = message.with(Block::Fields { fields });
-    message = match current_actions(incident) {
-        Some(actions) => {
-            if let Some(step) = current_step_text(incident, now_ms) {
-                message = message.with(text(step));
-            }
-            message.with(actions)
-        }
-        None => message.with(text(every_step_confirmed(incident))),
-    };
-    message.blocks
+    with_current_step(message, incident, now_ms).blocks
 }
 
 /// How it had been closed, and the follow-up reminders that reopening withdrew.

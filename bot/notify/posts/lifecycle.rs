@@ -1,11 +1,12 @@
 //! What the channel sees over an incident's life: opened, status updates, notes, RTO warnings,
 //! changes, resolved, follow-ups.
 
-use super::checklist::current_step_text;
 use super::format::clock_time;
 use super::format::{count, date_time, elapsed_secs, minutes, secs_between, short_time};
 use super::restoration::{every_step_confirmed, resolution_fields, rto_fields, rto_warning_text};
-use super::{current_actions, drill_tag, heading, quoted_remark, state_hints, text};
+use super::{
+    current_actions, drill_tag, heading, quoted_remark, state_hints, text, with_current_step,
+};
 use crate::incident::{Incident, Remark};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::notify::template::{self, Notice};
@@ -237,18 +238,10 @@ pub fn note(incident: &Incident, remark: &Remark) -> Message {
 /// the numbers, and the step the incident is at.
 pub fn rto_warning(incident: &Incident, percent: u8, now_ms: i64) -> Message {
     let (title, line) = rto_warning_text(incident, percent, now_ms);
-    let mut message = Message::new(MessageKind::RtoWarning, Some(incident.id.number()))
+    let message = Message::new(MessageKind::RtoWarning, Some(incident.id.number()))
         .with(heading(incident, &title))
         .with(text(line));
-    match current_actions(incident) {
-        Some(actions) => {
-            if let Some(step) = current_step_text(incident, now_ms) {
-                message = message.with(text(step));
-            }
-            message.with(actions)
-        }
-        None => message.with(text(every_step_confirmed(incident))),
-    }
+    with_current_step(message, incident, now_ms)
 }
 
 /// A role, severity or last-good-data change, in one line.

@@ -48,7 +48,7 @@ pub use restoration::{
 };
 pub use stale::stale_question;
 
-use super::message::Block;
+use super::message::{Block, Message};
 use crate::incident::Incident;
 use format::allowance_suffix;
 
@@ -173,6 +173,19 @@ fn current_actions(incident: &Incident) -> Option<Block> {
         incident: incident.id.number(),
         step,
     })
+}
+
+/// Where an open incident's checklist stands: the current step (or each open track) with its
+/// buttons, or, once every step is confirmed, what comes next.
+fn with_current_step(message: Message, incident: &Incident, now_ms: i64) -> Message {
+    let Some(actions) = current_actions(incident) else {
+        return message.with(text(restoration::every_step_confirmed(incident)));
+    };
+    let message = match checklist::current_step_text(incident, now_ms) {
+        Some(step) => message.with(text(step)),
+        None => message,
+    };
+    message.with(actions)
 }
 
 /// `"text" — alice, 03:10:00 UTC`.

@@ -1,10 +1,9 @@
 //! Answers to the person who asked: an incident's status, the open incidents, the scenarios.
 
-use super::checklist::current_step_text;
 use super::format::{bar, date_time, elapsed_secs, minutes, roles_text, short_time};
 use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary};
-use super::restoration::{every_step_confirmed, resolution_fields, rto_fields};
-use super::{current_actions, heading, quoted_remark, text};
+use super::restoration::{resolution_fields, rto_fields};
+use super::{heading, quoted_remark, text, with_current_step};
 use crate::incident::{Incident, IncidentId, Status};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::Runbook;
@@ -96,19 +95,13 @@ pub fn status(
         }
     }
     message = message.with(Block::Fields { fields });
-    match current_actions(incident) {
-        Some(actions) => {
-            if let Some(step) = current_step_text(incident, now_ms) {
-                message = message.with(text(step));
-            }
-            message.with(actions)
-        }
-        None if incident.is_open() => message.with(text(every_step_confirmed(incident))),
-        _ => message.with(text(format!(
-            "Post-mortem draft: /postmortem {}",
-            incident.reference()
-        ))),
+    if incident.is_open() {
+        return with_current_step(message, incident, now_ms);
     }
+    message.with(text(format!(
+        "Post-mortem draft: /postmortem {}",
+        incident.reference()
+    )))
 }
 
 /// `Recovering`, with when and by whom once resolved.
