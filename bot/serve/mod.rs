@@ -3,10 +3,12 @@
 //! configured platform (woken by the engine's doorbell), all on the same engine and store. Each
 //! platform's adapter reads its own settings and brings its routes, tasks, readiness and sender;
 //! this module assembles them. SIGTERM or Ctrl-C stops it gracefully:
-//! no new requests, in-flight ones finish, deliveries in flight are recorded, and whatever is
-//! still queued stays in the outbox for the next start.
+//! no new requests, in-flight ones finish (within `SHUTDOWN_TIMEOUT`, see `http`), deliveries in
+//! flight are recorded, and whatever is still queued stays in the outbox for the next start.
 
 mod health;
+mod http;
+mod limits;
 mod settings;
 
 use std::future::Future;
@@ -17,6 +19,7 @@ use axum::Router;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use limits::{HttpLimits, LimitsError};
 pub use settings::{listen_addr, ServeSettings, SettingsError, DEFAULT_ADDR};
 
 use crate::chat::adapter::Adapter;
@@ -108,17 +111,12 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
         addr: settings.addr,
         source,
     })?;
-    let mut shutdown = stopped;
-    tasks.push(tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await;
-        if let Err(error) = served {
-            tracing::error!(%error, "the HTTP server stopped");
-        }
-    }));
+    tasks.push(tokio::spawn(http::serve(
+        listener,
+        router,
+        settings.http,
+        stopped,
+    )));
     tracing::info!(%addr, "incident-bot is serving");
     Ok(Running {
         addr,

@@ -31,6 +31,7 @@ mod runbook_shared;
 mod runbook_styles;
 mod scenario_lookup;
 mod sender_rig;
+mod serve_limits;
 mod serve_settings;
 mod settings_cli;
 mod slack_http;
