@@ -9,6 +9,7 @@
 mod health;
 mod http;
 mod limits;
+mod replays;
 mod settings;
 
 use std::future::Future;
@@ -57,6 +58,12 @@ pub struct Running {
 /// Starts everything `settings` configures, with time from `clock`.
 pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Running, ServeError> {
     let engine = Arc::new(startup::engine(&settings.startup, clock.clone()).await?);
+    let replay_guard = replays::guard(engine.store(), clock.now_millis())
+        .await
+        .map_err(|source| StartupError::Store {
+            url: crate::store::redact_url(&settings.startup.database_url),
+            source,
+        })?;
     let (stop, stopped) = watch::channel(false);
     let mut adapters = Adapters {
         engine: engine.clone(),
@@ -73,6 +80,7 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
                 slack_settings,
                 engine.clone(),
                 clock.clone(),
+                replay_guard.clone(),
                 stopped.clone(),
             )
             .await?,
@@ -84,6 +92,7 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
                 discord_settings,
                 engine.clone(),
                 clock.clone(),
+                replay_guard.clone(),
                 stopped.clone(),
             )
             .await?,
@@ -99,6 +108,11 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
     tasks.push(tokio::spawn(scheduler(
         engine.clone(),
         settings.tick,
+        stopped.clone(),
+    )));
+    tasks.push(tokio::spawn(replays::purge_expired(
+        engine.store().clone(),
+        clock.clone(),
         stopped.clone(),
     )));
     let listener = tokio::net::TcpListener::bind(settings.addr)

@@ -32,6 +32,7 @@ mod runbook_styles;
 mod scenario_lookup;
 mod sender_rig;
 mod serve_limits;
+mod serve_replays;
 mod serve_settings;
 mod settings_cli;
 mod slack_http;
