@@ -65,7 +65,9 @@ enum Verb {
     ///
     /// Slack: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (routes /slack/commands and
     /// /slack/interactions), SLACK_APP_TOKEN for Socket Mode, SLACK_API_URL, UPDATES_IN_CHANNEL.
-    /// Listens on INCIDENT_BOT_ADDR (default 127.0.0.1:3000); /healthz and /readyz.
+    /// Listens on INCIDENT_BOT_ADDR (default 127.0.0.1:3000); /healthz and /readyz. Slow or too
+    /// many clients are cut off: HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT (10s each),
+    /// HTTP_MAX_CONNECTIONS (256); on SIGTERM requests in flight get SHUTDOWN_TIMEOUT (10s).
     Serve {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
@@ -87,7 +89,7 @@ enum Verb {
     },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
-    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
+    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, HTTP_*, UPDATE_INTERVAL*,
     /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
     /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
     CheckConfig {

@@ -41,9 +41,9 @@ const MAX_CONNECTIONS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitsError {
-    #[error("{name}=`{value}` is not a duration from 1s to 5m (like 10s)")]
+    #[error("{name}=\"{value}\" is not valid: a duration from 1s to 5m, like 10s")]
     Timeout { name: &'static str, value: String },
-    #[error("HTTP_MAX_CONNECTIONS=`{0}` is not a number from 1 to 100000")]
+    #[error("HTTP_MAX_CONNECTIONS=\"{0}\" is not valid: a number from 1 to 100000")]
     Connections(String),
 }
 
@@ -115,15 +115,15 @@ mod tests {
         };
         assert_eq!(
             error(&[("HTTP_BODY_TIMEOUT", "1h")]),
-            "HTTP_BODY_TIMEOUT=`1h` is not a duration from 1s to 5m (like 10s)"
+            "HTTP_BODY_TIMEOUT=\"1h\" is not valid: a duration from 1s to 5m, like 10s"
         );
         assert_eq!(
             error(&[("SHUTDOWN_TIMEOUT", "soon")]),
-            "SHUTDOWN_TIMEOUT=`soon` is not a duration from 1s to 5m (like 10s)"
+            "SHUTDOWN_TIMEOUT=\"soon\" is not valid: a duration from 1s to 5m, like 10s"
         );
         assert_eq!(
             error(&[("HTTP_MAX_CONNECTIONS", "0")]),
-            "HTTP_MAX_CONNECTIONS=`0` is not a number from 1 to 100000"
+            "HTTP_MAX_CONNECTIONS=\"0\" is not valid: a number from 1 to 100000"
         );
     }
 }
