@@ -34,7 +34,7 @@ impl Post {
     /// `store` (a transient failure when the store cannot say).
     pub(super) async fn read(store: &Store, queued: &OutboxPost) -> Result<Post, DeliveryError> {
         let message = serde_json::from_str(&queued.body).map_err(|error| {
-            DeliveryError::Rejected(format!(
+            DeliveryError::Undeliverable(format!(
                 "post #{} ({}) holds no readable message, so it cannot be sent: {error}",
                 queued.id, queued.kind
             ))
