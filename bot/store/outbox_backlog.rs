@@ -10,8 +10,27 @@ use super::numbers::{self, stored};
 use super::statements::statement;
 use super::{ChannelKey, IncidentId, Store, StoreError, UnixMillis};
 
-const WAITING_COLUMNS: &str = "id, incident_id, platform, workspace, channel, kind, \
-     created_at_ms, attempts, last_error, next_attempt_at_ms, dead_at_ms FROM outbox";
+/// The columns of a [`WaitingPost`]; a macro so that the queries are `concat!`enated constants.
+macro_rules! select_waiting {
+    () => {
+        "SELECT id, incident_id, platform, workspace, channel, kind, created_at_ms, attempts, \
+                last_error, next_attempt_at_ms, dead_at_ms FROM outbox "
+    };
+}
+
+/// Pending posts, soonest due first (through the index `outbox_pending`).
+const PENDING_SQL: &str = concat!(
+    select_waiting!(),
+    "WHERE sent_at_ms IS NULL AND dead_at_ms IS NULL ORDER BY next_attempt_at_ms, id LIMIT $1"
+);
+
+/// Dead letters, oldest first (through the index `outbox_dead`).
+const DEAD_SQL: &str = concat!(
+    select_waiting!(),
+    "WHERE dead_at_ms IS NOT NULL ORDER BY id LIMIT $1"
+);
+
+const DEAD_COUNT_SQL: &str = "SELECT COUNT(*) FROM outbox WHERE dead_at_ms IS NOT NULL";
 
 /// A post not sent, as `incident-bot outbox` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,19 +56,12 @@ pub enum Waiting {
 }
 
 impl Store {
-    /// The posts not sent, oldest first: up to `limit` pending ones and up to `limit` dead
-    /// letters.
+    /// The posts not sent, oldest first: up to `limit` pending ones (those due soonest) and up
+    /// to `limit` dead letters (the oldest).
     pub async fn outbox_backlog(&self, limit: u32) -> Result<Vec<WaitingPost>, StoreError> {
-        let pending = format!(
-            "SELECT {WAITING_COLUMNS} WHERE sent_at_ms IS NULL AND dead_at_ms IS NULL \
-             ORDER BY id LIMIT $1"
-        );
-        let dead = format!(
-            "SELECT {WAITING_COLUMNS} WHERE dead_at_ms IS NOT NULL ORDER BY id LIMIT $1"
-        );
         let mut waiting = Vec::new();
-        for sql in [pending, dead] {
-            let rows = sqlx::query(&sql)
+        for sql in [PENDING_SQL, DEAD_SQL] {
+            let rows = sqlx::query(sql)
                 .bind(numbers::limit(limit))
                 .fetch_all(&self.pool)
                 .await?;
@@ -63,7 +75,7 @@ impl Store {
 
     /// How many posts were given up as dead letters and not retried since.
     pub async fn dead_letter_count(&self) -> Result<u64, StoreError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE dead_at_ms IS NOT NULL")
+        let count: i64 = sqlx::query_scalar(DEAD_COUNT_SQL)
             .fetch_one(&self.pool)
             .await?;
         numbers::from_store(count, "the number of dead letters")
@@ -121,24 +133,12 @@ mod tests {
             .await
             .expect("in-memory store");
         let cases = [
-            (
-                format!(
-                    "SELECT {WAITING_COLUMNS} WHERE sent_at_ms IS NULL AND dead_at_ms IS NULL \
-                     ORDER BY id LIMIT 10"
-                ),
-                "outbox_",
-            ),
-            (
-                format!("SELECT {WAITING_COLUMNS} WHERE dead_at_ms IS NOT NULL ORDER BY id LIMIT 10"),
-                "outbox_dead",
-            ),
-            (
-                "SELECT COUNT(*) FROM outbox WHERE dead_at_ms IS NOT NULL".to_string(),
-                "outbox_dead",
-            ),
+            (PENDING_SQL, "outbox_pending"),
+            (DEAD_SQL, "outbox_dead"),
+            (DEAD_COUNT_SQL, "outbox_dead"),
         ];
         for (sql, index) in cases {
-            let plan = plan(&store, &sql).await;
+            let plan = plan(&store, sql).await;
             assert!(
                 plan.iter().any(|line| line.contains(index))
                     && plan
