@@ -26,6 +26,7 @@ mod engine_stale;
 mod engine_tracks;
 mod fixtures;
 mod outbox;
+mod outbox_cli;
 mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
