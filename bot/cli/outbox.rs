@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::clock::{Clock, SystemClock};
 use crate::instant::UnixMillis;
-use crate::store::{redact_url, Store, Waiting, WaitingPost};
+use crate::store::{redact_url, Store, StoreError, Waiting, WaitingPost};
 
 /// The most posts of each state listed.
 const LIST_LIMIT: u32 = 200;
@@ -37,6 +37,13 @@ async fn list(database_url: &str) -> ExitCode {
 async fn retry_dead_letter(id: u64, database_url: &str) -> ExitCode {
     let store = match Store::connect(database_url).await {
         Ok(store) => store,
+        Err(StoreError::InUse { database, holder }) => {
+            eprintln!(
+                "error: the bot is running on {database} ({holder}), and a SQLite file has one \
+                 writer: stop the bot, run this again, then start the bot (it sends the post)"
+            );
+            return ExitCode::from(2);
+        }
         Err(error) => return failed(&error),
     };
     match store.retry_dead_letter(id, SystemClock.now_millis()).await {
@@ -56,7 +63,7 @@ async fn retry_dead_letter(id: u64, database_url: &str) -> ExitCode {
     }
 }
 
-fn failed(error: &crate::store::StoreError) -> ExitCode {
+fn failed(error: &StoreError) -> ExitCode {
     eprintln!("error: {}", crate::error_text::with_causes(error));
     ExitCode::from(2)
 }

@@ -41,7 +41,10 @@ async fn ready(State(health): State<Arc<Health>>) -> (StatusCode, String) {
             );
         }
     }
-    (StatusCode::OK, format!("ready\n{}\n", dead_letters(&health).await))
+    (
+        StatusCode::OK,
+        format!("ready\n{}\n", dead_letters(&health).await),
+    )
 }
 
 /// The dead-letter line of a ready answer.

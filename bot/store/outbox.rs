@@ -288,7 +288,11 @@ impl Store {
         Ok(())
     }
 
-    pub(super) async fn post_exists_or_not_found(&self, post_id: u64, id: i64) -> Result<(), StoreError> {
+    pub(super) async fn post_exists_or_not_found(
+        &self,
+        post_id: u64,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)

@@ -18,8 +18,8 @@ use crate::discord_standin::{
     Answer, Call, DiscordStandIn, BOT_TOKEN, CREATE_MESSAGE, EDIT_MESSAGE, START_THREAD,
 };
 use crate::sender_contract::SenderUnderTest;
-use crate::test_db::TestDb;
 use crate::sender_rig::{errors, long_markdown, postmortem, text, SenderRig, CALL_TIMEOUT};
+use crate::test_db::TestDb;
 
 const CHANNEL: &str = "645027906669510667";
 

@@ -233,7 +233,11 @@ impl DiscordStandIn {
         state
             .messages
             .retain(|message| !(message["id"] == id && message["channel_id"] == channel));
-        assert_eq!(state.messages.len() + 1, before, "no message {id} in {channel} to delete");
+        assert_eq!(
+            state.messages.len() + 1,
+            before,
+            "no message {id} in {channel} to delete"
+        );
     }
 
     /// The threads started: (parent channel, thread id, name).

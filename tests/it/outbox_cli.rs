@@ -101,7 +101,8 @@ async fn lists_dead_letters_and_retries_one_on_sqlite() {
     let (code, _, stderr) = incident_bot(&["outbox", "--retry", &retry], &url);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("is in use by another incident-bot") && stderr.contains("stop that one first"),
+        stderr.starts_with("error: the bot is running on ")
+            && stderr.contains("stop the bot, run this again, then start the bot"),
         "{stderr}"
     );
     drop(store);
@@ -128,7 +129,9 @@ fn retries_one_dead_letter(url: &str, dead: u64, pending: u64) {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
-        format!("Post #{dead} is queued again: it goes out next in its channel once the bot runs.\n")
+        format!(
+            "Post #{dead} is queued again: it goes out next in its channel once the bot runs.\n"
+        )
     );
     let (code, _, stderr) = incident_bot(&["outbox", "--retry", &pending.to_string()], url);
     assert_eq!(code, 1);
@@ -140,7 +143,10 @@ fn retries_one_dead_letter(url: &str, dead: u64, pending: u64) {
     );
     let (code, _, stderr) = incident_bot(&["outbox", "--retry", "nine"], url);
     assert_eq!(code, 2);
-    assert!(stderr.contains("invalid value 'nine' for '--retry <ID>'"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'nine' for '--retry <ID>'"),
+        "{stderr}"
+    );
 
     let (code, stdout, _) = incident_bot(&["outbox"], url);
     assert_eq!(code, 0);

@@ -114,7 +114,8 @@ macro_rules! sender_contract {
             }
 
             #[tokio::test]
-            async fn a_post_refused_for_good_is_a_dead_letter_and_its_channel_goes_on_on_postgres() {
+            async fn a_post_refused_for_good_is_a_dead_letter_and_its_channel_goes_on_on_postgres()
+            {
                 let db = crate::test_db::TestDb::postgres().await;
                 contract::a_post_refused_for_good_is_a_dead_letter::<super::Rig>(db).await;
             }
@@ -342,9 +343,15 @@ pub async fn a_post_refused_for_good_is_a_dead_letter<R: SenderUnderTest>(db: Te
     let error = backlog[0].last_error.as_deref().unwrap_or_default();
     assert!(error.contains(code), "{error}");
 
-    assert!(store.retry_dead_letter(ids[0], at(rig.now_ms())).await.unwrap());
+    assert!(store
+        .retry_dead_letter(ids[0], at(rig.now_ms()))
+        .await
+        .unwrap());
     assert!(
-        !store.retry_dead_letter(ids[1], at(rig.now_ms())).await.unwrap(),
+        !store
+            .retry_dead_letter(ids[1], at(rig.now_ms()))
+            .await
+            .unwrap(),
         "a sent post is no dead letter"
     );
     rig.drive().await;

@@ -482,7 +482,10 @@ async fn clicks_on_a_step_past_any_checklist_are_refused_with_a_reply() {
             let (status, body) = app.click(forged).await;
             assert_eq!(status, 200);
             assert!(body.contains("\"response_action\":\"errors\""), "{body}");
-            assert!(body.contains(&format!("This button names step {step}")), "{body}");
+            assert!(
+                body.contains(&format!("This button names step {step}")),
+                "{body}"
+            );
         }
     }
     app.click(button("step_done", "INC-1:4294967294")).await;

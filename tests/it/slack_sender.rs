@@ -17,11 +17,11 @@ use incident_bot::store::{ChannelKey, IncidentId, Store};
 use serde_json::{json, Value};
 
 use crate::sender_contract::SenderUnderTest;
-use crate::test_db::TestDb;
 use crate::sender_rig::{
     at, commit, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
 };
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
+use crate::test_db::TestDb;
 
 const CHANNEL: &str = "C0INCIDENTS";
 

@@ -395,13 +395,19 @@ async fn a_post_slack_refuses_for_good_is_counted_on_readyz_and_its_channel_goes
         let answer = reqwest::get(format!("{}/readyz", bot.url)).await.unwrap();
         (answer.status().as_u16(), answer.text().await.unwrap())
     };
-    assert_eq!(readyz().await, (200, "ready\noutbox dead letters: 0\n".into()));
+    assert_eq!(
+        readyz().await,
+        (200, "ready\noutbox dead letters: 0\n".into())
+    );
     slack.script(
         "chat.postMessage",
         (0..5).map(|_| Answer::error("msg_too_long")),
     );
 
-    assert_eq!(bot.command("/incident", "open critical db-loss").await.0, 200);
+    assert_eq!(
+        bot.command("/incident", "open critical db-loss").await.0,
+        200
+    );
     // The backoff (1 + 2 + 4 + 8 s) in virtual time, a second every 20 ms.
     let mut ready = readyz().await;
     for _ in 0..500 {
@@ -426,7 +432,11 @@ async fn a_post_slack_refuses_for_good_is_counted_on_readyz_and_its_channel_goes
         .filter(|call| call.error.is_some())
         .collect();
     assert_eq!(refused.len(), 5, "{refused:#?}");
-    assert!(text_of(&refused[0]).contains("INCIDENT"), "{:?}", refused[0]);
+    assert!(
+        text_of(&refused[0]).contains("INCIDENT"),
+        "{:?}",
+        refused[0]
+    );
     clock.advance(chrono::Duration::seconds(1)); // the channel's next slot
     let posted = calls(&slack, "chat.postMessage", 1).await;
     assert!(text_of(&posted[0]).contains("Step 1"), "{:?}", posted[0]);

@@ -174,15 +174,14 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         let reply = engine.handle(&who, button.command()).await?;
         return Ok(reply.message.map_or(Answer::Acknowledge, Answer::Tell));
     }
-    let button = match Button::parse_custom_id(&click.data.custom_id) {
-        Some(Ok(button)) => button,
-        Some(Err(out_of_range)) => return Ok(Answer::error(out_of_range.to_string())),
-        None => {
-            return Ok(Answer::error(
+    let button =
+        match Button::parse_custom_id(&click.data.custom_id) {
+            Some(Ok(button)) => button,
+            Some(Err(out_of_range)) => return Ok(Answer::error(out_of_range.to_string())),
+            None => return Ok(Answer::error(
                 "This button is not one incident-bot knows (an old message?). Use /incident step.",
-            ))
-        }
-    };
+            )),
+        };
     if let Some(form) = button.form() {
         return Ok(Answer::Modal(reason_modal(&button, &form)));
     }

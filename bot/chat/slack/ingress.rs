@@ -235,7 +235,9 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
         .find_map(|action| Button::parse(&action.action_id, &action.value))
     {
         Some(Ok(button)) => button,
-        Some(Err(out_of_range)) => return Ok(tell(payload, Some(out_of_range_reply(&out_of_range)))),
+        Some(Err(out_of_range)) => {
+            return Ok(tell(payload, Some(out_of_range_reply(&out_of_range))))
+        }
         None => return Ok(Handled::ack()), // a button the bot did not make
     };
     let who = invocation(

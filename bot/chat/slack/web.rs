@@ -492,7 +492,10 @@ mod tests {
         else {
             panic!("a message Slack cannot take is Undeliverable");
         };
-        assert!(reason.contains("a bug, report it with the post id"), "{reason}");
+        assert!(
+            reason.contains("a bug, report it with the post id"),
+            "{reason}"
+        );
         assert!(matches!(
             from_status("chat.update", 503),
             WebError::Transient { .. }
