@@ -4,9 +4,10 @@
 //! queued.
 //!
 //! What the worker guarantees:
-//! - **Nothing is lost.** A post leaves the queue only when the platform said it took it. A
-//!   failure of any kind (429, 5xx, network, timeout, a refusal) records the error and a time to
-//!   try again; a restart picks up whatever is still queued.
+//! - **Nothing is lost.** A post leaves the queue only when the platform said it took it, or as a
+//!   dead letter (below), which the store keeps with its error until someone retries it. Any
+//!   other failure (429, 5xx, network, timeout, a refusal) records the error and a time to try
+//!   again; a restart picks up whatever is still queued.
 //! - **In order per channel.** Only the oldest unsent post of a channel is ever sent, so a post
 //!   that keeps failing holds back the later posts of its channel, and of no other channel.
 //! - **No channel held for good by one post.** A post refused for a reason that will not change
