@@ -40,7 +40,7 @@ pub use refusals::{
     unknown_scenario, which_incident,
 };
 pub use replies::{
-    help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
+    help, list, opened_reply, postmortem, postmortem_posting, scenarios, status,
 };
 pub use restoration::{
     resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
