@@ -61,7 +61,8 @@ fn fits(typed: &[String], title: &[String]) -> bool {
     typed.iter().all(|word| {
         title.iter().any(|title_word| {
             title_word == word
-                || (word.chars().count() >= MIN_PREFIX_CHARS && title_word.starts_with(word.as_str()))
+                || (word.chars().count() >= MIN_PREFIX_CHARS
+                    && title_word.starts_with(word.as_str()))
         })
     })
 }
@@ -121,7 +122,11 @@ mod tests {
     #[test]
     fn other_words_match_nothing() {
         for typed in ["", "E", "time travel", "po", "recoveries", "option"] {
-            assert_eq!(match_option(&options(), typed), OptionMatch::None, "{typed}");
+            assert_eq!(
+                match_option(&options(), typed),
+                OptionMatch::None,
+                "{typed}"
+            );
         }
     }
 }

@@ -404,7 +404,12 @@ mod tests {
             "## RTO\n| Service | RTO | RPO |\n|---|---|---|\n\
              | Database | 30 minutes | 5 minutes |\n| API Gateway | 1 hour | 15 minutes |\n",
         );
-        let typed = |names: &[&str]| names.iter().map(|name| name.to_string()).collect::<Vec<_>>();
+        let typed = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| name.to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             table_services(&runbook, &typed(&["DB", "api", "database"])),
             Ok(vec!["Database".to_string(), "API Gateway".to_string()])

@@ -136,9 +136,7 @@ impl<'a> Cursor<'a> {
 
     /// An incident reference as `INC-n` or as a bare number (`3` for INC-3), for commands where
     /// a number in that place cannot mean anything else (`/incident status 3`).
-    pub(crate) fn optional_incident_or_number(
-        &mut self,
-    ) -> Result<Option<IncidentRef>, ErrorKind> {
+    pub(crate) fn optional_incident_or_number(&mut self) -> Result<Option<IncidentRef>, ErrorKind> {
         match self.next_bare_if(is_number) {
             Some(number) => incident_number(number).map(Some),
             None => self.optional_incident(),

@@ -94,7 +94,16 @@ mod tests {
     fn reads_bare_numbers_from_one() {
         assert_eq!(IncidentRef::from_number("3"), Some(IncidentRef(3)));
         assert_eq!(IncidentRef::from_number("007"), Some(IncidentRef(7)));
-        for word in ["0", "", "3a", "-3", "+3", "١", "18446744073709551616", "INC-3"] {
+        for word in [
+            "0",
+            "",
+            "3a",
+            "-3",
+            "+3",
+            "١",
+            "18446744073709551616",
+            "INC-3",
+        ] {
             assert_eq!(IncidentRef::from_number(word), None, "{word}");
         }
         assert!(is_number("0"));

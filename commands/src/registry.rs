@@ -247,9 +247,7 @@ mod tests {
 
     #[test]
     fn suggests_nothing_for_unrelated_words() {
-        for word in [
-            "", "x", "st", "foo", "bar", "banana", "declare", "🙂🙂🙂",
-        ] {
+        for word in ["", "x", "st", "foo", "bar", "banana", "declare", "🙂🙂🙂"] {
             assert_eq!(CommandName::suggest(word), None, "{word}");
         }
     }

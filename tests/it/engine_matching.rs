@@ -39,7 +39,10 @@ async fn an_option_is_chosen_by_its_words() {
     bot.say("alice", "/incident step done").await;
     bot.say("alice", "/incident step done").await;
     bot.posts().await;
-    assert_eq!(bot.say("alice", "/incident choose point in time").await, None);
+    assert_eq!(
+        bot.say("alice", "/incident choose point in time").await,
+        None
+    );
     assert!(
         posted(&bot)
             .await
@@ -57,8 +60,11 @@ async fn an_option_is_chosen_by_its_words() {
 async fn services_are_the_tables_by_name_or_abbreviation_and_others_are_refused() {
     let bot = TestBot::sqlite().await;
     let text = refusal(
-        bot.say("alice", "/incident open critical db-loss --services database,Nope")
-            .await,
+        bot.say(
+            "alice",
+            "/incident open critical db-loss --services database,Nope",
+        )
+        .await,
     );
     assert_eq!(
         text,
@@ -104,8 +110,10 @@ async fn a_scenario_found_by_its_words_says_what_it_matched() {
              Loss)? Type its name or number — {OPEN_USAGE}"
         )
     );
-    assert!(refusal(bot.say("alice", "/incident open critical loss").await)
-        .starts_with("`loss` could be 1 db-loss (Complete Database Loss) or 5 infra-loss"));
+    assert!(
+        refusal(bot.say("alice", "/incident open critical loss").await)
+            .starts_with("`loss` could be 1 db-loss (Complete Database Loss) or 5 infra-loss")
+    );
 }
 
 #[tokio::test]

@@ -44,7 +44,11 @@ impl fmt::Display for Reopen {
             "{}{}{}",
             SPEC.invocation(),
             Optional(self.incident),
-            Optional(self.reason.as_deref().map(canonical::free_text_after_incident))
+            Optional(
+                self.reason
+                    .as_deref()
+                    .map(canonical::free_text_after_incident)
+            )
         )
     }
 }

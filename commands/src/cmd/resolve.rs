@@ -43,7 +43,11 @@ impl fmt::Display for Resolve {
             "{}{}{}",
             SPEC.invocation(),
             Optional(self.incident),
-            Optional(self.root_cause.as_deref().map(canonical::free_text_after_incident))
+            Optional(
+                self.root_cause
+                    .as_deref()
+                    .map(canonical::free_text_after_incident)
+            )
         )
     }
 }
