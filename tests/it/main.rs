@@ -18,6 +18,7 @@ mod engine_cadence;
 mod engine_corrections;
 mod engine_drills;
 mod engine_follow_ups;
+mod engine_matching;
 mod engine_replicas;
 mod engine_restoration;
 mod engine_rules;
