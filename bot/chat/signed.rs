@@ -298,7 +298,10 @@ mod tests {
         // Asked once for each signature this process had not seen, kept until out of the window.
         assert_eq!(
             *ledger.asked.lock().unwrap(),
-            [("v0=new".to_string(), 1300), ("v0=elsewhere".to_string(), 1300)]
+            [
+                ("v0=new".to_string(), 1300),
+                ("v0=elsewhere".to_string(), 1300)
+            ]
         );
 
         let unreachable = ReplayGuard::with_ledger(
@@ -308,7 +311,10 @@ mod tests {
             }),
             [],
         );
-        let refused = unreachable.first_time("v0=new", 1000, 1000).await.unwrap_err();
+        let refused = unreachable
+            .first_time("v0=new", 1000, 1000)
+            .await
+            .unwrap_err();
         assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             refused.to_string(),

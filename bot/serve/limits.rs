@@ -69,7 +69,11 @@ impl HttpLimits {
     }
 }
 
-fn timeout(env: &Environment, name: &'static str, default: Duration) -> Result<Duration, LimitsError> {
+fn timeout(
+    env: &Environment,
+    name: &'static str,
+    default: Duration,
+) -> Result<Duration, LimitsError> {
     let Some(text) = env.get(name) else {
         return Ok(default);
     };

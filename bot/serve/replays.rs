@@ -37,14 +37,10 @@ impl RequestLedger for StoredRequests {
 /// previous run that is still within the window at `now`.
 pub async fn guard(store: &Store, now: UnixMillis) -> Result<ReplayGuard, StoreError> {
     let window_millis = REPLAY_WINDOW_SECS * 1000;
-    let accepted_before = store
-        .recent_requests(now)
-        .await?
-        .into_iter()
-        .map(|seen| {
-            let sent_at = seen.expires_at.millis().saturating_sub(window_millis) / 1000;
-            (seen.signature, sent_at)
-        });
+    let accepted_before = store.recent_requests(now).await?.into_iter().map(|seen| {
+        let sent_at = seen.expires_at.millis().saturating_sub(window_millis) / 1000;
+        (seen.signature, sent_at)
+    });
     Ok(ReplayGuard::with_ledger(
         Arc::new(StoredRequests(store.clone())),
         accepted_before,
@@ -52,7 +48,11 @@ pub async fn guard(store: &Store, now: UnixMillis) -> Result<ReplayGuard, StoreE
 }
 
 /// Deletes expired signatures every [`PURGE_EVERY`] until stopped.
-pub async fn purge_expired(store: Store, clock: Arc<dyn Clock>, mut stopped: watch::Receiver<bool>) {
+pub async fn purge_expired(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    mut stopped: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(PURGE_EVERY) => {}

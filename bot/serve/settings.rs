@@ -4,10 +4,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::limits::{HttpLimits, LimitsError};
 use crate::chat::discord::settings::{self as discord, DiscordSettings};
 use crate::chat::slack::settings::{self as slack, SlackSettings};
 use crate::environment::Environment;
-use super::limits::{HttpLimits, LimitsError};
 use crate::outbox::DeliveryPolicy;
 use crate::platform::Platform;
 use crate::startup::Settings;

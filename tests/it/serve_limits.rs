@@ -18,7 +18,9 @@ async fn start(limits: HttpLimits) -> Running {
     std::fs::create_dir_all(&dir).unwrap();
     let mut settings = crate::serve_settings::settings(&dir, &[]);
     settings.http = limits;
-    serve::start(&settings, Arc::new(SystemClock)).await.unwrap()
+    serve::start(&settings, Arc::new(SystemClock))
+        .await
+        .unwrap()
 }
 
 /// Long limits, but for the one a test shortens.
@@ -46,8 +48,14 @@ async fn read_until_closed(stream: &mut TcpStream, patience: Duration) -> (Strin
         }
     })
     .await;
-    assert!(read.is_ok(), "the server kept the connection open for {patience:?}");
-    (String::from_utf8_lossy(&received).into_owned(), started.elapsed())
+    assert!(
+        read.is_ok(),
+        "the server kept the connection open for {patience:?}"
+    );
+    (
+        String::from_utf8_lossy(&received).into_owned(),
+        started.elapsed(),
+    )
 }
 
 #[tokio::test]
@@ -118,7 +126,10 @@ async fn connections_beyond_the_limit_are_answered_503_and_the_bot_serves_again_
     let mut holding = Vec::new();
     for _ in 0..2 {
         let mut stream = TcpStream::connect(running.addr).await.unwrap();
-        stream.write_all(b"GET /healthz HTTP/1.1\r\n").await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\n")
+            .await
+            .unwrap();
         holding.push(stream);
     }
     // The two are accepted before the third connects: wait until the server is full.
@@ -133,7 +144,12 @@ async fn connections_beyond_the_limit_are_answered_503_and_the_bot_serves_again_
     }
     let refused = refused.expect("a third connection was served while two were held");
     assert_eq!(
-        refused.headers().get("retry-after").unwrap().to_str().unwrap(),
+        refused
+            .headers()
+            .get("retry-after")
+            .unwrap()
+            .to_str()
+            .unwrap(),
         "1"
     );
     assert_eq!(
@@ -163,11 +179,9 @@ async fn a_stop_waits_for_a_slow_client_no_longer_than_the_shutdown_timeout() {
     })
     .await;
     let mut slow = TcpStream::connect(running.addr).await.unwrap();
-    slow.write_all(
-        b"POST /healthz HTTP/1.1\r\nHost: bot\r\nContent-Length: 100\r\n\r\n{",
-    )
-    .await
-    .unwrap();
+    slow.write_all(b"POST /healthz HTTP/1.1\r\nHost: bot\r\nContent-Length: 100\r\n\r\n{")
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     let started = Instant::now();

@@ -102,6 +102,9 @@ async fn a_request_replayed_after_a_restart_on_sqlite_is_refused() {
     let status_request = command_body("/incident", "status");
     let (status, _) = post_signed(&http, &commands_url(&bot), status_request, sent_at).await;
     assert_eq!(status, 200);
-    assert_eq!(bot.engine.store().all_open_incidents().await.unwrap().len(), 1);
+    assert_eq!(
+        bot.engine.store().all_open_incidents().await.unwrap().len(),
+        1
+    );
     bot.stop().await;
 }

@@ -69,7 +69,8 @@ impl SlackHttp {
             now,
             &self.replays,
             |timestamp, sig, body, now| signature::verify(&self.secret, timestamp, sig, body, now),
-        ).await
+        )
+        .await
     }
 
     /// The answer to an accepted request, and its follow-up started.
