@@ -6,6 +6,7 @@ mod check_runbook;
 mod console;
 mod postmortem;
 mod serve;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +86,20 @@ enum Verb {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
+    ///
+    /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
+    /// runbook cannot be read.
+    Status {
+        /// The incident, e.g. INC-3.
+        incident: String,
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
     /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, UPDATE_INTERVAL*,
@@ -121,6 +136,11 @@ impl Cli {
                 runbook,
                 database_url,
             } => block_on(postmortem::run(incident, runbook, database_url)),
+            Verb::Status {
+                incident,
+                runbook,
+                database_url,
+            } => block_on(status::run(incident, runbook, database_url)),
             Verb::CheckConfig {
                 runbook,
                 database_url,

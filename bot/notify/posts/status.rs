@@ -36,11 +36,8 @@ pub fn status(
     if incident.last_good_data_ms.is_some() {
         objectives.push(("Last good data".to_string(), rpo_summary(incident)));
     }
-    message = message
-        .with(Block::Fields { fields: objectives })
-        .with(Block::Fields {
-            fields: people_fields(incident, runbook, next_update_ms),
-        });
+    objectives.extend(people_fields(incident, runbook, next_update_ms));
+    message = message.with(Block::Fields { fields: objectives });
     if incident.is_open() {
         return with_actions(message, incident, hints(incident));
     }
