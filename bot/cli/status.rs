@@ -32,7 +32,14 @@ pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: Strin
     };
     match engine.status_of(reference.into()).await {
         Ok(Some(message)) => {
-            print!("{}", render(&message, &Person::bot().name, clock.now().timestamp_millis()));
+            print!(
+                "{}",
+                render(
+                    &message,
+                    &Person::bot().name,
+                    clock.now().timestamp_millis()
+                )
+            );
             ExitCode::SUCCESS
         }
         Ok(None) => {

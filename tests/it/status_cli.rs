@@ -45,9 +45,8 @@ impl Screen {
 async fn console_transcript(script: &str) -> String {
     let db = TestDb::sqlite().await;
     let runbook = Arc::new(shared_runbook());
-    let clock = SimulatedClock::starting_at(
-        DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
-    );
+    let clock =
+        SimulatedClock::starting_at(DateTime::from_timestamp_millis(START_MS).unwrap_or_default());
     let engine = Engine::start(
         db.store.clone(),
         runbook.clone(),
@@ -74,7 +73,10 @@ async fn console_transcript(script: &str) -> String {
         "alice",
     );
     let lines = tokio::io::BufReader::new(script.as_bytes()).lines();
-    console.run(lines).await.expect("the console runs the script");
+    console
+        .run(lines)
+        .await
+        .expect("the console runs the script");
     screen.text()
 }
 
@@ -148,7 +150,10 @@ async fn incident_bot_status_prints_the_whole_checklist_of_an_incident() {
         "  Database ",
         "  Roles ",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
     }
 
     let (code, stdout, stderr) = incident_bot(&["status", "INC-9"], &url);

@@ -216,9 +216,17 @@ impl Phase {
                     .iter()
                     .filter_map(|step| step.started_at_ms)
                     .min()
-                    .zip(steps.iter().filter_map(|s| Some(s.confirmation.as_ref()?.at_ms)).max())
+                    .zip(
+                        steps
+                            .iter()
+                            .filter_map(|s| Some(s.confirmation.as_ref()?.at_ms))
+                            .max(),
+                    )
                     .map(|(from, to)| {
-                        format!(" in {}", commands::duration::format_duration(secs_between(from, to)))
+                        format!(
+                            " in {}",
+                            commands::duration::format_duration(secs_between(from, to))
+                        )
                     })
                     .unwrap_or_default();
                 format!("✓ {} · {confirmed} of {total} confirmed{took}", self.name)
@@ -402,7 +410,8 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
         (None, Some(running)) => {
             let choose = match (&step.chosen, step.is_choice()) {
                 (None, true) => {
-                    let keys: Vec<&str> = step.options.iter().map(|(key, _)| key.as_str()).collect();
+                    let keys: Vec<&str> =
+                        step.options.iter().map(|(key, _)| key.as_str()).collect();
                     format!(" · choose {}", keys.join(", "))
                 }
                 _ => chosen,
@@ -414,7 +423,9 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
 }
 
 fn outcome(step: &StepState) -> Option<Outcome> {
-    step.confirmation.as_ref().map(|confirmation| confirmation.outcome)
+    step.confirmation
+        .as_ref()
+        .map(|confirmation| confirmation.outcome)
 }
 
 /// Done, and longer than its budget allowed.

@@ -136,7 +136,9 @@ pub(super) fn service_fields(incident: &Incident, now_ms: i64) -> Vec<(String, S
                 (None, None) => "down · no RTO target".to_string(),
             };
             match (clock.rpo_secs, data_lost) {
-                (Some(rpo), Some(lost)) => value.push_str(&format!(" · RPO {}", against(lost, rpo))),
+                (Some(rpo), Some(lost)) => {
+                    value.push_str(&format!(" · RPO {}", against(lost, rpo)))
+                }
                 (Some(rpo), None) => value.push_str(&format!(" · RPO target {}", minutes(rpo))),
                 (None, _) => {}
             }

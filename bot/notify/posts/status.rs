@@ -6,9 +6,7 @@
 use super::format::{bar, date_time, elapsed_secs, minutes, roles_text, short_time};
 use super::lifecycle::{confirmed_text, follow_up_due, rpo_summary};
 use super::restoration::{restore_hint, service_fields};
-use super::{
-    heading, quoted_remark, state_hints, text, with_actions, CONFIRM_HINT, TRACKS_HINT,
-};
+use super::{heading, quoted_remark, state_hints, text, with_actions, CONFIRM_HINT, TRACKS_HINT};
 use crate::incident::{Incident, Status};
 use crate::notify::message::{Block, Message, MessageKind};
 use crate::runbook::Runbook;
@@ -63,7 +61,10 @@ fn state_fields(incident: &Incident, now_ms: i64) -> Vec<(String, String)> {
         (None, false) => "Duration",
     };
     vec![
-        ("Status".to_string(), status_text(incident, incident.status())),
+        (
+            "Status".to_string(),
+            status_text(incident, incident.status()),
+        ),
         (
             "Progress".to_string(),
             format!("{} {done}/{total} · {phase}", bar(done, total)),
@@ -244,7 +245,11 @@ mod tests {
         let compact: Vec<&str> = shown.compact.lines().collect();
         assert_eq!(compact.len(), 9, "{}", shown.compact);
         assert_eq!(compact[1], "  … Steps 1–20: 20 done");
-        assert!(compact[4].starts_with("  ▶ 23 Step 23 of the failover"), "{}", compact[4]);
+        assert!(
+            compact[4].starts_with("  ▶ 23 Step 23 of the failover"),
+            "{}",
+            compact[4]
+        );
         assert_eq!(compact[8], "  … 14 more steps to do");
     }
 
