@@ -85,8 +85,8 @@ fn compact(incident: &Incident, phases: &[Phase], now_ms: i64) -> Vec<String> {
         let left = lines.len() - (COMPACT_LINES - 1);
         lines.truncate(COMPACT_LINES - 1);
         lines.push(format!(
-            "… {} more — the whole checklist: incident-bot status {}",
-            count(left, "line"),
+            "… {} — the whole checklist: incident-bot status {}",
+            count(left, "more line"),
             incident.reference()
         ));
     }

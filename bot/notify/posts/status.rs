@@ -253,6 +253,23 @@ mod tests {
         assert_eq!(compact[8], "  … 14 more steps to do");
     }
 
+    /// 25 tracks in parallel: chat shows as many lines as it can, and says where the rest are.
+    #[test]
+    fn past_the_most_lines_chat_says_where_the_rest_is() {
+        use crate::incident::test_support::{incident, step, track};
+        let tracks = (0..25)
+            .map(|n| track(step(&format!("Fail over region {n}")), 0, None))
+            .collect();
+        let message = status(&incident(tracks), runbook(), 60_000, None);
+        let compact: Vec<&str> = checklist(&message).compact.lines().collect();
+        assert_eq!(compact.len(), 20);
+        assert_eq!(compact[18], "    ▶ 17 Fail over region 16 · running 1m");
+        assert_eq!(
+            compact[19],
+            "… 8 more lines — the whole checklist: incident-bot status INC-7"
+        );
+    }
+
     /// 40 phases of one step: the finished ones fold into one line, those not started into
     /// another.
     #[test]
