@@ -4,6 +4,7 @@
 mod check_config;
 mod check_runbook;
 mod console;
+mod outbox;
 mod postmortem;
 mod serve;
 mod status;
@@ -86,6 +87,20 @@ enum Verb {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// List the posts not delivered yet: pending ones, and dead letters (given up after the
+    /// platform refused them for good), each with its attempts and last error.
+    ///
+    /// Only reads the database, so it runs beside the bot. `--retry ID` puts a dead letter back
+    /// in line (it goes out next in its channel); on a SQLite file, stop the bot first. Exits 1
+    /// when ID is not a dead letter, 2 when the database cannot be read.
+    Outbox {
+        /// Queue this dead letter again (its id, as listed).
+        #[arg(long, value_name = "ID")]
+        retry: Option<u64>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
     ///
     /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
@@ -136,6 +151,10 @@ impl Cli {
                 runbook,
                 database_url,
             } => block_on(postmortem::run(incident, runbook, database_url)),
+            Verb::Outbox {
+                retry,
+                database_url,
+            } => block_on(outbox::run(retry, database_url)),
             Verb::Status {
                 incident,
                 runbook,
