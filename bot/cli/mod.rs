@@ -7,6 +7,7 @@ mod console;
 mod outbox;
 mod postmortem;
 mod serve;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +103,20 @@ enum Verb {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
+    ///
+    /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
+    /// runbook cannot be read.
+    Status {
+        /// The incident, e.g. INC-3.
+        incident: String,
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
     /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, HTTP_*, UPDATE_INTERVAL*,
@@ -142,6 +157,11 @@ impl Cli {
                 retry,
                 database_url,
             } => block_on(outbox::run(retry, database_url)),
+            Verb::Status {
+                incident,
+                runbook,
+                database_url,
+            } => block_on(status::run(incident, runbook, database_url)),
             Verb::CheckConfig {
                 runbook,
                 database_url,

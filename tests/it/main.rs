@@ -43,6 +43,7 @@ mod slack_sender;
 mod slack_serve;
 mod slack_socket_mode;
 mod slack_standin;
+mod status_cli;
 mod store;
 mod test_bot;
 mod tidy;
