@@ -19,6 +19,7 @@ use super::render::interaction_message;
 use super::rest::MessageRef;
 use crate::chat::follow_up_buttons::parse_follow_up_custom_id;
 use crate::chat::incident_buttons::{Button, Form};
+use crate::chat::step_buttons::StepOutOfRange;
 use crate::engine::{Engine, EngineError, Invocation, Reply};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
@@ -234,13 +235,17 @@ fn reason_modal(button: &Button, form: &Form) -> CreateModal {
     .components(vec![CreateActionRow::InputText(input)])
 }
 
-async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answer, EngineError> {
-    let parsed = modal
-        .data
-        .custom_id
+/// The button whose reason modal has this `custom_id`; `None` for a modal the bot did not make,
+/// an error for a step button naming a step no checklist has. Public so that the fuzzer
+/// (`fuzz/`) reaches it.
+pub fn reason_modal_button(custom_id: &str) -> Option<Result<Button, StepOutOfRange>> {
+    custom_id
         .strip_prefix(REASON_MODAL_PREFIX)
-        .and_then(Button::parse_custom_id);
-    let button = match parsed {
+        .and_then(Button::parse_custom_id)
+}
+
+async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answer, EngineError> {
+    let button = match reason_modal_button(&modal.data.custom_id) {
         Some(Ok(button)) => button,
         Some(Err(out_of_range)) => return Ok(Answer::error(out_of_range.to_string())),
         None => {
@@ -352,12 +357,7 @@ mod tests {
         let modal = modal_of(&button);
         assert_eq!(modal["type"], 9);
         let custom_id = modal["data"]["custom_id"].as_str().unwrap();
-        assert_eq!(
-            custom_id
-                .strip_prefix(REASON_MODAL_PREFIX)
-                .and_then(Button::parse_custom_id),
-            Some(Ok(button))
-        );
+        assert_eq!(reason_modal_button(custom_id), Some(Ok(button)));
         assert!(custom_id.len() <= 100);
         assert_eq!(modal["data"]["title"], "INC-7: Step failed 3");
         let input = &modal["data"]["components"][0]["components"][0];

@@ -11,7 +11,7 @@ use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use super::blocks::ephemeral_response;
-use crate::chat::follow_up_buttons::parse_follow_up_action;
+use crate::chat::follow_up_buttons::{parse_follow_up_action, FollowUpButton};
 use crate::chat::incident_buttons::{Button, Form};
 use crate::chat::step_buttons::StepOutOfRange;
 use crate::engine::{Engine, EngineError, Invocation};
@@ -35,6 +35,25 @@ pub struct SlashCommand {
     pub command: String,
     #[serde(default)]
     pub text: String,
+}
+
+impl SlashCommand {
+    /// The command typed, or the message that tells the person what is wrong with it (a command
+    /// this app does not answer, or the command language's refusal with the correct usage).
+    /// Public so that the fuzzer (`fuzz/`) reaches it without an engine.
+    pub fn parsed(&self) -> Result<commands::Command, Message> {
+        let parsed = match self.command.as_str() {
+            "/incident" => commands::parse_incident(&self.text),
+            "/postmortem" => commands::parse_postmortem(&self.text),
+            other => {
+                return Err(error_message(format!(
+                    "This app answers /incident and /postmortem, not {other}. Check the command's \
+                     request URL in the Slack app settings."
+                )))
+            }
+        };
+        parsed.map_err(|error| error_message(error.to_string()))
+    }
 }
 
 /// What to do with an interaction: the body of the immediate answer, and what follows it.
@@ -111,19 +130,9 @@ pub fn internal_error(error: &dyn std::error::Error) -> Value {
 /// Runs a slash command. The answer is the engine's reply to the person, if any; a post-mortem
 /// draft is posted in the channel (as a file) rather than shown to one person.
 pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handled, EngineError> {
-    let parsed = match form.command.as_str() {
-        "/incident" => commands::parse_incident(&form.text),
-        "/postmortem" => commands::parse_postmortem(&form.text),
-        other => {
-            return Ok(Handled::answer(&error_message(format!(
-                "This app answers /incident and /postmortem, not {other}. Check the command's \
-                 request URL in the Slack app settings."
-            ))))
-        }
-    };
-    let command = match parsed {
+    let command = match form.parsed() {
         Ok(command) => command,
-        Err(error) => return Ok(Handled::answer(&error_message(error.to_string()))),
+        Err(refusal) => return Ok(Handled::answer(&refusal)),
     };
     let who = invocation(
         &form.team_id,
@@ -138,10 +147,12 @@ pub async fn slash_command(engine: &Engine, form: &SlashCommand) -> Result<Handl
     Ok(Handled::answer(&message))
 }
 
-/// The parts of an interaction payload the bot reads; everything optional, checked in use.
+/// An interaction payload as the bot reads it (the fields it uses, everything optional, checked
+/// in use). Public, with [`InteractionPayload::parse`] and [`InteractionPayload::decoded`], so
+/// that the fuzzer (`fuzz/`) reaches the decoding without an engine.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Payload {
+pub struct InteractionPayload {
     #[serde(rename = "type")]
     kind: String,
     team: Named,
@@ -192,17 +203,107 @@ impl User {
     }
 }
 
+/// What an interaction asks of the bot, read from its payload before the engine sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// A follow-up list's Done button.
+    FollowUp(FollowUpButton),
+    /// A step or incident button, or a step button naming a step no checklist has.
+    Click(Result<Button, StepOutOfRange>),
+    /// The reason modal submitted: the button that opened it, the channel it was opened in (a
+    /// submission does not otherwise say), and the reason typed, trimmed.
+    Reason {
+        button: Result<Button, StepOutOfRange>,
+        channel: String,
+        reason: String,
+    },
+    /// Nothing to do: a button the bot did not make, a closed modal, other apps' views.
+    Nothing,
+}
+
+impl InteractionPayload {
+    /// Reads an interaction's JSON `payload`.
+    pub fn parse(payload: &str) -> Result<InteractionPayload, InteractionError> {
+        serde_json::from_str(payload).map_err(InteractionError::Malformed)
+    }
+
+    /// What the interaction asks for.
+    pub fn decoded(&self) -> Decoded {
+        match self.kind.as_str() {
+            "block_actions" => self.clicked(),
+            "view_submission" if self.view.callback_id == REASON_MODAL => self.reason_given(),
+            _ => Decoded::Nothing,
+        }
+    }
+
+    fn clicked(&self) -> Decoded {
+        let actions = || self.actions.iter();
+        if let Some(button) =
+            actions().find_map(|action| parse_follow_up_action(&action.action_id, &action.value))
+        {
+            return Decoded::FollowUp(button);
+        }
+        actions()
+            .find_map(|action| Button::parse(&action.action_id, &action.value))
+            .map_or(Decoded::Nothing, Decoded::Click)
+    }
+
+    fn reason_given(&self) -> Decoded {
+        let mut parts = self.view.private_metadata.splitn(3, '|');
+        let (Some(action_id), Some(value), Some(channel)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Decoded::Nothing;
+        };
+        let Some(button) = Button::parse(action_id, value) else {
+            return Decoded::Nothing;
+        };
+        let reason = self.view.state["values"][REASON_BLOCK][REASON_BLOCK]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        Decoded::Reason {
+            button,
+            channel: channel.to_string(),
+            reason,
+        }
+    }
+
+    /// Who acted, and in which channel.
+    fn invocation(&self, channel: &str) -> Invocation {
+        invocation(
+            &self.team.id,
+            channel,
+            &self.user.id,
+            self.user.shown_name(),
+        )
+    }
+}
+
 /// Handles the JSON `payload` of an interaction.
 pub async fn interaction(engine: &Engine, payload: &str) -> Result<Handled, InteractionError> {
-    let payload: Payload = serde_json::from_str(payload).map_err(InteractionError::Malformed)?;
-    match payload.kind.as_str() {
-        "block_actions" => Ok(clicked(engine, &payload).await?),
-        "view_submission" if payload.view.callback_id == REASON_MODAL => {
-            Ok(reason_given(engine, &payload).await?)
+    let payload = InteractionPayload::parse(payload)?;
+    Ok(match payload.decoded() {
+        Decoded::FollowUp(button) => {
+            let who = payload.invocation(&payload.channel.id);
+            let reply = engine.handle(&who, button.command()).await?;
+            tell(&payload, reply.message)
         }
-        // Closing a modal, other apps' views, shortcuts: nothing to do.
-        _ => Ok(Handled::ack()),
-    }
+        Decoded::Click(Ok(button)) => clicked(engine, &payload, button).await?,
+        Decoded::Click(Err(out_of_range)) => {
+            tell(&payload, Some(out_of_range_reply(&out_of_range)))
+        }
+        Decoded::Reason {
+            button: Ok(button),
+            channel,
+            reason,
+        } => reason_given(engine, &payload, button, &channel, reason).await?,
+        Decoded::Reason {
+            button: Err(out_of_range),
+            ..
+        } => modal_error(&out_of_range.to_string()),
+        Decoded::Nothing => Handled::ack(),
+    })
 }
 
 /// Why an interaction could not be handled.
@@ -214,38 +315,13 @@ pub enum InteractionError {
     Engine(#[from] EngineError),
 }
 
-async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
-    if let Some(button) = payload
-        .actions
-        .iter()
-        .find_map(|action| parse_follow_up_action(&action.action_id, &action.value))
-    {
-        let who = invocation(
-            &payload.team.id,
-            &payload.channel.id,
-            &payload.user.id,
-            payload.user.shown_name(),
-        );
-        let reply = engine.handle(&who, button.command()).await?;
-        return Ok(tell(payload, reply.message));
-    }
-    let button = match payload
-        .actions
-        .iter()
-        .find_map(|action| Button::parse(&action.action_id, &action.value))
-    {
-        Some(Ok(button)) => button,
-        Some(Err(out_of_range)) => {
-            return Ok(tell(payload, Some(out_of_range_reply(&out_of_range))))
-        }
-        None => return Ok(Handled::ack()), // a button the bot did not make
-    };
-    let who = invocation(
-        &payload.team.id,
-        &payload.channel.id,
-        &payload.user.id,
-        payload.user.shown_name(),
-    );
+/// A click on a step or incident button: the reason modal first if the button asks why, else
+/// the command, its reply told to the clicker.
+async fn clicked(
+    engine: &Engine,
+    payload: &InteractionPayload,
+    button: Button,
+) -> Result<Handled, EngineError> {
     if let Some(form) = button.form() {
         return Ok(Handled {
             answer: None,
@@ -255,6 +331,7 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
             },
         });
     }
+    let who = payload.invocation(&payload.channel.id);
     let reply = engine.handle(&who, button.command(None)).await?;
     Ok(tell(payload, reply.message))
 }
@@ -265,7 +342,7 @@ fn out_of_range_reply(out_of_range: &StepOutOfRange) -> Message {
 }
 
 /// The reply to a click, for the clicker only (the checklist itself is edited in the channel).
-fn tell(payload: &Payload, message: Option<Message>) -> Handled {
+fn tell(payload: &InteractionPayload, message: Option<Message>) -> Handled {
     match message {
         Some(message) if !payload.response_url.is_empty() => Handled {
             answer: None,
@@ -307,34 +384,20 @@ fn reason_modal(button: &Button, form: &Form, channel: &str) -> SlackView {
     )
 }
 
-async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, EngineError> {
-    let mut parts = payload.view.private_metadata.splitn(3, '|');
-    let (Some(action_id), Some(value), Some(channel)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Ok(Handled::ack());
-    };
-    let button = match Button::parse(action_id, value) {
-        Some(Ok(button)) => button,
-        Some(Err(out_of_range)) => return Ok(modal_error(&out_of_range.to_string())),
-        None => return Ok(Handled::ack()),
-    };
-    let reason = payload.view.state["values"][REASON_BLOCK][REASON_BLOCK]["value"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+async fn reason_given(
+    engine: &Engine,
+    payload: &InteractionPayload,
+    button: Button,
+    channel: &str,
+    reason: String,
+) -> Result<Handled, EngineError> {
     let required = button.form().is_none_or(|form| form.required);
     if reason.is_empty() && required {
         return Ok(modal_error(
             "Say why, in a few words: it goes in the post-mortem.",
         ));
     }
-    let who = invocation(
-        &payload.team.id,
-        channel,
-        &payload.user.id,
-        payload.user.shown_name(),
-    );
+    let who = payload.invocation(channel);
     let reply = engine
         .handle(&who, button.command(Some(reason).filter(|r| !r.is_empty())))
         .await?;
@@ -418,6 +481,68 @@ mod tests {
                 }]
             })
         );
+    }
+
+    fn decoded(payload: Value) -> Decoded {
+        InteractionPayload::parse(&payload.to_string())
+            .expect("a payload")
+            .decoded()
+    }
+
+    #[test]
+    fn a_click_is_decoded_to_the_button_the_bot_made() {
+        let click = |action_id: &str, value: &str| {
+            decoded(json!({
+                "type": "block_actions",
+                "actions": [{ "action_id": "someone_elses", "value": "x" },
+                            { "action_id": action_id, "value": value }]
+            }))
+        };
+        assert_eq!(
+            click("step_done", "INC-3:1"),
+            Decoded::Click(Ok(Button::Step(StepButton {
+                incident: 3,
+                step: 1,
+                action: StepAction::Done,
+            })))
+        );
+        assert!(matches!(
+            click("step_done", "INC-3:99999999999"),
+            Decoded::Click(Err(StepOutOfRange { incident: 3, .. }))
+        ));
+        assert!(matches!(
+            click("follow_up_done:1.3", "INC-7:1.3"),
+            Decoded::FollowUp(_)
+        ));
+        assert_eq!(click("step_done", "INC-3:-1"), Decoded::Nothing);
+    }
+
+    #[test]
+    fn a_submitted_reason_is_trimmed_and_a_modal_the_bot_did_not_open_is_nothing() {
+        let submitted = |metadata: &str| {
+            decoded(json!({
+                "type": "view_submission",
+                "view": {
+                    "callback_id": "step_reason",
+                    "private_metadata": metadata,
+                    "state": { "values": { "reason": { "reason": { "value": "  lag  " } } } }
+                }
+            }))
+        };
+        assert_eq!(
+            submitted("step_skip|INC-3:0|C1"),
+            Decoded::Reason {
+                button: Ok(Button::Step(StepButton {
+                    incident: 3,
+                    step: 0,
+                    action: StepAction::Skip,
+                })),
+                channel: "C1".to_string(),
+                reason: "lag".to_string(),
+            }
+        );
+        assert_eq!(submitted("step_skip|INC-3:0"), Decoded::Nothing);
+        assert_eq!(submitted("other|INC-3:0|C1"), Decoded::Nothing);
     }
 
     #[test]
