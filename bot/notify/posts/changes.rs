@@ -69,7 +69,7 @@ pub fn severity_changed(
             ".\nUpdates now every {} (were every {}); next at {}",
             cadence_words(cadence.to_secs),
             cadence_words(cadence.from_secs),
-            short_time(cadence.next_ms)
+            short_time(cadence.next_ms, incident.opened_at_ms)
         ));
     }
     let mut message = change(incident, text);

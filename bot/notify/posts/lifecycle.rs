@@ -128,13 +128,13 @@ pub fn update(
     if incident.is_stale() && incident.is_open() {
         message = message.with(text(format!(
             "Nobody has acted since {}: updates come hourly until someone does.",
-            clock_time(incident.last_human_ms())
+            clock_time(incident.last_human_ms(), incident.opened_at_ms)
         )));
     }
-    let latest = incident
-        .latest_note
-        .as_ref()
-        .map_or_else(|| "none yet".to_string(), quoted_remark);
+    let latest = incident.latest_note.as_ref().map_or_else(
+        || "none yet".to_string(),
+        |remark| quoted_remark(incident, remark),
+    );
     let mut fields = Vec::new();
     if !template::has_line(template::body(Notice::Incident, runbook), "Status") {
         fields.push(("Status".to_string(), incident.status().to_string()));
@@ -149,7 +149,10 @@ pub fn update(
     fields.extend(rto_fields(incident, now_ms));
     fields.push(("Latest note".to_string(), latest));
     if let Some(next) = next_update_ms.filter(|_| incident.is_open()) {
-        fields.push(("Next update".to_string(), short_time(next)));
+        fields.push((
+            "Next update".to_string(),
+            short_time(next, incident.opened_at_ms),
+        ));
     }
     message = message
         .with(Block::Code {
@@ -204,7 +207,11 @@ pub(super) fn progress_text(incident: &Incident) -> String {
 
 /// Someone's `/incident update`: their words, and where the incident stands.
 pub fn note(incident: &Incident, remark: &Remark) -> Message {
-    let mut context = format!("{} · {}", clock_time(remark.at_ms), incident.status());
+    let mut context = format!(
+        "{} · {}",
+        clock_time(remark.at_ms, incident.opened_at_ms),
+        incident.status()
+    );
     match incident.current_steps().as_slice() {
         [] => {}
         [index] => context.push_str(&format!(
@@ -257,11 +264,7 @@ pub fn rpo_summary(incident: &Incident) -> String {
     let Some(last_good) = incident.last_good_data_ms else {
         return "not recorded".to_string();
     };
-    let when = if same_day(last_good, incident.opened_at_ms) {
-        clock_time(last_good)
-    } else {
-        date_time(last_good)
-    };
+    let when = clock_time(last_good, incident.opened_at_ms);
     let actual = secs_between(last_good, incident.opened_at_ms);
     let verdict = match incident.rpo_secs {
         Some(target) if actual > target => format!(
@@ -273,11 +276,6 @@ pub fn rpo_summary(incident: &Incident) -> String {
         None => "no RPO target".to_string(),
     };
     format!("{when} — RPO {}, {verdict}", minutes(actual))
-}
-
-fn same_day(a_ms: i64, b_ms: i64) -> bool {
-    let day = |ms| chrono::DateTime::from_timestamp_millis(ms).map(|at| at.date_naive());
-    day(a_ms).is_some() && day(a_ms) == day(b_ms)
 }
 
 /// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.

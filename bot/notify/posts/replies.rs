@@ -59,10 +59,10 @@ pub fn status(
     }
     fields.push((
         "Latest note".to_string(),
-        incident
-            .latest_note
-            .as_ref()
-            .map_or_else(|| "none yet".to_string(), quoted_remark),
+        incident.latest_note.as_ref().map_or_else(
+            || "none yet".to_string(),
+            |remark| quoted_remark(incident, remark),
+        ),
     ));
     if incident.is_open() {
         let mut updates = match incident.updates_posted {
@@ -70,7 +70,10 @@ pub fn status(
             number => format!("#{number} posted"),
         };
         if let Some(next) = next_update_ms {
-            updates.push_str(&format!(" · next at {}", short_time(next)));
+            updates.push_str(&format!(
+                " · next at {}",
+                short_time(next, incident.opened_at_ms)
+            ));
         }
         fields.push(("Updates".to_string(), updates));
     }
