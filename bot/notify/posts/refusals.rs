@@ -22,7 +22,7 @@ pub fn refused(error: &DomainError) -> Message {
 fn refusal_text(error: &DomainError) -> String {
     match error {
         DomainError::Resolved { incident, at_ms } => format!(
-            "{incident} was resolved {}: reopen it with /incident reopen {incident} <reason>, \
+            "{incident} was resolved at {}: reopen it with /incident reopen {incident} <reason>, \
              or open a new incident with /incident open",
             date_time(*at_ms)
         ),
