@@ -9,7 +9,7 @@
 //! opens the same modal as Skip and Failed, asking for the root cause; it may be left empty, and
 //! the incident resolves without one (`/incident resolve INC-7 [root cause]`).
 
-use crate::chat::step_buttons::{self, StepAction, StepButton};
+use crate::chat::step_buttons::{self, StepAction, StepButton, StepOutOfRange};
 
 /// What an incident button does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,10 +72,10 @@ pub struct Form {
 
 impl Button {
     /// The button an `action_id` and `value` from Slack stand for; `None` for anything the bot
-    /// did not make.
-    pub fn parse(action_id: &str, value: &str) -> Option<Button> {
+    /// did not make, an error for a step button naming a step no checklist has.
+    pub fn parse(action_id: &str, value: &str) -> Option<Result<Button, StepOutOfRange>> {
         if let Some(step) = step_buttons::parse_step_action(action_id, value) {
-            return Some(Button::Step(step));
+            return Some(step.map(Button::Step));
         }
         let action = IncidentAction::ALL
             .into_iter()
@@ -84,16 +84,16 @@ impl Button {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        Some(Button::Incident(IncidentButton {
+        Some(Ok(Button::Incident(IncidentButton {
             incident: digits.parse().ok()?,
             action,
-        }))
+        })))
     }
 
-    /// The button a Discord `custom_id` stands for.
-    pub fn parse_custom_id(custom_id: &str) -> Option<Button> {
+    /// The button a Discord `custom_id` stands for (as [`Button::parse`]).
+    pub fn parse_custom_id(custom_id: &str) -> Option<Result<Button, StepOutOfRange>> {
         if let Some(step) = step_buttons::parse_custom_id(custom_id) {
-            return Some(Button::Step(step));
+            return Some(step.map(Button::Step));
         }
         let (action_id, value) = custom_id.split_once(':')?;
         Button::parse(action_id, value)
@@ -137,7 +137,7 @@ impl Button {
                     StepAction::Skip => ("Skip step", "Why skip it?", "Skip step"),
                 };
                 Some(Form {
-                    title: format!("{title} {}", step.step + 1),
+                    title: format!("{title} {}", step.step.saturating_add(1)),
                     label,
                     submit,
                     required: true,
@@ -194,17 +194,24 @@ mod tests {
             });
             assert_eq!(
                 Button::parse(button.action_id(), &button.value()),
-                Some(button)
+                Some(Ok(button))
             );
-            assert_eq!(Button::parse_custom_id(&button.custom_id()), Some(button));
+            assert_eq!(
+                Button::parse_custom_id(&button.custom_id()),
+                Some(Ok(button))
+            );
         }
         assert_eq!(
-            Button::parse_custom_id("incident_restored:INC-7").map(|b| b.custom_id()),
-            Some("incident_restored:INC-7".to_string())
+            Button::parse_custom_id("incident_restored:INC-7").map(|b| b.map(|b| b.custom_id())),
+            Some(Ok("incident_restored:INC-7".to_string()))
         );
         assert!(matches!(
             Button::parse_custom_id("step_done:INC-7:3"),
-            Some(Button::Step(_))
+            Some(Ok(Button::Step(_)))
+        ));
+        assert!(matches!(
+            Button::parse_custom_id("step_skip:INC-7:18446744073709551615"),
+            Some(Err(_))
         ));
         for junk in [
             "incident_restored:",
@@ -255,7 +262,7 @@ mod tests {
         fn every_incident_custom_id_round_trips(incident in any::<u64>(), which in 0usize..2) {
             let button = Button::Incident(IncidentButton { incident, action: IncidentAction::ALL[which] });
             prop_assert!(button.custom_id().chars().count() <= step_buttons::CUSTOM_ID_MAX);
-            prop_assert_eq!(Button::parse_custom_id(&button.custom_id()), Some(button));
+            prop_assert_eq!(Button::parse_custom_id(&button.custom_id()), Some(Ok(button)));
         }
     }
 }

@@ -7,7 +7,10 @@
 //! - Discord: one `custom_id` says both, `step_done:INC-7:3` (at most [`CUSTOM_ID_MAX`]
 //!   characters; [`parse_custom_id`]).
 //!
-//! Steps are 0-based, like `Block::StepActions`; people see them 1-based. Tracks running in
+//! Steps are 0-based, like `Block::StepActions`; people see them 1-based. A click is signed, yet
+//! its step is read with checked arithmetic: one whose 1-based number does not fit the step
+//! numbers people type (`u32`) is refused ([`StepOutOfRange`]), never wrapped into another step.
+//! Tracks running in
 //! parallel (`Block::TrackActions`) get a row each, its Done labelled with the track
 //! ([`track_label`]).
 
@@ -90,11 +93,17 @@ impl StepButton {
         format!("{}:{}", self.action_id(), self.value())
     }
 
+    /// The step's number as people see it (1-based); `None` for a step past any checklist,
+    /// which a parsed click never is.
+    pub fn number(&self) -> Option<u32> {
+        u32::try_from(self.step).ok()?.checked_add(1)
+    }
+
     /// The `/incident step` command the click stands for, with the reason given, if any.
     pub fn command(&self, note: Option<String>) -> commands::Command {
         commands::Command::Step(commands::Step {
             incident: Some(commands::IncidentRef(self.incident)),
-            number: u32::try_from(self.step + 1).ok(),
+            number: self.number(),
             action: match self.action {
                 StepAction::Done => commands::StepAction::Done,
                 StepAction::Skip => commands::StepAction::Skip,
@@ -108,30 +117,60 @@ impl StepButton {
 /// Discord's longest `custom_id`, in characters.
 pub const CUSTOM_ID_MAX: usize = 100;
 
+/// A step button of the bot's shape whose step no checklist has: its number does not fit the
+/// step numbers people type. Only a forged or mangled click carries one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "This button names step {step} of INC-{incident}, and no checklist has that many steps. \
+     See the current steps with /incident status INC-{incident}, and confirm one with \
+     /incident step INC-{incident} <number> done."
+)]
+pub struct StepOutOfRange {
+    pub incident: u64,
+    /// The step as the button wrote it (0-based digits).
+    pub step: String,
+}
+
 /// The step button a Discord `custom_id` stands for; `None` for anything the bot did not make.
-pub fn parse_custom_id(custom_id: &str) -> Option<StepButton> {
+pub fn parse_custom_id(custom_id: &str) -> Option<Result<StepButton, StepOutOfRange>> {
     let (action_id, value) = custom_id.split_once(':')?;
     parse_step_action(action_id, value)
 }
 
 /// The step button an `action_id` and `value` from Slack stand for; `None` for anything the
-/// bot did not make.
-pub fn parse_step_action(action_id: &str, value: &str) -> Option<StepButton> {
+/// bot did not make, an error for a step no checklist has.
+pub fn parse_step_action(
+    action_id: &str,
+    value: &str,
+) -> Option<Result<StepButton, StepOutOfRange>> {
     let action = StepAction::from_action_id(action_id)?;
     let (incident, step) = value.strip_prefix("INC-")?.split_once(':')?;
-    Some(StepButton {
-        incident: number(incident)?,
-        step: number(step)?,
-        action,
+    let incident = digits(incident)?.parse().ok()?;
+    let step = digits(step)?;
+    Some(match step_index(step) {
+        Some(step) => Ok(StepButton {
+            incident,
+            step,
+            action,
+        }),
+        None => Err(StepOutOfRange {
+            incident,
+            step: step.to_string(),
+        }),
     })
 }
 
-/// ASCII digits only (no sign, no spaces) that fit the type.
-fn number<T: std::str::FromStr>(digits: &str) -> Option<T> {
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
+/// `text` if it is ASCII digits only (no sign, no spaces).
+fn digits(text: &str) -> Option<&str> {
+    let all_digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    all_digits.then_some(text)
+}
+
+/// A 0-based step whose 1-based number fits a `u32`, the command language's step numbers.
+fn step_index(digits: &str) -> Option<usize> {
+    let step: u32 = digits.parse().ok()?;
+    step.checked_add(1)?;
+    usize::try_from(step).ok()
 }
 
 #[cfg(test)]
@@ -143,7 +182,7 @@ mod tests {
     #[test]
     fn buttons_round_trip() {
         for action in StepAction::ALL {
-            for (incident, step) in [(0, 0), (7, 3), (u64::MAX, usize::MAX)] {
+            for (incident, step) in [(0, 0), (7, 3), (u64::MAX, LAST_STEP)] {
                 let button = StepButton {
                     incident,
                     step,
@@ -151,17 +190,57 @@ mod tests {
                 };
                 assert_eq!(
                     parse_step_action(button.action_id(), &button.value()),
-                    Some(button)
+                    Some(Ok(button))
                 );
             }
         }
         assert_eq!(
             parse_step_action("step_fail", "INC-7:3"),
-            Some(StepButton {
+            Some(Ok(StepButton {
                 incident: 7,
                 step: 3,
                 action: StepAction::Fail
-            })
+            }))
+        );
+    }
+
+    /// The last 0-based step whose number people can type.
+    const LAST_STEP: usize = u32::MAX as usize - 1;
+
+    #[test]
+    fn a_step_past_any_checklist_is_refused_not_wrapped() {
+        for step in [
+            "4294967295",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+        ] {
+            let refused = parse_step_action("step_done", &format!("INC-7:{step}"));
+            assert_eq!(
+                refused,
+                Some(Err(StepOutOfRange {
+                    incident: 7,
+                    step: step.to_string()
+                })),
+                "{step}"
+            );
+            assert!(parse_custom_id(&format!("step_skip:INC-7:{step}"))
+                .is_some_and(|parsed| parsed.is_err()));
+        }
+        let last = parse_step_action("step_done", "INC-7:4294967294")
+            .and_then(Result::ok)
+            .expect("the last step people can type");
+        assert_eq!(last.number(), Some(u32::MAX));
+        let text = StepOutOfRange {
+            incident: 7,
+            step: "18446744073709551615".into(),
+        }
+        .to_string();
+        assert_eq!(
+            text,
+            "This button names step 18446744073709551615 of INC-7, and no checklist has that \
+             many steps. See the current steps with /incident status INC-7, and confirm one \
+             with /incident step INC-7 <number> done."
         );
     }
 
@@ -198,8 +277,8 @@ mod tests {
         };
         assert_eq!(button.custom_id(), "step_done:INC-7:3");
         assert_eq!(
-            parse_custom_id("step_skip:INC-42:0").map(|b| b.action),
-            Some(StepAction::Skip)
+            parse_custom_id("step_skip:INC-42:0").map(|b| b.map(|b| b.action)),
+            Some(Ok(StepAction::Skip))
         );
         let longest = StepButton {
             incident: u64::MAX,
@@ -207,7 +286,6 @@ mod tests {
             action: StepAction::Done,
         };
         assert!(longest.custom_id().chars().count() <= CUSTOM_ID_MAX);
-        assert_eq!(parse_custom_id(&longest.custom_id()), Some(longest));
     }
 
     #[test]
@@ -279,15 +357,22 @@ mod tests {
         }
 
         #[test]
-        fn every_custom_id_round_trips(incident in any::<u64>(), step in any::<usize>(), which in 0usize..3) {
+        fn every_custom_id_round_trips(incident in any::<u64>(), step in 0..=LAST_STEP, which in 0usize..3) {
             let button = StepButton { incident, step, action: StepAction::ALL[which] };
-            prop_assert_eq!(parse_custom_id(&button.custom_id()), Some(button));
+            prop_assert_eq!(parse_custom_id(&button.custom_id()), Some(Ok(button)));
         }
 
         #[test]
-        fn every_button_round_trips(incident in any::<u64>(), step in any::<usize>(), which in 0usize..3) {
+        fn every_button_round_trips(incident in any::<u64>(), step in 0..=LAST_STEP, which in 0usize..3) {
             let button = StepButton { incident, step, action: StepAction::ALL[which] };
-            prop_assert_eq!(parse_step_action(button.action_id(), &button.value()), Some(button));
+            prop_assert_eq!(parse_step_action(button.action_id(), &button.value()), Some(Ok(button)));
+        }
+
+        #[test]
+        fn a_step_past_the_last_is_refused(incident in any::<u64>(), step in (LAST_STEP + 1).., which in 0usize..3) {
+            let button = StepButton { incident, step, action: StepAction::ALL[which] };
+            let parsed = parse_step_action(button.action_id(), &button.value());
+            prop_assert!(matches!(parsed, Some(Err(_))), "{:?}", parsed);
         }
     }
 }

@@ -4,6 +4,7 @@
 mod check_config;
 mod check_runbook;
 mod console;
+mod outbox;
 mod postmortem;
 mod serve;
 pub mod variables;
@@ -92,6 +93,20 @@ enum Verb {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// List the posts not delivered yet: pending ones, and dead letters (given up after the
+    /// platform refused them for good), each with its attempts and last error.
+    ///
+    /// Only reads the database, so it runs beside the bot. `--retry ID` puts a dead letter back
+    /// in line (it goes out next in its channel); on a SQLite file, stop the bot first. Exits 1
+    /// when ID is not a dead letter, 2 when the database cannot be read.
+    Outbox {
+        /// Queue this dead letter again (its id, as listed).
+        #[arg(long, value_name = "ID")]
+        retry: Option<u64>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
     /// Reads the same environment as `serve` (below) and checks roles against the runbook's
@@ -135,6 +150,10 @@ impl Cli {
                 runbook,
                 database_url,
             } => block_on(postmortem::run(incident, runbook, database_url)),
+            Verb::Outbox {
+                retry,
+                database_url,
+            } => block_on(outbox::run(retry, database_url)),
             Verb::CheckConfig {
                 runbook,
                 database_url,

@@ -10,6 +10,7 @@ use super::correction::{ensure_amendable, ensure_not_cancelled};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{Incident, Outcome, Person};
+use super::options::{self, OptionMatch};
 
 /// Which step someone means: the one they were looking at (a 0-based index), which must be
 /// current (any track, when several run in parallel); or, without one, the current step, when
@@ -147,7 +148,8 @@ pub fn retry(
     Ok(Event::StepRetried { step, note })
 }
 
-/// Picks an option of the current choice step by its key (`A`, `b`) or words of its title.
+/// Picks an option of the current choice step by its key (`A`, `b`) or words of its title
+/// (`options`).
 /// With tracks running, the choice is the first current track (by priority) that is a choice
 /// still to make, else the first that is a choice.
 pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
@@ -174,29 +176,16 @@ pub fn choose(incident: &Incident, typed: &str) -> Result<Event, DomainError> {
             title: state.title.clone(),
         });
     }
-    let typed_lower = typed.trim().to_lowercase();
-    let typed_key = typed_lower
-        .strip_prefix("option ")
-        .unwrap_or(&typed_lower)
-        .trim();
-    let by_key = state
-        .options
-        .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(typed_key));
-    let by_title = || {
-        let matches: Vec<_> = state
-            .options
-            .iter()
-            .filter(|(_, title)| title.to_lowercase().contains(typed_key))
-            .collect();
-        (matches.len() == 1).then(|| matches[0])
-    };
-    match by_key.or_else(by_title) {
-        Some((key, _)) => Ok(Event::OptionChosen {
+    match options::match_option(&state.options, typed) {
+        OptionMatch::One((key, _)) => Ok(Event::OptionChosen {
             step,
             key: key.clone(),
         }),
-        None => Err(DomainError::UnknownOption {
+        OptionMatch::Several(fitting) => Err(DomainError::AmbiguousOption {
+            typed: typed.trim().to_string(),
+            fitting: fitting.into_iter().cloned().collect(),
+        }),
+        OptionMatch::None => Err(DomainError::UnknownOption {
             typed: typed.trim().to_string(),
             options: state.options.clone(),
         }),

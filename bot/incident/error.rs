@@ -56,6 +56,11 @@ pub enum DomainError {
         typed: String,
         options: Vec<(String, String)>,
     },
+    /// The words typed fit several options: those, as (key, title).
+    AmbiguousOption {
+        typed: String,
+        fitting: Vec<(String, String)>,
+    },
     NothingToRetry {
         step: usize,
         title: String,
@@ -72,6 +77,12 @@ pub enum DomainError {
     /// ones it does (none for an incident measured as one unit).
     UnknownService {
         incident: String,
+        typed: String,
+        services: Vec<String>,
+    },
+    /// `/incident open --services` named a service the runbook's RTO/RPO table does not list;
+    /// `services` are the ones it does.
+    NotInTable {
         typed: String,
         services: Vec<String>,
     },

@@ -11,6 +11,7 @@ mod event;
 pub mod follow_ups;
 mod id;
 mod model;
+pub mod options;
 pub mod plan;
 pub mod plan_checks;
 pub mod restoration;

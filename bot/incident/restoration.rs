@@ -12,7 +12,9 @@
 //! What people type is matched against the incident's services without regard to case, with
 //! the runbook's abbreviations written out (`db` → Database, `prod sites` → Production Sites),
 //! or by words that name only one of them (`api` → API Gateway); `all` means every service.
-//! Without commas, `db api` is read as the longest runs of words that name a service.
+//! Without commas, `db api` is read as the longest runs of words that name a service. The
+//! services typed with `/incident open --services` are read the same way against the runbook's
+//! RTO/RPO table ([`table_services`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,7 @@ use super::decide::ensure_open;
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{Incident, Person};
+use crate::runbook::Runbook;
 
 /// One affected service of an incident: its objectives from the runbook's table (none for a
 /// service the table does not list) and, once it is back, when and by whom.
@@ -283,6 +286,34 @@ pub fn named(incident: &Incident, typed: &[String]) -> Result<Vec<String>, Domai
     Ok(named)
 }
 
+/// The services of the runbook's RTO/RPO table that `--services` names, each by its name, an
+/// abbreviation or words only it has (as `/incident restored` reads them), in the table's
+/// spelling. A name the table does not list is refused with the table's services; a runbook
+/// without a table takes the names as typed, since there is nothing to check them against.
+pub fn table_services(runbook: &Runbook, typed: &[String]) -> Result<Vec<String>, DomainError> {
+    let table: Vec<String> = runbook
+        .objectives
+        .iter()
+        .map(|objective| objective.service.clone())
+        .collect();
+    if table.is_empty() {
+        return Ok(typed.to_vec());
+    }
+    let mut services = Vec::new();
+    for part in typed {
+        let named = match_services(&table, part).ok_or_else(|| DomainError::NotInTable {
+            typed: part.clone(),
+            services: table.clone(),
+        })?;
+        for service in named {
+            if !services.contains(&service) {
+                services.push(service);
+            }
+        }
+    }
+    Ok(services)
+}
+
 /// Of the services `named`, those already back: (service, by, at) each.
 pub fn already_back(incident: &Incident, named: &[String]) -> Vec<(String, String, i64)> {
     incident
@@ -365,6 +396,36 @@ mod tests {
         assert_eq!(matched("badge readers"), None);
         assert_eq!(matched("db badge"), None);
         assert_eq!(matched(""), None);
+    }
+
+    #[test]
+    fn open_takes_the_tables_services_by_their_names_and_refuses_others() {
+        let runbook = crate::runbook::parse(
+            "## RTO\n| Service | RTO | RPO |\n|---|---|---|\n\
+             | Database | 30 minutes | 5 minutes |\n| API Gateway | 1 hour | 15 minutes |\n",
+        );
+        let typed = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| name.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            table_services(&runbook, &typed(&["DB", "api", "database"])),
+            Ok(vec!["Database".to_string(), "API Gateway".to_string()])
+        );
+        assert_eq!(
+            table_services(&runbook, &typed(&["database", "Nope"])),
+            Err(DomainError::NotInTable {
+                typed: "Nope".to_string(),
+                services: vec!["Database".to_string(), "API Gateway".to_string()],
+            })
+        );
+        let without_table = crate::runbook::parse("## Scenario 1: Fire\n1. Leave\n");
+        assert_eq!(
+            table_services(&without_table, &typed(&["Badge Readers"])),
+            Ok(typed(&["Badge Readers"]))
+        );
     }
 
     /// An incident as stored before services had their own objectives.

@@ -4,11 +4,19 @@
 //! queued.
 //!
 //! What the worker guarantees:
-//! - **Nothing is lost.** A post leaves the queue only when the platform said it took it. A
-//!   failure of any kind (429, 5xx, network, timeout, a refusal) records the error and a time to
-//!   try again; a restart picks up whatever is still queued.
+//! - **Nothing is lost.** A post leaves the queue only when the platform said it took it, or as a
+//!   dead letter (below), which the store keeps with its error until someone retries it. Any
+//!   other failure (429, 5xx, network, timeout, a refusal) records the error and a time to try
+//!   again; a restart picks up whatever is still queued.
 //! - **In order per channel.** Only the oldest unsent post of a channel is ever sent, so a post
 //!   that keeps failing holds back the later posts of its channel, and of no other channel.
+//! - **No channel held for good by one post.** A post refused for a reason that will not change
+//!   ([`DeliveryError::Undeliverable`]: a message the platform cannot take) is tried
+//!   [`DeliveryPolicy::dead_after`] times, then becomes a *dead letter*: kept with its error, logged
+//!   (WARN, with incident, channel and reason), counted on `/readyz`, listed by `incident-bot
+//!   outbox`, and no longer ahead of anything. Refusals someone can fix (a wrong channel, a
+//!   revoked token: [`DeliveryError::Rejected`]) keep their channel waiting, retried until fixed,
+//!   since every post to that channel would be refused too.
 //! - **Once.** A post is claimed in the store before it is sent (see
 //!   [`Store::claim_post`](crate::store::Store::claim_post)), so two replicas do not both send it.
 //!   If the process dies between the platform's answer and the store's record, the post is sent
@@ -19,9 +27,13 @@
 //!   [`DeliveryPolicy::channel_interval`], the platform's `Retry-After` honoured to the
 //!   millisecond, exponential backoff on other failures.
 //! - **Edits after what they edit.** A post that edits another goes out only once the edited
-//!   post is sent, with its message reference in [`Post::replaces`]. If the edited post was sent
-//!   without a reference (the platform gave none), that field is `None` and the sender should
-//!   post a new message.
+//!   post is sent (or dead), with its message reference in [`Post::replaces`]. If the edited post
+//!   has no message (the platform gave no reference, or it is a dead letter), that field is `None`
+//!   and the sender posts a new message. When the platform says the message to edit is gone
+//!   ([`DeliveryError::EditedMessageGone`]: a moderator deleted it), the worker posts the edit as
+//!   a new message at once. Either way the new message takes the edited post's place: later
+//!   edits of it (the checklist card's next steps) change the new message, so a deleted card
+//!   comes back once, with the latest state, and never as one new message per step.
 //! - **Senders read no store.** What a sender needs arrives as a [`Post`]: the decoded message,
 //!   the reference of the message it edits, and the root of its incident's thread.
 
@@ -36,7 +48,7 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use doorbell::{Doorbell, Listener};
-pub use policy::DeliveryPolicy;
+pub use policy::{AfterFailure, DeliveryPolicy};
 pub use post::Post;
 pub use worker::{Attempt, OutboxWorker, Outcome, Round};
 
@@ -65,7 +77,9 @@ pub struct Delivered {
     pub message_ref: Option<String>,
 }
 
-/// Why a post was not delivered. Every kind is retried: the post stays queued.
+/// Why a post was not delivered. The post stays queued and is retried; only an
+/// [`Undeliverable`](DeliveryError::Undeliverable) one is given up after
+/// [`DeliveryPolicy::dead_after`] attempts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeliveryError {
     /// HTTP 429: the platform asks to wait `retry_after` (its `Retry-After`) before trying again.
@@ -74,10 +88,20 @@ pub enum DeliveryError {
     /// HTTP 5xx, a network error or a timeout: worth trying again as it is.
     #[error("temporary failure: {0}")]
     Transient(String),
-    /// The platform refused the post (Slack `ok:false` such as `channel_not_found`, a Discord
-    /// 4xx): trying again helps only once someone fixes the cause.
+    /// The platform refused the post for a cause someone can fix outside the bot (Slack
+    /// `channel_not_found`, a revoked token; a Discord 401, 403, unknown channel): trying again
+    /// helps once it is fixed, so it is retried for as long as it takes.
     #[error("refused by the platform: {0}")]
     Rejected(String),
+    /// The platform refused this post itself, for a reason that will not change by trying again
+    /// (Slack `msg_too_long`, `invalid_blocks`; a Discord 400): a dead letter after
+    /// [`DeliveryPolicy::dead_after`] attempts.
+    #[error("the platform cannot take this post: {0}")]
+    Undeliverable(String),
+    /// The message this post edits is gone (Slack `message_not_found`, `cant_update_message`;
+    /// Discord 10008 Unknown Message): the worker posts the edit as a new message instead.
+    #[error("the message to edit is gone: {0}")]
+    EditedMessageGone(String),
 }
 
 /// A duration as people read it in a log line: `800ms`, `3s`, `1.5s`, `4m`, `2m30s`.

@@ -1,5 +1,5 @@
-//! How fast and how often the worker may try: the platform's pacing and the retry backoff, as
-//! plain arithmetic on durations.
+//! How fast and how often the worker may try: the platform's pacing, the retry backoff, and when
+//! a post refused for good is given up, as plain arithmetic on durations and counts.
 
 use std::time::Duration;
 
@@ -15,6 +15,10 @@ pub struct DeliveryPolicy {
     /// attempt count), up to `max_backoff`. A 429's `Retry-After` replaces it.
     pub first_backoff: Duration,
     pub max_backoff: Duration,
+    /// How many attempts a post refused as [`DeliveryError::Undeliverable`] gets before it is
+    /// a dead letter: a few, in case the platform misspoke, then its channel goes on (with the
+    /// default backoff, about 15 seconds after the first attempt).
+    pub dead_after: u32,
     /// How many channels are sent to at once. One channel is always sent to one post at a time.
     pub max_in_flight: usize,
     /// How many channels' posts one round reads from the store.
@@ -36,6 +40,7 @@ impl Default for DeliveryPolicy {
             channel_interval: Duration::from_secs(1),
             first_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(5 * 60),
+            dead_after: 5,
             max_in_flight: 4,
             batch: 100,
             claim_lease: Duration::from_secs(2 * 60),
@@ -45,14 +50,37 @@ impl Default for DeliveryPolicy {
     }
 }
 
+/// What the worker does with a post after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterFailure {
+    /// Try it again after this long; it keeps holding its channel meanwhile.
+    RetryIn(Duration),
+    /// Give it up: a dead letter, which holds nothing back.
+    GiveUp,
+}
+
 impl DeliveryPolicy {
+    /// What to do with a post that just failed with `error`, after `failed_before` earlier
+    /// failed attempts: give up an [`Undeliverable`](DeliveryError::Undeliverable) one on its
+    /// [`dead_after`](DeliveryPolicy::dead_after)th attempt; else wait [`Self::retry_delay`].
+    pub fn after_failure(&self, error: &DeliveryError, failed_before: u32) -> AfterFailure {
+        let attempts = failed_before.saturating_add(1);
+        match error {
+            DeliveryError::Undeliverable(_) if attempts >= self.dead_after => AfterFailure::GiveUp,
+            _ => AfterFailure::RetryIn(self.retry_delay(error, failed_before)),
+        }
+    }
+
     /// How long to wait before trying again a post that just failed with `error`, after
     /// `failed_before` earlier failed attempts: exactly the platform's `Retry-After` for a 429,
     /// else `first_backoff × 2^failed_before`, at most `max_backoff`.
     pub fn retry_delay(&self, error: &DeliveryError, failed_before: u32) -> Duration {
         match error {
             DeliveryError::RateLimited { retry_after } => *retry_after,
-            DeliveryError::Transient(_) | DeliveryError::Rejected(_) => {
+            DeliveryError::Transient(_)
+            | DeliveryError::Rejected(_)
+            | DeliveryError::Undeliverable(_)
+            | DeliveryError::EditedMessageGone(_) => {
                 let factor = 2u32.checked_pow(failed_before).unwrap_or(u32::MAX);
                 self.first_backoff
                     .saturating_mul(factor)
@@ -89,6 +117,37 @@ mod tests {
             policy.retry_delay(&limited, 30),
             Duration::from_millis(1500)
         );
+    }
+
+    #[test]
+    fn only_a_post_refused_for_good_is_given_up_and_only_on_its_last_attempt() {
+        let policy = DeliveryPolicy::default();
+        let too_long = DeliveryError::Undeliverable("msg_too_long".into());
+        let decisions: Vec<AfterFailure> = (0..6)
+            .map(|before| policy.after_failure(&too_long, before))
+            .collect();
+        let backoff = |s| AfterFailure::RetryIn(Duration::from_secs(s));
+        assert_eq!(
+            decisions,
+            [
+                backoff(1),
+                backoff(2),
+                backoff(4),
+                backoff(8),
+                AfterFailure::GiveUp,
+                AfterFailure::GiveUp
+            ]
+        );
+        for fixable in [
+            DeliveryError::Rejected("channel_not_found".into()),
+            DeliveryError::Transient("HTTP 503".into()),
+        ] {
+            assert_eq!(
+                policy.after_failure(&fixable, 1000),
+                AfterFailure::RetryIn(policy.max_backoff),
+                "{fixable}"
+            );
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub struct Post {
     pub queued_at_ms: UnixMillis,
     /// The platform's reference of the message this post edits (Slack `ts`), which was sent
     /// before this post was handed over. `None` for a new message, and for an edit of a
-    /// message the platform gave no reference for: then post a new message.
+    /// message the platform gave no reference for, or that was given up as a dead letter: then
+    /// post a new message (it takes the edited post's place).
     pub replaces: Option<String>,
     /// The platform's reference of the incident's first sent message (the root of its thread);
     /// `None` for a post of no incident, and while none is sent.
@@ -34,7 +35,7 @@ impl Post {
     /// `store` (a transient failure when the store cannot say).
     pub(super) async fn read(store: &Store, queued: &OutboxPost) -> Result<Post, DeliveryError> {
         let message = serde_json::from_str(&queued.body).map_err(|error| {
-            DeliveryError::Rejected(format!(
+            DeliveryError::Undeliverable(format!(
                 "post #{} ({}) holds no readable message, so it cannot be sent: {error}",
                 queued.id, queued.kind
             ))

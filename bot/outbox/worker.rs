@@ -15,7 +15,7 @@ use tracing::Instrument;
 use super::doorbell::Listener;
 use super::pacing::Pacing;
 use super::policy::millis;
-use super::{human, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
+use super::{human, AfterFailure, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
 use crate::clock::Clock;
 use crate::platform::Platform;
 use crate::store::{ChannelKey, IncidentId, OutboxPost, Store, StoreError, UnixMillis};
@@ -41,6 +41,9 @@ pub enum Outcome {
         error: DeliveryError,
         next_attempt_at_ms: UnixMillis,
     },
+    /// Not delivered, and given up: recorded as a dead letter with the error. The channel's
+    /// next post goes on.
+    DeadLetter { error: DeliveryError },
 }
 
 /// What one [`OutboxWorker::deliver_due`] did, and when to call it again.
@@ -128,7 +131,10 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             wake.at(started);
         }
         for attempt in &attempts {
-            if matches!(attempt.outcome, Outcome::Sent { .. }) {
+            if matches!(
+                attempt.outcome,
+                Outcome::Sent { .. } | Outcome::DeadLetter { .. }
+            ) {
                 wake.at(self.pacing.free_after(attempt.at_ms)); // its channel's next post
             }
         }
@@ -287,12 +293,12 @@ impl<D: Deliver> Shared<D> {
         at_ms: UnixMillis,
     ) -> Result<Attempt, StoreError> {
         let answer = match Post::read(&self.store, &post).await {
-            Ok(ready) => self.sender.deliver(&ready).await,
+            Ok(ready) => self.send(ready).await,
             Err(unsendable) => Err(unsendable),
         };
         let now = self.now_ms();
         let recorded = match answer {
-            Ok(delivered) => self.record_sent(&post, delivered, now).await,
+            Ok(sent) => self.record_sent(&post, sent, now).await,
             Err(error) => self.record_failure(&post, error, now).await,
         };
         let outcome = recorded.inspect_err(|error| {
@@ -312,15 +318,46 @@ impl<D: Deliver> Shared<D> {
         })
     }
 
+    /// Hands `post` to the sender. An edit whose message the platform says is gone is sent again
+    /// at once as a new message (see [`Sent::anew`]).
+    async fn send(&self, post: Post) -> Result<Sent, DeliveryError> {
+        let anew = post.replaces.is_none();
+        match self.sender.deliver(&post).await {
+            Err(DeliveryError::EditedMessageGone(reason)) if !anew => {
+                tracing::warn!(
+                    "the message this post edits is gone ({reason}); posting it as a new \
+                     message, which later edits will change"
+                );
+                let post = Post {
+                    replaces: None,
+                    ..post
+                };
+                let delivered = self.sender.deliver(&post).await?;
+                Ok(Sent {
+                    delivered,
+                    anew: true,
+                })
+            }
+            answer => answer.map(|delivered| Sent { delivered, anew }),
+        }
+    }
+
     async fn record_sent(
         &self,
         post: &OutboxPost,
-        delivered: Delivered,
+        sent: Sent,
         now: UnixMillis,
     ) -> Result<Outcome, StoreError> {
-        self.store
-            .mark_sent(post.id, now, delivered.message_ref.as_deref())
-            .await?;
+        let Sent { delivered, anew } = sent;
+        let message_ref = delivered.message_ref.as_deref();
+        match post.replaces {
+            Some(replaced) if anew => {
+                self.store
+                    .mark_sent_in_place_of(post.id, now, message_ref, replaced)
+                    .await?;
+            }
+            _ => self.store.mark_sent(post.id, now, message_ref).await?,
+        }
         match post.attempts {
             0 => tracing::debug!("delivered"),
             failed => tracing::info!("delivered after {failed} failed attempts"),
@@ -336,17 +373,54 @@ impl<D: Deliver> Shared<D> {
         error: DeliveryError,
         now: UnixMillis,
     ) -> Result<Outcome, StoreError> {
-        let delay = self.policy.retry_delay(&error, post.attempts);
+        let attempt = post.attempts + 1;
+        let delay = match self.policy.after_failure(&error, post.attempts) {
+            AfterFailure::RetryIn(delay) => delay,
+            AfterFailure::GiveUp => {
+                self.store
+                    .mark_dead(post.id, now, &error.to_string())
+                    .await?;
+                log_dead_letter(self.platform(), post, attempt, &error);
+                return Ok(Outcome::DeadLetter { error });
+            }
+        };
         let next_attempt_at_ms = now + millis(delay);
         self.store
             .mark_failed(post.id, next_attempt_at_ms, &error.to_string())
             .await?;
-        log_failure(self.platform(), post.attempts + 1, &error, delay);
+        log_failure(self.platform(), attempt, &error, delay);
         Ok(Outcome::Retry {
             error,
             next_attempt_at_ms,
         })
     }
+}
+
+/// What the sender did with a post it took.
+struct Sent {
+    delivered: Delivered,
+    /// Whether it went out as a new message although it was to edit another post's (that
+    /// message was gone, or never had a reference): the new message takes that post's place.
+    anew: bool,
+}
+
+/// A WARN line that says which post was given up, where, and why, and what a person can do.
+/// The incident and channel are repeated from the span, so that the line stands on its own.
+fn log_dead_letter(platform: Platform, post: &OutboxPost, attempts: u32, error: &DeliveryError) {
+    let incident = post
+        .incident_id
+        .map_or_else(|| "none".to_string(), |id| id.to_string());
+    tracing::warn!(
+        incident = %incident,
+        channel = %post.channel.channel,
+        attempts,
+        "gave up post #{} ({}) to {platform} after {attempts} attempts: {error}. The channel's \
+         later posts go on; `incident-bot outbox` lists it, `incident-bot outbox --retry {}` \
+         tries it again",
+        post.id,
+        post.kind,
+        post.id
+    );
 }
 
 /// Short, specific, and saying what happens next; the span carries incident, channel and post.
@@ -363,6 +437,13 @@ fn log_failure(platform: Platform, attempt: u32, error: &DeliveryError, delay: D
             tracing::warn!(
                 attempt,
                 "could not post to {platform} ({reason}); retrying in {retry_in}"
+            );
+        }
+        DeliveryError::Undeliverable(reason) | DeliveryError::EditedMessageGone(reason) => {
+            tracing::warn!(
+                attempt,
+                "{platform} cannot take this post ({reason}); retrying in {retry_in}, then it is \
+                 given up"
             );
         }
         DeliveryError::Rejected(reason) => {

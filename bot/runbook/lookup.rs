@@ -1,6 +1,9 @@
 //! From what people type to a scenario: `1`, `complete-database-loss`, `db-loss`, `database`,
 //! `infra-loss`. Works from the words of each title with common abbreviations, so it fits any
-//! runbook, not just one.
+//! runbook, not just one. A match by a scenario's number or names is exact; one by the words of
+//! its title (`db-los`) says so ([`ScenarioMatch::exact`]), and one where no typed word is a title
+//! word or the start of one (only typos and words for failure) is too far to take: it is refused
+//! with the close names.
 
 use std::fmt;
 
@@ -68,6 +71,22 @@ pub enum LookupError {
         query: String,
         available: Vec<ScenarioName>,
     },
+    #[error(
+        "`{query}` is not a scenario's name: did you mean {}? Type its name or number",
+        list(close, " or ")
+    )]
+    TooFar {
+        query: String,
+        close: Vec<ScenarioName>,
+    },
+}
+
+/// The scenario someone meant, and whether they typed one of its names.
+#[derive(Debug, Clone, Copy)]
+pub struct ScenarioMatch<'a> {
+    pub scenario: &'a Scenario,
+    /// By its number, slug or an alias; false when by the words of its title.
+    pub exact: bool,
 }
 
 /// A scenario as shown in lookup messages: `1 db-loss (Complete Database Loss)`.
@@ -230,17 +249,24 @@ pub(crate) fn name_scenarios(scenarios: &mut [Scenario], diagnostics: &mut Diagn
     }
 }
 
+/// A typed word that is a title word (abbreviations written out).
+const SAME_WORD: u32 = 4;
+/// A typed word that starts a title word.
+const START_OF_WORD: u32 = 3;
+/// Two words for failure (`down` for `loss`).
+const FAILURE_WORD: u32 = 2;
+
 /// How well one typed word matches one title word; `None` when it does not.
 fn word_score(query: &str, title_word: &str) -> Option<u32> {
     let (query, title_word) = (expand(query), expand(title_word));
     if query == title_word {
-        return Some(4);
+        return Some(SAME_WORD);
     }
     if query.len() >= 3 && title_word.starts_with(query) {
-        return Some(3);
+        return Some(START_OF_WORD);
     }
     if FAILURE_WORDS.contains(&query) && FAILURE_WORDS.contains(&title_word) {
-        return Some(2);
+        return Some(FAILURE_WORD);
     }
     let typo_allowance = match query.chars().count() {
         0..=3 => 0,
@@ -252,14 +278,15 @@ fn word_score(query: &str, title_word: &str) -> Option<u32> {
 }
 
 /// How well a typed phrase matches a scenario title: every typed word must match some title word.
-fn phrase_score(query_words: &[String], scenario: &Scenario) -> Option<u32> {
+/// The total, and the best score of one word.
+fn phrase_score(query_words: &[String], scenario: &Scenario) -> Option<(u32, u32)> {
     let title_words = words(&scenario.title);
-    query_words.iter().try_fold(0, |total, query| {
+    query_words.iter().try_fold((0, 0), |(total, best), query| {
         title_words
             .iter()
             .filter_map(|word| word_score(query, word))
             .max()
-            .map(|score| total + score)
+            .map(|score| (total + score, best.max(score)))
     })
 }
 
@@ -278,9 +305,15 @@ fn scenario_number(query_words: &[String]) -> Option<u32> {
 }
 
 impl Runbook {
-    /// Finds the scenario someone means. Exact names (number, slug, alias) win; otherwise the best
-    /// match of the title's words, where a tie is reported as ambiguous.
+    /// Finds the scenario someone means (see [`Runbook::match_scenario`]).
     pub fn find_scenario(&self, query: &str) -> Result<&Scenario, LookupError> {
+        self.match_scenario(query).map(|found| found.scenario)
+    }
+
+    /// Finds the scenario someone means, and says whether by its name. Exact names (number, slug,
+    /// alias) win; otherwise the best match of the title's words, where a tie is reported as
+    /// ambiguous and a match by typos and words for failure only as too far.
+    pub fn match_scenario(&self, query: &str) -> Result<ScenarioMatch<'_>, LookupError> {
         let query_words = words(query);
         let slug = query_words.join("-");
         let exact = self.scenarios.iter().find(|scenario| {
@@ -289,13 +322,16 @@ impl Runbook {
                 || scenario_number(&query_words) == Some(scenario.number)
         });
         if let Some(scenario) = exact {
-            return Ok(scenario);
+            return Ok(ScenarioMatch {
+                scenario,
+                exact: true,
+            });
         }
         let meaningful: Vec<String> = query_words
             .into_iter()
             .filter(|word| !STOP_WORDS.contains(&word.as_str()))
             .collect();
-        let scored: Vec<(u32, &Scenario)> = if meaningful.is_empty() {
+        let scored: Vec<((u32, u32), &Scenario)> = if meaningful.is_empty() {
             Vec::new()
         } else {
             self.scenarios
@@ -303,21 +339,28 @@ impl Runbook {
                 .filter_map(|scenario| Some((phrase_score(&meaningful, scenario)?, scenario)))
                 .collect()
         };
-        let best = scored.iter().map(|(score, _)| *score).max();
-        let winners: Vec<&Scenario> = scored
+        let best = scored.iter().map(|((total, _), _)| *total).max();
+        let winners: Vec<(u32, &Scenario)> = scored
             .iter()
-            .filter(|(score, _)| Some(*score) == best)
-            .map(|(_, scenario)| *scenario)
+            .filter(|((total, _), _)| Some(*total) == best)
+            .map(|((_, best_word), scenario)| (*best_word, *scenario))
             .collect();
         match winners.as_slice() {
-            [one] => Ok(one),
+            [(best_word, one)] if *best_word < START_OF_WORD => Err(LookupError::TooFar {
+                query: query.trim().to_string(),
+                close: vec![ScenarioName::of(one)],
+            }),
+            [(_, one)] => Ok(ScenarioMatch {
+                scenario: one,
+                exact: false,
+            }),
             [] => Err(LookupError::Unknown {
                 query: query.trim().to_string(),
                 available: self.scenarios.iter().map(ScenarioName::of).collect(),
             }),
             several => Err(LookupError::Ambiguous {
                 query: query.trim().to_string(),
-                candidates: several.iter().map(|s| ScenarioName::of(s)).collect(),
+                candidates: several.iter().map(|(_, s)| ScenarioName::of(s)).collect(),
             }),
         }
     }
@@ -344,6 +387,8 @@ mod tests {
 
     #[test]
     fn word_scores_prefer_exact_over_prefix_over_typo() {
+        assert_eq!(word_score("loss", "loss"), Some(SAME_WORD));
+        assert_eq!(word_score("los", "loss"), Some(START_OF_WORD));
         assert_eq!(word_score("db", "database"), Some(4));
         assert_eq!(word_score("infra", "infrastructure"), Some(4));
         assert_eq!(word_score("corrupt", "corruption"), Some(3));

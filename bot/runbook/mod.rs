@@ -21,7 +21,7 @@ mod text;
 mod timing;
 mod tracks;
 
-pub use lookup::{slugify, title_words, LookupError, ScenarioName};
+pub use lookup::{slugify, title_words, LookupError, ScenarioMatch, ScenarioName};
 pub use model::*;
 pub use reference::placeholders;
 pub use source::{LoadError, RunbookSource, Unreadable, DEFAULT_RUNBOOK};

@@ -1,6 +1,8 @@
 //! `/healthz`: the process answers. `/readyz`: the store answers and every adapter is ready
 //! (its [`Readiness`]: Socket Mode or the Gateway up, for instance); 503 with the reason
 //! otherwise, so a load balancer or orchestrator sends no traffic to a bot that cannot take it.
+//! A ready answer also counts the outbox's dead letters (posts given up): something for a person
+//! to look at, but no reason to take the bot out of service.
 
 use std::sync::Arc;
 
@@ -39,5 +41,22 @@ async fn ready(State(health): State<Arc<Health>>) -> (StatusCode, String) {
             );
         }
     }
-    (StatusCode::OK, "ready\n".to_string())
+    (
+        StatusCode::OK,
+        format!("ready\n{}\n", dead_letters(&health).await),
+    )
+}
+
+/// The dead-letter line of a ready answer.
+async fn dead_letters(health: &Health) -> String {
+    match health.engine.store().dead_letter_count().await {
+        Ok(0) => "outbox dead letters: 0".to_string(),
+        Ok(count) => format!(
+            "outbox dead letters: {count} (posts given up; `incident-bot outbox` lists them)"
+        ),
+        Err(error) => format!(
+            "outbox dead letters: unknown ({})",
+            crate::error_text::with_causes(&error)
+        ),
+    }
 }

@@ -14,7 +14,8 @@
 //! reaches SQL as a bound argument.
 //!
 //! Modules by concern: `incidents` (incidents and their events), `timers`, `outbox` (posts to
-//! send, as the delivery worker reads and marks them) and `threads` (the messages later posts
+//! send, as the delivery worker reads and marks them), `outbox_backlog` (the posts not sent and
+//! the dead letters, as people look at them) and `threads` (the messages later posts
 //! reply to or edit); `create` and `commit` write, through `statements` and `group_commit`;
 //! `connect` and `writer_lock` open the database; `real_clock` keeps since when a real clock has
 //! written to it; `checks` refuses what could not be stored.
@@ -34,6 +35,7 @@ mod group_commit;
 mod incidents;
 mod numbers;
 mod outbox;
+mod outbox_backlog;
 mod real_clock;
 mod statements;
 mod threads;
@@ -56,6 +58,7 @@ pub use dialect::Backend;
 pub use error::StoreError;
 pub use incidents::{NewEvent, StoredEvent, StoredIncident};
 pub use outbox::{NewPost, OutboxPost, Replaces};
+pub use outbox_backlog::{Waiting, WaitingPost};
 pub use timers::Timer;
 
 /// Who else may write to the database while this store is open.

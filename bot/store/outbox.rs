@@ -3,7 +3,9 @@
 //!
 //! Per channel, only the oldest unsent post (the channel's *head*) may go out, so posts reach each
 //! channel in order and a post that keeps failing holds back the later posts of its channel, and
-//! of no other channel.
+//! of no other channel, until it goes through or is given up as a *dead letter* (`dead_at_ms`):
+//! then it is neither sent nor pending, holds nothing back, and waits for a person
+//! ([`Store::outbox_backlog`], [`Store::retry_dead_letter`]).
 //!
 //! A worker claims a head before delivering it by moving its next attempt a lease into the
 //! future: a second replica does not deliver it too, and if the worker dies mid-delivery the post
@@ -70,20 +72,22 @@ pub(super) const PENDING_POSTS_SQL: &str =
             o.created_at_ms, o.attempts, o.replaces_outbox_id, \
             r.message_ref AS replaces_message_ref \
      FROM outbox o LEFT JOIN outbox r ON r.id = o.replaces_outbox_id \
-     WHERE o.sent_at_ms IS NULL AND o.next_attempt_at_ms <= $1 AND o.platform = $2 \
+     WHERE o.sent_at_ms IS NULL AND o.dead_at_ms IS NULL \
+       AND o.next_attempt_at_ms <= $1 AND o.platform = $2 \
      ORDER BY o.next_attempt_at_ms, o.id LIMIT $3";
 
 /// The condition on `o` (an outbox row, `r` the post it replaces) of the heads that may go out:
-/// `o` is the oldest unsent post of its channel of platform `$1`, and if it edits another post,
-/// that post is sent (so its message reference is known). Within a channel the second part
-/// always holds already; across channels it keeps an edit behind the post it edits. A macro so
-/// that the queries can be `concat!`enated constants.
+/// `o` is the oldest pending (unsent, not dead) post of its channel of platform `$1`, and if it
+/// edits another post, that post is sent or dead (so its message reference is known, or will
+/// never be). Within a channel the second part always holds already; across channels it keeps
+/// an edit behind the post it edits. A macro so that the queries can be `concat!`enated
+/// constants.
 macro_rules! eligible_head {
     () => {
         "o.id IN (SELECT MIN(h.id) FROM outbox h \
-                  WHERE h.sent_at_ms IS NULL AND h.platform = $1 \
+                  WHERE h.sent_at_ms IS NULL AND h.dead_at_ms IS NULL AND h.platform = $1 \
                   GROUP BY h.workspace, h.channel) \
-         AND (r.id IS NULL OR r.sent_at_ms IS NOT NULL)"
+         AND (r.id IS NULL OR r.sent_at_ms IS NOT NULL OR r.dead_at_ms IS NOT NULL)"
     };
 }
 
@@ -168,7 +172,8 @@ impl Store {
         };
         self.write_one(statement!(
             "UPDATE outbox SET next_attempt_at_ms = " {lease_until_ms}
-            " WHERE id = " {id} " AND sent_at_ms IS NULL AND next_attempt_at_ms <= " {now_ms}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL AND dead_at_ms IS NULL \
+               AND next_attempt_at_ms <= " {now_ms}
         ))
         .await
     }
@@ -201,6 +206,39 @@ impl Store {
         Ok(())
     }
 
+    /// Records that a post meant to edit post `replaced` was delivered as a new message instead
+    /// (the edited message was gone, or never had a reference): as [`Store::mark_sent`], and the
+    /// new message takes `replaced`'s place, so that later edits of `replaced` change it.
+    pub async fn mark_sent_in_place_of(
+        &self,
+        post_id: u64,
+        sent_at_ms: UnixMillis,
+        message_ref: Option<&str>,
+        replaced: u64,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = message_ref {
+            check_text("the message reference", r)?;
+        }
+        let (Some(id), Some(replaced_id)) = (stored(post_id), stored(replaced)) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        let sent = statement!(
+            "UPDATE outbox SET sent_at_ms = " {sent_at_ms} ", message_ref = " {message_ref}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL"
+        );
+        let moved = statement!(
+            "UPDATE outbox SET message_ref = " {message_ref} " WHERE id = " {replaced_id}
+        );
+        if !self.write(vec![sent.must_change(), moved]).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
+            tracing::warn!(
+                post_id,
+                "post was already marked sent; keeping the first record"
+            );
+        }
+        Ok(())
+    }
+
     /// Records a failed delivery: one more attempt, the error, and when to try again. A post
     /// already sent is left as it is.
     pub async fn mark_failed(
@@ -212,12 +250,7 @@ impl Store {
         let Some(id) = stored(post_id) else {
             return Err(StoreError::PostNotFound(post_id));
         };
-        // Error texts come from HTTP libraries and platforms: keep them storable and bounded.
-        let error: String = error
-            .chars()
-            .filter(|&c| c != '\0')
-            .take(MAX_ERROR_CHARS)
-            .collect();
+        let error = storable_error(error);
         let update = statement!(
             "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
             ", next_attempt_at_ms = " {next_attempt_at_ms}
@@ -230,7 +263,36 @@ impl Store {
         Ok(())
     }
 
-    async fn post_exists_or_not_found(&self, post_id: u64, id: i64) -> Result<(), StoreError> {
+    /// Gives a post up as a dead letter after its last failed attempt: one more attempt, the
+    /// error, and when. It stays unsent, and the posts after it in its channel go on. A post
+    /// already sent is left as it is.
+    pub async fn mark_dead(
+        &self,
+        post_id: u64,
+        dead_at_ms: UnixMillis,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let Some(id) = stored(post_id) else {
+            return Err(StoreError::PostNotFound(post_id));
+        };
+        let error = storable_error(error);
+        let update = statement!(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
+            ", dead_at_ms = " {dead_at_ms}
+            " WHERE id = " {id} " AND sent_at_ms IS NULL"
+        );
+        if !self.write_one(update).await? {
+            self.post_exists_or_not_found(post_id, id).await?;
+            tracing::warn!(post_id, "a post already sent was to be given up; ignored");
+        }
+        Ok(())
+    }
+
+    pub(super) async fn post_exists_or_not_found(
+        &self,
+        post_id: u64,
+        id: i64,
+    ) -> Result<(), StoreError> {
         let found: Option<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -240,6 +302,15 @@ impl Store {
             None => Err(StoreError::PostNotFound(post_id)),
         }
     }
+}
+
+/// An error text from an HTTP library or a platform, storable and bounded.
+fn storable_error(error: &str) -> String {
+    error
+        .chars()
+        .filter(|&c| c != '\0')
+        .take(MAX_ERROR_CHARS)
+        .collect()
 }
 
 /// The outbox row of a post, due at `now_ms`.

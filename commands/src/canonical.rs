@@ -3,14 +3,14 @@
 //! A word is written as typed when it is *plain*: it starts with a letter or digit, has no whitespace
 //! and does not start with `INC-`. Anything else is written as a quoted phrase, with `"` and `\`
 //! escaped. Free text at the end of a command is written as typed when its first word is plain, and
-//! quoted whole otherwise. Since a plain word can never be read as a quote, an option (`--services`),
+//! quoted whole otherwise (also when it is a lone number where that would read as an incident). Since a plain word can never be read as a quote, an option (`--services`),
 //! an incident reference or a mention, nothing written this way is mistaken for an earlier optional
 //! argument. Quoting more than needed is harmless: quoted text always reads back as itself.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::incident_ref::IncidentRef;
+use crate::incident_ref::{is_number, IncidentRef};
 
 /// Whether `word` can be written without quotes anywhere a word or free text starts.
 fn is_plain(word: &str) -> bool {
@@ -48,6 +48,16 @@ pub(crate) fn free_text(text: &str) -> Cow<'_, str> {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(quoted(text))
+    }
+}
+
+/// Free text that follows an optional incident read also as a lone number (`resolve`, `reopen`):
+/// as [`free_text`], and quoted when it is only a number.
+pub(crate) fn free_text_after_incident(text: &str) -> Cow<'_, str> {
+    if is_number(text.trim()) {
+        Cow::Owned(quoted(text))
+    } else {
+        free_text(text)
     }
 }
 
@@ -100,6 +110,9 @@ mod tests {
         assert_eq!(free_text("INC-4 is related"), r#""INC-4 is related""#);
         assert_eq!(free_text("--services are down"), r#""--services are down""#);
         assert_eq!(free_text(r#""quoted" start"#), r#""\"quoted\" start""#);
+        assert_eq!(free_text("3"), "3");
+        assert_eq!(free_text_after_incident("3 disks failed"), "3 disks failed");
+        assert_eq!(free_text_after_incident("3"), r#""3""#);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! reference, an option or a keyword such as `random`.
 
 use crate::error::ErrorKind;
-use crate::incident_ref::IncidentRef;
+use crate::incident_ref::{is_number, IncidentRef};
 use crate::severity::Severity;
 
 /// The opening quotes and the quote that closes each.
@@ -134,9 +134,35 @@ impl<'a> Cursor<'a> {
             })
     }
 
-    /// An optional incident reference and nothing else, for commands that take only that.
+    /// An incident reference as `INC-n` or as a bare number (`3` for INC-3), for commands where
+    /// a number in that place cannot mean anything else (`/incident status 3`).
+    pub(crate) fn optional_incident_or_number(&mut self) -> Result<Option<IncidentRef>, ErrorKind> {
+        match self.next_bare_if(is_number) {
+            Some(number) => incident_number(number).map(Some),
+            None => self.optional_incident(),
+        }
+    }
+
+    /// An incident reference as `INC-n`, or as a bare number when nothing follows it: for commands
+    /// whose free text could start with a number (`/incident resolve 3` is INC-3, while
+    /// `/incident resolve 3 disks failed` is a root cause).
+    pub(crate) fn optional_incident_or_lone_number(
+        &mut self,
+    ) -> Result<Option<IncidentRef>, ErrorKind> {
+        let lone = {
+            let mut ahead = Cursor::new(self.rest);
+            ahead.next_bare_if(is_number).is_some() && ahead.rest.trim().is_empty()
+        };
+        if lone {
+            return self.optional_incident_or_number();
+        }
+        self.optional_incident()
+    }
+
+    /// An optional incident reference (`INC-3` or `3`) and nothing else, for commands that take
+    /// only that.
     pub(crate) fn only_optional_incident(&mut self) -> Result<Option<IncidentRef>, ErrorKind> {
-        let incident = self.optional_incident()?;
+        let incident = self.optional_incident_or_number()?;
         self.finish("at most an incident like INC-3")?;
         Ok(incident)
     }
@@ -183,6 +209,15 @@ impl<'a> Cursor<'a> {
             extra: extra.to_string(),
         })
     }
+}
+
+/// A bare number read as an incident; `0` and numbers too large are not incidents.
+fn incident_number(number: &str) -> Result<IncidentRef, ErrorKind> {
+    IncidentRef::from_number(number).ok_or_else(|| ErrorKind::NotA {
+        word: number.to_string(),
+        what: "an incident",
+        choices: "INC- and a number from 1, e.g. INC-3",
+    })
 }
 
 /// Splits `word rest` at the first whitespace.
@@ -319,12 +354,58 @@ mod tests {
         );
         assert_eq!(Cursor::new("").only_optional_incident(), Ok(None));
         assert_eq!(
+            Cursor::new(" 2 ").only_optional_incident(),
+            Ok(Some(IncidentRef(2)))
+        );
+        assert_eq!(
+            Cursor::new(r#""2""#).only_optional_incident(),
+            Err(ErrorKind::TooMany {
+                takes: "at most an incident like INC-3",
+                extra: r#""2""#.to_string()
+            })
+        );
+        assert_eq!(
             Cursor::new("INC-2 now").only_optional_incident(),
             Err(ErrorKind::TooMany {
                 takes: "at most an incident like INC-3",
                 extra: "now".to_string()
             })
         );
+    }
+
+    #[test]
+    fn a_bare_number_is_an_incident_where_it_can_mean_nothing_else() {
+        let mut cursor = Cursor::new("12 final");
+        assert_eq!(
+            cursor.optional_incident_or_number(),
+            Ok(Some(IncidentRef(12)))
+        );
+        assert_eq!(cursor.rest.trim(), "final");
+        assert_eq!(
+            Cursor::new("0").optional_incident_or_number(),
+            Err(ErrorKind::NotA {
+                word: "0".to_string(),
+                what: "an incident",
+                choices: "INC- and a number from 1, e.g. INC-3"
+            })
+        );
+        assert_eq!(
+            Cursor::new("inc-4").optional_incident_or_number(),
+            Ok(Some(IncidentRef(4)))
+        );
+        assert_eq!(Cursor::new("1.3").optional_incident_or_number(), Ok(None));
+    }
+
+    #[test]
+    fn a_number_before_free_text_stays_text() {
+        let lone = |text| Cursor::new(text).optional_incident_or_lone_number();
+        assert_eq!(lone(" 3 "), Ok(Some(IncidentRef(3))));
+        assert_eq!(lone("INC-3 disks failed"), Ok(Some(IncidentRef(3))));
+        assert_eq!(lone("3 disks failed"), Ok(None));
+        assert_eq!(lone(""), Ok(None));
+        let mut cursor = Cursor::new("3 disks failed");
+        cursor.optional_incident_or_lone_number().unwrap();
+        assert_eq!(cursor.rest_of_line().as_deref(), Some("3 disks failed"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Incident references as people type them: `INC-3`, `inc-12`. A word is taken for a reference only
-//! when it starts with `INC-`, so a typo such as `INC-x` is reported instead of read as text.
+//! when it starts with `INC-`, so a typo such as `INC-x` is reported instead of read as text; where
+//! a number cannot mean anything else (`/incident status 3`), a bare number is one too.
 
 use std::fmt;
 
@@ -16,8 +17,12 @@ impl IncidentRef {
     /// Reads `INC-n` (any case) with `n` a positive whole number; `INC-0`, `INC-x` and `INC-` are
     /// `None`.
     pub fn parse(word: &str) -> Option<IncidentRef> {
-        let digits = strip_prefix_ignore_case(word, Self::PREFIX)?;
-        if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        Self::from_number(strip_prefix_ignore_case(word, Self::PREFIX)?)
+    }
+
+    /// Reads a bare number `n` as `INC-n`: a positive whole number of ASCII digits, else `None`.
+    pub(crate) fn from_number(digits: &str) -> Option<IncidentRef> {
+        if !is_number(digits) {
             return None;
         }
         digits
@@ -31,6 +36,11 @@ impl IncidentRef {
     pub(crate) fn is_meant(word: &str) -> bool {
         strip_prefix_ignore_case(word, Self::PREFIX).is_some()
     }
+}
+
+/// Whether `word` is written as a whole number: ASCII digits only, at least one.
+pub(crate) fn is_number(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 impl fmt::Display for IncidentRef {
@@ -78,6 +88,26 @@ mod tests {
         assert!(IncidentRef::is_meant("inc-"));
         assert!(!IncidentRef::is_meant("incident"));
         assert!(!IncidentRef::is_meant("3"));
+    }
+
+    #[test]
+    fn reads_bare_numbers_from_one() {
+        assert_eq!(IncidentRef::from_number("3"), Some(IncidentRef(3)));
+        assert_eq!(IncidentRef::from_number("007"), Some(IncidentRef(7)));
+        for word in [
+            "0",
+            "",
+            "3a",
+            "-3",
+            "+3",
+            "١",
+            "18446744073709551616",
+            "INC-3",
+        ] {
+            assert_eq!(IncidentRef::from_number(word), None, "{word}");
+        }
+        assert!(is_number("0"));
+        assert!(!is_number("1.3"));
     }
 
     #[test]

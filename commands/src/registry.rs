@@ -38,6 +38,10 @@ pub enum CommandName {
 /// get a suggestion.
 const MAX_TYPO_EDITS: usize = 2;
 
+/// Typed letters per edit allowed: a word of 3 to 5 letters may have one edit, so `foo` is not
+/// taken for `rpo`, while `opne` is `open` and `cancle` is `cancel`.
+const LETTERS_PER_EDIT: usize = 3;
+
 /// The shortest start of a command name that gets that command suggested (`sev` → `severity`).
 const MIN_SUGGESTED_PREFIX: usize = 3;
 
@@ -103,7 +107,7 @@ impl CommandName {
     }
 
     /// The command a mistyped word most likely meant: the only one it starts, else the nearest by
-    /// edits, if close enough.
+    /// edits, if close enough: at most one edit per three letters typed, and two in all.
     pub(crate) fn suggest(word: &str) -> Option<CommandName> {
         let word = word.to_lowercase();
         let typed_chars = word.chars().count();
@@ -116,7 +120,7 @@ impl CommandName {
         Self::ALL
             .into_iter()
             .map(|name| (strsim::damerau_levenshtein(&word, name.as_str()), name))
-            .filter(|&(edits, _)| edits <= MAX_TYPO_EDITS && edits < typed_chars)
+            .filter(|&(edits, _)| edits <= MAX_TYPO_EDITS.min(typed_chars / LETTERS_PER_EDIT))
             .min_by_key(|&(edits, _)| edits)
             .map(|(_, name)| name)
     }
@@ -233,6 +237,9 @@ mod tests {
             ("hlep", CommandName::Help),
             ("reopn", CommandName::Reopen),
             ("cancle", CommandName::Cancel),
+            ("statsu", CommandName::Status),
+            ("opn", CommandName::Open),
+            ("rpoo", CommandName::Rpo),
         ] {
             assert_eq!(CommandName::suggest(typo), Some(meant), "{typo}");
         }
@@ -240,7 +247,7 @@ mod tests {
 
     #[test]
     fn suggests_nothing_for_unrelated_words() {
-        for word in ["", "x", "st", "banana", "declare", "🙂🙂🙂"] {
+        for word in ["", "x", "st", "foo", "bar", "banana", "declare", "🙂🙂🙂"] {
             assert_eq!(CommandName::suggest(word), None, "{word}");
         }
     }

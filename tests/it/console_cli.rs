@@ -379,3 +379,19 @@ fn at_a_terminal_the_console_prompts_completes_and_recalls() {
     }
     assert!(!screen.contains("Console commands:"), "{screen}");
 }
+
+#[test]
+fn as_without_a_name_says_how_to_use_it() {
+    let command = bot_command(&["console", "--clock", "simulated", "--as", "alice"], None);
+    let (code, stdout, stderr) = run(command, "/as\n/as   \n/as bob\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout
+            .matches("/as needs a name: /as <name> acts as that person, e.g. /as bob\n")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Console commands:"), "{stdout}");
+    assert!(stdout.contains("You are now bob."), "{stdout}");
+}

@@ -19,6 +19,7 @@ use crate::discord_standin::{
 };
 use crate::sender_contract::SenderUnderTest;
 use crate::sender_rig::{errors, long_markdown, postmortem, text, SenderRig, CALL_TIMEOUT};
+use crate::test_db::TestDb;
 
 const CHANNEL: &str = "645027906669510667";
 
@@ -45,11 +46,15 @@ async fn rig() -> Rig {
 }
 
 async fn rig_with(options: SenderOptions) -> Rig {
+    rig_on(TestDb::sqlite().await, options).await
+}
+
+async fn rig_on(db: TestDb, options: SenderOptions) -> Rig {
     let discord = DiscordStandIn::start().await;
     let rest = DiscordRest::new(&discord.api_url(), BOT_TOKEN)
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let outbox = SenderRig::start(channel(), DiscordSender::new(rest, options)).await;
+    let outbox = SenderRig::start_on(db, channel(), DiscordSender::new(rest, options)).await;
     Rig { discord, outbox }
 }
 
@@ -90,6 +95,34 @@ impl SenderUnderTest for Rig {
 
     async fn start(options: SenderOptions) -> Rig {
         rig_with(options).await
+    }
+
+    async fn start_on(db: TestDb, options: SenderOptions) -> Rig {
+        rig_on(db, options).await
+    }
+
+    fn refuse_the_next_posts_for_good(&self, count: usize) -> &'static str {
+        self.discord.script(
+            CREATE_MESSAGE,
+            (0..count).map(|_| Answer::Error {
+                status: 400,
+                code: 50035,
+            }),
+        );
+        "code 50035"
+    }
+
+    fn delete_message(&self, message_ref: &str) {
+        let (channel, message) = message_ref.split_once('/').expect("channel/message");
+        self.discord.delete_message(channel, message);
+    }
+
+    fn delivered_texts(&self) -> Vec<String> {
+        self.discord
+            .messages()
+            .iter()
+            .map(|message| said(message).to_owned())
+            .collect()
     }
 
     fn fail_the_next_three_posts(&self) -> Duration {

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::serve::{self, ServeSettings};
+use incident_bot::store::IncidentId;
 use serde_json::{json, Value};
 
 use crate::discord_gateway_standin::GatewayStandIn;
@@ -405,6 +406,75 @@ async fn restored_and_resolve_buttons_on_the_card() {
         "resolved without a root cause"
     );
     message_with(&discord, opened["id"].as_str().unwrap(), "RESOLVED").await;
+}
+
+/// Signed clicks and reason forms naming a step past any checklist (around `u64::MAX`, or one
+/// past the last step number people can type): refused to the clicker, with how to confirm a
+/// step, and nothing recorded. The last step number people can type reaches the engine, which
+/// says the checklist is shorter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicks_on_a_step_past_any_checklist_are_refused_with_a_reply() {
+    let discord = DiscordStandIn::start().await;
+    let bot = Bot::start(&discord, &endpoint_only()).await;
+    let open = [
+        ("severity", STRING, json!("high")),
+        ("scenario", STRING, json!("app-server")),
+    ];
+    bot.send(&requests::incident("open", &open)).await;
+    let opened = message_with(&discord, CHANNEL_ID, "INCIDENT").await;
+    let card = message_with(&discord, opened["id"].as_str().unwrap(), "step_done").await;
+    let card = card["id"].as_str().unwrap().to_string();
+
+    for step in [
+        "18446744073709551615",
+        "18446744073709551614",
+        "18446744073709551616",
+        "4294967295",
+    ] {
+        for action in ["step_done", "step_skip", "step_fail"] {
+            let custom_id = format!("{action}:INC-1:{step}");
+            for request in [
+                requests::click(&custom_id, &card),
+                requests::modal_submit(&format!("reason:{custom_id}"), "why", &card),
+            ] {
+                let (status, refused) = bot.send(&request).await;
+                assert_eq!(status, 200, "{refused}");
+                assert_eq!(
+                    (refused["type"].as_u64(), refused["data"]["flags"].as_u64()),
+                    (Some(4), Some(64)),
+                    "to the clicker only: {refused}"
+                );
+                let said = refused["data"]["embeds"][0]["description"]
+                    .as_str()
+                    .unwrap_or_default();
+                assert!(
+                    said.starts_with(&format!(
+                        "This button names step {step} of INC-1, and no checklist has that many \
+                         steps. See the current steps with /incident status INC-1"
+                    )),
+                    "{refused}"
+                );
+            }
+        }
+    }
+    let (_, last) = bot
+        .send(&requests::click("step_done:INC-1:4294967294", &card))
+        .await;
+    assert!(
+        text(&last).contains("there is no step 4294967295: this checklist has"),
+        "{last}"
+    );
+    let events = bot
+        .running
+        .engine
+        .store()
+        .events(IncidentId::new(1))
+        .await
+        .unwrap();
+    assert!(
+        events.iter().all(|event| !event.kind.starts_with("step_")),
+        "no step recorded: {events:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,7 +17,7 @@
 //! | Route | Answer |
 //! |---|---|
 //! | `POST /channels/{id}/messages` ([`CREATE_MESSAGE`]) | the message object, with a new id; 404 code 10003 when `{id}` is a message whose thread was not started |
-//! | `PATCH /channels/{id}/messages/{id}` ([`EDIT_MESSAGE`]) | the edited message; 404 code 10008 for one it never posted there |
+//! | `PATCH /channels/{id}/messages/{id}` ([`EDIT_MESSAGE`]) | the edited message; 404 code 10008 for one it never posted there, or deleted ([`DiscordStandIn::delete_message`]) |
 //! | `POST /channels/{id}/messages/{id}/threads` ([`START_THREAD`]) | the thread (its id is the message's); 400 code 160004 when started already; the code of [`DiscordStandIn::refuse_threads`] |
 //! | `POST /interactions/{id}/{token}/callback` ([`INTERACTION_CALLBACK`]) | 204 |
 //! | `PUT /applications/{app}[/guilds/{g}]/commands` ([`COMMANDS`]) | the commands, with ids |
@@ -219,6 +219,25 @@ impl DiscordStandIn {
             .filter(|message| message["channel_id"] == channel)
             .cloned()
             .collect()
+    }
+
+    /// Every message it holds, in order posted (edits applied, deleted ones gone).
+    pub fn messages(&self) -> Vec<Value> {
+        self.shared.state().messages.clone()
+    }
+
+    /// Deletes a message it holds, as a moderator would: editing it is then 10008 Unknown Message.
+    pub fn delete_message(&self, channel: &str, id: &str) {
+        let mut state = self.shared.state();
+        let before = state.messages.len();
+        state
+            .messages
+            .retain(|message| !(message["id"] == id && message["channel_id"] == channel));
+        assert_eq!(
+            state.messages.len() + 1,
+            before,
+            "no message {id} in {channel} to delete"
+        );
     }
 
     /// The threads started: (parent channel, thread id, name).

@@ -14,8 +14,11 @@ async fn updates_every_fifteen_minutes_until_resolved(db: TestDb) {
     // Scenario 2 has no RTO target in the shared runbook's table (no service in its title), so
     // only updates and nudges run.
     assert_eq!(
-        bot.say("alice", "/incident open high app-server Web tier down")
-            .await,
+        bot.say(
+            "alice",
+            "/incident open high app-server-failure Web tier down"
+        )
+        .await,
         None
     );
     assert_eq!(bot.post_kinds().await, vec![(0, Opened), (0, Checklist)]);

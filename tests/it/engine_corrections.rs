@@ -365,7 +365,8 @@ async fn amendments_after_resolve_reach_the_post_mortem(db: TestDb) {
     assert_eq!(
         text,
         "INC-1 · Amended after resolve · Complete Database Loss\n\
-         Last good data recorded by bob: 02:58:00 UTC — RPO 6m, 1m over the 5m target\n\
+         Last good data recorded by bob: 02:58 UTC yesterday (2026-11-25) — RPO 6m, 1m over the \
+         5m target\n\
          INC-1 stays resolved; the post-mortem shows the change."
     );
     assert_eq!(
@@ -524,8 +525,10 @@ async fn opening_a_scenario_already_open_names_it(db: TestDb) {
 
     assert_eq!(
         bot.say("bob", "/incident open critical breach --new Second alert")
-            .await,
-        None
+            .await
+            .map(|reply| reply.plain_text())
+            .as_deref(),
+        Some("INC-3 opened: breach → Security Breach (scenario 4, sec-breach).")
     );
     assert_eq!(bot.post_kinds().await, vec![(12, Opened), (12, Checklist)]);
     bot.say("dave", "/incident drill security").await;

@@ -72,6 +72,20 @@ fn ambiguous_input_lists_the_candidates() {
 }
 
 #[test]
+fn a_match_by_typos_only_is_too_far_and_names_the_close_scenario() {
+    let runbook = shared_runbook();
+    assert_eq!(
+        runbook.find_scenario("databse").unwrap_err().to_string(),
+        "`databse` is not a scenario's name: did you mean 1 db-loss (Complete Database Loss)? \
+         Type its name or number"
+    );
+    let found = runbook.match_scenario("db-los").expect("close enough");
+    assert_eq!((found.scenario.number, found.exact), (1, false));
+    let found = runbook.match_scenario("DB Loss").expect("a name");
+    assert_eq!((found.scenario.number, found.exact), (1, true));
+}
+
+#[test]
 fn unknown_input_lists_every_scenario() {
     let runbook = shared_runbook();
     let error = runbook

@@ -11,7 +11,10 @@ use incident_bot::notify::MessageKind;
 use incident_bot::outbox::senders::SenderOptions;
 use incident_bot::outbox::{Deliver, DeliveryError, Outcome};
 
+use incident_bot::store::Waiting;
+
 use crate::sender_rig::{at, commit, errors, text, SenderRig, T0};
+use crate::test_db::TestDb;
 
 /// A platform's sender delivering to its stand-in: the rig the contract runs on.
 pub trait SenderUnderTest: Deref<Target = SenderRig<Self::Sender>> + Sized {
@@ -23,9 +26,23 @@ pub trait SenderUnderTest: Deref<Target = SenderRig<Self::Sender>> + Sized {
     /// The stand-in started, and the worker delivering to it through the platform's sender.
     async fn start(options: SenderOptions) -> Self;
 
+    /// The same on the store of `db` (SQLite or PostgreSQL).
+    async fn start_on(db: TestDb, options: SenderOptions) -> Self;
+
     /// Scripts the stand-in to answer the next posts with a 429, a 500, then no answer; the
     /// wait the 429 asks for.
     fn fail_the_next_three_posts(&self) -> Duration;
+
+    /// Scripts the stand-in to refuse the next `count` posts as messages it cannot take (Slack
+    /// `msg_too_long`, Discord 400 Invalid Form Body); the refusal's code as the error says it.
+    fn refuse_the_next_posts_for_good(&self, count: usize) -> &'static str;
+
+    /// Deletes the message of stored reference `message_ref`, as a moderator would.
+    fn delete_message(&self, message_ref: &str);
+
+    /// The text of every message the platform holds or took, in the order posted, as it reads
+    /// now (edits applied).
+    fn delivered_texts(&self) -> Vec<String>;
 
     /// How many calls the stand-in received.
     fn calls(&self) -> usize;
@@ -76,6 +93,31 @@ macro_rules! sender_contract {
             #[tokio::test]
             async fn an_unreadable_body_is_rejected_and_nothing_is_sent() {
                 contract::an_unreadable_body_is_rejected::<super::Rig>().await;
+            }
+
+            #[tokio::test]
+            async fn a_deleted_checklist_card_comes_back_once_and_later_posts_follow_on_sqlite() {
+                let db = crate::test_db::TestDb::sqlite().await;
+                contract::a_deleted_card_comes_back::<super::Rig>(db).await;
+            }
+
+            #[tokio::test]
+            async fn a_deleted_checklist_card_comes_back_once_and_later_posts_follow_on_postgres() {
+                let db = crate::test_db::TestDb::postgres().await;
+                contract::a_deleted_card_comes_back::<super::Rig>(db).await;
+            }
+
+            #[tokio::test]
+            async fn a_post_refused_for_good_is_a_dead_letter_and_its_channel_goes_on_on_sqlite() {
+                let db = crate::test_db::TestDb::sqlite().await;
+                contract::a_post_refused_for_good_is_a_dead_letter::<super::Rig>(db).await;
+            }
+
+            #[tokio::test]
+            async fn a_post_refused_for_good_is_a_dead_letter_and_its_channel_goes_on_on_postgres()
+            {
+                let db = crate::test_db::TestDb::postgres().await;
+                contract::a_post_refused_for_good_is_a_dead_letter::<super::Rig>(db).await;
             }
         }
     };
@@ -187,12 +229,133 @@ pub async fn an_unreadable_body_is_rejected<R: SenderUnderTest>() {
         .unwrap();
     let round = rig.worker.deliver_due().await.unwrap();
     let Outcome::Retry {
-        error: DeliveryError::Rejected(reason),
+        error: DeliveryError::Undeliverable(reason),
         ..
     } = &round.attempts[0].outcome
     else {
         panic!("expected a refusal: {round:#?}");
     };
     assert!(reason.contains("no readable message"), "{reason}");
+    rig.drive().await;
+    assert_eq!(rig.store().dead_letter_count().await.unwrap(), 1);
     assert_eq!(rig.calls(), 0);
+}
+
+/// A moderator deletes the checklist card; the next step's edit is refused as gone, posted as a
+/// new card instead, and the step after edits that new card: one new message, with the latest
+/// step, and the update queued between them delivered in its place.
+pub async fn a_deleted_card_comes_back<R: SenderUnderTest>(db: TestDb) {
+    let rig = R::start_on(db, SenderOptions::default()).await;
+    let ids = rig
+        .open(&[
+            text(MessageKind::Opened, "INC-1 opened"),
+            text(MessageKind::Checklist, "Step 1 of 6"),
+        ])
+        .await;
+    rig.drive().await;
+    let card = ids[1];
+    let deleted = rig.message_ref(card).await.expect("the card was posted");
+    rig.delete_message(&deleted);
+
+    let ids = rig
+        .add(
+            1,
+            vec![
+                rig.new_post(&text(MessageKind::Checklist, "Step 2 of 6"), Some(card)),
+                rig.new_post(&text(MessageKind::Update, "15-minute update"), None),
+            ],
+        )
+        .await;
+    let attempts = rig.drive().await;
+    assert!(errors(&attempts).is_empty(), "{attempts:#?}");
+    let anew = rig.message_ref(ids[2]).await.expect("posted anew");
+    assert_ne!(anew, deleted);
+    assert_eq!(
+        rig.message_ref(card).await.as_deref(),
+        Some(anew.as_str()),
+        "the new message is the card now"
+    );
+
+    let ids = rig
+        .add(
+            2,
+            vec![rig.new_post(&text(MessageKind::Checklist, "Step 3 of 6"), Some(card))],
+        )
+        .await;
+    rig.drive().await;
+
+    assert_eq!(
+        rig.message_ref(ids[4]).await.as_deref(),
+        Some(anew.as_str()),
+        "the next step edits the new card"
+    );
+    assert_eq!(
+        rig.delivered_texts(),
+        ["INC-1 opened", "Step 3 of 6", "15-minute update"],
+        "one card, showing the latest step, then the update"
+    );
+    assert_eq!(rig.unsent().await, 0);
+    assert_eq!(rig.store().dead_letter_count().await.unwrap(), 0);
+}
+
+/// The platform refuses a post as a message it cannot take: it is tried
+/// `DeliveryPolicy::dead_after` (5) times with backoff, given up as a dead letter with its error,
+/// and the channel's next post is delivered. Retried by hand (`incident-bot outbox --retry`), it
+/// goes out.
+pub async fn a_post_refused_for_good_is_a_dead_letter<R: SenderUnderTest>(db: TestDb) {
+    let rig = R::start_on(db, SenderOptions::default()).await;
+    let code = rig.refuse_the_next_posts_for_good(5);
+    let ids = rig
+        .open(&[
+            text(MessageKind::Opened, "INC-1 opened"),
+            text(MessageKind::Note, "a note"),
+        ])
+        .await;
+    let attempts = rig.drive().await;
+
+    let refusals = errors(&attempts);
+    assert_eq!(refusals.len(), 5, "{attempts:#?}");
+    for refusal in &refusals {
+        assert!(
+            matches!(refusal, DeliveryError::Undeliverable(reason) if reason.contains(code)),
+            "{refusal:?}"
+        );
+    }
+    assert!(matches!(attempts[4].outcome, Outcome::DeadLetter { .. }));
+    let gave_up_at = attempts[4].at_ms.millis();
+    assert_eq!(gave_up_at - T0, 15_000, "1 + 2 + 4 + 8 s of backoff");
+    assert!(matches!(attempts[5].outcome, Outcome::Sent { .. }));
+    assert_eq!(attempts[5].post_id, ids[1]);
+    assert_eq!(rig.delivered_texts(), ["a note"]);
+
+    let store = rig.store();
+    assert_eq!(store.dead_letter_count().await.unwrap(), 1);
+    let backlog = store.outbox_backlog(10).await.unwrap();
+    assert_eq!(backlog.len(), 1, "{backlog:#?}");
+    assert_eq!(backlog[0].id, ids[0]);
+    assert_eq!(backlog[0].attempts, 5);
+    assert_eq!(
+        backlog[0].state,
+        Waiting::Dead {
+            at_ms: at(gave_up_at)
+        }
+    );
+    let error = backlog[0].last_error.as_deref().unwrap_or_default();
+    assert!(error.contains(code), "{error}");
+
+    assert!(store
+        .retry_dead_letter(ids[0], at(rig.now_ms()))
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .retry_dead_letter(ids[1], at(rig.now_ms()))
+            .await
+            .unwrap(),
+        "a sent post is no dead letter"
+    );
+    rig.drive().await;
+    assert_eq!(rig.delivered_texts(), ["a note", "INC-1 opened"]);
+    assert_eq!(rig.unsent().await, 0);
+    assert_eq!(store.dead_letter_count().await.unwrap(), 0);
 }

@@ -1,5 +1,5 @@
 //! A platform's sender driven by the real outbox worker in virtual time, for the sender tests:
-//! a SQLite store holding incident 1 of one channel, a simulated clock moved to each wake-up the
+//! a store (SQLite or PostgreSQL) holding incident 1 of one channel, a simulated clock moved to each wake-up the
 //! worker asks for, and the attempts it made. Also the messages such tests queue.
 
 use std::sync::Arc;
@@ -32,9 +32,9 @@ pub struct SenderRig<D: Deliver> {
 }
 
 impl<D: Deliver + 'static> SenderRig<D> {
-    /// A fresh SQLite store and the worker delivering `channel`'s posts through `sender`.
-    pub async fn start(channel: ChannelKey, sender: D) -> SenderRig<D> {
-        let db = TestDb::sqlite().await;
+    /// The worker delivering `channel`'s posts through `sender`, on the store of `db` (SQLite
+    /// or PostgreSQL).
+    pub async fn start_on(db: TestDb, channel: ChannelKey, sender: D) -> SenderRig<D> {
         let clock = SimulatedClock::starting_at(DateTime::from_timestamp_millis(T0).unwrap());
         let policy = DeliveryPolicy {
             idle_poll: Duration::from_secs(3600),
@@ -209,7 +209,7 @@ pub fn errors(attempts: &[Attempt]) -> Vec<DeliveryError> {
     attempts
         .iter()
         .filter_map(|attempt| match &attempt.outcome {
-            Outcome::Retry { error, .. } => Some(error.clone()),
+            Outcome::Retry { error, .. } | Outcome::DeadLetter { error } => Some(error.clone()),
             Outcome::Sent { .. } => None,
         })
         .collect()

@@ -437,6 +437,70 @@ async fn buttons_confirm_steps_and_skip_asks_for_a_reason_in_a_modal() {
     );
 }
 
+/// Signed clicks and reason forms naming a step past any checklist (around `u64::MAX`, or one
+/// past the last step number people can type): refused with a reply to the clicker (the form:
+/// with the error in the modal), and nothing recorded. The last step number people can type
+/// reaches the engine, which says the checklist is shorter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicks_on_a_step_past_any_checklist_are_refused_with_a_reply() {
+    let app = app(1_795_575_840).await;
+    assert_eq!(
+        app.command("open critical db-loss Primary down").await.0,
+        200
+    );
+    for step in [
+        "18446744073709551615",
+        "18446744073709551614",
+        "18446744073709551616",
+        "4294967295",
+    ] {
+        let refusal = format!(
+            "This button names step {step} of INC-1, and no checklist has that many steps. See \
+             the current steps with /incident status INC-1, and confirm one with /incident step \
+             INC-1 <number> done."
+        );
+        for action in ["step_done", "step_skip", "step_fail"] {
+            let value = format!("INC-1:{step}");
+            let (status, body) = app.click(button(action, &value)).await;
+            assert_eq!((status, body.as_str()), (200, ""));
+            match app.follow_ups.0.lock().unwrap().pop() {
+                Some(FollowUp::Tell { message, .. }) => {
+                    assert_eq!(message.plain_text(), refusal);
+                }
+                other => panic!("expected a reply to the clicker, got {other:?}"),
+            }
+            let forged = json!({
+                "type": "view_submission",
+                "team": { "id": "T1DC2JH3J" },
+                "user": { "id": "U0COYOTE", "username": "wile_e" },
+                "view": {
+                    "callback_id": "step_reason",
+                    "private_metadata": format!("{action}|{value}|C0INCIDENT1"),
+                    "state": { "values": { "reason": { "reason": { "type": "plain_text_input", "value": "why" } } } }
+                }
+            });
+            let (status, body) = app.click(forged).await;
+            assert_eq!(status, 200);
+            assert!(body.contains("\"response_action\":\"errors\""), "{body}");
+            assert!(
+                body.contains(&format!("This button names step {step}")),
+                "{body}"
+            );
+        }
+    }
+    app.click(button("step_done", "INC-1:4294967294")).await;
+    match app.follow_ups.0.lock().unwrap().pop() {
+        Some(FollowUp::Tell { message, .. }) => assert!(
+            message
+                .plain_text()
+                .contains("there is no step 4294967295: this checklist has"),
+            "{message:?}"
+        ),
+        other => panic!("expected a reply to the clicker, got {other:?}"),
+    }
+    assert!(app.step_confirmations(1).await.is_empty());
+}
+
 /// The card's Restored button marks every service restored; Resolve asks for a root cause in a
 /// modal, which may be left empty.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,6 +21,7 @@ use crate::sender_rig::{
     at, commit, long_markdown, new_post, postmortem, text, SenderRig, CALL_TIMEOUT, T0,
 };
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
+use crate::test_db::TestDb;
 
 const CHANNEL: &str = "C0INCIDENTS";
 
@@ -51,11 +52,15 @@ async fn rig() -> Rig {
 }
 
 async fn rig_with(options: SenderOptions) -> Rig {
+    rig_on(TestDb::sqlite().await, options).await
+}
+
+async fn rig_on(db: TestDb, options: SenderOptions) -> Rig {
     let slack = SlackStandIn::start().await;
     let web = SlackWeb::new(&slack.api_url(), BOT_TOKEN.to_owned())
         .unwrap()
         .with_timeout(CALL_TIMEOUT);
-    let outbox = SenderRig::start(channel(), SlackSender::new(web, options)).await;
+    let outbox = SenderRig::start_on(db, channel(), SlackSender::new(web, options)).await;
     Rig { slack, outbox }
 }
 
@@ -92,6 +97,45 @@ impl SenderUnderTest for Rig {
 
     async fn start(options: SenderOptions) -> Rig {
         rig_with(options).await
+    }
+
+    async fn start_on(db: TestDb, options: SenderOptions) -> Rig {
+        rig_on(db, options).await
+    }
+
+    fn refuse_the_next_posts_for_good(&self, count: usize) -> &'static str {
+        self.slack.script(
+            "chat.postMessage",
+            (0..count).map(|_| Answer::error("msg_too_long")),
+        );
+        "msg_too_long"
+    }
+
+    fn delete_message(&self, message_ref: &str) {
+        self.slack.delete_message(CHANNEL, message_ref);
+    }
+
+    /// The messages posted and still held, each with the text of its latest edit.
+    fn delivered_texts(&self) -> Vec<String> {
+        let mut messages: Vec<(String, String)> = Vec::new();
+        for call in self.slack.calls() {
+            let Some(ts) = call.ts.clone() else { continue };
+            let text = body_text(&call).to_owned();
+            match call.method.as_str() {
+                "chat.postMessage" => messages.push((ts, text)),
+                "chat.update" => {
+                    if let Some(message) = messages.iter_mut().find(|(posted, _)| *posted == ts) {
+                        message.1 = text;
+                    }
+                }
+                _ => {}
+            }
+        }
+        messages
+            .into_iter()
+            .filter(|(ts, _)| self.slack.holds(CHANNEL, ts))
+            .map(|(_, text)| text)
+            .collect()
     }
 
     fn fail_the_next_three_posts(&self) -> Duration {

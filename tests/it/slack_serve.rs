@@ -381,3 +381,64 @@ async fn killed_mid_incident_the_bot_loses_nothing_and_doubles_nothing() {
     bot.kill();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Slack refuses the INCIDENT notification for good (`msg_too_long`): after 5 attempts it is a
+/// dead letter, `/readyz` counts it and stays ready, and the checklist behind it goes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_slack_refuses_for_good_is_counted_on_readyz_and_its_channel_goes_on() {
+    let dir = std::env::temp_dir().join(format!("incident-bot-dead-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let slack = SlackStandIn::start().await;
+    let clock = SimulatedClock::starting_at(chrono::Utc::now());
+    let bot = Bot::start(settings(&slack, &dir, &[]), clock.clone()).await;
+    let readyz = || async {
+        let answer = reqwest::get(format!("{}/readyz", bot.url)).await.unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    };
+    assert_eq!(
+        readyz().await,
+        (200, "ready\noutbox dead letters: 0\n".into())
+    );
+    slack.script(
+        "chat.postMessage",
+        (0..5).map(|_| Answer::error("msg_too_long")),
+    );
+
+    assert_eq!(
+        bot.command("/incident", "open critical db-loss").await.0,
+        200
+    );
+    // The backoff (1 + 2 + 4 + 8 s) in virtual time, a second every 20 ms.
+    let mut ready = readyz().await;
+    for _ in 0..500 {
+        if ready.1.contains("dead letters: 1") {
+            break;
+        }
+        clock.advance(chrono::Duration::seconds(1));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        ready = readyz().await;
+    }
+    assert_eq!(
+        ready,
+        (
+            200,
+            "ready\noutbox dead letters: 1 (posts given up; `incident-bot outbox` lists them)\n"
+                .into()
+        )
+    );
+    let refused: Vec<Call> = slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|call| call.error.is_some())
+        .collect();
+    assert_eq!(refused.len(), 5, "{refused:#?}");
+    assert!(
+        text_of(&refused[0]).contains("INCIDENT"),
+        "{:?}",
+        refused[0]
+    );
+    clock.advance(chrono::Duration::seconds(1)); // the channel's next slot
+    let posted = calls(&slack, "chat.postMessage", 1).await;
+    assert!(text_of(&posted[0]).contains("Step 1"), "{:?}", posted[0]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -19,7 +19,7 @@
 //! | Method | Answer |
 //! |---|---|
 //! | `chat.postMessage` | `ok`, `channel`, a new `ts` (`1795575840.000100`, increasing), `message` |
-//! | `chat.update` | the same `ts`; `message_not_found` for a message it never posted, as Slack |
+//! | `chat.update` | the same `ts`; `message_not_found` for a message it never posted or that was deleted ([`SlackStandIn::delete_message`]), as Slack |
 //! | `files.getUploadURLExternal` | `file_id` and an `upload_url` on this server (bytes there: method `upload`) |
 //! | `files.completeUploadExternal` | the files, now shared in `channel_id` / `thread_ts` ([`SlackStandIn::files`]) |
 //! | `apps.connections.open` | `url`: `ws://127.0.0.1:PORT/link/?ticket=N`, the Socket Mode endpoint |
@@ -216,6 +216,24 @@ impl SlackStandIn {
     /// Every call so far, in the order received.
     pub fn calls(&self) -> Vec<Call> {
         self.shared.web().calls.clone()
+    }
+
+    /// Whether it holds message `ts` of `channel`: posted, and not deleted.
+    pub fn holds(&self, channel: &str, ts: &str) -> bool {
+        self.shared
+            .web()
+            .messages
+            .contains(&(channel.to_string(), ts.to_string()))
+    }
+
+    /// Deletes a message it posted, as a moderator would: editing it is then `message_not_found`.
+    pub fn delete_message(&self, channel: &str, ts: &str) {
+        let removed = self
+            .shared
+            .web()
+            .messages
+            .remove(&(channel.to_string(), ts.to_string()));
+        assert!(removed, "no message {ts} in {channel} to delete");
     }
 
     /// The calls of one method.

@@ -63,6 +63,9 @@ pub struct Console<W> {
     user: Person,
 }
 
+/// What `/as` without a name says.
+const AS_USAGE: &str = "/as needs a name: /as <name> acts as that person, e.g. /as bob";
+
 /// What the console says about its own commands (not the bot's).
 const CONSOLE_HELP: &str =
     "Console commands: /advance <duration> (simulated clock only, e.g. /advance 15m), \
@@ -130,7 +133,8 @@ impl<W: Write + Send + 'static> Console<W> {
         match word.to_lowercase().as_str() {
             "/quit" | "/exit" => return Ok(false),
             "/advance" => self.advance(rest.trim()).await?,
-            "/as" if !rest.trim().is_empty() => {
+            "/as" if rest.trim().is_empty() => self.say(AS_USAGE),
+            "/as" => {
                 self.user = person(rest.trim());
                 self.say(&format!("You are now {}.", self.user.name));
             }

@@ -174,11 +174,14 @@ async fn clicked(engine: &Engine, click: &ComponentInteraction) -> Result<Answer
         let reply = engine.handle(&who, button.command()).await?;
         return Ok(reply.message.map_or(Answer::Acknowledge, Answer::Tell));
     }
-    let Some(button) = Button::parse_custom_id(&click.data.custom_id) else {
-        return Ok(Answer::error(
-            "This button is not one incident-bot knows (an old message?). Use /incident step.",
-        ));
-    };
+    let button =
+        match Button::parse_custom_id(&click.data.custom_id) {
+            Some(Ok(button)) => button,
+            Some(Err(out_of_range)) => return Ok(Answer::error(out_of_range.to_string())),
+            None => return Ok(Answer::error(
+                "This button is not one incident-bot knows (an old message?). Use /incident step.",
+            )),
+        };
     if let Some(form) = button.form() {
         return Ok(Answer::Modal(reason_modal(&button, &form)));
     }
@@ -232,15 +235,19 @@ fn reason_modal(button: &Button, form: &Form) -> CreateModal {
 }
 
 async fn reason_given(engine: &Engine, modal: &ModalInteraction) -> Result<Answer, EngineError> {
-    let Some(button) = modal
+    let parsed = modal
         .data
         .custom_id
         .strip_prefix(REASON_MODAL_PREFIX)
-        .and_then(Button::parse_custom_id)
-    else {
-        return Ok(Answer::error(
-            "This form is not one incident-bot knows. Use /incident step.",
-        ));
+        .and_then(Button::parse_custom_id);
+    let button = match parsed {
+        Some(Ok(button)) => button,
+        Some(Err(out_of_range)) => return Ok(Answer::error(out_of_range.to_string())),
+        None => {
+            return Ok(Answer::error(
+                "This form is not one incident-bot knows. Use /incident step.",
+            ))
+        }
     };
     let reason = modal
         .data
@@ -349,7 +356,7 @@ mod tests {
             custom_id
                 .strip_prefix(REASON_MODAL_PREFIX)
                 .and_then(Button::parse_custom_id),
-            Some(button)
+            Some(Ok(button))
         );
         assert!(custom_id.len() <= 100);
         assert_eq!(modal["data"]["title"], "INC-7: Step failed 3");

@@ -119,6 +119,26 @@ impl RestError {
         }
     }
 
+    /// Whether Discord refused the message itself (HTTP 400 such as Invalid Form Body or an
+    /// empty message, 413 too large), which sending it again will not change. A 400 that names
+    /// a channel or a permission is not: someone can fix those.
+    fn refuses_the_message(&self) -> bool {
+        match self {
+            RestError::Refused { status, code, .. } => {
+                let fixable = code.is_some_and(|code| {
+                    [
+                        codes::MISSING_PERMISSIONS,
+                        codes::MISSING_ACCESS,
+                        codes::UNKNOWN_CHANNEL,
+                    ]
+                    .contains(&code)
+                });
+                matches!(status, 400 | 413) && !fixable
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the same call is worth making again as it is.
     fn is_transient(&self) -> bool {
         match self {
@@ -136,6 +156,7 @@ impl From<RestError> for DeliveryError {
                 DeliveryError::RateLimited { retry_after }
             }
             error if error.is_transient() => DeliveryError::Transient(error.to_string()),
+            error if error.refuses_the_message() => DeliveryError::Undeliverable(error.to_string()),
             error => DeliveryError::Rejected(error.to_string()),
         }
     }
@@ -621,6 +642,12 @@ mod tests {
             assert!(matches!(
                 DeliveryError::from(refused(status, Some(codes::MISSING_PERMISSIONS))),
                 DeliveryError::Rejected(_)
+            ));
+        }
+        for (status, code) in [(400, Some(codes::INVALID_FORM_BODY)), (413, None)] {
+            assert!(matches!(
+                DeliveryError::from(refused(status, code)),
+                DeliveryError::Undeliverable(_)
             ));
         }
     }

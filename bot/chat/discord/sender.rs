@@ -4,7 +4,9 @@
 //! - Message references are stored as `<channel_id>/<message_id>` ([`MessageRef`]), so an edit
 //!   knows the channel or thread its message is in.
 //! - A post that edits another ([`Post::replaces`], the checklist) is a `PATCH` of that
-//!   message; its reference stays the same.
+//!   message; its reference stays the same. When Discord answers that the message is gone
+//!   (10008 Unknown Message: deleted by someone), the answer is
+//!   [`DeliveryError::EditedMessageGone`], and the outbox posts the edit anew.
 //! - Any other post is a `POST` of a message. The incident's first message goes to the channel;
 //!   every later post of the incident goes to the thread started from it (named `INC-7`), the
 //!   post's [`Post::thread_root`]. Discord gives a thread started from a message that message's
@@ -79,7 +81,8 @@ impl DiscordSender {
             let target = stored_ref(stored, channel);
             self.rest
                 .edit_message(&target.channel_id, &target.message_id, &outgoing.payload)
-                .await?;
+                .await
+                .map_err(edit_refusal)?;
             return Ok(Delivered {
                 message_ref: Some(stored.clone()),
             });
@@ -167,6 +170,14 @@ impl Deliver for DiscordSender {
 
     async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
         within_deadline(Platform::Discord, self.send(post)).await
+    }
+}
+
+/// What a failed `PATCH` of a message means for the outbox.
+fn edit_refusal(error: RestError) -> DeliveryError {
+    match error.code() {
+        Some(codes::UNKNOWN_MESSAGE) => DeliveryError::EditedMessageGone(error.to_string()),
+        _ => error.into(),
     }
 }
 

@@ -13,6 +13,7 @@ use slack_morphism::prelude::*;
 use super::blocks::ephemeral_response;
 use crate::chat::follow_up_buttons::parse_follow_up_action;
 use crate::chat::incident_buttons::{Button, Form};
+use crate::chat::step_buttons::StepOutOfRange;
 use crate::engine::{Engine, EngineError, Invocation};
 use crate::incident::{ChannelKey, Person};
 use crate::notify::{Message, MessageKind};
@@ -228,12 +229,16 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
         let reply = engine.handle(&who, button.command()).await?;
         return Ok(tell(payload, reply.message));
     }
-    let Some(button) = payload
+    let button = match payload
         .actions
         .iter()
         .find_map(|action| Button::parse(&action.action_id, &action.value))
-    else {
-        return Ok(Handled::ack()); // a button the bot did not make
+    {
+        Some(Ok(button)) => button,
+        Some(Err(out_of_range)) => {
+            return Ok(tell(payload, Some(out_of_range_reply(&out_of_range))))
+        }
+        None => return Ok(Handled::ack()), // a button the bot did not make
     };
     let who = invocation(
         &payload.team.id,
@@ -252,6 +257,11 @@ async fn clicked(engine: &Engine, payload: &Payload) -> Result<Handled, EngineEr
     }
     let reply = engine.handle(&who, button.command(None)).await?;
     Ok(tell(payload, reply.message))
+}
+
+/// The refusal of a click on a step no checklist has, for the clicker only.
+fn out_of_range_reply(out_of_range: &StepOutOfRange) -> Message {
+    Message::text(MessageKind::Error, None, out_of_range.to_string())
 }
 
 /// The reply to a click, for the clicker only (the checklist itself is edited in the channel).
@@ -303,8 +313,10 @@ async fn reason_given(engine: &Engine, payload: &Payload) -> Result<Handled, Eng
     else {
         return Ok(Handled::ack());
     };
-    let Some(button) = Button::parse(action_id, value) else {
-        return Ok(Handled::ack());
+    let button = match Button::parse(action_id, value) {
+        Some(Ok(button)) => button,
+        Some(Err(out_of_range)) => return Ok(modal_error(&out_of_range.to_string())),
+        None => return Ok(Handled::ack()),
     };
     let reason = payload.view.state["values"][REASON_BLOCK][REASON_BLOCK]["value"]
         .as_str()

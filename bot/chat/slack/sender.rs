@@ -2,7 +2,9 @@
 //! document), and the answer becomes what the outbox records.
 //!
 //! - A post that edits another ([`Post::replaces`], the checklist) is a `chat.update` of that
-//!   message; its reference stays that `ts`.
+//!   message; its reference stays that `ts`. When Slack answers that the message is gone
+//!   (`message_not_found`, `cant_update_message`, `edit_window_closed`: deleted by someone), the
+//!   answer is [`DeliveryError::EditedMessageGone`], and the outbox posts the edit anew.
 //! - Any other post is a `chat.postMessage`: the incident's first message goes to the channel,
 //!   every later post of the incident into that message's thread ([`Post::thread_root`]). With [`SenderOptions::updates_in_channel`] the periodic
 //!   updates are also shown in the channel (`reply_broadcast`). Posts of no incident go to the
@@ -34,6 +36,13 @@ const UPLOAD_REFUSALS: [&str; 6] = [
     "file_uploads_except_images_disabled",
 ];
 
+/// `chat.update` refusals that mean the message to edit is gone, or can no longer be edited.
+const EDITED_MESSAGE_GONE: [&str; 3] = [
+    "message_not_found",
+    "cant_update_message",
+    "edit_window_closed",
+];
+
 /// Delivers the outbox's Slack posts through the Web API.
 #[derive(Debug)]
 pub struct SlackSender {
@@ -59,7 +68,8 @@ impl SlackSender {
         if let Some(ts) = &post.replaces {
             self.web
                 .update_message(channel, ts, message_payload(message).content)
-                .await?;
+                .await
+                .map_err(edit_refusal)?;
             return Ok(Delivered {
                 message_ref: Some(ts.clone()),
             });
@@ -181,6 +191,16 @@ fn has_more_than_documents(message: &Message) -> bool {
             .blocks
             .iter()
             .any(|block| !matches!(block, Block::Document { .. }))
+}
+
+/// What a failed `chat.update` means for the outbox.
+fn edit_refusal(error: WebError) -> DeliveryError {
+    match error.refusal_code() {
+        Some(code) if EDITED_MESSAGE_GONE.contains(&code) => {
+            DeliveryError::EditedMessageGone(error.to_string())
+        }
+        _ => error.into(),
+    }
 }
 
 fn is_upload_refusal(error: &WebError) -> bool {

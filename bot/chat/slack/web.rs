@@ -13,7 +13,10 @@
 //!
 //! Failures ([`WebError`]): HTTP 429 and `ratelimited` wait for `Retry-After` (1 s when absent);
 //! HTTP 408 and 5xx, network errors, timeouts and Slack's temporary error codes are worth trying
-//! again as they are; any other `ok:false` is a refusal, with its error code.
+//! again as they are; any other `ok:false` is a refusal, with its error code. For the outbox, a
+//! refusal of the message itself (`msg_too_long`, `invalid_blocks`…) will not change
+//! ([`DeliveryError::Undeliverable`]); any other (`channel_not_found`, `invalid_auth`…) waits for
+//! someone to fix its cause ([`DeliveryError::Rejected`]).
 
 use std::future::Future;
 use std::time::Duration;
@@ -37,6 +40,16 @@ const TEMPORARY_CODES: [&str; 4] = [
     "fatal_error",
     "service_unavailable",
     "request_timeout",
+];
+/// `ok:false` codes that refuse the message itself: sending it again gets the same answer.
+const UNDELIVERABLE_CODES: [&str; 7] = [
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "invalid_arguments",
+    "no_text",
+    "too_many_attachments",
+    "invalid_attachments",
 ];
 /// What an uploaded document's bytes are.
 const MARKDOWN_CONTENT_TYPE: &str = "text/markdown; charset=utf-8";
@@ -83,10 +96,17 @@ impl From<WebError> for DeliveryError {
             WebError::Transient { method, reason } => {
                 DeliveryError::Transient(format!("{method}: {reason}"))
             }
-            WebError::Refused { method, code } => DeliveryError::Rejected(match hint(&code) {
-                Some(hint) => format!("{method} answered {code} ({hint})"),
-                None => format!("{method} answered {code}"),
-            }),
+            WebError::Refused { method, code } => {
+                let reason = match hint(&code) {
+                    Some(hint) => format!("{method} answered {code} ({hint})"),
+                    None => format!("{method} answered {code}"),
+                };
+                if UNDELIVERABLE_CODES.contains(&code.as_str()) {
+                    DeliveryError::Undeliverable(reason)
+                } else {
+                    DeliveryError::Rejected(reason)
+                }
+            }
         }
     }
 }
@@ -467,6 +487,15 @@ mod tests {
             panic!("a refusal is Rejected");
         };
         assert!(reason.starts_with("chat.postMessage answered channel_not_found ("));
+        let DeliveryError::Undeliverable(reason) =
+            DeliveryError::from(from_code("chat.postMessage", "msg_too_long"))
+        else {
+            panic!("a message Slack cannot take is Undeliverable");
+        };
+        assert!(
+            reason.contains("a bug, report it with the post id"),
+            "{reason}"
+        );
         assert!(matches!(
             from_status("chat.update", 503),
             WebError::Transient { .. }

@@ -11,19 +11,22 @@ use crate::notify;
 impl Engine {
     pub(super) async fn drill(&self, who: &Invocation, drill: Drill) -> Result<Reply, Stop> {
         let scenarios = &self.runbook().scenarios;
-        let scenario = match &drill.target {
-            DrillTarget::Scenario(name) => self.runbook().find_scenario(name).map_err(|error| {
-                Stop::Refused(Reply::with(notify::unknown_scenario(
-                    &error,
-                    usage(CommandName::Drill),
-                )))
-            })?,
+        let (scenario, matched_words) = match &drill.target {
+            DrillTarget::Scenario(name) => {
+                let found = self.runbook().match_scenario(name).map_err(|error| {
+                    Stop::Refused(Reply::with(notify::unknown_scenario(
+                        &error,
+                        usage(CommandName::Drill),
+                    )))
+                })?;
+                (found.scenario, (!found.exact).then_some(name.as_str()))
+            }
             DrillTarget::Random if scenarios.is_empty() => {
                 return Ok(Reply::with(notify::nothing_to_drill()))
             }
             DrillTarget::Random => {
                 let pick = usize::try_from(self.now_ms().unsigned_abs() / 1000).unwrap_or_default();
-                &scenarios[pick % scenarios.len()]
+                (&scenarios[pick % scenarios.len()], None)
             }
         };
         let request = plan::Request {
@@ -33,6 +36,7 @@ impl Engine {
             services: &[],
             drill: true,
         };
-        self.open_scenario(who, scenario, request).await
+        self.open_scenario(who, scenario, request, matched_words)
+            .await
     }
 }

@@ -9,21 +9,24 @@ use crate::engine::load::{commit_for, Effects};
 use crate::engine::scheduler::rto_timer;
 use crate::engine::timers::next_update_ms;
 use crate::engine::{Engine, Invocation, Reply, Stop};
-use crate::incident::{plan, Event, Incident, Recorded, TimerKind};
+use crate::incident::{plan, restoration, Event, Incident, Recorded, TimerKind};
 use crate::notify;
 use crate::runbook::Scenario;
 
 impl Engine {
     pub(super) async fn open(&self, who: &Invocation, open: Open) -> Result<Reply, Stop> {
-        let scenario = self
+        let found = self
             .runbook()
-            .find_scenario(&open.scenario)
+            .match_scenario(&open.scenario)
             .map_err(|error| {
                 Stop::Refused(Reply::with(notify::unknown_scenario(
                     &error,
                     usage(CommandName::Open),
                 )))
             })?;
+        let scenario = found.scenario;
+        let services = restoration::table_services(self.runbook(), &open.services)
+            .map_err(|refusal| Stop::Refused(Reply::with(notify::refused(&refusal))))?;
         // A real incident of the scenario already open here is named, not opened again (drills
         // neither block nor are blocked); `--new` opens another anyway.
         if !open.new {
@@ -47,19 +50,23 @@ impl Engine {
                 channel: who.channel.clone(),
                 severity: open.severity,
                 description: open.description,
-                services: &open.services,
+                services: &services,
                 drill: false,
             },
+            (!found.exact).then_some(open.scenario.as_str()),
         )
         .await
     }
 
-    /// Opens an incident (or drill) of a scenario, as planned from the runbook.
+    /// Opens an incident (or drill) of a scenario, as planned from the runbook. `matched_words`
+    /// are what was typed when the scenario was found by its title's words, for the reply to say
+    /// what they matched.
     pub(super) async fn open_scenario(
         &self,
         who: &Invocation,
         scenario: &Scenario,
         request: plan::Request<'_>,
+        matched_words: Option<&str>,
     ) -> Result<Reply, Stop> {
         let planned = plan::opening(self.runbook(), scenario, request);
         let now = self.now_ms();
@@ -82,13 +89,13 @@ impl Engine {
         if let Some(incident) = built.filter(|incident| incident.id == id) {
             self.remember_created(incident, 1);
         }
-        if planned.unknown_services.is_empty() {
-            return Ok(Reply::none());
-        }
-        Ok(Reply::with(notify::opened_unmeasured(
-            id,
-            &planned.unknown_services,
-        )))
+        let matched = matched_words.map(|typed| (typed, scenario));
+        Ok(
+            match notify::opened_reply(id, matched, &planned.unknown_services) {
+                Some(reply) => Reply::with(reply),
+                None => Reply::none(),
+            },
+        )
     }
 
     /// What opening posts and schedules: the INCIDENT notification (paging the roles the

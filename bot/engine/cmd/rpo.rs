@@ -15,8 +15,8 @@ impl Engine {
             rpo.incident,
             CommandName::Rpo,
             |incident, now| decide::last_good_data(incident, &rpo.last_good_data, now),
-            |before, after, _| {
-                let recorded = notify::last_good_data_recorded(after, &who.person.name);
+            |before, after, now| {
+                let recorded = notify::last_good_data_recorded(after, &who.person.name, now);
                 Effects::post(match before.is_open() {
                     true => recorded,
                     false => notify::after_resolve(after, recorded),

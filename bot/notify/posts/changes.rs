@@ -3,8 +3,8 @@
 
 use commands::Severity;
 
-use super::format::short_time;
-use super::lifecycle::{change, rpo_summary};
+use super::format::{date, short_time};
+use super::lifecycle::{change, rpo_summary, rpo_summary_with, same_day};
 use super::step_name;
 use crate::incident::{Incident, Person};
 use crate::notify::message::Message;
@@ -79,13 +79,23 @@ pub fn severity_changed(
     message
 }
 
-/// `Last good data recorded by bob: 02:58:00 UTC — RPO 6m, …`.
-pub fn last_good_data_recorded(incident: &Incident, by: &str) -> Message {
+/// `Last good data recorded by bob: 02:58:00 UTC — RPO 6m, …`; a time on the day before `now_ms`
+/// (`rpo 14:00` typed at 06:59) says so: `14:00 UTC yesterday (2026-11-28) — RPO …`.
+pub fn last_good_data_recorded(incident: &Incident, by: &str, now_ms: i64) -> Message {
+    let yesterday = now_ms - DAY_MS;
+    let summary = match incident.last_good_data_ms {
+        Some(last_good) if same_day(last_good, yesterday) => rpo_summary_with(incident, |at| {
+            format!("{} yesterday ({})", short_time(at, at), date(at))
+        }),
+        _ => rpo_summary(incident),
+    };
     change(
         incident,
-        format!("Last good data recorded by {by}: {}", rpo_summary(incident)),
+        format!("Last good data recorded by {by}: {summary}"),
     )
 }
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// `↻ Step 5 (Restore from most recent backup) is being retried by bob`.
 pub fn retried_headline(incident: &Incident, index: usize, by: &str) -> String {

@@ -447,7 +447,10 @@ mod tests {
         );
         snapshot!(
             "rpo_after_resolve",
-            after_resolve(&rpo.incident, last_good_data_recorded(&rpo.incident, "bob"))
+            after_resolve(
+                &rpo.incident,
+                last_good_data_recorded(&rpo.incident, "bob", rpo.now)
+            )
         );
 
         let assigned_after = after_resolve(

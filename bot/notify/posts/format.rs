@@ -19,6 +19,13 @@ pub fn date_time(at_ms: i64) -> String {
         .unwrap_or_else(|| "an unknown time".to_string())
 }
 
+/// `2026-11-28`.
+pub fn date(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms)
+        .map(|at| at.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "an unknown day".to_string())
+}
+
 /// `03:45 UTC`, for times to the minute (the next update), with the date as [`clock_time`]:
 /// `Thu 26 Nov 00:15 UTC`.
 pub fn short_time(at_ms: i64, day_of: i64) -> String {

@@ -261,10 +261,17 @@ pub fn change(incident: &Incident, text_line: String) -> Message {
 /// The last good data and what it means for the RPO: `02:58:00 UTC — RPO 6m, 1m over the 5m
 /// target`.
 pub fn rpo_summary(incident: &Incident) -> String {
+    rpo_summary_with(incident, |last_good| {
+        clock_time(last_good, incident.opened_at_ms)
+    })
+}
+
+/// As [`rpo_summary`], with the time of the last good data written by `when`.
+pub(super) fn rpo_summary_with(incident: &Incident, when: impl FnOnce(i64) -> String) -> String {
     let Some(last_good) = incident.last_good_data_ms else {
         return "not recorded".to_string();
     };
-    let when = clock_time(last_good, incident.opened_at_ms);
+    let when = when(last_good);
     let actual = secs_between(last_good, incident.opened_at_ms);
     let verdict = match incident.rpo_secs {
         Some(target) if actual > target => format!(
@@ -276,6 +283,11 @@ pub fn rpo_summary(incident: &Incident) -> String {
         None => "no RPO target".to_string(),
     };
     format!("{when} — RPO {}, {verdict}", minutes(actual))
+}
+
+pub(super) fn same_day(a_ms: i64, b_ms: i64) -> bool {
+    let day = |ms| chrono::DateTime::from_timestamp_millis(ms).map(|at| at.date_naive());
+    day(a_ms).is_some() && day(a_ms) == day(b_ms)
 }
 
 /// RPO against its target: `met: 3m of 5m`, `missed by 1m: 6m against 5m`, or how to record it.

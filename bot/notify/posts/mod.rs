@@ -39,9 +39,7 @@ pub use refusals::{
     incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
     unknown_scenario, which_incident,
 };
-pub use replies::{
-    help, list, opened_unmeasured, postmortem, postmortem_posting, scenarios, status,
-};
+pub use replies::{help, list, opened_reply, postmortem, postmortem_posting, scenarios, status};
 pub use restoration::{
     resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
     with_rto_warning,

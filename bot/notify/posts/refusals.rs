@@ -83,6 +83,15 @@ fn refusal_text(error: &DomainError) -> String {
             "`{typed}` is not one of the options: {}",
             options_text(options)
         ),
+        DomainError::AmbiguousOption { typed, fitting } => format!(
+            "`{typed}` could be {}: say which, e.g. /incident choose {}",
+            fitting
+                .iter()
+                .map(|(key, title)| format!("option {key} ({title})"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            fitting.first().map_or("A", |(key, _)| key.as_str())
+        ),
         DomainError::NothingToRetry { step, title } => {
             format!("step {step} ({title}) has not failed, so there is nothing to retry")
         }
@@ -99,6 +108,11 @@ fn refusal_text(error: &DomainError) -> String {
             typed,
             services,
         } => super::restoration::unknown_service(incident, typed, services),
+        DomainError::NotInTable { typed, services } => format!(
+            "`{typed}` is not a service of the runbook's RTO/RPO table: {} — usage: {}",
+            services.join(", "),
+            CommandName::Open.spec().usage
+        ),
         DomainError::AlreadyRestored {
             incident,
             opened_at_ms,
@@ -271,6 +285,22 @@ pub fn nothing_to_drill() -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_that_fit_several_options_name_them() {
+        let error = DomainError::AmbiguousOption {
+            typed: "manual".into(),
+            fitting: vec![
+                ("C".into(), "Manual correction".into()),
+                ("D".into(), "Manual restore".into()),
+            ],
+        };
+        assert_eq!(
+            refused(&error).plain_text(),
+            "`manual` could be option C (Manual correction) or option D (Manual restore): say \
+             which, e.g. /incident choose C"
+        );
+    }
 
     #[test]
     fn a_step_confirmed_twice_says_by_whom_and_where_the_checklist_is() {

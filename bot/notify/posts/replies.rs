@@ -6,7 +6,7 @@ use super::restoration::{resolution_fields, rto_fields};
 use super::{heading, quoted_remark, text, with_current_step};
 use crate::incident::{Incident, IncidentId, Status};
 use crate::notify::message::{Block, Message, MessageKind};
-use crate::runbook::Runbook;
+use crate::runbook::{Runbook, Scenario};
 
 /// Where one incident stands: state, progress, current step, clocks, roles, updates.
 pub fn status(
@@ -221,16 +221,31 @@ pub fn help(text: String) -> Message {
     })
 }
 
-/// An incident opened with services the RTO/RPO table does not list.
-pub fn opened_unmeasured(id: IncidentId, unknown_services: &[String]) -> Message {
-    Message::text(
-        MessageKind::Reply,
-        Some(id.number()),
-        format!(
-            "{id} opened. Not in the RTO/RPO table, so not measured: {}",
-            unknown_services.join(", ")
+/// What the person who opened an incident is told besides the posts: the scenario the words they
+/// typed matched (`INC-1 opened: db-los → Complete Database Loss (scenario 1, db-loss).`), and the
+/// services the RTO/RPO table does not list; nothing when neither applies.
+pub fn opened_reply(
+    id: IncidentId,
+    matched: Option<(&str, &Scenario)>,
+    unknown_services: &[String],
+) -> Option<Message> {
+    let mut text = match matched {
+        Some((typed, scenario)) => format!(
+            "{id} opened: {typed} → {} (scenario {}, {}).",
+            scenario.title,
+            scenario.number,
+            scenario.short_name()
         ),
-    )
+        None if unknown_services.is_empty() => return None,
+        None => format!("{id} opened."),
+    };
+    if !unknown_services.is_empty() {
+        text.push_str(&format!(
+            " Not in the RTO/RPO table, so not measured: {}",
+            unknown_services.join(", ")
+        ));
+    }
+    Some(Message::text(MessageKind::Reply, Some(id.number()), text))
 }
 
 /// The post-mortem draft, posted in the channel as a Markdown file.

@@ -120,6 +120,12 @@ mod tests {
              resolve, postmortem, reopen, cancel, followup, drills — usage: /incident help [command]"
         );
         assert_eq!(
+            parse_incident("help foo").unwrap_err().to_string(),
+            "`foo` is not an /incident command. Commands: open, drill, list, status, scenarios, \
+             help, step, choose, update, assign, severity, rpo, restored, resolve, postmortem, \
+             reopen, cancel, followup, drills — usage: /incident help [command]"
+        );
+        assert_eq!(
             parse_incident("help open now").unwrap_err().to_string(),
             "`help` takes at most one command name, but got `now` — usage: /incident help [command]"
         );

@@ -39,7 +39,8 @@ pub struct Open {
     pub severity: Severity,
     /// The scenario as typed; the bot matches it to a runbook section.
     pub scenario: String,
-    /// Affected services, lowercased; empty when not given.
+    /// Affected services as typed; empty when not given. The bot matches them to the runbook's
+    /// RTO/RPO table.
     pub services: Vec<String>,
     pub description: Option<String>,
     /// `--new`: open it even while an incident of the same scenario is open in the channel.
@@ -108,12 +109,12 @@ fn parse_services(option: &str, cursor: &mut Cursor<'_>) -> Result<Vec<String>, 
     Ok(services)
 }
 
-/// The non-empty names in `database, API,`: trimmed and lowercased.
+/// The non-empty names in `database, API,`, trimmed.
 fn service_names(list: &str) -> impl Iterator<Item = String> + '_ {
     list.split(',')
         .map(str::trim)
         .filter(|name| !name.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_string)
 }
 
 impl fmt::Display for Open {
@@ -185,12 +186,20 @@ mod tests {
         };
         for text in [
             "open critical db-loss --services database,api Primary  cluster down",
-            "open critical db-loss --SERVICES=Database,API Primary  cluster down",
+            "open critical db-loss --SERVICES=database,api Primary  cluster down",
             "open critical db-loss --services database, api Primary  cluster down",
             "open critical db-loss --services \"database , api\" \"Primary  cluster down\"",
         ] {
             assert_eq!(open(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn services_are_kept_as_typed_for_the_bot_to_match() {
+        assert_eq!(
+            open("open critical db-loss --services Database,API,Nope").services,
+            ["Database", "API", "Nope"]
+        );
     }
 
     #[test]

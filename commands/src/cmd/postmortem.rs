@@ -14,7 +14,8 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     summary: "Draft the postmortem of an incident from its timeline.",
     help: concat!(
         "Also accepted as /incident postmortem [INC-n]. ",
-        "INC-n can be left out where the incident is clear, such as in its own channel. ",
+        "INC-n can be written as its number (3 for INC-3), or left out where the incident is ",
+        "clear, such as in its own channel. ",
         "For 30 days after resolve, rpo, update, assign and resolve <root cause> still amend ",
         "an incident; final marks its postmortem final and ends that.\n",
         "Example: /postmortem INC-3",
@@ -37,7 +38,7 @@ impl Postmortem {
     pub(crate) fn parse(cursor: &mut Cursor<'_>) -> Result<Postmortem, ErrorKind> {
         let is_final = |word: &str| word.eq_ignore_ascii_case(FINAL);
         let final_first = cursor.next_bare_if(is_final).is_some();
-        let incident = cursor.optional_incident()?;
+        let incident = cursor.optional_incident_or_number()?;
         let finalize = final_first || cursor.next_bare_if(is_final).is_some();
         cursor.finish("at most an incident like INC-3, and final")?;
         Ok(Postmortem { incident, finalize })
@@ -81,6 +82,8 @@ mod tests {
         assert_eq!(parse_postmortem(" INC-3 "), postmortem(Some(3)));
         assert_eq!(parse_incident("postmortem INC-3"), postmortem(Some(3)));
         assert_eq!(parse_line("/postmortem INC-3"), postmortem(Some(3)));
+        assert_eq!(parse_line("/postmortem 3"), postmortem(Some(3)));
+        assert_eq!(parse_incident("postmortem 3 final"), finalized(Some(3)));
     }
 
     #[test]

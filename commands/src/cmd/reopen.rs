@@ -15,7 +15,8 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     help: concat!(
         "Updates, RTO warnings and nudges resume where they were; the follow-ups scheduled at ",
         "resolve are withdrawn. The reason is the rest of the line, kept on the timeline. ",
-        "INC-n can be left out when the incident is the channel's latest.\n",
+        "INC-n can be written as its number when nothing follows it (reopen 3), or left out ",
+        "when the incident is the channel's latest.\n",
         "Example: /incident reopen INC-3 errors are back after the failover",
     ),
 };
@@ -30,7 +31,7 @@ pub struct Reopen {
 impl Reopen {
     pub(crate) fn parse(cursor: &mut Cursor<'_>) -> Result<Reopen, ErrorKind> {
         Ok(Reopen {
-            incident: cursor.optional_incident()?,
+            incident: cursor.optional_incident_or_lone_number()?,
             reason: cursor.rest_of_line(),
         })
     }
@@ -43,7 +44,11 @@ impl fmt::Display for Reopen {
             "{}{}{}",
             SPEC.invocation(),
             Optional(self.incident),
-            Optional(self.reason.as_deref().map(canonical::free_text))
+            Optional(
+                self.reason
+                    .as_deref()
+                    .map(canonical::free_text_after_incident)
+            )
         )
     }
 }
@@ -64,6 +69,11 @@ mod tests {
     fn incident_and_reason_are_optional() {
         assert_eq!(parse_incident("reopen"), reopen(None, None));
         assert_eq!(parse_incident("REOPEN inc-3"), reopen(Some(3), None));
+        assert_eq!(parse_incident("reopen 3"), reopen(Some(3), None));
+        assert_eq!(
+            parse_incident("reopen 2 services still fail"),
+            reopen(None, Some("2 services still fail"))
+        );
         assert_eq!(
             parse_incident("reopen INC-3 errors are back"),
             reopen(Some(3), Some("errors are back"))

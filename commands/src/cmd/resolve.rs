@@ -14,7 +14,8 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     summary: "Mark an incident resolved, with its root cause if known.",
     help: concat!(
         "The root cause is the rest of the line. ",
-        "INC-n can be left out where the incident is clear, such as in its own channel.\n",
+        "INC-n can be written as its number when nothing follows it (resolve 3), or left out ",
+        "where the incident is clear, such as in its own channel.\n",
         "Example: /incident resolve Expired TLS certificate on the primary",
     ),
 };
@@ -29,7 +30,7 @@ pub struct Resolve {
 impl Resolve {
     pub(crate) fn parse(cursor: &mut Cursor<'_>) -> Result<Resolve, ErrorKind> {
         Ok(Resolve {
-            incident: cursor.optional_incident()?,
+            incident: cursor.optional_incident_or_lone_number()?,
             root_cause: cursor.rest_of_line(),
         })
     }
@@ -42,7 +43,11 @@ impl fmt::Display for Resolve {
             "{}{}{}",
             SPEC.invocation(),
             Optional(self.incident),
-            Optional(self.root_cause.as_deref().map(canonical::free_text))
+            Optional(
+                self.root_cause
+                    .as_deref()
+                    .map(canonical::free_text_after_incident)
+            )
         )
     }
 }
@@ -66,6 +71,11 @@ mod tests {
     fn root_cause_is_optional() {
         assert_eq!(parse_incident("resolve"), resolve(None, None));
         assert_eq!(parse_incident("resolve INC-9"), resolve(Some(9), None));
+        assert_eq!(parse_incident("resolve 9"), resolve(Some(9), None));
+        assert_eq!(
+            parse_incident("resolve 3 disks failed at once"),
+            resolve(None, Some("3 disks failed at once"))
+        );
         assert_eq!(
             parse_incident("resolve INC-9 Expired TLS certificate"),
             resolve(Some(9), Some("Expired TLS certificate"))
@@ -79,6 +89,10 @@ mod tests {
                 .unwrap()
                 .to_string(),
             "/incident resolve INC-9 \"--force was used\""
+        );
+        assert_eq!(
+            parse_incident("resolve \"9\"").unwrap().to_string(),
+            "/incident resolve \"9\""
         );
     }
 

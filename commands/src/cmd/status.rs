@@ -13,7 +13,8 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     usage: "/incident status [INC-n]",
     summary: "Show an incident's checklist, timers and roles.",
     help: concat!(
-        "INC-n can be left out where the incident is clear, such as in its own channel.\n",
+        "INC-n can be written as its number (3 for INC-3), or left out where the incident is ",
+        "clear, such as in its own channel.\n",
         "Example: /incident status INC-3",
     ),
 };
@@ -52,6 +53,7 @@ mod tests {
     fn takes_an_optional_incident() {
         assert_eq!(parse_incident("status"), status(None));
         assert_eq!(parse_incident("status inc-3"), status(Some(3)));
+        assert_eq!(parse_incident("status 3"), status(Some(3)));
         assert_eq!(
             parse_incident("status INC-3").unwrap().to_string(),
             "/incident status INC-3"
@@ -66,8 +68,13 @@ mod tests {
              — usage: /incident status [INC-n]"
         );
         assert_eq!(
-            parse_incident("status 3").unwrap_err().to_string(),
-            "`status` takes at most an incident like INC-3, but got `3` \
+            parse_incident("status 0").unwrap_err().to_string(),
+            "`0` is not an incident: use INC- and a number from 1, e.g. INC-3 \
+             — usage: /incident status [INC-n]"
+        );
+        assert_eq!(
+            parse_incident("status 3 now").unwrap_err().to_string(),
+            "`status` takes at most an incident like INC-3, but got `now` \
              — usage: /incident status [INC-n]"
         );
     }
