@@ -1,9 +1,11 @@
-//! The binary as a person at a terminal sees it: run with exactly the environment given (no
-//! `RUNBOOK`, `DATABASE_URL` or anything else of the test's), lines piped in, and what it prints
-//! on standard output and standard error read as one stream, in the order printed.
+//! The binary as a person at a terminal sees it: run in an empty directory with exactly the
+//! environment given (no `RUNBOOK`, `DATABASE_URL` or anything else of the test's), lines piped
+//! in, and what it prints on standard output and standard error read as one stream, in order.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+
+use crate::test_db::unique_suffix;
 
 /// What a run printed, and how it ended.
 pub struct Transcript {
@@ -12,13 +14,16 @@ pub struct Transcript {
     pub output: String,
 }
 
-/// Runs `incident-bot args…` in the repository's root with only `vars` set and `input` piped in.
+/// Runs `incident-bot args…` in an empty directory of its own (so that a default store file is
+/// made there, and removed after) with only `vars` set and `input` piped in.
 pub fn run(args: &[&str], vars: &[(&str, &str)], input: &str) -> Transcript {
+    let dir = std::env::temp_dir().join(format!("incident-bot-transcript-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("a directory of its own");
     let (mut reader, writer) = std::io::pipe().expect("a pipe");
     let mut command = Command::new(env!("CARGO_BIN_EXE_incident-bot"));
     command
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(&dir)
         .env_clear()
         .envs(vars.iter().copied())
         .stdin(Stdio::piped())
@@ -35,6 +40,7 @@ pub fn run(args: &[&str], vars: &[(&str, &str)], input: &str) -> Transcript {
         .read_to_string(&mut output)
         .expect("the output is UTF-8");
     let status = child.wait().expect("the binary finishes");
+    let _ = std::fs::remove_dir_all(dir);
     Transcript {
         code: status.code().unwrap_or(-1),
         output,
