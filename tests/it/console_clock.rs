@@ -57,7 +57,7 @@ fn past_midnight_headers_and_times_give_the_date() {
 }
 
 #[test]
-fn start_is_a_simulated_clock_s_and_says_how_to_write_it() {
+fn start_needs_a_simulated_clock_and_says_how_to_write_a_time() {
     let real = run(&["console", "--start", "2026-11-25T23:50"], &[], "");
     assert_eq!(real.code, 2);
     assert_eq!(
