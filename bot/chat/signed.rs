@@ -1,11 +1,14 @@
 //! What every signed webhook request is checked for, on any platform, before anything else
 //! happens ([`admit`]): its content type, its signature (the platform's own check), a timestamp
-//! within [`REPLAY_WINDOW_SECS`] of now, and a signature not accepted before ([`ReplayGuard`]).
+//! within [`REPLAY_WINDOW_SECS`] of now, and a signature not accepted before ([`ReplayGuard`]:
+//! by this process, and through a [`RequestLedger`] by another replica or before a restart).
 //! [`Refused`] says why a request was turned away, and which HTTP status that earns.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::http::{header, HeaderMap, StatusCode};
 
@@ -26,13 +29,18 @@ pub enum Refused {
     BadSignature(&'static str),
     #[error("this exact request was already received (a replay)")]
     Replayed,
+    /// The ledger could not be asked; the field says why.
+    #[error("cannot tell whether this request is a replay, so it is not taken ({0}); try again")]
+    Unchecked(String),
 }
 
 impl Refused {
-    /// 400 for a request that is not even shaped like a signed one, 401 for the rest.
+    /// 400 for a request that is not even shaped like a signed one, 503 when the ledger could
+    /// not be asked, 401 for the rest.
     pub fn status(&self) -> StatusCode {
         match self {
             Refused::Missing(_) | Refused::Malformed(_) => StatusCode::BAD_REQUEST,
+            Refused::Unchecked(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -58,7 +66,7 @@ pub fn refusal(status: StatusCode, why: impl fmt::Display) -> Refusal {
 /// The checks every request to `route` passes first, at `now_secs`: the content type, then
 /// `verify` (the platform's signature and age check, given the timestamp and signature headers),
 /// then the replay guard. A refusal is logged.
-pub fn admit(
+pub async fn admit(
     requests: &SignedRequests,
     route: &str,
     headers: &HeaderMap,
@@ -83,10 +91,15 @@ pub fn admit(
         text(requests.timestamp_header),
         text(requests.signature_header),
     );
-    let checked = verify(timestamp, signature, body, now_secs).and_then(|()| {
-        let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now_secs);
-        replays.first_time(signature.unwrap_or_default(), sent_at, now_secs)
-    });
+    let checked = match verify(timestamp, signature, body, now_secs) {
+        Ok(()) => {
+            let sent_at = timestamp.and_then(|ts| ts.parse().ok()).unwrap_or(now_secs);
+            replays
+                .first_time(signature.unwrap_or_default(), sent_at, now_secs)
+                .await
+        }
+        Err(refused) => Err(refused),
+    };
     checked.map_err(|refused| {
         tracing::warn!(
             route,
@@ -113,13 +126,40 @@ pub fn check_age(sent_at: i64, now_secs: i64) -> Result<(), Refused> {
     Ok(())
 }
 
+/// Where the signatures of accepted requests are kept beyond this process, so that another
+/// replica, or this one after a restart, refuses them too (the store, given by `serve`).
+pub trait RequestLedger: Send + Sync {
+    /// Records `signature`, which may be forgotten after `expires_at_secs`; `Ok(false)` when it
+    /// was recorded before: a replay.
+    fn record<'a>(
+        &'a self,
+        signature: &'a str,
+        expires_at_secs: i64,
+    ) -> Pin<Box<dyn Future<Output = Result<bool, LedgerError>> + Send + 'a>>;
+}
+
+/// Why the ledger could not be asked.
+pub type LedgerError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Remembers the signatures accepted in the last window, to refuse a request sent twice. Older
 /// ones need no memory: their timestamp is stale by then. Signatures are hex, compared in lower
 /// case: the same signature in upper case is the same request. Forgetting walks the oldest arrivals
 /// only, so a check costs the same with ten or ten thousand requests in the window.
-#[derive(Debug, Default)]
+///
+/// With a [`RequestLedger`], a signature this process has not seen is recorded there too, and
+/// refused if it was before. Cheap to clone: clones share what they remember.
+#[derive(Clone, Default)]
 pub struct ReplayGuard {
-    seen: Mutex<Seen>,
+    seen: Arc<Mutex<Seen>>,
+    ledger: Option<Arc<dyn RequestLedger>>,
+}
+
+impl fmt::Debug for ReplayGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplayGuard")
+            .field("ledger", &self.ledger.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -130,9 +170,50 @@ struct Seen {
 }
 
 impl ReplayGuard {
-    /// Records `signature` (of a request stamped `sent_at`), or refuses it if already seen.
-    pub fn first_time(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
+    /// A guard that also asks `ledger`, remembering from the start the `(signature, sent_at)`
+    /// accepted before (those the ledger kept from a previous run).
+    pub fn with_ledger(
+        ledger: Arc<dyn RequestLedger>,
+        accepted_before: impl IntoIterator<Item = (String, i64)>,
+    ) -> ReplayGuard {
+        let mut seen = Seen::default();
+        for (signature, sent_at) in accepted_before {
+            let signature = signature.to_ascii_lowercase();
+            if seen.signatures.insert(signature.clone()) {
+                seen.arrivals.push_back((sent_at, signature));
+            }
+        }
+        ReplayGuard {
+            seen: Arc::new(Mutex::new(seen)),
+            ledger: Some(ledger),
+        }
+    }
+
+    /// Records `signature` (of a request stamped `sent_at`), or refuses it if already seen, here
+    /// or by the ledger.
+    pub async fn first_time(
+        &self,
+        signature: &str,
+        sent_at: i64,
+        now_secs: i64,
+    ) -> Result<(), Refused> {
         let signature = signature.to_ascii_lowercase();
+        self.remember(&signature, sent_at, now_secs)?;
+        let Some(ledger) = &self.ledger else {
+            return Ok(());
+        };
+        match ledger
+            .record(&signature, sent_at.saturating_add(REPLAY_WINDOW_SECS))
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Refused::Replayed),
+            Err(error) => Err(Refused::Unchecked(error.to_string())),
+        }
+    }
+
+    /// Remembers `signature` in this process, or refuses it if already there.
+    fn remember(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some((at, _)) = seen.arrivals.front() {
             if now_secs.saturating_sub(*at).abs() <= REPLAY_WINDOW_SECS {
@@ -142,10 +223,10 @@ impl ReplayGuard {
                 seen.signatures.remove(&old);
             }
         }
-        if !seen.signatures.insert(signature.clone()) {
+        if !seen.signatures.insert(signature.to_string()) {
             return Err(Refused::Replayed);
         }
-        seen.arrivals.push_back((sent_at, signature));
+        seen.arrivals.push_back((sent_at, signature.to_string()));
         Ok(())
     }
 }
@@ -154,24 +235,92 @@ impl ReplayGuard {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_request_is_accepted_once_within_the_window() {
+    #[tokio::test]
+    async fn a_request_is_accepted_once_within_the_window() {
         let guard = ReplayGuard::default();
-        assert_eq!(guard.first_time("v0=aa", 1000, 1000), Ok(()));
+        assert_eq!(guard.first_time("v0=aa", 1000, 1000).await, Ok(()));
         assert_eq!(
-            guard.first_time("v0=aa", 1000, 1010),
+            guard.first_time("v0=aa", 1000, 1010).await,
             Err(Refused::Replayed)
         );
-        assert_eq!(guard.first_time("v0=bb", 1000, 1010), Ok(()));
+        assert_eq!(guard.first_time("v0=bb", 1000, 1010).await, Ok(()));
         // Hex in upper case is the same signature.
         assert_eq!(
-            guard.first_time("V0=BB", 1000, 1010),
+            guard.first_time("V0=BB", 1000, 1010).await,
             Err(Refused::Replayed)
         );
         // Forgotten once stale (the age check refuses it by then anyway).
-        assert_eq!(guard.first_time("v0=aa", 1000, 1000 + 301), Ok(()));
+        assert_eq!(guard.first_time("v0=aa", 1000, 1000 + 301).await, Ok(()));
         let seen = guard.seen.lock().unwrap();
         assert_eq!((seen.signatures.len(), seen.arrivals.len()), (1, 1));
+    }
+
+    /// A ledger that has seen `v0=elsewhere`, or cannot be reached.
+    struct Ledger {
+        reachable: bool,
+        asked: Mutex<Vec<(String, i64)>>,
+    }
+
+    impl RequestLedger for Ledger {
+        fn record<'a>(
+            &'a self,
+            signature: &'a str,
+            expires_at_secs: i64,
+        ) -> Pin<Box<dyn Future<Output = Result<bool, LedgerError>> + Send + 'a>> {
+            self.asked
+                .lock()
+                .unwrap()
+                .push((signature.to_string(), expires_at_secs));
+            let answer = match self.reachable {
+                true => Ok(signature != "v0=elsewhere"),
+                false => Err("the database is not answering".into()),
+            };
+            Box::pin(async move { answer })
+        }
+    }
+
+    #[tokio::test]
+    async fn the_ledger_refuses_what_another_process_accepted_and_what_a_previous_run_did() {
+        let ledger = Arc::new(Ledger {
+            reachable: true,
+            asked: Mutex::default(),
+        });
+        let guard = ReplayGuard::with_ledger(ledger.clone(), [("V0=BEFORE".to_string(), 990)]);
+        assert_eq!(guard.first_time("v0=new", 1000, 1000).await, Ok(()));
+        assert_eq!(
+            guard.first_time("v0=elsewhere", 1000, 1000).await,
+            Err(Refused::Replayed)
+        );
+        assert_eq!(
+            guard.first_time("v0=before", 990, 1000).await,
+            Err(Refused::Replayed)
+        );
+        // Asked once for each signature this process had not seen, kept until out of the window.
+        assert_eq!(
+            *ledger.asked.lock().unwrap(),
+            [
+                ("v0=new".to_string(), 1300),
+                ("v0=elsewhere".to_string(), 1300)
+            ]
+        );
+
+        let unreachable = ReplayGuard::with_ledger(
+            Arc::new(Ledger {
+                reachable: false,
+                asked: Mutex::default(),
+            }),
+            [],
+        );
+        let refused = unreachable
+            .first_time("v0=new", 1000, 1000)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            refused.to_string(),
+            "cannot tell whether this request is a replay, so it is not taken \
+             (the database is not answering); try again"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::engine::EngineConfig;
 use crate::environment::Environment;
 use crate::platform::Platform;
 use crate::runbook::Runbook;
-use crate::serve::listen_addr;
+use crate::serve::{listen_addr, HttpLimits};
 use crate::startup::Settings;
 use crate::store::redact_url;
 
@@ -63,6 +63,12 @@ pub fn report(
     match listen_addr(&env) {
         Ok(addr) => {
             let _ = writeln!(out, "Address:     {addr}");
+        }
+        Err(error) => problems.push(error.to_string()),
+    }
+    match HttpLimits::from_environment(&env) {
+        Ok(limits) => {
+            let _ = writeln!(out, "HTTP:        {}", limits_line(&limits));
         }
         Err(error) => problems.push(error.to_string()),
     }
@@ -135,6 +141,17 @@ pub fn report(
         }
     }
     (out, problems.len())
+}
+
+/// The HTTP server's limits on one line.
+fn limits_line(limits: &HttpLimits) -> String {
+    format!(
+        "headers within {} · bodies within {} · at most {} connections · a stop waits {}",
+        format_duration(limits.header_timeout.as_secs()),
+        format_duration(limits.body_timeout.as_secs()),
+        limits.max_connections,
+        format_duration(limits.shutdown_timeout.as_secs()),
+    )
 }
 
 fn slack_line(slack: &SlackSettings) -> String {

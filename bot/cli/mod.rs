@@ -7,6 +7,7 @@ mod console;
 mod outbox;
 mod postmortem;
 mod serve;
+mod status;
 pub mod variables;
 
 use std::path::PathBuf;
@@ -71,7 +72,8 @@ enum Verb {
     /// scheduler and the outbox.
     ///
     /// Serves /healthz and /readyz, and each platform's routes; a platform is served when its
-    /// bot token is set.
+    /// bot token is set. Slow or too many clients are cut off (HTTP_*, below); on SIGTERM,
+    /// requests in flight get SHUTDOWN_TIMEOUT.
     #[command(after_help = variables::help(variables::SERVE))]
     Serve {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
@@ -103,6 +105,20 @@ enum Verb {
         /// Queue this dead letter again (its id, as listed).
         #[arg(long, value_name = "ID")]
         retry: Option<u64>,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
+    ///
+    /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
+    /// runbook cannot be read.
+    Status {
+        /// The incident, e.g. INC-3.
+        incident: String,
+        /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
+        #[arg(long)]
+        runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
@@ -154,6 +170,11 @@ impl Cli {
                 retry,
                 database_url,
             } => block_on(outbox::run(retry, database_url)),
+            Verb::Status {
+                incident,
+                runbook,
+                database_url,
+            } => block_on(status::run(incident, runbook, database_url)),
             Verb::CheckConfig {
                 runbook,
                 database_url,

@@ -9,7 +9,7 @@ use commands::duration::format_duration;
 use crate::chat::discord::rest::DEFAULT_API_URL as DEFAULT_DISCORD_API_URL;
 use crate::chat::slack::settings::DEFAULT_SLACK_API_URL;
 use crate::engine::{DEFAULT_STALE_AFTER_SECS, DEFAULT_UPDATE_INTERVAL_SECS};
-use crate::serve::DEFAULT_ADDR;
+use crate::serve::{HttpLimits, DEFAULT_ADDR};
 use crate::startup::DEFAULT_DATABASE_URL;
 
 /// One environment variable.
@@ -30,6 +30,8 @@ pub enum WhenUnset {
     Duration(u64),
     /// What the bot does without it, in words.
     Says(&'static str),
+    /// A value its reader works out (a default that is no constant).
+    Of(fn() -> String),
 }
 
 /// Which part of the bot reads a variable, and so which verbs.
@@ -54,6 +56,7 @@ impl WhenUnset {
         match self {
             WhenUnset::Text(text) | WhenUnset::Says(text) => (*text).to_owned(),
             WhenUnset::Duration(secs) => format_duration(*secs),
+            WhenUnset::Of(default) => default(),
         }
     }
 }
@@ -142,6 +145,32 @@ pub const VARIABLES: &[Variable] = &[
         name: "INCIDENT_BOT_ADDR",
         default: WhenUnset::Text(DEFAULT_ADDR),
         meaning: "where the HTTP server listens",
+        group: Group::Server,
+    },
+    Variable {
+        name: "HTTP_HEADER_TIMEOUT",
+        default: WhenUnset::Of(|| format_duration(HttpLimits::default().header_timeout.as_secs())),
+        meaning: "how long a request's headers may take before the connection is closed",
+        group: Group::Server,
+    },
+    Variable {
+        name: "HTTP_BODY_TIMEOUT",
+        default: WhenUnset::Of(|| format_duration(HttpLimits::default().body_timeout.as_secs())),
+        meaning: "how long a request's body may take (then 408)",
+        group: Group::Server,
+    },
+    Variable {
+        name: "HTTP_MAX_CONNECTIONS",
+        default: WhenUnset::Of(|| HttpLimits::default().max_connections.to_string()),
+        meaning: "connections served at once (one more gets 503)",
+        group: Group::Server,
+    },
+    Variable {
+        name: "SHUTDOWN_TIMEOUT",
+        default: WhenUnset::Of(|| {
+            format_duration(HttpLimits::default().shutdown_timeout.as_secs())
+        }),
+        meaning: "how long a stop waits for requests in flight",
         group: Group::Server,
     },
     Variable {

@@ -83,3 +83,27 @@ pub fn confirm(incident: &mut Incident, index: usize, at_ms: i64) {
         },
     });
 }
+
+/// INC-7 with `phases` phases of `per_phase` steps each, every step with a long title and a
+/// budget of 5–10 minutes, the first `confirmed` of them done by alice 6 minutes apart.
+pub fn long_checklist(phases: usize, per_phase: usize, confirmed: usize) -> Incident {
+    let steps = (0..phases * per_phase)
+        .map(|index| StepState {
+            phase: format!("Phase {} of the regional failover", index / per_phase + 1),
+            budget: Some(commands::duration::DurationRange {
+                min_secs: 300,
+                max_secs: 600,
+            }),
+            ..step(&format!(
+                "Step {} of the failover: drain, promote and verify the replicas of region eu-west-{}",
+                index + 1,
+                index % 3 + 1
+            ))
+        })
+        .collect();
+    let mut incident = incident(steps);
+    for index in 0..confirmed {
+        confirm(&mut incident, index, (index as i64 + 1) * 6 * 60_000);
+    }
+    incident
+}

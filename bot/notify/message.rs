@@ -65,6 +65,10 @@ pub enum Block {
     Text {
         text: String,
     },
+    /// The same text twice: `complete` for where there is room (the console, the command line),
+    /// `compact` for chat, whose messages have limits (finished phases of a checklist folded to
+    /// one line). Both are worded by `notify`; an adapter only picks one.
+    Foldable(Foldable),
     /// Label/value pairs: `Severity: critical`.
     Fields {
         fields: Vec<(String, String)>,
@@ -105,6 +109,13 @@ pub enum Block {
         incident: u64,
         tracks: Vec<TrackButton>,
     },
+}
+
+/// A text in its two lengths: see [`Block::Foldable`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Foldable {
+    pub complete: String,
+    pub compact: String,
 }
 
 /// The track a row of buttons is for: its step (0-based) and title.
@@ -162,6 +173,7 @@ impl Message {
         for block in &self.blocks {
             match block {
                 Block::Heading { text } | Block::Text { text } => out.push(text.clone()),
+                Block::Foldable(foldable) => out.push(foldable.complete.clone()),
                 Block::Fields { fields } => out.extend(
                     fields
                         .iter()

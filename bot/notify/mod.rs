@@ -6,7 +6,7 @@ pub mod template;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-pub use message::{Block, Message, MessageKind, TrackButton};
+pub use message::{Block, Foldable, Message, MessageKind, TrackButton};
 pub use posts::format;
 pub use posts::{
     after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,

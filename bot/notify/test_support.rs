@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use commands::Severity;
 
-use super::{Block, Message, MessageKind};
+use super::{Block, Foldable, Message, MessageKind};
 use crate::engine::EngineConfig;
 use crate::incident::{plan, ChannelKey, Event, Incident, IncidentId, Outcome, Person, Recorded};
 use crate::runbook::{self, Runbook, Scenario};
@@ -169,6 +169,13 @@ pub fn db_loss_restored(cutoff: i64) -> Fixture {
             },
         ),
     );
+    fold(IncidentId::new(3), events, cutoff)
+}
+
+/// INC-3 with step 2 (Activate incident response) skipped by alice at 03:10:42 instead of done.
+pub fn db_loss_with_a_skip(cutoff: i64) -> Fixture {
+    let mut events = db_loss_events();
+    events[2].2 = skipped(1, "the on-call lead had already paged everyone");
     fold(IncidentId::new(3), events, cutoff)
 }
 
@@ -491,6 +498,10 @@ pub fn render(message: &Message) -> String {
         match block {
             Block::Heading { text } => out.push_str(&format!("# {text}\n")),
             Block::Text { text } => out.push_str(&format!("{text}\n")),
+            Block::Foldable(foldable) => out.push_str(&format!(
+                "[complete]\n{}\n[compact, in chat]\n{}\n",
+                foldable.complete, foldable.compact
+            )),
             Block::Fields { fields } => {
                 for (label, value) in fields {
                     out.push_str(&format!("  {label}: {value}\n"));
@@ -542,6 +553,10 @@ pub fn every_text_block(text: &str) -> Message {
         .with(Block::Text {
             text: text.to_string(),
         })
+        .with(Block::Foldable(Foldable {
+            complete: text.to_string(),
+            compact: text.to_string(),
+        }))
         .with(Block::Fields {
             fields: vec![(text.to_string(), text.to_string())],
         })

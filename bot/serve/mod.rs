@@ -3,10 +3,13 @@
 //! configured platform (woken by the engine's doorbell), all on the same engine and store. Each
 //! platform's adapter reads its own settings and brings its routes, tasks, readiness and sender;
 //! this module assembles them. SIGTERM or Ctrl-C stops it gracefully:
-//! no new requests, in-flight ones finish, deliveries in flight are recorded, and whatever is
-//! still queued stays in the outbox for the next start.
+//! no new requests, in-flight ones finish (within `SHUTDOWN_TIMEOUT`, see `http`), deliveries in
+//! flight are recorded, and whatever is still queued stays in the outbox for the next start.
 
 mod health;
+mod http;
+mod limits;
+mod replays;
 mod settings;
 
 use std::future::Future;
@@ -17,6 +20,7 @@ use axum::Router;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use limits::{HttpLimits, LimitsError};
 pub use settings::{listen_addr, ServeSettings, SettingsError, DEFAULT_ADDR};
 
 use crate::chat::adapter::Adapter;
@@ -54,6 +58,12 @@ pub struct Running {
 /// Starts everything `settings` configures, with time from `clock`.
 pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Running, ServeError> {
     let engine = Arc::new(startup::engine(&settings.startup, clock.clone()).await?);
+    let replay_guard = replays::guard(engine.store(), clock.now_millis())
+        .await
+        .map_err(|source| StartupError::Store {
+            url: crate::store::redact_url(&settings.startup.database_url),
+            source,
+        })?;
     let (stop, stopped) = watch::channel(false);
     let mut adapters = Adapters {
         engine: engine.clone(),
@@ -70,6 +80,7 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
                 slack_settings,
                 engine.clone(),
                 clock.clone(),
+                replay_guard.clone(),
                 stopped.clone(),
             )
             .await?,
@@ -81,6 +92,7 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
                 discord_settings,
                 engine.clone(),
                 clock.clone(),
+                replay_guard.clone(),
                 stopped.clone(),
             )
             .await?,
@@ -98,6 +110,11 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
         settings.tick,
         stopped.clone(),
     )));
+    tasks.push(tokio::spawn(replays::purge_expired(
+        engine.store().clone(),
+        clock.clone(),
+        stopped.clone(),
+    )));
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|source| ServeError::Listen {
@@ -108,17 +125,12 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
         addr: settings.addr,
         source,
     })?;
-    let mut shutdown = stopped;
-    tasks.push(tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await;
-        if let Err(error) = served {
-            tracing::error!(%error, "the HTTP server stopped");
-        }
-    }));
+    tasks.push(tokio::spawn(http::serve(
+        listener,
+        router,
+        settings.http,
+        stopped,
+    )));
     tracing::info!(%addr, "incident-bot is serving");
     Ok(Running {
         addr,

@@ -1,9 +1,10 @@
 //! What `incident-bot serve` reads from its environment, checked before anything starts: where
-//! it listens, and the settings of each chat platform's adapter (each adapter reads its own).
+//! it listens and what it allows its clients (`limits`), and the settings of each chat platform's adapter (each adapter reads its own).
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::limits::{HttpLimits, LimitsError};
 use crate::chat::discord::settings::{self as discord, DiscordSettings};
 use crate::chat::slack::settings::{self as slack, SlackSettings};
 use crate::environment::Environment;
@@ -17,6 +18,8 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 #[derive(Debug, Clone)]
 pub struct ServeSettings {
     pub addr: SocketAddr,
+    /// Timeouts and the connection limit of the HTTP server.
+    pub http: HttpLimits,
     pub startup: Settings,
     pub slack: Option<SlackSettings>,
     pub discord: Option<DiscordSettings>,
@@ -31,6 +34,8 @@ pub enum SettingsError {
     #[error("INCIDENT_BOT_ADDR `{0}` is not an address like 127.0.0.1:3000 or 0.0.0.0:8080")]
     Addr(String),
     #[error(transparent)]
+    Limits(#[from] LimitsError),
+    #[error(transparent)]
     Slack(#[from] slack::SettingsError),
     #[error(transparent)]
     Discord(#[from] discord::SettingsError),
@@ -44,6 +49,7 @@ impl ServeSettings {
     ) -> Result<ServeSettings, SettingsError> {
         let env = Environment::new(lookup);
         let addr = listen_addr(&env)?;
+        let http = HttpLimits::from_environment(&env)?;
         let slack = SlackSettings::from_environment(&env)?;
         let discord = DiscordSettings::from_environment(&env)?;
         let mut startup = startup;
@@ -56,6 +62,7 @@ impl ServeSettings {
         .collect();
         Ok(ServeSettings {
             addr,
+            http,
             startup,
             slack,
             discord,

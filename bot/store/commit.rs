@@ -9,6 +9,7 @@ use super::dialect::run_on_postgres;
 use super::incidents::{event_rows, versioned_update, NewEvent};
 use super::numbers::{stored, stored_id, version_after};
 use super::outbox::{post_row, NewPost};
+use super::seen_requests::Unwritten;
 use super::statements::{OwnedStatement, Statement};
 use super::timers::{clear_timers, timer_row};
 use super::{IncidentId, Store, StoreError, TimerKind, UnixMillis};
@@ -79,11 +80,29 @@ impl Store {
     /// Writes `statements` in one transaction: on SQLite with the other commits waiting (group
     /// commit), on PostgreSQL statement by statement. `false` when a statement that must change
     /// a row changed none: then nothing was written.
+    ///
+    /// A sole writer's unwritten signatures of requests (`seen_requests`) are written with it; an
+    /// empty write writes just those, if any.
     pub(super) async fn write(&self, statements: Vec<Statement<'_>>) -> Result<bool, StoreError> {
         self.check_writable()?;
         if let Some(group_commit) = &self.group_commit {
-            let owned = statements.iter().map(OwnedStatement::from).collect();
-            return Ok(group_commit.write(&self.pool, owned).await?);
+            let seen = self.unwritten_requests.take();
+            if statements.is_empty() && seen.is_empty() {
+                return Ok(true);
+            }
+            let owned = statements
+                .iter()
+                .map(OwnedStatement::from)
+                .chain(Unwritten::statements(&seen))
+                .collect();
+            let written = group_commit.write(&self.pool, owned).await;
+            if !matches!(written, Ok(true)) {
+                self.unwritten_requests.put_back(seen);
+            }
+            return Ok(written?);
+        }
+        if statements.is_empty() {
+            return Ok(true);
         }
         let mut tx = self.begin_on_postgres().await?;
         if !run_on_postgres(&mut tx, &statements).await? {

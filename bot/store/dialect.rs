@@ -134,7 +134,7 @@ impl<'a> Script<'a> {
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-fn bind_all<'q>(query: Query<'q>, args: &[Arg<'q>]) -> Query<'q> {
+pub(super) fn bind_all<'q>(query: Query<'q>, args: &[Arg<'q>]) -> Query<'q> {
     args.iter().fold(query, |query, arg| match *arg {
         Arg::Flag(value) => query.bind(i32::from(value)),
         Arg::Int(value) => query.bind(value),

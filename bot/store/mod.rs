@@ -18,7 +18,8 @@
 //! the dead letters, as people look at them) and `threads` (the messages later posts
 //! reply to or edit); `create` and `commit` write, through `statements` and `group_commit`;
 //! `connect` and `writer_lock` open the database; `real_clock` keeps since when a real clock has
-//! written to it; `checks` refuses what could not be stored.
+//! written to it; `seen_requests` the signatures of signed requests accepted lately (replays);
+//! `checks` refuses what could not be stored.
 //!
 //! A SQLite file has one writing process (`writer_lock`); others may open it read-only. Within
 //! that process, writers are serialised by a mutex, commits waiting together are written together
@@ -37,6 +38,7 @@ mod numbers;
 mod outbox;
 mod outbox_backlog;
 mod real_clock;
+mod seen_requests;
 mod statements;
 mod threads;
 mod timers;
@@ -59,6 +61,7 @@ pub use error::StoreError;
 pub use incidents::{NewEvent, StoredEvent, StoredIncident};
 pub use outbox::{NewPost, OutboxPost, Replaces};
 pub use outbox_backlog::{Waiting, WaitingPost};
+pub use seen_requests::SeenRequest;
 pub use timers::Timer;
 
 /// Who else may write to the database while this store is open.
@@ -84,6 +87,8 @@ pub struct Store {
     /// SQLite's writes, one writer at a time (queued here rather than in SQLite's busy loop),
     /// those waiting together written together. `None` on PostgreSQL.
     group_commit: Option<Arc<group_commit::GroupCommit>>,
+    /// A sole writer's signatures of requests accepted, written with its next write.
+    unwritten_requests: Arc<seen_requests::Unwritten>,
 }
 
 impl fmt::Debug for Store {
@@ -135,6 +140,7 @@ impl Store {
             backend,
             access,
             group_commit,
+            unwritten_requests: Arc::default(),
         })
     }
 
@@ -170,6 +176,17 @@ impl Store {
     /// Closes every connection, waiting for those in use to be returned, and lets another
     /// process write.
     pub async fn close(&self) {
+        // A sole writer's unwritten signatures of requests (`seen_requests`), for the next start.
+        let unwritten = match self.access {
+            Access::Sole(..) => self.write(Vec::new()).await,
+            _ => Ok(true),
+        };
+        if let Err(error) = unwritten {
+            tracing::warn!(
+                error = %crate::error_text::with_causes(&error),
+                "could not keep the signatures of the last requests: a replay of those will not be refused after the restart"
+            );
+        }
         self.background.close().await;
         self.pool.close().await;
         if let Access::Sole(Some(lock), _) = &self.access {

@@ -272,7 +272,10 @@ async fn cancelling_posts_no_resolved_and_schedules_nothing(db: TestDb) {
         ),
         "{status}"
     );
-    assert!(status.contains("RTO: not measured: cancelled"), "{status}");
+    assert!(
+        status.contains("RTO/RPO: not measured: cancelled"),
+        "{status}"
+    );
     let markdown = postmortem(&bot, 2).await;
     assert!(
         markdown.contains("> CANCELLED: a duplicate of INC-1."),

@@ -85,7 +85,7 @@ async fn restored_at_20_resolved_at_60_meets_a_30_minute_rto(db: TestDb) {
         .plain_text();
     assert!(status.contains("Status: Monitoring"), "{status}");
     assert!(
-        status.contains("RTO: restored at T+20m · met: 20m of 30m"),
+        status.contains("Database: ✓ back at T+20m · RTO met: 20m of 30m"),
         "{status}"
     );
 
@@ -267,7 +267,7 @@ async fn a_partial_restore_stops_only_those_clocks(db: TestDb) {
         .plain_text();
     assert!(status.contains("Status: Recovering"), "{status}");
     assert!(
-        status.contains("RTO · API Gateway: restored at T+30m · met: 30m of 1h"),
+        status.contains("API Gateway: ✓ back at T+30m · RTO met: 30m of 1h"),
         "{status}"
     );
     bot.advance(60).await;

@@ -198,7 +198,7 @@ async fn two_people_confirming_one_track_confirm_it_once_and_two_tracks_both(db:
     let status = status_of(&bot).await;
     assert!(status.contains("4/5"), "{status}");
     assert!(
-        status.contains("☐ Step 5 · Verification · Priority 4"),
+        status.contains("    ▶ 5 Verification · running "),
         "{status}"
     );
 }
@@ -225,7 +225,9 @@ async fn done_without_a_number_never_lands_on_the_track_left_over(db: TestDb) {
         "{text}"
     );
     assert_eq!(bot.event_count(1).await, before + 1);
-    assert!(status_of(&bot).await.contains("☐ Step 5 · Verification"));
+    assert!(status_of(&bot)
+        .await
+        .contains("    ▶ 5 Verification · running "));
 }
 
 async fn the_group_waits_for_every_track_and_each_is_nudged_on_its_own(db: TestDb) {

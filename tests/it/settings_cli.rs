@@ -179,6 +179,7 @@ fn check_config_shows_the_configuration_with_secrets_masked_and_every_problem() 
         ("UPDATE_INTERVAL", "10m"),
         ("UPDATE_INTERVAL_CRITICAL", "5m"),
         ("UPDATE_INTERVAL_LOW", "soon"),
+        ("HTTP_BODY_TIMEOUT", "1h"),
         ("PAGE_HIGH", "platform lead; Nobody Here, security team"),
         (
             "ROLE_MENTIONS",
@@ -192,7 +193,8 @@ fn check_config_shows_the_configuration_with_secrets_masked_and_every_problem() 
         assert!(!report.contains(secret), "{secret} shows in\n{report}");
     }
     assert!(report.ends_with(&format!(
-        "3 problems:\n\
+        "4 problems:\n\
+         \x20 - HTTP_BODY_TIMEOUT=\"1h\" is not valid: a duration from 1s to 5m, like 10s\n\
          \x20 - UPDATE_INTERVAL_LOW=\"soon\" is not valid: a duration of at least one minute, like 15m or 1h\n\
          \x20 - PAGE_HIGH=\"platform lead; Nobody Here, security team\" is not valid: `Nobody Here` is not a role of the contacts table; {ROLES}\n\
          \x20 - ROLE_MENTIONS=\"Platform Led=U1\" is not valid: `Platform Led` is not a role of the contacts table; {ROLES}\n"

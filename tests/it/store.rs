@@ -51,6 +51,30 @@ on_both_backends! {
         assert_eq!(restarted.real_clock_since().await.unwrap(), Some(T0));
         restarted.close().await;
     };
+    signatures_of_requests_are_kept_across_a_restart_until_they_expire(db) => async {
+        let (soon, later) = (UnixMillis::new(T0.millis() + MINUTE), UnixMillis::new(T0.millis() + 5 * MINUTE));
+        assert!(db.store.record_request("v0=aa", later).await.unwrap());
+        assert!(db.store.record_request("v0=bb", soon).await.unwrap());
+        // Shared by replicas, PostgreSQL refuses the second; SQLite's one writer remembers itself.
+        let again = db.store.record_request("v0=aa", later).await.unwrap();
+        assert_eq!(again, db.store.backend() == Backend::Sqlite);
+        db.store.close().await;
+        let restarted = db.reopen().await;
+        let seen = |store: Store| async move {
+            let mut seen: Vec<(String, i64)> = store.recent_requests(T0).await.unwrap().into_iter()
+                .map(|seen| (seen.signature, seen.expires_at.millis()))
+                .collect();
+            seen.sort();
+            seen
+        };
+        assert_eq!(
+            seen(restarted.clone()).await,
+            [("v0=aa".to_string(), later.millis()), ("v0=bb".to_string(), soon.millis())]
+        );
+        restarted.forget_expired_requests(UnixMillis::new(T0.millis() + 2 * MINUTE)).await.unwrap();
+        assert_eq!(seen(restarted.clone()).await, [("v0=aa".to_string(), later.millis())]);
+        restarted.close().await;
+    };
     ten_thousand_open_incidents_with_timers(db) => ten_thousand_open_incidents(&db.store);
     many_writers_at_once_each_get_their_own_outcome(db) => many_writers_at_once(&db.store);
     a_read_only_store_reads_everything_and_writes_nothing(db) => async {

@@ -217,6 +217,8 @@ fn every_environment_variable_read_is_in_the_help() {
         r#"lookup\(\s*"([A-Z][A-Z0-9_]+)""#,
         r#"env::var(?:_os)?\(\s*"([A-Z][A-Z0-9_]+)""#,
         r#"env\s*=\s*"([A-Z][A-Z0-9_]+)""#,
+        // A helper handed the environment and the name: `timeout(env, "HTTP_BODY_TIMEOUT", …)`.
+        r#"\benv,\s*"([A-Z][A-Z0-9_]+)""#,
     ]
     .map(|pattern| regex::Regex::new(pattern).expect("a pattern"));
     // A name put together at run time, `format!("PAGE_{}", …)`: its prefix.

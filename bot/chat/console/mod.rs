@@ -19,6 +19,7 @@ use tokio::io::AsyncBufRead;
 
 pub use completion::Completions;
 pub use prompt::{AbovePrompt, Prompt};
+pub use render::render;
 pub use terminal::{delivery_policy, Terminal};
 
 use crate::clock::{Clock, SimulatedClock};

@@ -1,4 +1,4 @@
-//! Messages as terminal text.
+//! Messages as terminal text, complete: a `Foldable` text shows unfolded.
 
 use std::fmt::Write as _;
 
@@ -24,6 +24,9 @@ pub fn render(message: &Message, author: &str, at_ms: i64, day_of: i64) -> Strin
             }
             Block::Text { text } => {
                 let _ = writeln!(out, "{text}");
+            }
+            Block::Foldable(foldable) => {
+                let _ = writeln!(out, "{}", foldable.complete);
             }
             Block::Fields { fields } => {
                 let width = fields

@@ -25,11 +25,13 @@ use crate::platform::Platform;
 const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
 
 /// The sender; the command registration and the Gateway (unless off), started; with a public
-/// key, the interactions route. Everything stops with `stopped`.
+/// key, the interactions route, which refuses what `replays` has seen. Everything stops with
+/// `stopped`.
 pub async fn start(
     settings: &DiscordSettings,
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
+    replays: ReplayGuard,
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter<DiscordSender>, SetupError> {
     let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
@@ -49,7 +51,7 @@ pub async fn start(
             engine: engine.clone(),
             clock,
             public_key: public_key.clone(),
-            replays: ReplayGuard::default(),
+            replays,
         })),
         None => Router::new(),
     };

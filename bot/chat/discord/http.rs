@@ -51,7 +51,7 @@ const DISCORD_REQUESTS: SignedRequests = SignedRequests {
 
 impl DiscordHttp {
     /// The checks every request passes first.
-    fn admit(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    async fn admit(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
         let now = self.clock.now().timestamp();
         signed::admit(
             &DISCORD_REQUESTS,
@@ -64,6 +64,7 @@ impl DiscordHttp {
                 signature::verify(&self.public_key, timestamp, sig, body, now)
             },
         )
+        .await
     }
 }
 
@@ -72,7 +73,7 @@ async fn interaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = discord.admit(&headers, &body) {
+    if let Err(refusal) = discord.admit(&headers, &body).await {
         return refusal.into_response();
     }
     let interaction: Interaction = match serde_json::from_slice(&body) {

@@ -7,6 +7,7 @@
 //! | (mentions) | `content`: `<@id>` for each mention that is a Discord user id, nothing else |
 //! | `Heading` | the embed's `title`; a second heading starts a new embed |
 //! | `Text` | a paragraph of the embed's `description` |
+//! | `Foldable` | a paragraph of its `compact` text |
 //! | `Fields` | the embed's `fields` (short values inline) |
 //! | `Code` | a ``` block in the `description` (language tag kept when it is one word) |
 //! | `Progress` | a `description` line: `▰▰▱▱▱▱ 2/6 · Phase` |
@@ -145,6 +146,9 @@ fn embeds(message: &Message) -> Vec<CreateEmbed> {
         match block {
             Block::Heading { text } => embeds.heading(text),
             Block::Text { text } => embeds.paragraph(Paragraph::Text(escape(text))),
+            Block::Foldable(foldable) => {
+                embeds.paragraph(Paragraph::Text(escape(&foldable.compact)))
+            }
             Block::Fields { fields } => fields
                 .iter()
                 .for_each(|(label, value)| embeds.field(label, value)),
@@ -598,6 +602,19 @@ mod tests {
         texts.join("\n")
     }
 
+    /// The status of a 40-step checklist, in one phase, in 8 or in 40: within every limit and
+    /// uncut, from the checklist's current step to the hint after it.
+    #[test]
+    fn the_status_of_a_long_checklist_fits_uncut() {
+        for (phases, per_phase) in [(1, 40), (8, 5), (40, 1)] {
+            let incident = crate::incident::test_support::long_checklist(phases, per_phase, 22);
+            let status = notify::status(&incident, runbook(), 23 * 6 * 60_000, None);
+            let text = embed_text(&payload(&status));
+            assert!(text.contains("▶ 23 Step 23 of the failover"), "{text}");
+            assert!(text.contains("Confirm it: /incident step done"), "{text}");
+        }
+    }
+
     #[test]
     fn follow_up_lists_have_a_done_button_per_open_item() {
         let fixture = db_loss(at(9, 12, 0));
@@ -962,6 +979,9 @@ mod tests {
         prop_oneof![
             text.prop_map(|text| Block::Heading { text }),
             "\\PC{0,3000}".prop_map(|text| Block::Text { text }),
+            ("\\PC{0,300}", "\\PC{0,3000}").prop_map(|(complete, compact)| {
+                Block::Foldable(crate::notify::Foldable { complete, compact })
+            }),
             proptest::collection::vec((text, "\\PC{0,1200}"), 0..30)
                 .prop_map(|fields| Block::Fields { fields }),
             (proptest::option::of("[a-z]{0,5}"), "\\PC{0,5000}")

@@ -26,11 +26,13 @@ pub enum AdapterError {
 }
 
 /// The sender and, with an app token, the Socket Mode connection (started; no routes, ready once
-/// connected); otherwise the HTTP routes (ready at once). Everything stops with `stopped`.
+/// connected); otherwise the HTTP routes (ready at once), which refuse what `replays` has seen.
+/// Everything stops with `stopped`.
 pub async fn start(
     settings: &SlackSettings,
     engine: Arc<Engine>,
     clock: Arc<dyn Clock>,
+    replays: ReplayGuard,
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter<SlackSender>, AdapterError> {
     // One client (root certificates read once), shared by the sender, follow-ups and Socket Mode.
@@ -62,7 +64,7 @@ pub async fn start(
                 engine,
                 clock,
                 secret: signing_secret.clone(),
-                replays: ReplayGuard::default(),
+                replays,
                 follow_ups,
             });
             (routes(state), Arc::new(Served(Platform::Slack)))

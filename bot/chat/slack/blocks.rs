@@ -7,6 +7,7 @@
 //! | (mentions) | a leading `section` with the pings |
 //! | `Heading` | `header` (plain text, 150 at most, cut with `…`) |
 //! | `Text` | `section` (mrkdwn) |
+//! | `Foldable` | `section` of its `compact` text |
 //! | `Fields` | `section`s with at most 10 `fields` each, `*Label*` over the value |
 //! | `Code` | `section`s, each one ``` block, split on lines to fit (mrkdwn has no language tag) |
 //! | `Progress` | `section`: `▰▰▱▱▱▱ 2/6 · Phase` |
@@ -135,6 +136,7 @@ fn render(block: &Block) -> Vec<SlackBlock> {
     match block {
         Block::Heading { text } => header(text).into_iter().collect(),
         Block::Text { text } => section(escape(text)).into_iter().collect(),
+        Block::Foldable(foldable) => section(escape(&foldable.compact)).into_iter().collect(),
         Block::Fields { fields } => field_sections(fields),
         Block::Code { code, .. } => code_sections_text(code)
             .into_iter()
@@ -787,6 +789,26 @@ mod tests {
                 "scenarios",
                 ephemeral_response(&notify::scenarios(runbook()))
             );
+        }
+
+        /// The status of a 40-step checklist, in one phase, in 8 or in 40: within every limit
+        /// and uncut, from the checklist's current step to the hint after it.
+        #[test]
+        fn the_status_of_a_long_checklist_fits_uncut() {
+            for (phases, per_phase) in [(1, 40), (8, 5), (40, 1)] {
+                let incident = crate::incident::test_support::long_checklist(phases, per_phase, 22);
+                let status = notify::status(&incident, runbook(), 23 * 6 * 60_000, None);
+                let reply = ephemeral_response(&status);
+                assert_within_limits(&reply);
+                let sections: Vec<&str> = blocks_of(&reply)
+                    .iter()
+                    .filter_map(|block| block["text"]["text"].as_str())
+                    .collect();
+                let shown = sections.join("\n");
+                assert!(!shown.contains(TRUNCATED), "{shown}");
+                assert!(shown.contains("▶ 23 Step 23 of the failover"), "{shown}");
+                assert!(shown.contains("Confirm it: /incident step done"), "{shown}");
+            }
         }
 
         #[test]

@@ -59,7 +59,7 @@ const SLACK_REQUESTS: SignedRequests = SignedRequests {
 
 impl SlackHttp {
     /// The checks every request passes first.
-    fn admit(&self, route: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
+    async fn admit(&self, route: &str, headers: &HeaderMap, body: &[u8]) -> Result<(), Refusal> {
         let now = self.clock.now().timestamp();
         signed::admit(
             &SLACK_REQUESTS,
@@ -70,6 +70,7 @@ impl SlackHttp {
             &self.replays,
             |timestamp, sig, body, now| signature::verify(&self.secret, timestamp, sig, body, now),
         )
+        .await
     }
 
     /// The answer to an accepted request, and its follow-up started.
@@ -90,7 +91,7 @@ fn internal_error(error: &dyn std::error::Error) -> Response {
 }
 
 async fn command(State(slack): State<Arc<SlackHttp>>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refusal) = slack.admit("/slack/commands", &headers, &body) {
+    if let Err(refusal) = slack.admit("/slack/commands", &headers, &body).await {
         return refusal.into_response();
     }
     let form: SlashCommand = match serde_urlencoded::from_bytes(&body) {
@@ -113,7 +114,7 @@ async fn interaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = slack.admit("/slack/interactions", &headers, &body) {
+    if let Err(refusal) = slack.admit("/slack/interactions", &headers, &body).await {
         return refusal.into_response();
     }
     let form: InteractionForm = match serde_urlencoded::from_bytes(&body) {

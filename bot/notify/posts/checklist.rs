@@ -1,9 +1,7 @@
 //! The checklist card and what happens to a step: confirmed, failed, over its budget.
 
-use commands::duration::format_duration;
-
 use super::format::clock_time;
-use super::format::{budget_text, minutes, secs_between};
+use super::format::{against_budget, budget_text, minutes, secs_between};
 use super::restoration::{restore_hint, what_next};
 use super::{
     failed_hint, heading, resolve_hint, state_hints, step_line, step_name, step_words, text,
@@ -189,19 +187,7 @@ pub fn confirmation_headline(incident: &Incident, index: usize) -> String {
                 line.push_str(&format!(" with option {key}"));
             }
             if let Some(actual) = state.actual_secs() {
-                line.push_str(&format!(" in {}", format_duration(actual)));
-                if let Some(budget) = &state.budget {
-                    let over = actual.saturating_sub(budget.max_secs);
-                    if over > 0 {
-                        line.push_str(&format!(
-                            " (budget {}, {} over)",
-                            budget_text(budget),
-                            format_duration(over)
-                        ));
-                    } else {
-                        line.push_str(&format!(" (budget {})", budget_text(budget)));
-                    }
-                }
+                line.push_str(&format!(" in {}", against_budget(actual, state)));
             }
             if let Some(note) = note {
                 line.push_str(&format!(" — \"{note}\""));

@@ -73,6 +73,29 @@ pub fn allowance_suffix(step: &StepState) -> String {
     }
 }
 
+/// How long a step took against its budget: `1m 30s (budget 2m)`, `5m 12s (budget 5m, 12s
+/// over)`, `4m` without a budget.
+pub fn against_budget(actual_secs: u64, step: &StepState) -> String {
+    let actual = format_duration(actual_secs);
+    let Some(budget) = &step.budget else {
+        return actual;
+    };
+    match actual_secs.saturating_sub(budget.max_secs) {
+        0 => format!("{actual} (budget {})", budget_text(budget)),
+        over => format!(
+            "{actual} (budget {}, {} over)",
+            budget_text(budget),
+            format_duration(over)
+        ),
+    }
+}
+
+/// `03:45`, the time of day without its zone, for the lines of a checklist (the messages that
+/// hold them say UTC elsewhere), with the date as [`clock_time`]: `Thu 26 Nov 00:15`.
+pub fn hour_minute(at_ms: i64, day_of: i64) -> String {
+    time_of_day(at_ms, day_of, "%H:%M")
+}
+
 /// Whole seconds between two instants, never negative.
 pub fn secs_between(from_ms: i64, to_ms: i64) -> u64 {
     u64::try_from(to_ms.saturating_sub(from_ms) / 1000).unwrap_or_default()

@@ -11,10 +11,12 @@ mod drill;
 mod follow_ups;
 pub mod format;
 mod lifecycle;
+mod phases;
 mod refusals;
 mod replies;
 mod restoration;
 mod stale;
+mod status;
 #[cfg(test)]
 mod tests;
 mod tracks;
@@ -39,12 +41,13 @@ pub use refusals::{
     incident_gone, no_open_incident, no_such_incident_here, nothing_to_drill, refused,
     unknown_scenario, which_incident,
 };
-pub use replies::{help, list, opened_reply, postmortem, postmortem_posting, scenarios, status};
+pub use replies::{help, list, opened_reply, postmortem, postmortem_posting, scenarios};
 pub use restoration::{
     resolved_with_open_steps, restore_verdict, restored, since_opening, some_already_restored,
     with_rto_warning,
 };
 pub use stale::stale_question;
+pub use status::status;
 
 use super::message::{Block, Message};
 use crate::incident::Incident;
@@ -176,11 +179,21 @@ fn current_actions(incident: &Incident) -> Option<Block> {
 /// Where an open incident's checklist stands: the current step (or each open track) with its
 /// buttons, or, once every step is confirmed, what comes next.
 fn with_current_step(message: Message, incident: &Incident, now_ms: i64) -> Message {
+    with_actions(
+        message,
+        incident,
+        checklist::current_step_text(incident, now_ms),
+    )
+}
+
+/// `lead` (what the current steps are, or how to go on with them) and the buttons for what is
+/// current; once every step is confirmed, what comes next instead.
+fn with_actions(message: Message, incident: &Incident, lead: Option<String>) -> Message {
     let Some(actions) = current_actions(incident) else {
         return message.with(text(restoration::every_step_confirmed(incident)));
     };
-    let message = match checklist::current_step_text(incident, now_ms) {
-        Some(step) => message.with(text(step)),
+    let message = match lead {
+        Some(lead) => message.with(text(lead)),
         None => message,
     };
     message.with(actions)

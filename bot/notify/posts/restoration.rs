@@ -102,6 +102,52 @@ pub fn rto_fields(incident: &Incident, now_ms: i64) -> Vec<(String, String)> {
     per_clock(incident, "RTO", |clock| clock_now(incident, clock, now_ms))
 }
 
+/// The status's field per service (`RTO/RPO` for an incident measured as one unit): back or
+/// still down, its RTO (time left, or met or missed), and its RPO target, met or missed once the
+/// last good data is recorded.
+pub(super) fn service_fields(incident: &Incident, now_ms: i64) -> Vec<(String, String)> {
+    if incident.is_cancelled() {
+        return vec![("RTO/RPO".to_string(), NOT_MEASURED.to_string())];
+    }
+    let data_lost = incident
+        .last_good_data_ms
+        .map(|last_good| secs_between(last_good, incident.opened_at_ms));
+    incident
+        .clocks()
+        .iter()
+        .map(|clock| {
+            let mut value = match (clock.restored, clock.rto_secs) {
+                (Some(restored), Some(_)) => format!(
+                    "✓ back at {} · RTO {}",
+                    since_opening(incident, restored.at_ms),
+                    restore_verdict(incident, clock, now_ms)
+                ),
+                (Some(restored), None) => format!(
+                    "✓ back at {} · no RTO target",
+                    since_opening(incident, restored.at_ms)
+                ),
+                (None, _) if !incident.is_open() => {
+                    format!("RTO {}", restore_verdict(incident, clock, now_ms))
+                }
+                (None, Some(rto)) => format!(
+                    "down · RTO {}",
+                    left_of(rto, secs_between(incident.opened_at_ms, now_ms))
+                ),
+                (None, None) => "down · no RTO target".to_string(),
+            };
+            match (clock.rpo_secs, data_lost) {
+                (Some(rpo), Some(lost)) => {
+                    value.push_str(&format!(" · RPO {}", against(lost, rpo)))
+                }
+                (Some(rpo), None) => value.push_str(&format!(" · RPO target {}", minutes(rpo))),
+                (None, _) => {}
+            }
+            let label = clock.service.unwrap_or("RTO/RPO").to_string();
+            (label, value)
+        })
+        .collect()
+}
+
 /// The fields of a resolved incident: time to restore per service against its RTO, then the
 /// time to resolve.
 pub fn resolution_fields(incident: &Incident, end_ms: i64) -> Vec<(String, String)> {
