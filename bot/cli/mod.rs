@@ -84,7 +84,7 @@ enum Verb {
         database_url: String,
     },
     /// Print the post-mortem draft of an incident as Markdown.
-    #[command(after_help = variables::help(variables::POSTMORTEM))]
+    #[command(after_help = variables::help(variables::READERS))]
     Postmortem {
         /// The incident, e.g. INC-3.
         incident: String,
@@ -113,6 +113,7 @@ enum Verb {
     ///
     /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
     /// runbook cannot be read.
+    #[command(after_help = variables::help(variables::READERS))]
     Status {
         /// The incident, e.g. INC-3.
         incident: String,

@@ -271,8 +271,8 @@ pub const CONSOLE: &[Group] = &[
     Group::Logging,
 ];
 
-/// The groups `postmortem` reads.
-pub const POSTMORTEM: &[Group] = &[Group::Sources, Group::Engine, Group::Logging];
+/// The groups `postmortem` and `status` read: they run the engine on the store, posting nothing.
+pub const READERS: &[Group] = &[Group::Sources, Group::Engine, Group::Logging];
 
 /// The text after a verb's help: the variables of `groups`, each with its default, never its
 /// value.
