@@ -250,7 +250,8 @@ impl InteractionPayload {
 
     fn reason_given(&self) -> Decoded {
         let mut parts = self.view.private_metadata.splitn(3, '|');
-        let (Some(action_id), Some(value), Some(channel)) = (parts.next(), parts.next(), parts.next())
+        let (Some(action_id), Some(value), Some(channel)) =
+            (parts.next(), parts.next(), parts.next())
         else {
             return Decoded::Nothing;
         };

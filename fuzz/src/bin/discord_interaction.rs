@@ -34,8 +34,14 @@ fn main() {
             },
             Interaction::Autocomplete(typing) => {
                 for (label, value) in autocomplete_choices(bundled(), &typing.data) {
-                    assert!(label.chars().count() <= 100, "choice label over 100: {label}");
-                    assert!(value.chars().count() <= 100, "choice value over 100: {value}");
+                    assert!(
+                        label.chars().count() <= 100,
+                        "choice label over 100: {label}"
+                    );
+                    assert!(
+                        value.chars().count() <= 100,
+                        "choice value over 100: {value}"
+                    );
                 }
             }
             Interaction::Component(click) => {
@@ -45,7 +51,9 @@ fn main() {
                 }
                 decoded(Button::parse_custom_id(custom_id));
             }
-            Interaction::Modal(submitted) => decoded(reason_modal_button(&submitted.data.custom_id)),
+            Interaction::Modal(submitted) => {
+                decoded(reason_modal_button(&submitted.data.custom_id))
+            }
             _ => {}
         }
     });

@@ -27,7 +27,9 @@ fn main() {
                     Err(out_of_range) => assert_refusal_is_worded(&out_of_range.to_string()),
                 }
             }
-            Decoded::Click(Err(out_of_range)) => assert_refusal_is_worded(&out_of_range.to_string()),
+            Decoded::Click(Err(out_of_range)) => {
+                assert_refusal_is_worded(&out_of_range.to_string())
+            }
             Decoded::Nothing => {}
         }
     });
