@@ -45,5 +45,6 @@ mod slack_socket_mode;
 mod slack_standin;
 mod status_cli;
 mod store;
+mod store_disk_full;
 mod test_bot;
 mod tidy;
