@@ -4,9 +4,6 @@
 //! log says "disk full", nothing of the command or of a due timer is half-written, and the bot
 //! goes on as before once there is space again.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
-
 use chrono::Duration;
 use incident_bot::chat::internal_error::internal_error;
 use incident_bot::engine::{EngineError, Invocation};
@@ -14,6 +11,7 @@ use incident_bot::incident::Person;
 use incident_bot::notify::MessageKind::{self, *};
 use incident_bot::platform::Platform;
 
+use crate::log_capture::Log;
 use crate::test_bot::{channel, TestBot};
 
 /// SQLite's largest `max_page_count`: the disk has room again.
@@ -52,39 +50,6 @@ async fn failing(bot: &TestBot, line: &str) -> EngineError {
     }
 }
 
-/// The log lines written while `during` runs on this thread.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Log {
-    fn capture<T>(&self, during: impl FnOnce() -> T) -> T {
-        let log = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(move || log.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, during)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn a_full_disk_refuses_plainly_writes_nothing_and_the_bot_goes_on_once_there_is_space() {
     let bot = TestBot::sqlite().await;
@@ -109,9 +74,9 @@ async fn a_full_disk_refuses_plainly_writes_nothing_and_the_bot_goes_on_once_the
     let error = failing(&bot, &format!("/incident step done {note}")).await;
     assert!(error.is_disk_full(), "{error}");
     let log = Log::default();
-    let answer = log
-        .capture(|| internal_error(Platform::Slack, &error))
-        .plain_text();
+    let capturing = log.capture();
+    let answer = internal_error(Platform::Slack, &error).plain_text();
+    drop(capturing);
     assert_eq!(
         answer,
         "Not saved: incident-bot's database disk is full. Ask whoever runs the bot to free space \
