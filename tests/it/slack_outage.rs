@@ -94,7 +94,7 @@ async fn slack_outage(db: TestDb) {
     loop {
         let now = clock.now_millis().millis();
         let minute = (now - START_MS) / MINUTE_MS;
-        if !down && minute >= DOWN_AT_MIN && minute < BACK_AT_MIN {
+        if !down && (DOWN_AT_MIN..BACK_AT_MIN).contains(&minute) {
             slack.go_down().await;
             down = true;
         }
