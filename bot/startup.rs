@@ -40,7 +40,10 @@ pub enum StartupError {
     Runbook(#[from] LoadError),
     #[error("{runbook} has no scenarios the bot can run: see `incident-bot check-runbook`")]
     NoScenarios { runbook: String },
-    #[error("cannot open the database {url}: {source}")]
+    #[error("{}", match source.names_its_database() {
+        true => source.to_string(),
+        false => format!("cannot open the database {url}: {source}"),
+    })]
     Store {
         url: String,
         #[source]

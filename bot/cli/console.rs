@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use std::io::{IsTerminal, Write};
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::io::AsyncBufReadExt;
 
 use crate::chat::console::{delivery_policy, Completions, Console, Prompt, Terminal};
@@ -21,18 +22,39 @@ pub enum ClockChoice {
     Simulated,
 }
 
+/// `--start`: `2026-11-25T20:58`, with seconds, a space for the `T` or a final `Z` if you like;
+/// always UTC.
+pub fn parse_start(text: &str) -> Result<DateTime<Utc>, String> {
+    let written = text.trim().trim_end_matches(['Z', 'z']);
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .into_iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(written, format).ok())
+    .map(|at| at.and_utc())
+    .ok_or_else(|| format!("`{text}` is not a time like 2026-11-25T20:58 (UTC)"))
+}
+
 pub async fn run(
     runbook: Option<PathBuf>,
     database_url: Option<String>,
     clock: ClockChoice,
+    start: Option<DateTime<Utc>>,
     user: Option<String>,
 ) -> ExitCode {
+    if start.is_some() && clock == ClockChoice::System {
+        eprintln!("error: --start is where a simulated clock starts: add --clock simulated");
+        return ExitCode::from(2);
+    }
     let store = ConsoleStore::store(database_url, clock);
     let settings = Settings::from_command_line(runbook, store.url());
     let (clock, simulated): (Arc<dyn Clock>, Option<SimulatedClock>) = match clock {
         ClockChoice::System => (Arc::new(SystemClock), None),
         ClockChoice::Simulated => {
-            let simulated = SimulatedClock::starting_at(chrono::Utc::now());
+            let simulated = SimulatedClock::starting_at(start.unwrap_or_else(Utc::now));
             (Arc::new(simulated.clone()), Some(simulated))
         }
     };
@@ -59,7 +81,7 @@ pub async fn run(
         Some((prompt, above)) => (Some(prompt), Box::new(above)),
         None => (None, Box::new(std::io::stdout())),
     };
-    let terminal = Arc::new(Terminal::new(out));
+    let terminal = Arc::new(Terminal::new(out, clock.now_millis().millis()));
     let outbox = OutboxWorker::new(
         engine.store().clone(),
         clock.clone(),

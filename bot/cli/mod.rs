@@ -8,11 +8,12 @@ mod outbox;
 mod postmortem;
 mod serve;
 mod status;
+pub mod variables;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::startup::{Settings, DEFAULT_DATABASE_URL};
 
@@ -20,7 +21,8 @@ use crate::startup::{Settings, DEFAULT_DATABASE_URL};
 #[command(
     name = "incident-bot",
     version,
-    about = "Runs your disaster-recovery runbook as guided incident checklists in chat"
+    about = "Runs your disaster-recovery runbook as guided incident checklists in chat",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +48,7 @@ enum Verb {
     /// commands and scenario names; the bot's posts appear above the line being typed. Reads
     /// commands from a pipe too, one per line, with no prompt. Console commands: /advance
     /// <duration> (simulated clock), /as <name>, /quit.
+    #[command(after_help = variables::help(variables::CONSOLE))]
     Console {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
@@ -58,6 +61,9 @@ enum Verb {
         /// store that a real clock has written to.
         #[arg(long, value_enum, default_value = "system")]
         clock: console::ClockChoice,
+        /// Where the simulated clock starts, in UTC: 2026-11-25T20:58 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = console::parse_start)]
+        start: Option<chrono::DateTime<chrono::Utc>>,
         /// Your name in the channel [default: $USER, else your login name].
         #[arg(long = "as")]
         user: Option<String>,
@@ -65,11 +71,10 @@ enum Verb {
     /// Run the bot: the HTTP server, the chat platforms configured in the environment, the
     /// scheduler and the outbox.
     ///
-    /// Slack: SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (routes /slack/commands and
-    /// /slack/interactions), SLACK_APP_TOKEN for Socket Mode, SLACK_API_URL, UPDATES_IN_CHANNEL.
-    /// Listens on INCIDENT_BOT_ADDR (default 127.0.0.1:3000); /healthz and /readyz. Slow or too
-    /// many clients are cut off: HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT (10s each),
-    /// HTTP_MAX_CONNECTIONS (256); on SIGTERM requests in flight get SHUTDOWN_TIMEOUT (10s).
+    /// Serves /healthz and /readyz, and each platform's routes; a platform is served when its
+    /// bot token is set. Slow or too many clients are cut off (HTTP_*, below); on SIGTERM,
+    /// requests in flight get SHUTDOWN_TIMEOUT.
+    #[command(after_help = variables::help(variables::SERVE))]
     Serve {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
@@ -79,6 +84,7 @@ enum Verb {
         database_url: String,
     },
     /// Print the post-mortem draft of an incident as Markdown.
+    #[command(after_help = variables::help(variables::READERS))]
     Postmortem {
         /// The incident, e.g. INC-3.
         incident: String,
@@ -107,6 +113,7 @@ enum Verb {
     ///
     /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
     /// runbook cannot be read.
+    #[command(after_help = variables::help(variables::READERS))]
     Status {
         /// The incident, e.g. INC-3.
         incident: String,
@@ -119,9 +126,10 @@ enum Verb {
     },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
-    /// Reads the same environment as `serve` (Slack, Discord, INCIDENT_BOT_ADDR, HTTP_*, UPDATE_INTERVAL*,
-    /// STALE_AFTER, PAGE_*, ROLE_MENTIONS) and checks roles against the runbook's contacts table.
-    /// Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot be read.
+    /// Reads the same environment as `serve` (below) and checks roles against the runbook's
+    /// contacts table. Starts nothing. Exits 1 when there are problems, 2 when the runbook cannot
+    /// be read.
+    #[command(after_help = variables::help(variables::SERVE))]
     CheckConfig {
         /// The Markdown runbook [default: $RUNBOOK, else the bundled default].
         #[arg(long)]
@@ -129,6 +137,11 @@ enum Verb {
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
+    },
+    /// Print the help of incident-bot, or of one of its verbs.
+    Help {
+        /// The verb, e.g. serve.
+        verb: Option<String>,
     },
 }
 
@@ -142,8 +155,9 @@ impl Cli {
                 runbook,
                 database_url,
                 clock,
+                start,
                 user,
-            } => block_on(console::run(runbook, database_url, clock, user)),
+            } => block_on(console::run(runbook, database_url, clock, start, user)),
             Verb::Serve {
                 runbook,
                 database_url,
@@ -166,6 +180,21 @@ impl Cli {
                 runbook,
                 database_url,
             } => check_config::run(Settings::from_command_line(runbook, database_url)),
+            Verb::Help { verb } => help(verb.as_deref()),
+        }
+    }
+}
+
+/// `incident-bot help [verb]`: what `incident-bot [verb] --help` prints, and clap's own answer
+/// (with the verb meant) to a verb that does not exist.
+fn help(verb: Option<&str>) -> ExitCode {
+    let asked = ["incident-bot"].into_iter().chain(verb).chain(["--help"]);
+    match Cli::command().try_get_matches_from(asked) {
+        // `--help` always stops the parse with the help to print.
+        Ok(_) => ExitCode::SUCCESS,
+        Err(shown) => {
+            let _ = shown.print();
+            ExitCode::from(u8::try_from(shown.exit_code()).unwrap_or(2))
         }
     }
 }

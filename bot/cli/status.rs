@@ -37,6 +37,8 @@ pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: Strin
                 render(
                     &message,
                     &Person::bot().name,
+                    clock.now().timestamp_millis(),
+                    // Printed now: its header is today's time of day.
                     clock.now().timestamp_millis()
                 )
             );

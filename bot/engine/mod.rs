@@ -19,7 +19,9 @@ use std::sync::Arc;
 use commands::Command;
 use tracing::Instrument;
 
-pub use config::{ConfigError, EngineConfig};
+pub use config::{
+    ConfigError, EngineConfig, DEFAULT_STALE_AFTER_SECS, DEFAULT_UPDATE_INTERVAL_SECS,
+};
 
 use crate::clock::Clock;
 use crate::incident::{ChannelKey, IncidentId, Person};

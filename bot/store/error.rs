@@ -37,6 +37,14 @@ pub enum StoreError {
     )]
     UnsupportedUrl { scheme: String },
 
+    /// A SQLite file opened to read does not exist: nothing was ever recorded there, and reading
+    /// must not create it.
+    #[error(
+        "there is no store at {path}: nothing has been recorded there yet. Name the bot's store \
+         with --database-url or DATABASE_URL"
+    )]
+    NoSuchFile { path: String },
+
     /// The database could not be reached or opened. `url` has any password masked.
     #[error("cannot open the {backend} database at {url}")]
     Connect {
@@ -114,6 +122,17 @@ pub enum StoreError {
     /// Any other database failure (lost connection, constraint violated…).
     #[error("database query failed")]
     Database(#[source] sqlx::Error),
+}
+
+impl StoreError {
+    /// Whether the message already says which database it is about, so that a caller adding
+    /// the URL would say it twice.
+    pub fn names_its_database(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Connect { .. } | StoreError::InUse { .. } | StoreError::NoSuchFile { .. }
+        )
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

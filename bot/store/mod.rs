@@ -119,8 +119,14 @@ impl Store {
 
     /// Opens a database to read while another process may be writing to it (the post-mortem
     /// from the command line while the bot runs). Every write fails with
-    /// [`StoreError::ReadOnly`].
+    /// [`StoreError::ReadOnly`]. A SQLite file that does not exist is
+    /// [`StoreError::NoSuchFile`], not created.
     pub async fn connect_read_only(url: &str) -> Result<Store, StoreError> {
+        if let Some(file) = connect::sqlite_file(url).filter(|file| !file.exists()) {
+            return Err(StoreError::NoSuchFile {
+                path: file.display().to_string(),
+            });
+        }
         Store::open(url, Access::ReadOnly).await
     }
 

@@ -56,7 +56,7 @@ async fn console_transcript(script: &str) -> String {
     .await
     .expect("start the engine");
     let screen = Screen::default();
-    let terminal = Arc::new(Terminal::new(screen.clone()));
+    let terminal = Arc::new(Terminal::new(screen.clone(), START_MS));
     let outbox = OutboxWorker::new(
         engine.store().clone(),
         Arc::new(clock.clone()),
@@ -180,4 +180,31 @@ async fn incident_bot_status_prints_the_whole_checklist_of_an_incident() {
     let (code, _, stderr) = incident_bot(&["status", "INC-1"], &unopenable);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn reading_verbs_never_create_a_store_where_there_is_none() {
+    let dir = std::env::temp_dir().join(format!("incident-bot-no-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let missing = dir.join("typo.db");
+    let url = format!("sqlite://{}", missing.display());
+    for args in [
+        &["status", "INC-1"][..],
+        &["postmortem", "INC-1"][..],
+        &["outbox"][..],
+    ] {
+        let (code, stdout, stderr) = incident_bot(args, &url);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "error: there is no store at {}: nothing has been recorded there yet. Name the \
+                 bot's store with --database-url or DATABASE_URL",
+                missing.display()
+            ),
+            "{args:?}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -209,3 +209,47 @@ fn nothing_is_left_unfinished() {
     }
     assert!(found.is_empty(), "unfinished code:\n{}", found.join("\n"));
 }
+
+#[test]
+fn every_environment_variable_read_is_in_the_help() {
+    let reads = [
+        r#"\.(?:get|flag)\(\s*"([A-Z][A-Z0-9_]+)""#,
+        r#"lookup\(\s*"([A-Z][A-Z0-9_]+)""#,
+        r#"env::var(?:_os)?\(\s*"([A-Z][A-Z0-9_]+)""#,
+        r#"env\s*=\s*"([A-Z][A-Z0-9_]+)""#,
+        // A helper handed the environment and the name: `timeout(env, "HTTP_BODY_TIMEOUT", …)`.
+        r#"\benv,\s*"([A-Z][A-Z0-9_]+)""#,
+    ]
+    .map(|pattern| regex::Regex::new(pattern).expect("a pattern"));
+    // A name put together at run time, `format!("PAGE_{}", …)`: its prefix.
+    let prefixes = regex::Regex::new(r#"format!\(\s*"([A-Z][A-Z0-9_]*_)\{"#).expect("a pattern");
+    let listed: Vec<&str> = incident_bot::cli::variables::VARIABLES
+        .iter()
+        .map(|variable| variable.name)
+        .collect();
+    let (mut read, mut missing) = (0, Vec::new());
+    for (path, text) in rust_files("bot") {
+        let code = shipped(&text);
+        for found in reads.iter().flat_map(|read| read.captures_iter(code)) {
+            read += 1;
+            if !listed.contains(&&found[1]) {
+                missing.push(format!("{}: {}", shown(&path), &found[1]));
+            }
+        }
+        for found in prefixes.captures_iter(code) {
+            read += 1;
+            if !listed.iter().any(|name| name.starts_with(&found[1])) {
+                missing.push(format!("{}: {}…", shown(&path), &found[1]));
+            }
+        }
+    }
+    assert!(
+        read >= 20,
+        "the scan found only {read} reads: is it still looking?"
+    );
+    assert!(
+        missing.is_empty(),
+        "environment variables read but not in bot/cli/variables.rs, so no --help lists them:\n{}",
+        missing.join("\n")
+    );
+}

@@ -6,16 +6,17 @@ use crate::notify::format::bar;
 use crate::notify::format::clock_time;
 use crate::notify::{Block, Message};
 
-/// One message as the console shows it, headed by who says it and when.
+/// One message as the console shows it, headed by who says it and when: the time of day, with
+/// the date when it is not the day of `day_of` (when the console started).
 ///
 /// The step buttons as a command line, unless the message's text already says how to go on
 /// with the steps (a status's "Confirm it: …", a failed step's ways forward): one hint, not two.
-pub fn render(message: &Message, author: &str, at_ms: i64) -> String {
+pub fn render(message: &Message, author: &str, at_ms: i64, day_of: i64) -> String {
     let says_how = message
         .blocks
         .iter()
         .any(|block| matches!(block, Block::Text { text } if text.contains("/incident step")));
-    let mut out = format!("── {author} · {} ──\n", clock_time(at_ms));
+    let mut out = format!("── {author} · {} ──\n", clock_time(at_ms, day_of));
     for block in &message.blocks {
         match block {
             Block::Heading { text } => {
@@ -118,11 +119,27 @@ mod tests {
                 incident: 1,
                 step: 1,
             });
-        let text = render(&message, "incident-bot", 0);
+        let text = render(&message, "incident-bot", 0, 0);
         assert_eq!(
             text,
             "── incident-bot · 00:00:00 UTC ──\nINC-1 · DB\n  Severity  critical\n  │ psql -c 'SELECT 1'\n\
              ▰▱ 1/2  Immediate Actions\n→ /incident step done [note] · skip <reason> · fail <what happened>\n"
+        );
+    }
+
+    #[test]
+    fn a_header_after_midnight_gives_its_date() {
+        let message = Message::new(MessageKind::Note, Some(1)).with(Block::Text {
+            text: "Still on it".into(),
+        });
+        let started = 23 * 3_600_000 + 50 * 60_000; // Thu 1 Jan 1970 23:50
+        assert_eq!(
+            render(&message, "alice", started + 60_000, started),
+            "── alice · 23:51:00 UTC ──\nStill on it\n"
+        );
+        assert_eq!(
+            render(&message, "alice", started + 23 * 60_000, started),
+            "── alice · Fri 2 Jan 00:13:00 UTC ──\nStill on it\n"
         );
     }
 
@@ -136,7 +153,7 @@ mod tests {
             fixture.now,
             None,
         );
-        let text = render(&status, "incident-bot", fixture.now);
+        let text = render(&status, "incident-bot", fixture.now, fixture.now);
         assert_eq!(text.matches("/incident step done").count(), 1, "{text}");
         assert!(
             text.contains("Confirm it: /incident step done [note]"),
@@ -151,7 +168,7 @@ mod tests {
             failed.now,
             None,
         );
-        let text = render(&update, "incident-bot", failed.now);
+        let text = render(&update, "incident-bot", failed.now, failed.now);
         assert!(!text.contains("/incident step done"), "{text}");
         assert!(text.contains("/incident step retry [note]"), "{text}");
     }
@@ -167,7 +184,7 @@ mod tests {
             tracks: vec![track(1), track(2), track(4)],
         });
         assert_eq!(
-            render(&message, "incident-bot", 0),
+            render(&message, "incident-bot", 0, 0),
             "── incident-bot · 00:00:00 UTC ──\n\
              → /incident step 2|3|5 done [note] · skip <reason> · fail <what happened>\n"
         );
@@ -180,7 +197,7 @@ mod tests {
             items: vec!["1.1".into(), "1.3".into()],
         });
         assert_eq!(
-            render(&message, "incident-bot", 0),
+            render(&message, "incident-bot", 0, 0),
             "── incident-bot · 00:00:00 UTC ──\n→ /incident followup INC-3 <item> done · open: 1.1, 1.3\n"
         );
     }

@@ -13,18 +13,23 @@ use crate::platform::Platform;
 /// Where the console prints.
 pub struct Terminal<W> {
     out: Mutex<W>,
+    /// When the console started: a header on a later day gives its date.
+    started_ms: i64,
 }
 
 impl<W: Write> Terminal<W> {
-    pub fn new(out: W) -> Terminal<W> {
+    /// A terminal for a console started at `started_ms`.
+    pub fn new(out: W, started_ms: i64) -> Terminal<W> {
         Terminal {
             out: Mutex::new(out),
+            started_ms,
         }
     }
 
-    /// A message, headed by who says it and when.
+    /// A message, headed by who says it and when (with the date from the day after the console
+    /// started on).
     pub fn show(&self, message: &Message, author: &str, at_ms: i64) {
-        self.print(&render::render(message, author, at_ms));
+        self.print(&render::render(message, author, at_ms, self.started_ms));
     }
 
     /// A line of the console's own, then a blank line.

@@ -69,7 +69,7 @@ pub fn severity_changed(
             ".\nUpdates now every {} (were every {}); next at {}",
             cadence_words(cadence.to_secs),
             cadence_words(cadence.from_secs),
-            short_time(cadence.next_ms)
+            short_time(cadence.next_ms, incident.opened_at_ms)
         ));
     }
     let mut message = change(incident, text);
@@ -85,7 +85,7 @@ pub fn last_good_data_recorded(incident: &Incident, by: &str, now_ms: i64) -> Me
     let yesterday = now_ms - DAY_MS;
     let summary = match incident.last_good_data_ms {
         Some(last_good) if same_day(last_good, yesterday) => rpo_summary_with(incident, |at| {
-            format!("{} yesterday ({})", short_time(at), date(at))
+            format!("{} yesterday ({})", short_time(at, at), date(at))
         }),
         _ => rpo_summary(incident),
     };

@@ -84,7 +84,7 @@ pub(super) fn with_step(
         message = message.with(text(format!(
             "✗ Failed — {}, {}: {}\n{}",
             failure.by.name,
-            clock_time(failure.at_ms),
+            clock_time(failure.at_ms, incident.opened_at_ms),
             failure.text.trim(),
             ways_forward(incident, index)
         )));
@@ -215,7 +215,7 @@ pub fn step_failed(incident: &Incident, index: usize) -> Message {
             message = message.with(text(format!(
                 "{}, {}: {}",
                 failure.by.name,
-                clock_time(failure.at_ms),
+                clock_time(failure.at_ms, incident.opened_at_ms),
                 failure.text.trim()
             )))
         }

@@ -86,7 +86,10 @@ fn where_it_stands(incident: &Incident, now_ms: i64, next_update_ms: i64) -> Vec
         ),
     ];
     fields.extend(rto_fields(incident, now_ms));
-    fields.push(("Next update".to_string(), short_time(next_update_ms)));
+    fields.push((
+        "Next update".to_string(),
+        short_time(next_update_ms, incident.opened_at_ms),
+    ));
     message = message.with(Block::Fields { fields });
     with_current_step(message, incident, now_ms).blocks
 }

@@ -17,8 +17,8 @@ pub fn drill_report(id: IncidentId, report: &DrillReport) -> Message {
         .with(text(format!(
             "Run by {} · {}–{} ({})",
             report.ran_by.join(", "),
-            short_time(report.started_at_ms).trim_end_matches(" UTC"),
-            short_time(report.ended_at_ms),
+            short_time(report.started_at_ms, report.started_at_ms).trim_end_matches(" UTC"),
+            short_time(report.ended_at_ms, report.started_at_ms),
             minutes(took)
         )))
         .with(text(format!(

@@ -5,11 +5,11 @@ use commands::duration::{format_duration, DurationRange};
 
 use crate::incident::{Incident, StepState};
 
-/// `03:12:09 UTC`.
-pub fn clock_time(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| at.format("%H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| "an unknown time".to_string())
+/// `03:12:09 UTC` on the day of `day_of` (for an incident's posts, the day it opened), and with
+/// the date on any other day: `Thu 26 Nov 00:13:07 UTC`. So a post read a day later, or an
+/// incident that runs past midnight, never leaves the day to be guessed.
+pub fn clock_time(at_ms: i64, day_of: i64) -> String {
+    time_of_day(at_ms, day_of, "%H:%M:%S UTC")
 }
 
 /// `2026-11-25 03:04 UTC`.
@@ -26,11 +26,20 @@ pub fn date(at_ms: i64) -> String {
         .unwrap_or_else(|| "an unknown day".to_string())
 }
 
-/// `03:45 UTC`, for times a few minutes away (the next update).
-pub fn short_time(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| at.format("%H:%M UTC").to_string())
-        .unwrap_or_else(|| "an unknown time".to_string())
+/// `03:45 UTC`, for times to the minute (the next update), with the date as [`clock_time`]:
+/// `Thu 26 Nov 00:15 UTC`.
+pub fn short_time(at_ms: i64, day_of: i64) -> String {
+    time_of_day(at_ms, day_of, "%H:%M UTC")
+}
+
+/// `at_ms` in `format`, preceded by its date (`Thu 26 Nov`) unless it is on the day of `day_of`.
+fn time_of_day(at_ms: i64, day_of: i64, format: &str) -> String {
+    let day = |ms| chrono::DateTime::from_timestamp_millis(ms).map(|at| at.date_naive());
+    match chrono::DateTime::from_timestamp_millis(at_ms) {
+        None => "an unknown time".to_string(),
+        Some(at) if day(day_of) == Some(at.date_naive()) => at.format(format).to_string(),
+        Some(at) => at.format(&format!("%a %-d %b {format}")).to_string(),
+    }
 }
 
 /// `5m`, `10m–15m`.
@@ -82,11 +91,9 @@ pub fn against_budget(actual_secs: u64, step: &StepState) -> String {
 }
 
 /// `03:45`, the time of day without its zone, for the lines of a checklist (the messages that
-/// hold them say UTC elsewhere).
-pub fn hour_minute(at_ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(at_ms)
-        .map(|at| at.format("%H:%M").to_string())
-        .unwrap_or_else(|| "--:--".to_string())
+/// hold them say UTC elsewhere), with the date as [`clock_time`]: `Thu 26 Nov 00:15`.
+pub fn hour_minute(at_ms: i64, day_of: i64) -> String {
+    time_of_day(at_ms, day_of, "%H:%M")
 }
 
 /// Whole seconds between two instants, never negative.
@@ -155,8 +162,20 @@ mod tests {
     #[test]
     fn times_are_utc() {
         assert_eq!(date_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(short_time(3_600_000 + 45 * 60_000 + 59_000), "01:45 UTC");
+        assert_eq!(short_time(3_600_000 + 45 * 60_000 + 59_000, 0), "01:45 UTC");
         assert_eq!(date_time(i64::MAX), "an unknown time");
+        assert_eq!(clock_time(i64::MAX, 0), "an unknown time");
+    }
+
+    #[test]
+    fn a_time_past_midnight_gives_its_date() {
+        let opened = 23 * 3_600_000 + 50 * 60_000; // Thu 1 Jan 1970 23:50
+        let after_midnight = opened + 23 * 60_000 + 7_000;
+        assert_eq!(clock_time(opened, opened), "23:50:00 UTC");
+        assert_eq!(clock_time(after_midnight, opened), "Fri 2 Jan 00:13:07 UTC");
+        assert_eq!(short_time(after_midnight, opened), "Fri 2 Jan 00:13 UTC");
+        assert_eq!(short_time(after_midnight, after_midnight), "00:13 UTC");
+        assert_eq!(clock_time(0, opened + 86_400_000), "Thu 1 Jan 00:00:00 UTC");
     }
 
     #[test]

@@ -128,13 +128,13 @@ pub fn update(
     if incident.is_stale() && incident.is_open() {
         message = message.with(text(format!(
             "Nobody has acted since {}: updates come hourly until someone does.",
-            clock_time(incident.last_human_ms())
+            clock_time(incident.last_human_ms(), incident.opened_at_ms)
         )));
     }
-    let latest = incident
-        .latest_note
-        .as_ref()
-        .map_or_else(|| "none yet".to_string(), quoted_remark);
+    let latest = incident.latest_note.as_ref().map_or_else(
+        || "none yet".to_string(),
+        |remark| quoted_remark(incident, remark),
+    );
     let mut fields = Vec::new();
     if !template::has_line(template::body(Notice::Incident, runbook), "Status") {
         fields.push(("Status".to_string(), incident.status().to_string()));
@@ -149,7 +149,10 @@ pub fn update(
     fields.extend(rto_fields(incident, now_ms));
     fields.push(("Latest note".to_string(), latest));
     if let Some(next) = next_update_ms.filter(|_| incident.is_open()) {
-        fields.push(("Next update".to_string(), short_time(next)));
+        fields.push((
+            "Next update".to_string(),
+            short_time(next, incident.opened_at_ms),
+        ));
     }
     message = message
         .with(Block::Code {
@@ -204,7 +207,11 @@ pub(super) fn progress_text(incident: &Incident) -> String {
 
 /// Someone's `/incident update`: their words, and where the incident stands.
 pub fn note(incident: &Incident, remark: &Remark) -> Message {
-    let mut context = format!("{} · {}", clock_time(remark.at_ms), incident.status());
+    let mut context = format!(
+        "{} · {}",
+        clock_time(remark.at_ms, incident.opened_at_ms),
+        incident.status()
+    );
     match incident.current_steps().as_slice() {
         [] => {}
         [index] => context.push_str(&format!(
@@ -255,11 +262,7 @@ pub fn change(incident: &Incident, text_line: String) -> Message {
 /// target`.
 pub fn rpo_summary(incident: &Incident) -> String {
     rpo_summary_with(incident, |last_good| {
-        if same_day(last_good, incident.opened_at_ms) {
-            clock_time(last_good)
-        } else {
-            date_time(last_good)
-        }
+        clock_time(last_good, incident.opened_at_ms)
     })
 }
 

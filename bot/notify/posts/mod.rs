@@ -199,12 +199,12 @@ fn with_actions(message: Message, incident: &Incident, lead: Option<String>) -> 
     message.with(actions)
 }
 
-/// `"text" — alice, 03:10:00 UTC`.
-fn quoted_remark(remark: &crate::incident::Remark) -> String {
+/// `"text" — alice, 03:10:00 UTC` (with the date when not on the incident's first day).
+fn quoted_remark(incident: &Incident, remark: &crate::incident::Remark) -> String {
     format!(
         "\"{}\" — {}, {}",
         remark.text.trim(),
         remark.by.name,
-        format::clock_time(remark.at_ms)
+        format::clock_time(remark.at_ms, incident.opened_at_ms)
     )
 }

@@ -327,7 +327,7 @@ fn group_line(incident: &Incident, group: &[usize]) -> String {
         .iter()
         .filter_map(|&index| incident.steps[index].started_at_ms)
         .min()
-        .map(|at| format!(" from {}", hour_minute(at)))
+        .map(|at| format!(" from {}", hour_minute(at, incident.opened_at_ms)))
         .unwrap_or_default();
     let confirmed = group
         .iter()
@@ -375,7 +375,10 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
         .map(|key| format!(" · option {key}"))
         .unwrap_or_default();
     if let Some(confirmation) = &step.confirmation {
-        let (by, at) = (&confirmation.by.name, hour_minute(confirmation.at_ms));
+        let (by, at) = (
+            &confirmation.by.name,
+            hour_minute(confirmation.at_ms, incident.opened_at_ms),
+        );
         return match confirmation.outcome {
             Outcome::Skipped => format!("↷ {name} · skipped by {by} {at}"),
             Outcome::Done => {
@@ -404,7 +407,7 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
         (Some(failure), running) => format!(
             "✗ {name} · failed, {} {}{}",
             failure.by.name,
-            hour_minute(failure.at_ms),
+            hour_minute(failure.at_ms, incident.opened_at_ms),
             running.unwrap_or_default()
         ),
         (None, Some(running)) => {

@@ -24,7 +24,7 @@ fn refusal_text(error: &DomainError) -> String {
         DomainError::Resolved { incident, at_ms } => format!(
             "{incident} was resolved at {}: reopen it with /incident reopen {incident} <reason>, \
              or open a new incident with /incident open",
-            clock_time(*at_ms)
+            date_time(*at_ms)
         ),
         DomainError::AlreadyConfirmed {
             step,
@@ -45,7 +45,8 @@ fn refusal_text(error: &DomainError) -> String {
             };
             format!(
                 "step {step} ({title}) was already confirmed {outcome} by {by} at {}{now_at}",
-                clock_time(*at_ms)
+                // The refusal knows no opening day: the confirmation's own time of day.
+                clock_time(*at_ms, *at_ms)
             )
         }
         DomainError::NotCurrent { asked, current } => match current.as_slice() {

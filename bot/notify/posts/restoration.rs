@@ -235,7 +235,7 @@ pub fn restored(incident: &Incident, services: &[String], by: &str, now_ms: i64)
             format!(
                 "✓ {name} back at {} ({}) · {verdict}",
                 since_opening(incident, now_ms),
-                clock_time(now_ms)
+                clock_time(now_ms, incident.opened_at_ms)
             )
         })
         .collect();
@@ -363,7 +363,7 @@ pub(super) fn unknown_service(incident: &str, typed: &str, services: &[String]) 
 fn restored_when(opened_at_ms: i64, by: &str, at_ms: i64) -> String {
     format!(
         "by {by} at {} (T+{})",
-        clock_time(at_ms),
+        clock_time(at_ms, opened_at_ms),
         minutes(secs_between(opened_at_ms, at_ms))
     )
 }

@@ -20,7 +20,7 @@ pub fn stale_question(
         .with(text(format!(
             "Nobody has acted on {id} for {} (last at {}). Is it still going?",
             minutes(quiet_secs),
-            clock_time(incident.last_human_ms())
+            clock_time(incident.last_human_ms(), incident.opened_at_ms)
         )))
         .with(text(format!(
             "• Service is back: /incident restored {id}\n\
@@ -30,7 +30,7 @@ pub fn stale_question(
         )))
         .with(text(format!(
             "Until someone acts, updates come hourly (next at {}) instead of every {}.",
-            short_time(next_update_ms),
+            short_time(next_update_ms, incident.opened_at_ms),
             minutes(usual_secs)
         )))
 }

@@ -75,10 +75,10 @@ fn state_fields(incident: &Incident, now_ms: i64) -> Vec<(String, String)> {
         ),
         (
             "Latest note".to_string(),
-            incident
-                .latest_note
-                .as_ref()
-                .map_or_else(|| "none yet".to_string(), quoted_remark),
+            incident.latest_note.as_ref().map_or_else(
+                || "none yet".to_string(),
+                |remark| quoted_remark(incident, remark),
+            ),
         ),
     ]
 }
@@ -96,7 +96,10 @@ fn people_fields(
             number => format!("#{number} posted"),
         };
         if let Some(next) = next_update_ms {
-            updates.push_str(&format!(" · next at {}", short_time(next)));
+            updates.push_str(&format!(
+                " · next at {}",
+                short_time(next, incident.opened_at_ms)
+            ));
         }
         fields.push(("Updates".to_string(), updates));
     }

@@ -94,7 +94,7 @@ fn group_line(incident: &Incident, group: &[usize]) -> String {
         .iter()
         .filter_map(|&index| incident.steps[index].started_at_ms)
         .min()
-        .map(|at| format!(" since {}", clock_time(at)))
+        .map(|at| format!(" since {}", clock_time(at, incident.opened_at_ms)))
         .unwrap_or_default();
     format!(
         "Steps {}–{} of {} · {} tracks in parallel{started}",
