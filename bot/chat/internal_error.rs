@@ -1,11 +1,13 @@
 //! What a person sees when the bot itself failed (the database is down, a stored incident cannot
 //! be read…): "internal error" with a short reference, and the same reference in the log line
 //! that holds the cause, so whoever reads the log finds the failure the person reported. Every
-//! platform answers this way.
+//! platform answers this way. A full disk is the one failure whose cause the person is told: it
+//! is known, nothing was saved, and someone can fix it.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
+use crate::engine::EngineError;
 use crate::error_text::with_causes;
 use crate::notify::{Message, MessageKind};
 use crate::platform::Platform;
@@ -13,7 +15,11 @@ use crate::platform::Platform;
 /// Logs `error` with its causes under a fresh reference, and returns the message for the person
 /// whose request failed. It does not say whether anything was saved: a failure can come after
 /// the commit (the answer lost on its way), so the person is pointed to what they can check.
-pub fn internal_error(platform: Platform, error: &dyn std::error::Error) -> Message {
+/// When the database's disk is full, the log says "disk full" and the person is told so.
+pub fn internal_error(platform: Platform, error: &(dyn std::error::Error + 'static)) -> Message {
+    if is_disk_full(error) {
+        return disk_full(platform, error);
+    }
     let reference = reference();
     tracing::error!(
         %reference,
@@ -28,6 +34,31 @@ pub fn internal_error(platform: Platform, error: &dyn std::error::Error) -> Mess
             "Internal error (ref {reference}): incident-bot could not finish this. Check \
              `/incident status`, then try again; the bot's log has the cause under that ref."
         ),
+    )
+}
+
+/// Whether `error`, or one of its causes, is the engine's "the disk is full".
+fn is_disk_full(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |error| error.source()).any(|error| {
+        error
+            .downcast_ref::<EngineError>()
+            .is_some_and(EngineError::is_disk_full)
+    })
+}
+
+/// A write refused for want of space: rolled back whole, so the person may say so and retry.
+fn disk_full(platform: Platform, error: &(dyn std::error::Error + 'static)) -> Message {
+    tracing::error!(
+        platform = platform.as_str(),
+        error = %with_causes(error),
+        "disk full: a request was refused, nothing of it was saved; free space on the \
+         database's disk"
+    );
+    Message::text(
+        MessageKind::Error,
+        None,
+        "Not saved: incident-bot's database disk is full. Ask whoever runs the bot to free \
+         space on it, then try again; until then, keep the incident going by hand here.",
     )
 }
 

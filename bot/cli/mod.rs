@@ -6,6 +6,7 @@ mod check_runbook;
 mod console;
 mod outbox;
 mod postmortem;
+mod reading;
 mod serve;
 mod status;
 pub mod variables;

@@ -92,6 +92,14 @@ pub enum EngineError {
     Contended { incident: IncidentId },
 }
 
+impl EngineError {
+    /// Whether the database had no space left to write in: nothing of the change was written,
+    /// and the same command succeeds once there is space again.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, EngineError::Store(StoreError::DiskFull(_)))
+    }
+}
+
 /// Why a command stops early: a refusal the user sees, or an internal failure.
 pub(super) enum Stop {
     Refused(Reply),

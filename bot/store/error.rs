@@ -110,7 +110,16 @@ pub enum StoreError {
     #[error("the database was opened read-only; nothing was written")]
     ReadOnly,
 
-    /// Any other database failure (lost connection, disk full, constraint violated…).
+    /// The disk (or the quota) where the database lives is full: SQLite's `SQLITE_FULL`,
+    /// PostgreSQL's `disk_full`. The write was rolled back whole; the same write succeeds once
+    /// there is space again.
+    #[error(
+        "disk full: the database has no space left to write in; nothing was written. Free space \
+         on the disk that holds the database, then try again"
+    )]
+    DiskFull(#[source] sqlx::Error),
+
+    /// Any other database failure (lost connection, constraint violated…).
     #[error("database query failed")]
     Database(#[source] sqlx::Error),
 }
@@ -128,6 +137,21 @@ impl StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Database(e)
+        match is_disk_full(&e) {
+            true => StoreError::DiskFull(e),
+            false => StoreError::Database(e),
+        }
+    }
+}
+
+/// SQLite's result code `SQLITE_FULL` (13), PostgreSQL's SQLSTATE `disk_full` (53100), or the
+/// operating system's "no space left on device".
+fn is_disk_full(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => {
+            matches!(database.code().as_deref(), Some("13" | "53100"))
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
     }
 }

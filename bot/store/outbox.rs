@@ -247,20 +247,8 @@ impl Store {
         next_attempt_at_ms: UnixMillis,
         error: &str,
     ) -> Result<(), StoreError> {
-        let Some(id) = stored(post_id) else {
-            return Err(StoreError::PostNotFound(post_id));
-        };
-        let error = storable_error(error);
-        let update = statement!(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
-            ", next_attempt_at_ms = " {next_attempt_at_ms}
-            " WHERE id = " {id} " AND sent_at_ms IS NULL"
-        );
-        if !self.write_one(update).await? {
-            self.post_exists_or_not_found(post_id, id).await?;
-            tracing::warn!(post_id, "failure reported for a post already sent; ignored");
-        }
-        Ok(())
+        self.record_refusal(post_id, error, Refusal::RetryAt(next_attempt_at_ms))
+            .await
     }
 
     /// Gives a post up as a dead letter after its last failed attempt: one more attempt, the
@@ -272,18 +260,38 @@ impl Store {
         dead_at_ms: UnixMillis,
         error: &str,
     ) -> Result<(), StoreError> {
+        self.record_refusal(post_id, error, Refusal::DeadAt(dead_at_ms))
+            .await
+    }
+
+    async fn record_refusal(
+        &self,
+        post_id: u64,
+        error: &str,
+        refusal: Refusal,
+    ) -> Result<(), StoreError> {
         let Some(id) = stored(post_id) else {
             return Err(StoreError::PostNotFound(post_id));
         };
         let error = storable_error(error);
-        let update = statement!(
-            "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
-            ", dead_at_ms = " {dead_at_ms}
-            " WHERE id = " {id} " AND sent_at_ms IS NULL"
-        );
+        let update = match refusal {
+            Refusal::RetryAt(next_attempt_at_ms) => statement!(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
+                ", next_attempt_at_ms = " {next_attempt_at_ms}
+                " WHERE id = " {id} " AND sent_at_ms IS NULL"
+            ),
+            Refusal::DeadAt(dead_at_ms) => statement!(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = " {&error}
+                ", dead_at_ms = " {dead_at_ms}
+                " WHERE id = " {id} " AND sent_at_ms IS NULL"
+            ),
+        };
         if !self.write_one(update).await? {
             self.post_exists_or_not_found(post_id, id).await?;
-            tracing::warn!(post_id, "a post already sent was to be given up; ignored");
+            tracing::warn!(
+                post_id,
+                "a refusal reported for a post already sent; ignored"
+            );
         }
         Ok(())
     }
@@ -364,6 +372,14 @@ fn post_from_row(row: &AnyRow) -> Result<OutboxPost, StoreError> {
         replaces: numbers::read_optional(row, "replaces_outbox_id", "outbox.replaces_outbox_id")?,
         replaces_message_ref: row.try_get("replaces_message_ref")?,
     })
+}
+
+/// What a refused attempt leaves a post.
+enum Refusal {
+    /// Tried again at this time.
+    RetryAt(UnixMillis),
+    /// Given up as a dead letter at this time.
+    DeadAt(UnixMillis),
 }
 
 #[cfg(test)]

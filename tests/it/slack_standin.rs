@@ -26,6 +26,8 @@
 //! | `views.open` | the view, with an id and an empty state |
 //!
 //! Interactions' `response_url` ([`SlackStandIn::response_url`]) is answered here too.
+//! [`SlackStandIn::go_down`] closes the Web API's port (connections refused, as a Slack that is
+//! down or unreachable) until [`SlackStandIn::come_back`] opens it again on the same address.
 //!
 //! Socket Mode: each connection gets `hello`; [`SlackStandIn::push_envelope`] sends an envelope
 //! to the latest connection, [`SlackStandIn::ack`] waits for the client's acknowledgement, and
@@ -121,8 +123,31 @@ pub struct UploadedFile {
 /// The running stand-in; stops when dropped.
 pub struct SlackStandIn {
     shared: Arc<Shared>,
-    server: tokio::task::JoinHandle<()>,
+    /// The Web API's routes, served again by [`SlackStandIn::come_back`].
+    app: Router,
+    /// The Web API's server while its port is open.
+    server: Mutex<Option<WebServer>>,
     stop: watch::Sender<bool>,
+}
+
+/// The Web API's server task, and how to close its port and connections.
+struct WebServer {
+    task: tokio::task::JoinHandle<()>,
+    close: tokio::sync::oneshot::Sender<()>,
+}
+
+impl WebServer {
+    fn serve(listener: tokio::net::TcpListener, app: Router) -> WebServer {
+        let (close, closed) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = closed.await;
+                })
+                .await;
+        });
+        WebServer { task, close }
+    }
 }
 
 struct Shared {
@@ -181,16 +206,39 @@ impl SlackStandIn {
             .route("/upload/{file_id}", post(upload))
             .route("/response/{id}", post(response_url))
             .with_state(Arc::clone(&shared));
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let server = WebServer::serve(listener, app.clone());
         let accepting = Arc::clone(&shared);
         std::thread::spawn(move || accept_sockets(socket_listener, accepting));
         SlackStandIn {
             shared,
-            server,
+            app,
+            server: Mutex::new(Some(server)),
             stop,
         }
+    }
+
+    /// Closes the Web API's port and its idle connections: every call is refused at connect,
+    /// as when Slack is down or unreachable, until [`SlackStandIn::come_back`]. Calls left
+    /// hanging ([`Answer::Hang`]) keep their connection, which their client has given up on.
+    pub async fn go_down(&self) {
+        let server = lock(&self.server).take().expect("the stand-in is up");
+        let _ = server.close.send(());
+        let mut task = server.task;
+        if tokio::time::timeout(Duration::from_secs(2), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+
+    /// Opens the Web API's port again, on the same address.
+    pub async fn come_back(&self) {
+        let listener = tokio::net::TcpListener::bind(self.shared.http)
+            .await
+            .expect("bind the stand-in's HTTP port again");
+        let server = WebServer::serve(listener, self.app.clone());
+        assert!(lock(&self.server).replace(server).is_none(), "it was up");
     }
 
     /// The Web API's base URL, `http://127.0.0.1:PORT/api`, for `SLACK_API_URL`.
@@ -325,7 +373,9 @@ impl Drop for SlackStandIn {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::Relaxed);
         let _ = self.stop.send(true);
-        self.server.abort();
+        if let Some(server) = lock(&self.server).take() {
+            server.task.abort();
+        }
     }
 }
 
@@ -871,4 +921,8 @@ async fn answers_have_the_shape_of_slacks_documented_answers() {
             limited["body"].clone()
         )
     );
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -86,7 +86,7 @@ impl Answer {
 /// The answer when the bot itself failed (the store is down…), so the person sees this rather
 /// than "The application did not respond"; the cause goes to the log under the answer's
 /// reference.
-pub fn internal_error(error: &dyn std::error::Error) -> Answer {
+pub fn internal_error(error: &(dyn std::error::Error + 'static)) -> Answer {
     Answer::Tell(crate::chat::internal_error::internal_error(
         Platform::Discord,
         error,

@@ -86,7 +86,7 @@ fn malformed(what: impl std::fmt::Display) -> Response {
     refusal(StatusCode::BAD_REQUEST, what).into_response()
 }
 
-fn internal_error(error: &dyn std::error::Error) -> Response {
+fn internal_error(error: &(dyn std::error::Error + 'static)) -> Response {
     Json(ingress::internal_error(error)).into_response()
 }
 

@@ -120,7 +120,7 @@ fn error_message(text: impl Into<String>) -> Message {
 
 /// The answer when the bot itself failed (the store is down…), so the person sees this rather
 /// than Slack's "operation_timeout"; the cause goes to the log under the answer's reference.
-pub fn internal_error(error: &dyn std::error::Error) -> Value {
+pub fn internal_error(error: &(dyn std::error::Error + 'static)) -> Value {
     ephemeral_response(&crate::chat::internal_error::internal_error(
         Platform::Slack,
         error,
