@@ -52,6 +52,10 @@ pub fn command_text(
             name: name.to_string(),
         });
     }
+    // Where an incident may come first, a lone number after it would read as the incident.
+    let takes_incident = arguments
+        .iter()
+        .any(|argument| matches!(argument.kind, ArgumentKind::Incident));
     let mut text = match command {
         CommandName::Postmortem => String::new(),
         _ => command.as_str().to_string(),
@@ -60,7 +64,7 @@ pub fn command_text(
         let Some((_, value)) = values.iter().find(|(name, _)| *name == argument.name) else {
             continue;
         };
-        let Some(written) = written(argument.kind, value) else {
+        let Some(written) = written(argument.kind, value, takes_incident) else {
             continue;
         };
         if !text.is_empty() {
@@ -71,8 +75,9 @@ pub fn command_text(
     Ok(text)
 }
 
-/// One value, written for an argument of the given kind; `None` for a flag that is not set.
-fn written(kind: ArgumentKind, value: &ArgumentValue) -> Option<String> {
+/// One value, written for an argument of the given kind; `None` for a flag that is not set. Free
+/// text of a command that `takes_incident` is quoted when it is only a number (`resolve "7"`).
+fn written(kind: ArgumentKind, value: &ArgumentValue, takes_incident: bool) -> Option<String> {
     Some(match (kind, value) {
         (ArgumentKind::Flag(word), ArgumentValue::Flag(set)) => {
             return set.then(|| word.to_string())
@@ -90,6 +95,9 @@ fn written(kind: ArgumentKind, value: &ArgumentValue) -> Option<String> {
         (ArgumentKind::Services, ArgumentValue::Text(list)) => {
             format!("{SERVICES_OPTION} {}", canonical::word(list))
         }
+        (ArgumentKind::FreeText, ArgumentValue::Text(free)) if takes_incident => {
+            canonical::free_text_after_incident(free).into_owned()
+        }
         (ArgumentKind::FreeText, ArgumentValue::Text(free)) => {
             canonical::free_text(free).into_owned()
         }
@@ -105,6 +113,25 @@ mod tests {
 
     fn text(value: &str) -> ArgumentValue {
         ArgumentValue::Text(value.to_string())
+    }
+
+    #[test]
+    fn a_root_cause_that_is_only_a_number_stays_a_root_cause() {
+        let root_cause = CommandName::Resolve
+            .arguments()
+            .iter()
+            .find(|argument| matches!(argument.kind, ArgumentKind::FreeText))
+            .expect("resolve takes a root cause")
+            .name;
+        let line = command_text(CommandName::Resolve, &[(root_cause, text("7"))]).unwrap();
+        assert_eq!(line, r#"resolve "7""#);
+        assert_eq!(
+            parse_incident(&line),
+            Ok(Command::Resolve(crate::Resolve {
+                incident: None,
+                root_cause: Some("7".to_string()),
+            }))
+        );
     }
 
     #[test]
