@@ -570,3 +570,14 @@ pub fn every_text_block(text: &str) -> Message {
             markdown: text.to_string(),
         })
 }
+
+/// Asserts a message as [`render`] shows it against the snapshot `name`, kept in
+/// `bot/notify/snapshots/` (the path is from the module in `posts/` that asserts).
+macro_rules! snapshot {
+    ($name:expr, $message:expr) => {
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $crate::notify::test_support::render(&$message));
+        })
+    };
+}
+pub(crate) use snapshot;

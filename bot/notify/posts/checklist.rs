@@ -314,14 +314,7 @@ mod tests {
     };
     use crate::notify::{rto_warning, status, update};
 
-    /// Snapshots live in `bot/notify/snapshots/`.
-    macro_rules! snapshot {
-        ($name:expr, $message:expr) => {
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!($name, render(&$message));
-            })
-        };
-    }
+    use crate::notify::test_support::snapshot;
 
     /// Step 5 of INC-3 failed at 03:31 and nobody has retried it yet: every message that shows
     /// it offers retry, skip or done with a workaround, never a bare "done".

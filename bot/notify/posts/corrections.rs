@@ -298,17 +298,10 @@ mod tests {
     use crate::incident::{DomainError, Event, IncidentId, Person, Recorded, Status};
     use crate::notify::posts::{assigned, last_good_data_recorded, refused, status};
     use crate::notify::test_support::{
-        alice, at, bob, carol, db_loss, render, runbook, Fixture, HOUR, MIN,
+        alice, at, bob, carol, db_loss, runbook, Fixture, HOUR, MIN,
     };
 
-    /// Snapshots live in `bot/notify/snapshots/`, with the other messages'.
-    macro_rules! snapshot {
-        ($name:expr, $message:expr) => {
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!($name, render(&$message));
-            })
-        };
-    }
+    use crate::notify::test_support::snapshot;
 
     /// 2026-11-26, the morning after INC-3 was resolved.
     const NEXT_DAY: i64 = 24 * HOUR;

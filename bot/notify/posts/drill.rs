@@ -194,16 +194,9 @@ mod tests {
     use super::*;
     use crate::incident::drill_report::{report, restore_times};
     use crate::incident::{DrillReport, Event, Recorded};
-    use crate::notify::test_support::{alice, at, db_loss_drill, render, Fixture};
+    use crate::notify::test_support::{alice, at, db_loss_drill, Fixture};
 
-    /// Snapshots live in `bot/notify/snapshots/`.
-    macro_rules! snapshot {
-        ($name:expr, $message:expr) => {
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!($name, render(&$message));
-            })
-        };
-    }
+    use crate::notify::test_support::snapshot;
 
     fn report_of(fixture: &Fixture) -> DrillReport {
         report(

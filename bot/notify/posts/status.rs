@@ -172,14 +172,7 @@ mod tests {
     use crate::notify::test_support::{at, db_loss, db_loss_with_a_skip, render, runbook};
     use crate::notify::{status, Block, Foldable};
 
-    /// Snapshots live in `bot/notify/snapshots/`.
-    macro_rules! snapshot {
-        ($name:expr, $message:expr) => {
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!($name, render(&$message));
-            })
-        };
-    }
+    use crate::notify::test_support::snapshot;
 
     /// The checklist of a status message.
     fn checklist(message: &crate::notify::Message) -> &Foldable {

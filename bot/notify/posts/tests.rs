@@ -10,14 +10,7 @@ use crate::notify::{Message, MessageKind};
 
 use super::*;
 
-/// Snapshots live in `bot/notify/snapshots/`.
-macro_rules! snapshot {
-    ($name:expr, $message:expr) => {
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!($name, render(&$message));
-        })
-    };
-}
+use crate::notify::test_support::snapshot;
 
 /// The runbook step for an index of a scenario, as the engine looks it up.
 fn step(number: u32, index: usize) -> Option<&'static crate::runbook::Step> {

@@ -150,14 +150,7 @@ mod tests {
         checklist, confirmation_headline, nudge, refused, status, step_failed, update, MessageKind,
     };
 
-    /// Snapshots live in `bot/notify/snapshots/`.
-    macro_rules! snapshot {
-        ($name:expr, $message:expr) => {
-            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
-                insta::assert_snapshot!($name, render(&$message));
-            })
-        };
-    }
+    use crate::notify::test_support::snapshot;
 
     #[test]
     fn checklist_with_tracks_in_parallel() {
