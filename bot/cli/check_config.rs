@@ -73,29 +73,21 @@ pub fn report(
         Err(error) => problems.push(error.to_string()),
     }
     let mut platforms = Vec::new();
-    let slack = match SlackSettings::from_environment(&env) {
-        Ok(Some(slack)) => {
-            platforms.push(Platform::Slack);
-            slack_line(&slack)
-        }
-        Ok(None) => "not configured".to_string(),
-        Err(error) => {
-            problems.push(error.to_string());
-            "not usable (see the problems below)".to_string()
-        }
-    };
+    let slack = platform_line(
+        SlackSettings::from_environment(&env),
+        slack_line,
+        Platform::Slack,
+        &mut platforms,
+        &mut problems,
+    );
     let _ = writeln!(out, "Slack:       {slack}");
-    let discord = match DiscordSettings::from_environment(&env) {
-        Ok(Some(discord)) => {
-            platforms.push(Platform::Discord);
-            discord_line(&discord)
-        }
-        Ok(None) => "not configured".to_string(),
-        Err(error) => {
-            problems.push(error.to_string());
-            "not usable (see the problems below)".to_string()
-        }
-    };
+    let discord = platform_line(
+        DiscordSettings::from_environment(&env),
+        discord_line,
+        Platform::Discord,
+        &mut platforms,
+        &mut problems,
+    );
     let _ = writeln!(out, "Discord:     {discord}");
 
     let (config, config_problems) = EngineConfig::check(runbook, &lookup, &platforms);
@@ -198,5 +190,26 @@ fn list_or<T: AsRef<str>>(items: &[T], empty: &str) -> String {
             .map(AsRef::as_ref)
             .collect::<Vec<_>>()
             .join(", "),
+    }
+}
+/// A platform's line: what its settings say (and it is served), "not configured", or "not
+/// usable" with the problem recorded.
+fn platform_line<S, E: std::fmt::Display>(
+    read: Result<Option<S>, E>,
+    line: impl Fn(&S) -> String,
+    platform: Platform,
+    platforms: &mut Vec<Platform>,
+    problems: &mut Vec<String>,
+) -> String {
+    match read {
+        Ok(Some(settings)) => {
+            platforms.push(platform);
+            line(&settings)
+        }
+        Ok(None) => "not configured".to_string(),
+        Err(error) => {
+            problems.push(error.to_string());
+            "not usable (see the problems below)".to_string()
+        }
     }
 }
