@@ -131,6 +131,11 @@ impl EngineConfig {
         self.stale_after_secs
     }
 
+    /// The chat id `ROLE_MENTIONS` gives a role (any case), if any.
+    pub fn mention_of(&self, role: &str) -> Option<String> {
+        self.paging.mention_of(role).map(|id| id.to_string())
+    }
+
     /// The roles to page for a severity, with the chat id of each when one is configured.
     pub fn paging(&self, severity: Severity) -> Vec<(String, Option<String>)> {
         self.paging

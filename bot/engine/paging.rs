@@ -5,9 +5,10 @@
 //!   critical pages every contact; high pages the contacts available 24/7 or on call; medium and
 //!   low page nobody.
 //! - `ROLE_MENTIONS`: `Platform Lead=U024BE7LH; Database Admin=S0DBA` maps a role of the contacts
-//!   table to the chat id to ping (`crate::mention`: a Slack user or user group, a Discord user),
-//!   of a platform the bot serves; pairs separated by `;` or `,`. A paged role without a mapping
-//!   is named, not pinged.
+//!   table, or the owner of steps in a table of steps (`Owner` column), to the chat id to ping
+//!   (`crate::mention`: a Slack user or user group, a Discord user), of a platform the bot
+//!   serves; pairs separated by `;` or `,`. A paged role without a mapping is named, not pinged;
+//!   a step's owner with one is pinged when the step becomes current.
 //!
 //! A role that is not in the table, or an id of no platform's shape, is a [`ConfigError`] that
 //! lists the table's roles or the shapes; [`Paging::read`] collects every one.
@@ -98,6 +99,11 @@ impl Paging {
         paging
     }
 
+    /// The id to mention for a role (any case), when `ROLE_MENTIONS` gives one.
+    pub fn mention_of(&self, role: &str) -> Option<MentionId> {
+        self.role_mentions.get(&role.trim().to_lowercase()).cloned()
+    }
+
     /// The roles to page for a severity, with the id to mention of each that has one.
     pub fn paging(&self, severity: Severity) -> Vec<(String, Option<MentionId>)> {
         self.paged_roles
@@ -157,16 +163,28 @@ fn read_mention(
 struct Roles<'a>(&'a Runbook);
 
 impl Roles<'_> {
+    /// The contacts table's roles, then the owners of steps (from tables of steps) not among
+    /// them, each once.
+    fn all(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = self.0.contacts.iter().map(|c| c.role.as_str()).collect();
+        let owners = self.0.scenarios.iter().flat_map(|scenario| scenario.steps());
+        for owner in owners.filter_map(|step| step.role.as_deref()) {
+            if !roles.iter().any(|role| role.eq_ignore_ascii_case(owner)) {
+                roles.push(owner);
+            }
+        }
+        roles
+    }
+
     fn find(&self, name: &str) -> Option<String> {
-        self.0
-            .contacts
-            .iter()
-            .find(|contact| contact.role.eq_ignore_ascii_case(name))
-            .map(|contact| contact.role.clone())
+        self.all()
+            .into_iter()
+            .find(|role| role.eq_ignore_ascii_case(name))
+            .map(str::to_string)
     }
 
     fn unknown(&self, variable: &str, value: &str, name: &str) -> ConfigError {
-        let roles: Vec<&str> = self.0.contacts.iter().map(|c| c.role.as_str()).collect();
+        let roles = self.all();
         let listed = match roles.is_empty() {
             true => "the runbook has no contacts table".to_string(),
             false => format!("the runbook's roles are {}", roles.join(", ")),

@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::format::{against_budget, allowance_suffix, count, hour_minute, secs_between};
+use super::format::{against_budget, step_suffix, count, hour_minute, secs_between};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::Foldable;
 
@@ -421,7 +421,7 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
             };
             format!("▶ {name}{choose}{running}")
         }
-        (None, None) => format!("☐ {name}{}", allowance_suffix(step)),
+        (None, None) => format!("☐ {name}{}", step_suffix(step)),
     }
 }
 

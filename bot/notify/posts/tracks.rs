@@ -5,7 +5,7 @@
 use commands::duration::format_duration;
 
 use super::checklist::{with_restore_hint, with_step};
-use super::format::{allowance_suffix, clock_time, minutes, secs_between};
+use super::format::{step_suffix, clock_time, minutes, secs_between};
 use super::{heading, state_hints, text, TRACKS_HINT};
 use crate::incident::{Incident, Outcome};
 use crate::notify::message::{Block, Message, TrackButton};
@@ -113,7 +113,7 @@ fn track_line(incident: &Incident, index: usize, now_ms: i64) -> String {
         "Step {} · {}{}",
         index + 1,
         state.title,
-        allowance_suffix(state)
+        step_suffix(state)
     );
     if let Some(confirmation) = &state.confirmation {
         let by = &confirmation.by.name;
