@@ -159,32 +159,21 @@ fn read_mention(
     Ok((role, id))
 }
 
-/// The contacts table's roles, matched in any case.
+/// The runbook's roles (`Runbook::roles`: its contacts table's, and its steps' owners), matched
+/// in any case.
 struct Roles<'a>(&'a Runbook);
 
 impl Roles<'_> {
-    /// The contacts table's roles, then the owners of steps (from tables of steps) not among
-    /// them, each once.
-    fn all(&self) -> Vec<&str> {
-        let mut roles: Vec<&str> = self.0.contacts.iter().map(|c| c.role.as_str()).collect();
-        let owners = self.0.scenarios.iter().flat_map(|scenario| scenario.steps());
-        for owner in owners.filter_map(|step| step.role.as_deref()) {
-            if !roles.iter().any(|role| role.eq_ignore_ascii_case(owner)) {
-                roles.push(owner);
-            }
-        }
-        roles
-    }
-
     fn find(&self, name: &str) -> Option<String> {
-        self.all()
+        self.0
+            .roles()
             .into_iter()
             .find(|role| role.eq_ignore_ascii_case(name))
             .map(str::to_string)
     }
 
     fn unknown(&self, variable: &str, value: &str, name: &str) -> ConfigError {
-        let roles = self.all();
+        let roles = self.0.roles();
         let listed = match roles.is_empty() {
             true => "the runbook has no contacts table".to_string(),
             false => format!("the runbook's roles are {}", roles.join(", ")),

@@ -322,6 +322,19 @@ impl Runbook {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }
 
+    /// The roles people may be paged or pinged as: the contacts table's, then the owners of
+    /// steps (from tables of steps) it does not list, each once.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = self.contacts.iter().map(|c| c.role.as_str()).collect();
+        let steps = self.scenarios.iter().flat_map(Scenario::steps);
+        for owner in steps.filter_map(|step| step.role.as_deref()) {
+            if !roles.iter().any(|role| role.eq_ignore_ascii_case(owner)) {
+                roles.push(owner);
+            }
+        }
+        roles
+    }
+
     /// The objectives row for a service, matched without regard to case.
     pub fn objective(&self, service: &str) -> Option<&Objective> {
         self.objectives
