@@ -262,7 +262,10 @@ fn found(scenario: &Scenario) -> String {
         ScenarioFound::Shape => "it states a severity or holds phases".to_string(),
     };
     if !scenario.symptoms_from.is_empty() {
-        found.push_str(&format!("; symptoms under {}", scenario.symptoms_from.join(", ")));
+        found.push_str(&format!(
+            "; symptoms under {}",
+            scenario.symptoms_from.join(", ")
+        ));
     }
     found
 }

@@ -54,9 +54,8 @@ impl Notice {
 }
 
 /// A placeholder: `[NAME]` (no brackets or line break inside) or `{{ name }}`.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[([^\[\]\n]*)\]|\{\{([^{}\n]*)\}\}").expect("static regex")
-});
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]*)\]|\{\{([^{}\n]*)\}\}").expect("static regex"));
 
 /// Other names teams give the placeholders of [`values`] (in `{{snake_case}}` or in capitals),
 /// each with the name it stands for.

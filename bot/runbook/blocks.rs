@@ -286,7 +286,10 @@ impl Reader<'_> {
             }
             Tag::BlockQuote(kind) => {
                 let inner = self.blocks_until(Some(TagEnd::BlockQuote(kind)));
-                if inner.iter().any(|block| matches!(block, Block::Heading { .. })) {
+                if inner
+                    .iter()
+                    .any(|block| matches!(block, Block::Heading { .. }))
+                {
                     blocks.extend(inner);
                 } else if !inner.is_empty() {
                     blocks.push(Block::Quote {

@@ -7,9 +7,7 @@ use commands::duration;
 use regex::Regex;
 
 use super::blocks::Block;
-use super::model::{
-    CodeBlock, FollowUp, ReferenceKind, ReferenceSection, Template, TemplateForm,
-};
+use super::model::{CodeBlock, FollowUp, ReferenceKind, ReferenceSection, Template, TemplateForm};
 use super::sections::Section;
 use super::text::collect_texts;
 
@@ -30,12 +28,7 @@ const RESOLVED_LABELS: [&str; 6] = [
     "recovered",
 ];
 const INCIDENT_LABELS: [&str; 6] = [
-    "kick-off",
-    "kickoff",
-    "initial",
-    "declar",
-    "opening",
-    "incident",
+    "kick-off", "kickoff", "initial", "declar", "opening", "incident",
 ];
 
 /// The placeholders of a template body, `[BRACKETS]` or `{{braces}}`, without them, each once, in
@@ -68,7 +61,12 @@ pub(crate) fn read_templates(section: &Section, templates: &mut Vec<Template>) {
             Block::Code { code, line, .. } => {
                 found = true;
                 let heading = named(&mut label);
-                templates.push(template(&heading, code.trim_end(), *line, TemplateForm::CodeBlock));
+                templates.push(template(
+                    &heading,
+                    code.trim_end(),
+                    *line,
+                    TemplateForm::CodeBlock,
+                ));
             }
             Block::Quote { blocks, line } => {
                 let body = texts_of(blocks).join("\n");
@@ -83,17 +81,27 @@ pub(crate) fn read_templates(section: &Section, templates: &mut Vec<Template>) {
                     Some((first, rest)) => (first, rest),
                     None => continue,
                 };
-                let is_label = first.lead.is_some() && first.rest.trim_matches(':').trim().is_empty();
+                let is_label =
+                    first.lead.is_some() && first.rest.trim_matches(':').trim().is_empty();
                 if is_label {
-                    label = first.lead.as_ref().map(|lead| lead.trim_end_matches(':').trim().to_string());
+                    label = first
+                        .lead
+                        .as_ref()
+                        .map(|lead| lead.trim_end_matches(':').trim().to_string());
                 }
                 let body_lines = if is_label { rest } else { lines.as_slice() };
                 if label.is_some() && !body_lines.is_empty() {
                     found = true;
-                    let body: Vec<&str> = body_lines.iter().map(|line| line.text.as_str()).collect();
+                    let body: Vec<&str> =
+                        body_lines.iter().map(|line| line.text.as_str()).collect();
                     let heading = named(&mut label);
                     let line = body_lines[0].line;
-                    templates.push(template(&heading, &body.join("\n"), line, TemplateForm::Paragraph));
+                    templates.push(template(
+                        &heading,
+                        &body.join("\n"),
+                        line,
+                        TemplateForm::Paragraph,
+                    ));
                 }
             }
             _ => {}
@@ -102,7 +110,12 @@ pub(crate) fn read_templates(section: &Section, templates: &mut Vec<Template>) {
     if !found {
         let body = texts_of(&section.blocks).join("\n");
         if !placeholders(&body).is_empty() {
-            templates.push(template(&section.title, &body, section.line, TemplateForm::Paragraph));
+            templates.push(template(
+                &section.title,
+                &body,
+                section.line,
+                TemplateForm::Paragraph,
+            ));
         }
     }
     for child in &section.children {
@@ -239,14 +252,35 @@ mod tests {
 
     #[test]
     fn names_by_first_word_else_by_label() {
-        assert_eq!(template_name("Kick-off message", "🔴 INCIDENT: {{summary}}"), "INCIDENT");
-        assert_eq!(template_name("Kick-off message", "🔴 {{severity}}: {{summary}}"), "INCIDENT");
-        assert_eq!(template_name("All-clear", "✅ {{summary}} is fixed"), "RESOLVED");
-        assert_eq!(template_name("Incident resolved", "{{summary}} is fixed"), "RESOLVED");
-        assert_eq!(template_name("Initial notification", "We are looking"), "INCIDENT");
-        assert_eq!(template_name("Customer update", "We are looking"), "CUSTOMER UPDATE");
+        assert_eq!(
+            template_name("Kick-off message", "🔴 INCIDENT: {{summary}}"),
+            "INCIDENT"
+        );
+        assert_eq!(
+            template_name("Kick-off message", "🔴 {{severity}}: {{summary}}"),
+            "INCIDENT"
+        );
+        assert_eq!(
+            template_name("All-clear", "✅ {{summary}} is fixed"),
+            "RESOLVED"
+        );
+        assert_eq!(
+            template_name("Incident resolved", "{{summary}} is fixed"),
+            "RESOLVED"
+        );
+        assert_eq!(
+            template_name("Initial notification", "We are looking"),
+            "INCIDENT"
+        );
+        assert_eq!(
+            template_name("Customer update", "We are looking"),
+            "CUSTOMER UPDATE"
+        );
         assert_eq!(template_name("Kick-off", "SEV1: {{summary}}"), "INCIDENT");
-        assert_eq!(template_name("Every 30 minutes", "UPDATE: {{summary}}"), "UPDATE");
+        assert_eq!(
+            template_name("Every 30 minutes", "UPDATE: {{summary}}"),
+            "UPDATE"
+        );
     }
 
     #[test]

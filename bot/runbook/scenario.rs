@@ -315,9 +315,12 @@ fn read_phase(section: &Section, diagnostics: &mut Diagnostics) -> Phase {
             phase_choice(&mut phase).options.push(option);
         } else {
             let heading = split_step_heading(None, &child.title);
-            phase
-                .steps
-                .push(new_step(heading, StepSource::Heading, child.line, diagnostics));
+            phase.steps.push(new_step(
+                heading,
+                StepSource::Heading,
+                child.line,
+                diagnostics,
+            ));
         }
         for block in all_blocks(child) {
             add_to_last_step(&mut phase, block);
@@ -585,7 +588,12 @@ mod tests {
         ] {
             assert!(is_symptoms_title(title), "{title}");
         }
-        for title in ["Trigger failover", "Alert stakeholders", "Recovery", "Immediate Actions"] {
+        for title in [
+            "Trigger failover",
+            "Alert stakeholders",
+            "Recovery",
+            "Immediate Actions",
+        ] {
             assert!(!is_symptoms_title(title), "{title}");
         }
     }

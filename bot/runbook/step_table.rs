@@ -16,7 +16,9 @@ use super::model::{BudgetForm, CodeBlock, Step, StepSource, StepTable};
 use super::tables::{column_matching, is_blank_cell};
 use super::timing::{parse_timing, split_step_heading};
 
-const ACTION: &[&str] = &["action", "actions", "task", "tasks", "what", "activity", "do"];
+const ACTION: &[&str] = &[
+    "action", "actions", "task", "tasks", "what", "activity", "do",
+];
 const STEP: &[&str] = &["step", "steps"];
 const BUDGET: &[&str] = &[
     "est",
@@ -60,7 +62,11 @@ struct Columns {
 fn is_numbering(rows: &[TableRow], index: usize) -> bool {
     rows.iter()
         .filter_map(|row| row.cells.get(index))
-        .map(|cell| cell.trim().trim_start_matches('#').trim_end_matches(['.', ')']))
+        .map(|cell| {
+            cell.trim()
+                .trim_start_matches('#')
+                .trim_end_matches(['.', ')'])
+        })
         .filter(|cell| !cell.is_empty())
         .all(|cell| cell.chars().all(|c| c.is_ascii_digit()))
 }
@@ -103,7 +109,9 @@ pub(crate) fn read(
 ) -> Option<(StepTable, Vec<Step>)> {
     let columns = columns(header, rows)?;
     let name = |index: Option<usize>| {
-        index.and_then(|i| header.get(i)).map(|h| h.trim().to_string())
+        index
+            .and_then(|i| header.get(i))
+            .map(|h| h.trim().to_string())
     };
     let others: Vec<usize> = (0..header.len())
         .filter(|index| {
@@ -258,7 +266,14 @@ mod tests {
         let (header, rows) = table(
             &["Owner", "Command", "Est.", "#", "Step", "Notes"],
             &[
-                &["DBA", "`pg_ctl promote`", "10 min", "1", "Promote the replica", ""],
+                &[
+                    "DBA",
+                    "`pg_ctl promote`",
+                    "10 min",
+                    "1",
+                    "Promote the replica",
+                    "",
+                ],
                 &["SRE", "", "P1", "2", "Fail over DNS", "check TTL"],
                 &["", "", "", "", "", ""],
             ],
@@ -284,7 +299,10 @@ mod tests {
                     s.budget_secs.map(|b| b.max_secs),
                     s.marker,
                     s.role.as_deref(),
-                    s.commands.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+                    s.commands
+                        .iter()
+                        .map(|c| c.code.as_str())
+                        .collect::<Vec<_>>(),
                     s.details.clone(),
                 )
             })
@@ -292,7 +310,14 @@ mod tests {
         assert_eq!(
             summary,
             vec![
-                ("Promote the replica", Some(600), None, Some("DBA"), vec!["pg_ctl promote"], vec![]),
+                (
+                    "Promote the replica",
+                    Some(600),
+                    None,
+                    Some("DBA"),
+                    vec!["pg_ctl promote"],
+                    vec![]
+                ),
                 (
                     "Fail over DNS",
                     None,
@@ -310,7 +335,10 @@ mod tests {
     fn a_numbered_step_column_beside_an_action_is_the_numbering() {
         let (header, rows) = table(
             &["Step", "Action", "Time"],
-            &[&["1", "Restart `api` pods", "~5m"], &["2", "Watch errors", "whenever"]],
+            &[
+                &["1", "Restart `api` pods", "~5m"],
+                &["2", "Watch errors", "whenever"],
+            ],
         );
         let mut diagnostics = Diagnostics::default();
         let (found, steps) = read(&header, &rows, 1, &mut diagnostics).expect("a table of steps");
@@ -319,7 +347,9 @@ mod tests {
         assert_eq!(steps[0].budget_secs.map(|b| b.max_secs), Some(300));
         assert_eq!(diagnostics.0.len(), 1);
         assert_eq!(diagnostics.0[0].line, 4);
-        assert!(diagnostics.0[0].message.starts_with("`whenever` in column Time"));
+        assert!(diagnostics.0[0]
+            .message
+            .starts_with("`whenever` in column Time"));
     }
 
     #[test]

@@ -83,7 +83,11 @@ fn parse_marker(word: &str) -> Option<Marker> {
 /// Reads a budget in any of the phrasings of this module: `est. 10 min`, `~10m`, `10 mins`,
 /// `⏱ 10m`, `ETA 5 min`, `up to 15 min`, `≤ 10 min`, `5-10m`, `1h30`, `10-15 minutes`.
 pub(crate) fn parse_budget(text: &str) -> Option<DurationRange> {
-    let mut text = text.trim().trim_end_matches('.').trim().to_ascii_lowercase();
+    let mut text = text
+        .trim()
+        .trim_end_matches('.')
+        .trim()
+        .to_ascii_lowercase();
     loop {
         let before = text.len();
         for word in BUDGET_WORDS.iter().chain(&LIMIT_SIGNS) {
@@ -181,7 +185,10 @@ pub(crate) fn split_step_heading(lead: Option<&str>, rest: &str) -> StepHeading 
 /// What the end of a step's line says about its timing.
 enum Trailing {
     /// A timing starting at byte `at`.
-    Read { at: usize, timing: Timing },
+    Read {
+        at: usize,
+        timing: Timing,
+    },
     /// A budget word followed by something that is not a budget.
     Unreadable(String),
     None,
@@ -323,28 +330,112 @@ mod tests {
     fn budgets_in_the_phrasings_people_use() {
         use BudgetForm::{Parenthesis, Trailing};
         let cases: [(&str, &str, u64, u64, BudgetForm); 22] = [
-            ("Confirm the issue (5 minutes)", "Confirm the issue", 5, 5, Parenthesis),
+            (
+                "Confirm the issue (5 minutes)",
+                "Confirm the issue",
+                5,
+                5,
+                Parenthesis,
+            ),
             ("Fail over — est. 10 min", "Fail over", 10, 10, Trailing),
             ("Fail over – est 10 min", "Fail over", 10, 10, Trailing),
             ("Fail over (est. 20 min)", "Fail over", 20, 20, Parenthesis),
             ("Flush the cache ~10m", "Flush the cache", 10, 10, Trailing),
-            ("Drain the queue: 10 mins", "Drain the queue", 10, 10, Trailing),
-            ("Drain the queue - 10 mins", "Drain the queue", 10, 10, Trailing),
+            (
+                "Drain the queue: 10 mins",
+                "Drain the queue",
+                10,
+                10,
+                Trailing,
+            ),
+            (
+                "Drain the queue - 10 mins",
+                "Drain the queue",
+                10,
+                10,
+                Trailing,
+            ),
             ("Warm the caches ⏱ 10m", "Warm the caches", 10, 10, Trailing),
-            ("Warm the caches ⏱️ 10m", "Warm the caches", 10, 10, Trailing),
-            ("Page the vendor ETA 5 min", "Page the vendor", 5, 5, Trailing),
-            ("Page the vendor (ETA 5 min)", "Page the vendor", 5, 5, Parenthesis),
-            ("Rebuild the index (up to 15 min)", "Rebuild the index", 15, 15, Parenthesis),
-            ("Rebuild the index — up to 15 min", "Rebuild the index", 15, 15, Trailing),
-            ("Restart the API ≤ 10 min", "Restart the API", 10, 10, Trailing),
-            ("Restart the API (≤ 10 min)", "Restart the API", 10, 10, Parenthesis),
-            ("Restart the API (<= 10 min)", "Restart the API", 10, 10, Parenthesis),
+            (
+                "Warm the caches ⏱️ 10m",
+                "Warm the caches",
+                10,
+                10,
+                Trailing,
+            ),
+            (
+                "Page the vendor ETA 5 min",
+                "Page the vendor",
+                5,
+                5,
+                Trailing,
+            ),
+            (
+                "Page the vendor (ETA 5 min)",
+                "Page the vendor",
+                5,
+                5,
+                Parenthesis,
+            ),
+            (
+                "Rebuild the index (up to 15 min)",
+                "Rebuild the index",
+                15,
+                15,
+                Parenthesis,
+            ),
+            (
+                "Rebuild the index — up to 15 min",
+                "Rebuild the index",
+                15,
+                15,
+                Trailing,
+            ),
+            (
+                "Restart the API ≤ 10 min",
+                "Restart the API",
+                10,
+                10,
+                Trailing,
+            ),
+            (
+                "Restart the API (≤ 10 min)",
+                "Restart the API",
+                10,
+                10,
+                Parenthesis,
+            ),
+            (
+                "Restart the API (<= 10 min)",
+                "Restart the API",
+                10,
+                10,
+                Parenthesis,
+            ),
             ("Scale out — 5-10m", "Scale out", 5, 10, Trailing),
             ("Scale out (5–10m)", "Scale out", 5, 10, Parenthesis),
             ("Scale out — 5 - 10 min", "Scale out", 5, 10, Trailing),
-            ("Restore the snapshot — 1h30", "Restore the snapshot", 90, 90, Trailing),
-            ("Restore the snapshot (1h30)", "Restore the snapshot", 90, 90, Parenthesis),
-            ("Restore the snapshot: estimated 2 h 15", "Restore the snapshot", 135, 135, Trailing),
+            (
+                "Restore the snapshot — 1h30",
+                "Restore the snapshot",
+                90,
+                90,
+                Trailing,
+            ),
+            (
+                "Restore the snapshot (1h30)",
+                "Restore the snapshot",
+                90,
+                90,
+                Parenthesis,
+            ),
+            (
+                "Restore the snapshot: estimated 2 h 15",
+                "Restore the snapshot",
+                135,
+                135,
+                Trailing,
+            ),
         ];
         for (line, title, min, max, form) in cases {
             let heading = split_step_heading(None, line);
@@ -355,7 +446,13 @@ mod tests {
             );
             assert_eq!(heading.unreadable_timing, None, "{line}");
         }
-        for rest in ["— est. 30 min", ": 30 mins", "(est. 30 min)", "⏱ 30m", "~30m"] {
+        for rest in [
+            "— est. 30 min",
+            ": 30 mins",
+            "(est. 30 min)",
+            "⏱ 30m",
+            "~30m",
+        ] {
             let heading = split_step_heading(Some("Fail over"), rest);
             assert_eq!(
                 (heading.title.as_str(), heading.timing, heading.remark),
@@ -379,7 +476,11 @@ mod tests {
         ] {
             let heading = split_step_heading(None, line);
             assert_eq!(
-                (heading.title.as_str(), heading.timing, heading.unreadable_timing),
+                (
+                    heading.title.as_str(),
+                    heading.timing,
+                    heading.unreadable_timing
+                ),
                 (line, None, None),
                 "{line}"
             );
@@ -407,7 +508,10 @@ mod tests {
         assert_eq!(heading.unreadable_timing, None);
         let heading = split_step_heading(None, "Fail over — est. 10 min or so");
         assert_eq!(heading.timing, None);
-        assert_eq!(heading.unreadable_timing.as_deref(), Some("est. 10 min or so"));
+        assert_eq!(
+            heading.unreadable_timing.as_deref(),
+            Some("est. 10 min or so")
+        );
         let heading = split_step_heading(Some("Fail over"), "(see runbook) — 5 min");
         assert_eq!(heading.timing, budget(300, 300));
         assert_eq!(heading.remark.as_deref(), Some("(see runbook)"));

@@ -20,7 +20,13 @@ fn wiki() -> Runbook {
 }
 
 /// Each step of a scenario as (title, budget in minutes, marker, owner, commands).
-type StepSummary = (String, Option<(u64, u64)>, Option<Marker>, Option<String>, Vec<String>);
+type StepSummary = (
+    String,
+    Option<(u64, u64)>,
+    Option<Marker>,
+    Option<String>,
+    Vec<String>,
+);
 
 fn steps(runbook: &Runbook, scenario: usize) -> Vec<StepSummary> {
     runbook.scenarios[scenario]
@@ -75,14 +81,24 @@ fn the_wiki_style_runbook_reads_in_full() {
     assert_eq!(
         scenarios,
         vec![
-            (1, "Orders database failover", Some(Severity::Critical), under()),
+            (
+                1,
+                "Orders database failover",
+                Some(Severity::Critical),
+                under()
+            ),
             (
                 2,
                 "Payment provider outage",
                 Some(Severity::High),
                 ScenarioFound::Heading("Playbook".into())
             ),
-            (3, "Search index corruption", Some(Severity::Medium), under()),
+            (
+                3,
+                "Search index corruption",
+                Some(Severity::Medium),
+                under()
+            ),
             (4, "Stale product images", Some(Severity::Low), under()),
         ]
     );
@@ -139,10 +155,34 @@ fn the_wiki_style_runbook_reads_in_full() {
                 Some("SRE"),
                 &["kubectl rollout restart deploy/checkout-api"]
             ),
-            step("Tell customer support", Some((5, 5)), None, Some("Comms Lead"), &[]),
-            step("Run the checkout smoke test", Some((10, 10)), None, None, &[]),
-            step("Watch error rates on the dashboard", Some((15, 15)), None, None, &[]),
-            step("Re-enable the order export job", Some((90, 90)), None, None, &[]),
+            step(
+                "Tell customer support",
+                Some((5, 5)),
+                None,
+                Some("Comms Lead"),
+                &[]
+            ),
+            step(
+                "Run the checkout smoke test",
+                Some((10, 10)),
+                None,
+                None,
+                &[]
+            ),
+            step(
+                "Watch error rates on the dashboard",
+                Some((15, 15)),
+                None,
+                None,
+                &[]
+            ),
+            step(
+                "Re-enable the order export job",
+                Some((90, 90)),
+                None,
+                None,
+                &[]
+            ),
             step("Rebuild the read replica", Some((20, 20)), None, None, &[]),
         ]
     );
@@ -153,7 +193,10 @@ fn the_wiki_style_runbook_reads_in_full() {
     );
     assert_eq!(
         (promote.from, promote.budget_from.clone()),
-        (StepSource::TableRow, Some(BudgetForm::Column("Est.".into())))
+        (
+            StepSource::TableRow,
+            Some(BudgetForm::Column("Est.".into()))
+        )
     );
     assert_eq!(
         failover.phases[1].tables,
@@ -214,7 +257,13 @@ fn the_wiki_style_runbook_reads_in_full() {
     assert_eq!(
         steps(&runbook, 2),
         vec![
-            step("Pause the indexer", Some((15, 15)), Some(Marker::Priority(1)), None, &[]),
+            step(
+                "Pause the indexer",
+                Some((15, 15)),
+                Some(Marker::Priority(1)),
+                None,
+                &[]
+            ),
             step(
                 "Rebuild the index from the nightly snapshot",
                 Some((90, 90)),
@@ -222,19 +271,42 @@ fn the_wiki_style_runbook_reads_in_full() {
                 None,
                 &[]
             ),
-            step("Spot-check ten popular queries", Some((10, 10)), None, None, &[]),
+            step(
+                "Spot-check ten popular queries",
+                Some((10, 10)),
+                None,
+                None,
+                &[]
+            ),
         ]
     );
-    assert_eq!(runbook.scenarios[2].phases[0].tracks.len(), 1, "1–2 run in parallel");
+    assert_eq!(
+        runbook.scenarios[2].phases[0].tracks.len(),
+        1,
+        "1–2 run in parallel"
+    );
     assert_eq!(
         steps(&runbook, 3)[0],
-        step("Purge the CDN cache for `/img/*`", Some((5, 5)), None, None, &[])
+        step(
+            "Purge the CDN cache for `/img/*`",
+            Some((5, 5)),
+            None,
+            None,
+            &[]
+        )
     );
 
     let templates: Vec<_> = runbook
         .templates
         .iter()
-        .map(|t| (t.name.as_str(), t.heading.as_str(), t.form, t.placeholders.clone()))
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.heading.as_str(),
+                t.form,
+                t.placeholders.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         templates,
@@ -243,10 +315,16 @@ fn the_wiki_style_runbook_reads_in_full() {
                 "INCIDENT",
                 "Kick-off message",
                 TemplateForm::Quote,
-                vec!["severity", "summary", "start_time", "services", "incident_id"]
-                    .into_iter()
-                    .map(String::from)
-                    .collect::<Vec<_>>()
+                vec![
+                    "severity",
+                    "summary",
+                    "start_time",
+                    "services",
+                    "incident_id"
+                ]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
             ),
             (
                 "RESOLVED",
@@ -298,7 +376,11 @@ async fn the_wiki_style_runbook_runs_in_the_engine(db: TestDb) {
             && text.contains("pg_isready -h orders-primary"),
         "{text}"
     );
-    assert_eq!(card.mentions, vec!["S0SRE"], "the owner of step 1 is pinged");
+    assert_eq!(
+        card.mentions,
+        vec!["S0SRE"],
+        "the owner of step 1 is pinged"
+    );
 
     bot.advance(4).await;
     bot.say("bob", "/incident step done").await;
@@ -330,7 +412,10 @@ async fn the_wiki_style_runbook_runs_in_the_engine(db: TestDb) {
         "{}",
         card.plain_text()
     );
-    assert!(card.mentions.is_empty(), "DBA is not mapped: named, not pinged");
+    assert!(
+        card.mentions.is_empty(),
+        "DBA is not mapped: named, not pinged"
+    );
 
     let status = bot
         .say("carol", "/incident status")
@@ -344,7 +429,8 @@ async fn the_wiki_style_runbook_runs_in_the_engine(db: TestDb) {
         "{status}"
     );
 
-    bot.say("bob", "/incident resolve failed over to replica 1").await;
+    bot.say("bob", "/incident resolve failed over to replica 1")
+        .await;
     let resolved = bot
         .posts()
         .await
@@ -423,7 +509,10 @@ fn malformed_tables_and_budgets_are_warnings_with_their_lines() {
             ),
         ]
     );
-    let titles: Vec<_> = runbook.scenarios[0].steps().map(|s| s.title.clone()).collect();
+    let titles: Vec<_> = runbook.scenarios[0]
+        .steps()
+        .map(|s| s.title.clone())
+        .collect();
     assert_eq!(
         titles,
         vec![
@@ -473,4 +562,112 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn scenarios_under_procedures_and_runbooks_and_playbook_headings() {
+    let runbook = runbook::parse(
+        "# Ops\n\
+         ## Backup Procedures\n\
+         ### Nightly\n\
+         1. Run the backup (5 min)\n\
+         ## Recovery Procedures\n\
+         ### Disk full\n\
+         1. Free space (5 min)\n\
+         ## Team Runbooks\n\
+         ### Cache stampede\n\
+         #### Steps\n\
+         1. Enable request coalescing — est. 5 min\n\
+         ## Playbook: Bad deploy\n\
+         **Severity:** SEV2\n\
+         - Roll back ~10m\n",
+    );
+    let found: Vec<_> = runbook
+        .scenarios
+        .iter()
+        .map(|s| (s.title.as_str(), s.found_by.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "Disk full",
+                ScenarioFound::Under("Recovery Procedures".into())
+            ),
+            (
+                "Cache stampede",
+                ScenarioFound::Under("Team Runbooks".into())
+            ),
+            ("Bad deploy", ScenarioFound::Heading("Playbook".into())),
+        ]
+    );
+    assert!(
+        runbook
+            .reference
+            .iter()
+            .any(|section| section.title == "Backup Procedures › Nightly"),
+        "backup procedures stay reference: {:?}",
+        runbook.reference
+    );
+}
+
+#[test]
+fn templates_in_quotes_labelled_paragraphs_and_headed_paragraphs() {
+    let runbook = runbook::parse(
+        "## Scenario 1: X\n**Severity:** high\n1. Do it (5 min)\n\n\
+         ## Communications\n\n\
+         **Initial notification:**\n\
+         Heads up: {{summary}} since {{start_time}}\n\n\
+         ### Resolution\n\n\
+         We are back: [SHORT DESCRIPTION] after [DURATION].\n\n\
+         ### Customer update\n\n\
+         > UPDATE: still on {{summary}}\n",
+    );
+    let templates: Vec<_> = runbook
+        .templates
+        .iter()
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.heading.as_str(),
+                t.form,
+                t.body.as_str(),
+                t.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        templates,
+        vec![
+            (
+                "INCIDENT",
+                "Initial notification",
+                TemplateForm::Paragraph,
+                "Heads up: {{summary}} since {{start_time}}",
+                8
+            ),
+            (
+                "RESOLVED",
+                "Resolution",
+                TemplateForm::Paragraph,
+                "We are back: [SHORT DESCRIPTION] after [DURATION].",
+                10
+            ),
+            (
+                "UPDATE",
+                "Customer update",
+                TemplateForm::Quote,
+                "UPDATE: still on {{summary}}",
+                16
+            ),
+        ]
+    );
+    assert!(
+        !runbook
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("communication templates")),
+        "{:?}",
+        runbook.diagnostics
+    );
 }

@@ -128,7 +128,9 @@ impl Engine {
         for index in after.current_steps() {
             let owner = after.steps[index].role.as_deref();
             let id = owner.and_then(|role| self.config.mention_of(role));
-            if let Some(id) = id.filter(|id| !was_current.contains(&index) && !message.mentions.contains(id)) {
+            if let Some(id) =
+                id.filter(|id| !was_current.contains(&index) && !message.mentions.contains(id))
+            {
                 message.mentions.push(id);
             }
         }

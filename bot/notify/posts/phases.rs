@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::format::{against_budget, step_suffix, count, hour_minute, secs_between};
+use super::format::{against_budget, count, hour_minute, secs_between, step_suffix};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::Foldable;
 
