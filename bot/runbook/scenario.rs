@@ -35,7 +35,10 @@ static OPTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// `Playbook: Region outage`.
 pub(crate) fn scenario_heading(title: &str) -> Option<ScenarioHeading> {
     let captures = SCENARIO_HEADING.captures(title.trim())?;
-    let word = captures.get(1).map_or("Scenario", |w| w.as_str());
+    let word = match captures.get(1) {
+        Some(word) if word.as_str().eq_ignore_ascii_case("playbook") => "Playbook",
+        _ => "Scenario",
+    };
     let number = captures.get(2).and_then(|n| n.as_str().parse().ok());
     let title = captures
         .get(3)
