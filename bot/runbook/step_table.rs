@@ -155,7 +155,7 @@ fn read_row(
     others: &[usize],
     diagnostics: &mut Diagnostics,
 ) -> Option<Step> {
-    let details: Vec<String> = others
+    let notes: Vec<String> = others
         .iter()
         .filter_map(|&index| {
             let value = cell(row, Some(index))?;
@@ -197,19 +197,11 @@ fn read_row(
             ),
         }
     }
-    let command_cell = match columns.command {
-        Some(index) => cell(row, Some(index)),
-        None => None,
+    let commands = match columns.command {
+        Some(index) => cell(row, Some(index)).map_or_else(Vec::new, |text| code_of(text, true)),
+        None => code_of(title_cell, false),
     };
-    let commands = match (command_cell, columns.command) {
-        (Some(text), _) => code_of(text, true),
-        (None, None) => code_of(title_cell, false),
-        (None, Some(_)) => Vec::new(),
-    };
-    let mut details = details;
-    if let Some(remark) = heading.remark {
-        details.insert(0, remark);
-    }
+    let details: Vec<String> = heading.remark.into_iter().chain(notes).collect();
     Some(Step {
         title: heading.title,
         budget_secs: budget,
