@@ -214,3 +214,28 @@ fn block_on(verb: impl std::future::Future<Output = ExitCode>) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `[env: DATABASE_URL=postgres://bot:…@…]` in a help would print a password: every
+    /// argument that reads the environment hides its value.
+    #[test]
+    fn every_argument_read_from_the_environment_hides_its_value() {
+        let cli = Cli::command();
+        let mut read = 0;
+        for verb in cli.get_subcommands() {
+            for arg in verb.get_arguments().filter(|arg| arg.get_env().is_some()) {
+                read += 1;
+                assert!(
+                    arg.is_hide_env_values_set(),
+                    "`{} --{}` would show its variable's value in --help: add hide_env_values = true",
+                    verb.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+        assert!(read >= 6, "only {read} arguments read the environment");
+    }
+}

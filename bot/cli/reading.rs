@@ -45,7 +45,7 @@ pub(super) async fn print_incident(
         Ok(None) => {
             eprintln!(
                 "error: there is no {reference} in {}",
-                crate::store::redact_url(&settings.database_url)
+                settings.database_url
             );
             ExitCode::from(1)
         }

@@ -9,6 +9,10 @@
 //!   of a platform the bot serves; pairs separated by `;` or `,`. A paged role without a mapping
 //!   is named, not pinged.
 //!
+//! Only these ids may ping a group: an id given by a person (`/incident assign ROLE <@S…>`)
+//! pings when it is one person's ([`Paging::may_ping`]), since Slack pings a user group for a
+//! bare `S…` id.
+//!
 //! A role that is not in the table, or an id of no platform's shape, is a [`ConfigError`] that
 //! lists the table's roles or the shapes; [`Paging::read`] collects every one.
 
@@ -109,6 +113,18 @@ impl Paging {
                 (role.clone(), id)
             })
             .collect()
+    }
+
+    /// Whether an id a person gave may be pinged: a user's always; a user group's only when
+    /// `ROLE_MENTIONS` gives it to a role; anything else never.
+    pub fn may_ping(&self, id: &MentionId) -> bool {
+        match id {
+            MentionId::SlackUser(_) | MentionId::DiscordUser(_) => true,
+            MentionId::SlackGroup(_) | MentionId::DiscordRole(_) => self
+                .role_mentions
+                .values()
+                .any(|configured| configured == id),
+        }
     }
 }
 

@@ -67,6 +67,9 @@ pub enum Answer {
     Hang,
     /// That status with Discord's JSON error `{"message", "code"}`.
     Error { status: u16, code: u64 },
+    /// A 200 whose body breaks off after a few bytes: the client fails reading it, with an
+    /// error of its HTTP library rather than an answer of Discord's.
+    BrokenBody,
 }
 
 impl Answer {
@@ -268,6 +271,7 @@ enum Reply {
     NoContent,
     Text(StatusCode, String),
     Hang,
+    BrokenBody,
 }
 
 /// A call's route and its major parameter (the channel it acts on, if any).
@@ -329,6 +333,7 @@ async fn api(
             Reply::NoContent => (204, None, None),
             Reply::Text(status, _) => (status.as_u16(), None, None),
             Reply::Hang => (0, None, None),
+            Reply::BrokenBody => (200, None, None),
         };
         discord.calls.push(Call {
             route,
@@ -609,6 +614,7 @@ fn misbehave(answer: Answer) -> Reply {
             code,
             "scripted error",
         ),
+        Answer::BrokenBody => Reply::BrokenBody,
     }
 }
 
@@ -631,6 +637,14 @@ async fn respond(reply: Reply, mut stopped: watch::Receiver<bool>) -> Response {
         Reply::Hang => {
             let _ = stopped.wait_for(|stopped| *stopped).await;
             StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        Reply::BrokenBody => {
+            let chunks: [Result<&'static str, std::io::Error>; 2] = [
+                Ok("{\"type\":"),
+                Err(std::io::Error::other("the stand-in broke the body off")),
+            ];
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+            (StatusCode::OK, body).into_response()
         }
     }
 }

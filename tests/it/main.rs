@@ -31,6 +31,7 @@ mod help_cli;
 mod log_capture;
 mod outbox;
 mod outbox_cli;
+mod pings;
 mod readme;
 mod runbook_malformed;
 mod runbook_shared;

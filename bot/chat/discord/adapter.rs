@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use super::application_commands::application_commands;
@@ -34,7 +35,7 @@ pub async fn start(
     replays: ReplayGuard,
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter<DiscordSender>, SetupError> {
-    let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
+    let rest = DiscordRest::new(&settings.api_url, settings.bot_token.expose_secret())?;
     let sender = DiscordSender::new(
         rest.clone(),
         SenderOptions {

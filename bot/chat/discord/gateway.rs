@@ -13,6 +13,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
 use serenity::all::{
     ApplicationId, ClientBuilder, ConnectionStage, Context, EventHandler, GatewayIntents,
     HttpBuilder, Interaction, Ready, ResumedEvent, ShardStageUpdateEvent,
@@ -154,7 +155,7 @@ impl Gateway {
     /// serenity's REST client, which only asks for the Gateway's URL: through the configured
     /// API origin, with serenity's limiter off when that is not Discord (its proxy needs it).
     fn http(&self) -> serenity::http::Http {
-        let mut http = HttpBuilder::new(&self.settings.bot_token);
+        let mut http = HttpBuilder::new(self.settings.bot_token.expose_secret());
         if let Ok(id) = self.settings.application_id.parse::<u64>() {
             http = http.application_id(ApplicationId::new(id));
         }
