@@ -26,10 +26,10 @@ pub struct Settings {
 
 impl Settings {
     /// The runbook given on the command line, else `RUNBOOK`, else the bundled one.
-    pub fn from_command_line(runbook: Option<PathBuf>, database_url: String) -> Settings {
+    pub fn from_command_line(runbook: Option<PathBuf>, database_url: DatabaseUrl) -> Settings {
         Settings {
             runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
-            database_url: DatabaseUrl::new(database_url),
+            database_url,
             platforms: Vec::new(),
         }
     }
