@@ -258,8 +258,8 @@ impl SlackWeb {
 
     /// Shows a rendered message's `content` only to the person who clicked, through the
     /// interaction's `response_url` (ephemeral, as a new message rather than replacing the
-    /// clicked one). A `response_url` that is not Slack's (`response_url`) is refused, not
-    /// posted to.
+    /// clicked one). A `response_url` that is not Slack's (see `super::response_url`) is
+    /// refused, not posted to.
     pub async fn respond_ephemeral(
         &self,
         response_url: &str,
