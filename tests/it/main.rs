@@ -9,6 +9,7 @@ mod sender_contract;
 mod check_runbook_cli;
 mod console_cli;
 mod console_clock;
+mod discord_gateway_replicas;
 mod discord_gateway_standin;
 mod discord_requests;
 mod discord_rest;
