@@ -32,6 +32,8 @@ mod help_cli;
 mod log_capture;
 mod outbox;
 mod outbox_cli;
+mod postgres_restart;
+mod private_postgres;
 mod readme;
 mod runbook_malformed;
 mod runbook_shared;
