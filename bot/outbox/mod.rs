@@ -57,9 +57,9 @@ use crate::platform::Platform;
 /// A chat platform's sender: delivers one post (a new message, or an edit of the message
 /// [`Post::replaces`] names) and says how it went.
 ///
-/// It should give up on its own (a client timeout) well within
-/// [`DeliveryPolicy::claim_lease`], and never retry by itself: the worker decides when to try
-/// again, and records every attempt.
+/// It should give up on each call on its own (a client timeout), and never retry by itself:
+/// the worker gives a whole delivery at most [`DeliveryPolicy::delivery_deadline`], decides when
+/// to try again, and records every attempt.
 pub trait Deliver: Send + Sync {
     /// The platform whose posts this sender delivers.
     fn platform(&self) -> Platform;

@@ -318,9 +318,16 @@ impl<D: Deliver> Shared<D> {
         })
     }
 
-    /// Hands `post` to the sender. An edit whose message the platform says is gone is sent again
-    /// at once as a new message (see [`Sent::anew`]).
+    /// Hands `post` to the sender, within the policy's delivery deadline. An edit whose message
+    /// the platform says is gone is sent again at once as a new message (see [`Sent::anew`]),
+    /// within the same deadline: two calls never hold the claim longer than one may.
     async fn send(&self, post: Post) -> Result<Sent, DeliveryError> {
+        let deadline = self.policy.delivery_deadline;
+        within_deadline(self.platform(), deadline, self.send_or_post_anew(post)).await
+    }
+
+    /// The edit, and if its message is gone the post in its place.
+    async fn send_or_post_anew(&self, post: Post) -> Result<Sent, DeliveryError> {
         let anew = post.replaces.is_none();
         match self.sender.deliver(&post).await {
             Err(DeliveryError::EditedMessageGone(reason)) if !anew => {
@@ -541,4 +548,19 @@ fn log_panic(error: &JoinError) {
         "a delivery task panicked (a bug in the sender); its post stays queued and is tried again \
          when its claim runs out"
     );
+}
+
+/// A delivery to `platform`, given up as a transient failure after `deadline`.
+async fn within_deadline<T>(
+    platform: Platform,
+    deadline: Duration,
+    delivery: impl Future<Output = Result<T, DeliveryError>>,
+) -> Result<T, DeliveryError> {
+    match tokio::time::timeout(deadline, delivery).await {
+        Ok(delivered) => delivered,
+        Err(_) => Err(DeliveryError::Transient(format!(
+            "{} took more than {deadline:?} over this post",
+            platform.name()
+        ))),
+    }
 }
