@@ -791,3 +791,61 @@ async fn shutdown(store: &Store) {
     );
     assert_eq!(platform.calls().len(), 1);
 }
+
+/// A post delivered just as the database stopped taking writes (a full disk) is recorded once it
+/// takes them again, and never sent a second time meanwhile, however long past its claim. On
+/// SQLite, whose one writing connection can be made read-only while the platform answers.
+#[tokio::test]
+async fn a_delivery_the_database_did_not_record_is_recorded_later_and_not_sent_again() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    let clock = clock();
+    let gate = Arc::new(Semaphore::new(0));
+    let platform = FakePlatform::gated(&clock, Some(gate.clone()));
+    let worker = worker(store, &clock, &platform);
+    let [first, second] = queue_bodies(store, "C1", &["first", "second"], T0).await[..] else {
+        panic!("two posts")
+    };
+    let read_only = |on: bool| async move {
+        sqlx::query(&format!("PRAGMA query_only = {on}"))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    };
+
+    set(&clock, T0);
+    let (round, ()) = tokio::join!(worker.deliver_due(), async {
+        while platform.calls().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        read_only(true).await;
+        gate.add_permits(10);
+    });
+    assert!(round.is_err(), "{round:?}");
+    // Long past the claim, the store still refusing: the round records nothing, sends nothing.
+    set(&clock, T0 + 2 * LEASE);
+    assert!(worker.deliver_due().await.is_err());
+    assert_eq!(platform.calls().len(), 1);
+
+    read_only(false).await;
+    set(&clock, T0 + 3 * LEASE);
+    let round = worker.deliver_due().await.unwrap();
+    let outcomes: Vec<(u64, UnixMillis, &Outcome)> = round
+        .attempts
+        .iter()
+        .map(|attempt| (attempt.post_id, attempt.at_ms, &attempt.outcome))
+        .collect();
+    let sent = |post: u64| Outcome::Sent {
+        message_ref: Some(format!("ts-{post}")),
+    };
+    assert_eq!(
+        outcomes,
+        [
+            (first, UnixMillis::new(T0), &sent(first)),
+            (second, UnixMillis::new(T0 + 3 * LEASE), &sent(second))
+        ]
+    );
+    assert_eq!(stored(store, first).await.sent_at_ms, Some(T0));
+    let calls: Vec<u64> = platform.calls().iter().map(|call| call.post).collect();
+    assert_eq!(calls, [first, second]);
+}
