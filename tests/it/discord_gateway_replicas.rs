@@ -2,7 +2,8 @@
 //! the bot's token: Discord sends each interaction to both, and exactly one answers it and
 //! commits what it asked for. The real app twice on 127.0.0.1, the Gateway stand-in serving both
 //! sessions, and the REST stand-in, which answers a second callback of an interaction with
-//! Discord's 40060 "already acknowledged".
+//! Discord's 40060 "already acknowledged". And a replica whose database is down leaves an
+//! interaction unanswered, then answers again once the database is back.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,14 +17,18 @@ use crate::discord_gateway_standin::GatewayStandIn;
 use crate::discord_requests as requests;
 use crate::discord_standin::{DiscordStandIn, INTERACTION_CALLBACK};
 use crate::log_capture::Log;
+use crate::private_postgres::PrivatePostgres;
 use crate::test_db::TestDb;
 
 /// Discord's option type for a string.
 const STRING: u8 = 3;
 /// What a replica logs when it leaves an interaction to the other.
 const LEFT_TO_ANOTHER: &str = "another replica answers this Discord interaction";
+/// What a replica logs when it cannot tell whether another took an interaction.
+const LEFT_UNANSWERED: &str =
+    "left a Discord interaction unanswered rather than risk running it twice";
 /// The longest a test waits for something to happen.
-const WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = Duration::from_secs(30);
 
 /// A replica: `serve` on `database_url` (its settings' SQLite file unused), its Gateway the
 /// stand-in's.
@@ -138,4 +143,44 @@ async fn two_replicas_on_the_gateway_answer_each_interaction_once() {
     );
     first.stop().await;
     second.stop().await;
+}
+
+// One thread: the log capture holds for the thread, where the replica's tasks run.
+#[tokio::test(flavor = "current_thread")]
+async fn a_replica_whose_database_is_down_leaves_the_interaction_unanswered() {
+    let log = Log::default();
+    let _capture = log.capture_debug();
+    let postgres = PrivatePostgres::start();
+    let discord = DiscordStandIn::start().await;
+    let gateway = GatewayStandIn::start();
+    discord.set_gateway_url(&gateway.url());
+    let clock = SimulatedClock::starting_at(chrono::Utc::now());
+    let bot = replica(&discord, &postgres.url(), &clock).await;
+    wait_until(
+        "the replica to identify",
+        || gateway.stats().identifies == 1,
+        || format!("{:?}", gateway.stats()),
+    )
+    .await;
+
+    postgres.stop();
+    assert!(gateway.dispatch("INTERACTION_CREATE", requests::incident("status", &[])));
+    wait_until(
+        "the replica to leave the interaction",
+        || log.text().contains(LEFT_UNANSWERED),
+        || log.text(),
+    )
+    .await;
+    assert_eq!(discord.calls_to(INTERACTION_CALLBACK), []);
+
+    postgres.start_again();
+    let status = requests::incident("status", &[]);
+    assert!(gateway.dispatch("INTERACTION_CREATE", status));
+    wait_until(
+        "the replica to answer once the database is back",
+        || discord.calls_to(INTERACTION_CALLBACK).len() == 1,
+        || log.text(),
+    )
+    .await;
+    bot.stop().await;
 }

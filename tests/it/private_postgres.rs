@@ -44,13 +44,23 @@ impl PrivatePostgres {
                 "--no-instructions",
             ],
         );
+        cluster.start_again();
+        cluster
+    }
+
+    /// Starts the stopped server, returning once it takes connections.
+    pub fn start_again(&self) {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1",
-            cluster.port,
-            cluster.dir.display()
+            self.port,
+            self.dir.display()
         );
-        cluster.pg_ctl(&["start", "-o", &options]);
-        cluster
+        self.pg_ctl(&["start", "-o", &options]);
+    }
+
+    /// Stops the server (`-m fast`: sessions cut, a clean shutdown).
+    pub fn stop(&self) {
+        self.pg_ctl(&["stop", "-m", "fast"]);
     }
 
     /// The URL the bot connects with.
