@@ -49,7 +49,7 @@ impl Drop for TempDir {
 
 /// `serve`'s settings against the Discord stand-in, with a SQLite file in `dir` and `extra`
 /// environment variables.
-fn settings(
+pub(crate) fn settings(
     discord: &DiscordStandIn,
     dir: &std::path::Path,
     extra: &[(&str, String)],

@@ -19,7 +19,7 @@
 //! | `POST /channels/{id}/messages` ([`CREATE_MESSAGE`]) | the message object, with a new id; 404 code 10003 when `{id}` is a message whose thread was not started |
 //! | `PATCH /channels/{id}/messages/{id}` ([`EDIT_MESSAGE`]) | the edited message; 404 code 10008 for one it never posted there, or deleted ([`DiscordStandIn::delete_message`]) |
 //! | `POST /channels/{id}/messages/{id}/threads` ([`START_THREAD`]) | the thread (its id is the message's); 400 code 160004 when started already; the code of [`DiscordStandIn::refuse_threads`] |
-//! | `POST /interactions/{id}/{token}/callback` ([`INTERACTION_CALLBACK`]) | 204 |
+//! | `POST /interactions/{id}/{token}/callback` ([`INTERACTION_CALLBACK`]) | 204; 400 code 40060 when that interaction was answered already |
 //! | `PUT /applications/{app}[/guilds/{g}]/commands` ([`COMMANDS`]) | the commands, with ids |
 //! | `GET /gateway`, `GET /gateway/bot` ([`GATEWAY`]) | `url` ([`DiscordStandIn::set_gateway_url`]), shards and session start limit |
 //!
@@ -418,11 +418,27 @@ impl Discord {
             (START_THREAD, ["channels", channel, "messages", id, "threads"]) => {
                 self.start_thread(channel, id, body)
             }
-            (INTERACTION_CALLBACK, _) => Reply::NoContent,
+            (INTERACTION_CALLBACK, ["interactions", id, ..]) => self.interaction_callback(id),
             (COMMANDS, _) => commands(body),
             (GATEWAY, _) => self.gateway(shared, parts.len() == 2),
             _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
         }
+    }
+
+    /// 204 for an interaction's first callback; 400 code 40060 for any after it, as Discord.
+    fn interaction_callback(&self, id: &str) -> Reply {
+        let path = format!("/interactions/{id}/");
+        let answered = self.calls.iter().any(|call| {
+            call.route == INTERACTION_CALLBACK && call.status == 204 && call.path.starts_with(&path)
+        });
+        if answered {
+            return error(
+                StatusCode::BAD_REQUEST,
+                40060,
+                "Interaction has already been acknowledged.",
+            );
+        }
+        Reply::NoContent
     }
 
     fn create_message(&mut self, channel: &str, body: &Value, files: &[FilePart]) -> Reply {
