@@ -16,6 +16,7 @@ use commands::duration::parse_duration;
 use commands::Severity;
 
 use super::paging::Paging;
+use crate::mention::MentionId;
 use crate::platform::Platform;
 use crate::runbook::Runbook;
 
@@ -134,6 +135,14 @@ impl EngineConfig {
     /// The chat id `ROLE_MENTIONS` gives a role (any case), if any.
     pub fn mention_of(&self, role: &str) -> Option<String> {
         self.paging.mention_of(role).map(|id| id.to_string())
+    }
+
+    /// The id a person gave (`/incident assign`), when it may be pinged ([`Paging::may_ping`]):
+    /// a user's, or a user group's that `ROLE_MENTIONS` gives to a role.
+    pub fn ping_for(&self, typed: &str) -> Option<String> {
+        MentionId::parse(typed)
+            .filter(|id| self.paging.may_ping(id))
+            .map(|_| typed.to_string())
     }
 
     /// The roles to page for a severity, with the chat id of each when one is configured.
