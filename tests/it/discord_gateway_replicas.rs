@@ -34,7 +34,7 @@ const WAIT: Duration = Duration::from_secs(30);
 /// stand-in's.
 async fn replica(discord: &DiscordStandIn, database_url: &str, clock: &SimulatedClock) -> Running {
     let mut settings = crate::discord_serve::settings(discord, &std::env::temp_dir(), &[]);
-    settings.startup.database_url = database_url.to_string();
+    settings.startup.database_url = database_url.to_string().into();
     serve::start(&settings, Arc::new(clock.clone()))
         .await
         .unwrap()

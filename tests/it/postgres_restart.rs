@@ -62,7 +62,7 @@ async fn a_postgresql_restart_under_load_loses_no_acknowledged_command() {
     let slack = SlackStandIn::start().await;
     let clock = SimulatedClock::starting_at(chrono::Utc::now());
     let mut settings = crate::slack_serve::settings(&slack, &std::env::temp_dir(), &[]);
-    settings.startup.database_url = postgres.url();
+    settings.startup.database_url = postgres.url().into();
     let bot = serve::start(&settings, Arc::new(clock.clone()))
         .await
         .unwrap();
