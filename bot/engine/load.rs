@@ -146,6 +146,18 @@ impl Engine {
         self.load_fresh(id).await
     }
 
+    /// `loaded`, or the newer version of it this process committed since, if any.
+    fn newest(&self, loaded: Loaded) -> Loaded {
+        match self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.get(loaded.incident.id))
+        {
+            Some(kept) if kept.version > loaded.version => kept,
+            _ => loaded,
+        }
+    }
+
     /// The incident as the database has it now.
     async fn load_fresh(&self, id: IncidentId) -> Result<Option<Loaded>, EngineError> {
         let loaded = self.store.incident(id).await?.map(decode).transpose()?;
@@ -324,7 +336,8 @@ impl Engine {
     /// When another change got in first, decides again on the fresh state, so a step confirmed
     /// twice at the same moment is confirmed once and the second person is told by whom.
     ///
-    /// `first` is the state the command was resolved against; later attempts read afresh.
+    /// `first` is the state the command was resolved against (or a newer one this process
+    /// committed meanwhile); later attempts read afresh. The incident's turn is held throughout.
     pub(super) async fn change(
         &self,
         first: Loaded,
@@ -333,7 +346,8 @@ impl Engine {
         effects: impl Fn(&Incident, &Incident, i64) -> Effects,
     ) -> Result<Reply, EngineError> {
         let id = first.incident.id;
-        let mut next = Some(first);
+        let _turn = self.turns.take(id).await;
+        let mut next = Some(self.newest(first));
         for _ in 0..MAX_ATTEMPTS {
             let loaded = match next.take() {
                 Some(loaded) => loaded,

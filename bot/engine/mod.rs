@@ -13,6 +13,7 @@ mod paging;
 mod scheduler;
 mod stale;
 pub mod timers;
+mod turns;
 
 use std::sync::Arc;
 
@@ -135,6 +136,8 @@ pub struct Engine {
     cache: Option<cache::Cache>,
     /// Rung after every commit that queued posts.
     posts_queued: Doorbell,
+    /// One change of an incident at a time in this process.
+    turns: turns::Turns,
 }
 
 impl Engine {
@@ -157,6 +160,7 @@ impl Engine {
             config,
             cache,
             posts_queued: Doorbell::default(),
+            turns: turns::Turns::new(),
         })
     }
 

@@ -112,6 +112,7 @@ impl Engine {
     async fn fire(&self, timer: &Timer) -> Result<(), EngineError> {
         let kind = timer.kind;
         let bot = bot_person();
+        let _turn = self.turns.take(timer.incident_id).await;
         for _ in 0..MAX_ATTEMPTS {
             let Some(loaded) = self.load(timer.incident_id).await? else {
                 return Ok(());

@@ -63,16 +63,27 @@ pub(super) async fn run_on_postgres(
 /// none, as the CHECK of the `commit_guard` table fails (see the SQLite migration).
 const CHANGED_GUARD: &str = "INSERT INTO commit_guard (ok) SELECT 0 WHERE changes() = 0";
 
+/// How a SQLite script that raised no error ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ran {
+    /// Every statement ran and the transaction is committed.
+    Written,
+    /// The statement at this index of the script's statements had to change a row and changed
+    /// none; the transaction is rolled back.
+    Unchanged(usize),
+}
+
 /// Runs statements as one SQLite script inside `BEGIN IMMEDIATE … COMMIT`: one round trip. If
 /// any statement fails, the transaction is rolled back; when the one that failed is a guard (the
-/// statement before it changed no row) the answer is `false`, an error otherwise. Which statement
-/// failed is known from the results sqlx reports, never from an error's text. A script that is
-/// not `reused` (a one-off group of commits) is not kept among the prepared statements.
+/// statement before it changed no row) the answer says which statement that was, an error
+/// otherwise. Which statement failed is known from the results sqlx reports, never from an
+/// error's text. A script that is not `reused` (a one-off group of commits) is not kept among
+/// the prepared statements.
 pub(super) async fn run_script(
     connection: &mut AnyConnection,
     statements: &[Statement<'_>],
     reused: bool,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Ran, sqlx::Error> {
     let script = Script::of(statements);
     let query = bind_all(sqlx::query(&script.sql).persistent(reused), &script.args);
     // sqlx reports each statement of a script as it finishes, so the first that failed is the
@@ -90,14 +101,13 @@ pub(super) async fn run_script(
         }
     };
     let Some(error) = failed else {
-        return Ok(true);
+        return Ok(Ran::Written);
     };
     // The script stopped inside its transaction; end it so the connection is clean.
     let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-    if script.guards.contains(&finished) {
-        Ok(false)
-    } else {
-        Err(error)
+    match script.guards.iter().position(|&guard| guard == finished) {
+        Some(guard) => Ok(Ran::Unchanged(script.guarded[guard])),
+        None => Err(error),
     }
 }
 
@@ -107,6 +117,8 @@ struct Script<'a> {
     args: Vec<Arg<'a>>,
     /// The positions of the guards among the script's statements (`BEGIN IMMEDIATE` is 0).
     guards: Vec<usize>,
+    /// For each guard, the index among the given statements of the one it guards.
+    guarded: Vec<usize>,
 }
 
 impl<'a> Script<'a> {
@@ -114,8 +126,9 @@ impl<'a> Script<'a> {
         let mut sql = String::from("BEGIN IMMEDIATE;\n");
         let mut args = Vec::new();
         let mut guards = Vec::new();
+        let mut guarded = Vec::new();
         let mut position = 1;
-        for statement in statements {
+        for (index, statement) in statements.iter().enumerate() {
             sql.push_str(statement.sql.sqlite);
             sql.push_str(";\n");
             args.extend(statement.args.iter().copied());
@@ -124,11 +137,17 @@ impl<'a> Script<'a> {
                 sql.push_str(CHANGED_GUARD);
                 sql.push_str(";\n");
                 guards.push(position);
+                guarded.push(index);
                 position += 1;
             }
         }
         sql.push_str("COMMIT;");
-        Script { sql, args, guards }
+        Script {
+            sql,
+            args,
+            guards,
+            guarded,
+        }
     }
 }
 
@@ -176,6 +195,7 @@ mod tests {
         );
         assert_eq!(script.args.len(), 3);
         assert_eq!(script.guards, [2]);
+        assert_eq!(script.guarded, [0]);
     }
 
     /// Statements that bind arguments run in one script, each with its own; a guarded statement
@@ -196,7 +216,10 @@ mod tests {
             statement!("UPDATE t SET a = " {five} " WHERE id = " {id} " AND a = " {zero})
                 .must_change(),
         ];
-        assert!(run_script(&mut connection, &insert, true).await.unwrap());
+        assert_eq!(
+            run_script(&mut connection, &insert, true).await.unwrap(),
+            Ran::Written
+        );
 
         let stale = [
             statement!("UPDATE t SET a = a + 1 WHERE id = " {id}),
@@ -204,7 +227,7 @@ mod tests {
                 .must_change(),
         ];
         let unchanged = run_script(&mut connection, &stale, true).await;
-        assert!(matches!(unchanged, Ok(false)), "{unchanged:?}");
+        assert!(matches!(unchanged, Ok(Ran::Unchanged(1))), "{unchanged:?}");
 
         let refused = [statement!("UPDATE t SET a = " {minus} " WHERE id = " {id}).must_change()];
         let failed = run_script(&mut connection, &refused, true).await;

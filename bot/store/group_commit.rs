@@ -1,15 +1,16 @@
 //! Group commit for SQLite: a commit that arrives while another is being written waits for it,
 //! then goes to disk with every other waiting commit in one transaction — one round trip to
 //! SQLite's worker thread and one fsync for the lot. Each commit still keeps its own version
-//! check: if any commit of a group fails, the group is rolled back and each of its commits is
-//! written on its own, so one conflict never fails the others.
+//! check: a commit whose version moved on is refused alone and the rest of its group written
+//! without it, and a group that fails otherwise has each of its commits written on its own, so
+//! one commit's failure never fails the others.
 
 use std::sync::{Mutex, PoisonError};
 
 use sqlx::AnyPool;
 use tokio::sync::oneshot;
 
-use super::dialect::run_script;
+use super::dialect::{run_script, Ran};
 use super::statements::{OwnedStatement, Statement};
 
 /// The most arguments of one group's script: a burst of commits is written in a few bounded
@@ -88,8 +89,12 @@ impl GroupCommit {
     }
 }
 
-/// Writes a group in one transaction; if that fails, each commit on its own.
-async fn write_group(pool: AnyPool, jobs: Vec<Job>) {
+/// Writes a group in one transaction. A commit decided on a version that moved on (a statement
+/// that had to change a row changed none) is told so and left out, and the rest is written again
+/// without it: a conflict costs the group one more round trip, not one per commit. Any other
+/// failure (a full disk, a constraint) has each commit written on its own, so that it fails
+/// only the commits it belongs to.
+async fn write_group(pool: AnyPool, mut jobs: Vec<Job>) {
     let mut connection = match pool.acquire().await {
         Ok(connection) => connection,
         Err(_) => {
@@ -99,22 +104,103 @@ async fn write_group(pool: AnyPool, jobs: Vec<Job>) {
             return;
         }
     };
-    if jobs.len() > 1 {
-        let together: Vec<Statement<'_>> = jobs
-            .iter()
-            .flat_map(|job| job.statements.iter().map(OwnedStatement::borrow))
-            .collect();
-        // Anything but all written (a guard that failed included) rolled the group back.
-        if let Ok(true) = run_script(&mut connection, &together, false).await {
-            for job in jobs {
-                let _ = job.done.send(Ok(true));
+    while jobs.len() > 1 {
+        let ran = {
+            let together: Vec<Statement<'_>> = jobs
+                .iter()
+                .flat_map(|job| job.statements.iter().map(OwnedStatement::borrow))
+                .collect();
+            run_script(&mut connection, &together, false).await
+        };
+        match ran {
+            Ok(Ran::Written) => {
+                for job in jobs {
+                    let _ = job.done.send(Ok(true));
+                }
+                return;
             }
-            return;
+            Ok(Ran::Unchanged(statement)) => {
+                let stale = jobs.remove(job_holding(&jobs, statement));
+                let _ = stale.done.send(Ok(false));
+            }
+            Err(_) => break,
         }
     }
     for job in jobs {
         let alone: Vec<Statement<'_>> = job.statements.iter().map(OwnedStatement::borrow).collect();
         let result = run_script(&mut connection, &alone, true).await;
-        let _ = job.done.send(result);
+        let _ = job.done.send(result.map(|ran| ran == Ran::Written));
+    }
+}
+
+/// The index of the job whose statements include the `statement`-th of the group's, counted
+/// over the jobs' statements in order.
+fn job_holding(jobs: &[Job], statement: usize) -> usize {
+    let mut first = 0;
+    for (index, job) in jobs.iter().enumerate() {
+        first += job.statements.len();
+        if statement < first {
+            return index;
+        }
+    }
+    jobs.len() - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::store::statements::statement;
+    use crate::store::Store;
+
+    /// Five commits wait while a write is under way, so they go to disk as one group; one of
+    /// them was decided on a version that moved on. It alone is refused (whichever of the group
+    /// it is), and the other four are written.
+    #[tokio::test]
+    async fn a_stale_commit_in_a_group_is_refused_alone_and_the_rest_written() {
+        let store = Store::connect("sqlite::memory:")
+            .await
+            .expect("in-memory store");
+        let pool = store.pool().clone();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let group = Arc::new(GroupCommit::new());
+        let writing = group.writer.lock().await;
+        let mut commits = Vec::new();
+        for id in 1..=5_i64 {
+            // Commit 3 expects version 1 of a row that has none.
+            let expected = if id == 3 { 1_i64 } else { 0 };
+            let statements = vec![
+                OwnedStatement::from(&statement!(
+                    "INSERT INTO t (id, version) VALUES (" {id} ", 0) ON CONFLICT DO NOTHING"
+                )),
+                OwnedStatement::from(
+                    &statement!("UPDATE t SET version = version + 1 WHERE id = " {id}
+                        " AND version = " {expected})
+                    .must_change(),
+                ),
+            ];
+            let (group, pool) = (group.clone(), pool.clone());
+            commits.push(tokio::spawn(
+                async move { group.write(&pool, statements).await },
+            ));
+        }
+        while group.queue.lock().unwrap().len() < 5 {
+            tokio::task::yield_now().await;
+        }
+        drop(writing);
+        let mut written = Vec::new();
+        for commit in commits {
+            written.push(commit.await.unwrap().unwrap());
+        }
+        assert_eq!(written, [true, true, false, true, true]);
+        let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, version FROM t ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, [(1, 1), (2, 1), (4, 1), (5, 1)]);
     }
 }
