@@ -13,7 +13,7 @@ pub use posts::{
     postmortem_final_marked, reopened, root_cause_amended,
 };
 pub use posts::{
-    assigned, change, checklist, chosen_headline, confirmation_headline, drill_history,
+    assigned, change, checklist, elsewhere, not_a_responder, chosen_headline, confirmation_headline, drill_history,
     drill_report, follow_up, follow_up_due, follow_up_list, follow_up_ticked, help, incident_gone,
     last_good_data_recorded, list, no_open_incident, no_such_incident_here, note, nothing_to_drill,
     nudge, opened, opened_reply, postmortem, postmortem_posting, refused, resolved,

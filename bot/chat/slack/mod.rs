@@ -10,6 +10,8 @@
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
 //!   `follow_ups`: the modal and replies right after an answer.
+//! - `groups`: the members of a user group (`usergroups.users.list`), for the engine's check of
+//!   who may act.
 //! - `settings`: what the adapter reads from the environment (tokens, the way in, the API URL).
 //! - `adapter`: all of it as `serve` runs it, with the sender for the outbox worker.
 //!
@@ -42,6 +44,7 @@
 pub mod adapter;
 mod blocks;
 mod follow_ups;
+mod groups;
 pub mod http;
 pub mod ingress;
 mod mentions;
