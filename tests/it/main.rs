@@ -7,6 +7,7 @@ mod test_db;
 mod sender_contract;
 
 mod access;
+mod audit_cli;
 mod check_runbook_cli;
 mod console_cli;
 mod console_clock;
