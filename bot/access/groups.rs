@@ -25,7 +25,10 @@ pub struct GroupLookupError {
 /// A platform's list of who is in a user group.
 pub trait GroupDirectory: Send + Sync {
     /// The user ids of the members of `group`.
-    fn members<'a>(&'a self, group: &'a str) -> BoxFuture<'a, Result<Vec<String>, GroupLookupError>>;
+    fn members<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<String>, GroupLookupError>>;
 }
 
 /// A group's members as last read, and when.

@@ -321,7 +321,10 @@ mod tests {
             "C0INCIDENTS, discord:81384788765712384/81384788765712999",
         )]);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(policy.elsewhere(&key(Platform::Slack, "T1", "C0INCIDENTS")), None);
+        assert_eq!(
+            policy.elsewhere(&key(Platform::Slack, "T1", "C0INCIDENTS")),
+            None
+        );
         let discord = key(Platform::Discord, "81384788765712384", "81384788765712999");
         assert_eq!(policy.elsewhere(&discord), None);
         let elsewhere = policy
@@ -345,13 +348,17 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(policy.who_may(&command("/incident status")), None);
         assert_eq!(policy.who_may(&command("/postmortem INC-2")), None);
-        let steps = policy.who_may(&command("/incident step done")).expect("limited");
+        let steps = policy
+            .who_may(&command("/incident step done"))
+            .expect("limited");
         assert_eq!(steps.variable(), "RESPONDERS");
         assert!(steps.names("U0ALICE", &[]));
         assert!(!steps.names("U0BOB", &[]));
         assert!(steps.names("80351110224678912", &["539082325061836999".to_string()]));
         assert_eq!(steps.slack_groups().collect::<Vec<_>>(), ["S0SRE"]);
-        let resolve = policy.who_may(&command("/incident resolve")).expect("limited");
+        let resolve = policy
+            .who_may(&command("/incident resolve"))
+            .expect("limited");
         assert_eq!(
             (resolve.variable(), resolve.to_string().as_str()),
             ("RESPONDERS_RESOLVE", "U0LEAD")

@@ -34,9 +34,9 @@ pub fn parse_since(text: &str) -> Result<Since, String> {
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(Since::Day(day));
     }
-    parse_duration(text)
-        .map(Since::Ago)
-        .ok_or_else(|| format!("`{text}` is neither a day like 2026-11-28 (UTC) nor a duration like 24h"))
+    parse_duration(text).map(Since::Ago).ok_or_else(|| {
+        format!("`{text}` is neither a day like 2026-11-28 (UTC) nor a duration like 24h")
+    })
 }
 
 impl Since {
@@ -129,7 +129,10 @@ mod tests {
         assert_eq!(ago.start(now).millis(), now.millis() - 86_400_000);
         assert_eq!(
             parse_since("yesterday"),
-            Err("`yesterday` is neither a day like 2026-11-28 (UTC) nor a duration like 24h".to_string())
+            Err(
+                "`yesterday` is neither a day like 2026-11-28 (UTC) nor a duration like 24h"
+                    .to_string()
+            )
         );
     }
 }

@@ -219,11 +219,9 @@ impl Engine {
         );
         async {
             if let Some(refusal) = self.refusal(who, &command).await? {
-                let mut record = self.audit_record(
-                    who,
-                    &command,
-                    AuditOutcome::Refused { why: refusal.why },
-                );
+                tracing::info!(why = %refusal.why, "refused before it ran");
+                let mut record =
+                    self.audit_record(who, &command, AuditOutcome::Refused { why: refusal.why });
                 record.incident = refusal.incident;
                 self.store.record_audit(&record).await?;
                 return Ok(Reply::with(refusal.message));

@@ -17,7 +17,9 @@ use crate::incident::Person;
 pub enum AuditOutcome {
     Done,
     /// Not done, and why, as the person was told.
-    Refused { why: String },
+    Refused {
+        why: String,
+    },
 }
 
 /// One row of the audit log.

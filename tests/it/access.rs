@@ -85,8 +85,14 @@ async fn slack_responders_and_channels(db: TestDb) {
     let (running, clock) = serve_on(
         &db,
         &[
-            ("SLACK_SIGNING_SECRET", crate::slack_requests::SECRET.to_string()),
-            ("SLACK_BOT_TOKEN", crate::slack_standin::BOT_TOKEN.to_string()),
+            (
+                "SLACK_SIGNING_SECRET",
+                crate::slack_requests::SECRET.to_string(),
+            ),
+            (
+                "SLACK_BOT_TOKEN",
+                crate::slack_standin::BOT_TOKEN.to_string(),
+            ),
             ("SLACK_API_URL", slack.api_url()),
             ("INCIDENT_CHANNELS", CHANNEL.to_string()),
             ("RESPONDERS", format!("{LEAD}, {SRE_GROUP}")),
@@ -123,16 +129,27 @@ async fn slack_responders_and_channels(db: TestDb) {
     let refused = command(BYSTANDER, CHANNEL, "resolve INC-1 it was DNS").await;
     assert_eq!(refused["response_type"], "ephemeral", "{refused}");
     assert!(
-        refused.to_string().contains("Only responders may resolve here"),
+        refused
+            .to_string()
+            .contains("only responders may run /incident resolve here"),
         "{refused}"
     );
-    assert_eq!(is_open(1).await, Some(true), "a refused resolve changes nothing");
+    assert_eq!(
+        is_open(1).await,
+        Some(true),
+        "a refused resolve changes nothing"
+    );
 
     let status = command(BYSTANDER, CHANNEL, "status").await;
     assert!(status.to_string().contains("INC-1"), "{status}");
-    assert!(!status.to_string().contains("Only responders"), "{status}");
+    assert!(!status.to_string().contains("only responders"), "{status}");
 
-    let clicked = button_payload("step_done", "INC-1:0", "1700000000.000100", &slack.response_url());
+    let clicked = button_payload(
+        "step_done",
+        "INC-1:0",
+        "1700000000.000100",
+        &slack.response_url(),
+    );
     let (status_code, _) = post_signed(
         &http,
         &format!("{url}/slack/interactions"),
@@ -143,7 +160,10 @@ async fn slack_responders_and_channels(db: TestDb) {
     assert_eq!(status_code, 200);
     let told = crate::slack_serve::calls(&slack, "response_url", 1).await;
     assert!(
-        told[0].body.to_string().contains("Only responders may step here"),
+        told[0]
+            .body
+            .to_string()
+            .contains("only responders may run /incident step here"),
         "{:?}",
         told[0].body
     );
@@ -156,10 +176,17 @@ async fn slack_responders_and_channels(db: TestDb) {
             .contains("Incidents are run in #C0INCIDENT1, not here"),
         "{elsewhere}"
     );
-    assert_eq!(is_open(2).await, None, "nothing is stored for another channel");
+    assert_eq!(
+        is_open(2).await,
+        None,
+        "nothing is stored for another channel"
+    );
 
     let by_group = command(GROUPIE, CHANNEL, "severity INC-1 high").await;
-    assert!(!by_group.to_string().contains("Only responders"), "{by_group}");
+    assert!(
+        !by_group.to_string().contains("only responders"),
+        "{by_group}"
+    );
     let asked = slack.calls_to("usergroups.users.list");
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert_eq!(asked[0].body["usergroup"], SRE_GROUP);
@@ -168,7 +195,11 @@ async fn slack_responders_and_channels(db: TestDb) {
     assert_eq!(
         rows(&log),
         [
-            (LEAD.into(), "/incident open critical db-loss".into(), "done".into()),
+            (
+                LEAD.into(),
+                "/incident open critical db-loss".into(),
+                "done".into()
+            ),
             (
                 BYSTANDER.into(),
                 "/incident resolve INC-1 it was DNS".into(),
@@ -184,7 +215,11 @@ async fn slack_responders_and_channels(db: TestDb) {
                 "/incident open high db-loss".into(),
                 "refused: not a channel incidents are run in (INCIDENT_CHANNELS)".into()
             ),
-            (GROUPIE.into(), "/incident severity INC-1 high".into(), "done".into()),
+            (
+                GROUPIE.into(),
+                "/incident severity INC-1 high".into(),
+                "done".into()
+            ),
         ]
     );
     assert_eq!(log[1].incident, Some(IncidentId::new(1)));
@@ -197,7 +232,10 @@ async fn discord_roles(db: TestDb) {
     let (running, clock) = serve_on(
         &db,
         &[
-            ("DISCORD_BOT_TOKEN", crate::discord_standin::BOT_TOKEN.to_string()),
+            (
+                "DISCORD_BOT_TOKEN",
+                crate::discord_standin::BOT_TOKEN.to_string(),
+            ),
             ("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string()),
             ("DISCORD_API_URL", discord.api_url()),
             ("DISCORD_PUBLIC_KEY", PUBLIC_KEY.to_string()),
@@ -207,7 +245,10 @@ async fn discord_roles(db: TestDb) {
     )
     .await;
     let http = reqwest::Client::new();
-    let url = format!("{}/discord/interactions", format_args!("http://{}", running.addr));
+    let url = format!(
+        "{}/discord/interactions",
+        format_args!("http://{}", running.addr)
+    );
     let send = |interaction: Value| {
         let body = interaction.to_string();
         let (signature, timestamp) = discord_requests::sign(&body, clock.now().timestamp());
@@ -230,10 +271,13 @@ async fn discord_roles(db: TestDb) {
     // The shared sample's member holds the responders' role.
     let opened = send(discord_requests::incident(
         "open",
-        &[("severity", 3, string("high")), ("scenario", 3, string("db-loss"))],
+        &[
+            ("severity", 3, string("high")),
+            ("scenario", 3, string("db-loss")),
+        ],
     ))
     .await;
-    assert!(!opened.to_string().contains("Only responders"), "{opened}");
+    assert!(!opened.to_string().contains("only responders"), "{opened}");
     let store = running.engine.store().clone();
     assert!(store.incident(IncidentId::new(1)).await.unwrap().is_some());
 
@@ -243,15 +287,27 @@ async fn discord_roles(db: TestDb) {
     without_role["member"]["user"]["id"] = json!("80351110224678912");
     let refused = send(without_role).await;
     assert_eq!(refused["type"], 4, "{refused}");
-    assert_eq!(refused["data"]["flags"], 64, "told to the sender only: {refused}");
-    assert!(refused.to_string().contains("Only responders may resolve here"), "{refused}");
+    assert_eq!(
+        refused["data"]["flags"], 64,
+        "told to the sender only: {refused}"
+    );
+    assert!(
+        refused
+            .to_string()
+            .contains("only responders may run /incident resolve here"),
+        "{refused}"
+    );
     let incident = store.incident(IncidentId::new(1)).await.unwrap().unwrap();
     assert!(incident.is_open, "a refused resolve changes nothing");
 
     assert_eq!(
         rows(&audit(&store).await),
         [
-            ("53908232506183680".into(), "/incident open high db-loss".into(), "done".into()),
+            (
+                "53908232506183680".into(),
+                "/incident open high db-loss".into(),
+                "done".into()
+            ),
             (
                 "80351110224678912".into(),
                 "/incident resolve INC-1".into(),
@@ -265,8 +321,14 @@ async fn discord_roles(db: TestDb) {
 /// The console is whoever runs the binary on the store: `RESPONDERS` does not limit it, and its
 /// changes are audited all the same.
 async fn the_console_is_not_limited(db: TestDb) {
-    let bot = TestBot::with_env(db, &[("RESPONDERS", "U0LEAD"), ("INCIDENT_CHANNELS", "C0INCIDENTS")])
-        .await;
+    let bot = TestBot::with_env(
+        db,
+        &[
+            ("RESPONDERS", "U0LEAD"),
+            ("INCIDENT_CHANNELS", "C0INCIDENTS"),
+        ],
+    )
+    .await;
     bot.say("alice", "/incident open critical db-loss").await;
     bot.say("bob", "/incident resolve INC-1").await;
     let log = audit(bot.engine.store()).await;
@@ -276,7 +338,10 @@ async fn the_console_is_not_limited(db: TestDb) {
             .map(|(_, command, outcome)| (command, outcome))
             .collect::<Vec<_>>(),
         [
-            ("/incident open critical db-loss".to_string(), "done".to_string()),
+            (
+                "/incident open critical db-loss".to_string(),
+                "done".to_string()
+            ),
             ("/incident resolve INC-1".to_string(), "done".to_string()),
         ]
     );

@@ -72,12 +72,16 @@ async fn prints_changes_and_refusals(db: TestDb) {
 
     let (code, stdout, _) = incident_bot(&["audit", "--since", "2026-11-26"], &url);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("Nothing in the audit log of "), "{stdout}");
+    assert!(
+        stdout.starts_with("Nothing in the audit log of "),
+        "{stdout}"
+    );
 
     let (code, _, stderr) = incident_bot(&["audit", "--since", "yesterday"], &url);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("`yesterday` is neither a day like 2026-11-28 (UTC) nor a duration like 24h"),
+        stderr
+            .contains("`yesterday` is neither a day like 2026-11-28 (UTC) nor a duration like 24h"),
         "{stderr}"
     );
 }

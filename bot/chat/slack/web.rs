@@ -278,8 +278,7 @@ impl SlackWeb {
     /// `usergroups:read`).
     pub async fn usergroup_members(&self, group: &str) -> Result<Vec<String>, WebError> {
         const METHOD: &str = "usergroups.users.list";
-        let request =
-            SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId(group.to_string()));
+        let request = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId(group.to_string()));
         let session = self.client.open_session(&self.token);
         let response = self
             .call(METHOD, session.usergroups_users_list(&request))

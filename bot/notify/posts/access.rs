@@ -43,18 +43,16 @@ pub fn not_a_responder(
     incident: Option<&Incident>,
     unreadable: Option<&str>,
 ) -> Message {
+    let who = match incident {
+        Some(incident) => format!("{}'s commander and role holders", incident.id),
+        None => "an incident's commander and role holders".to_string(),
+    };
     let mut text = format!(
-        "Only responders may {command} here, and you are not one: nothing was done. {} lists \
-         who may: {listed}",
+        "Nothing was done: only responders may run {} here ({}: {listed}), and {who}. Ask one \
+         of them, or ask to be added.",
+        command.spec().invocation(),
         listed.variable()
     );
-    match incident {
-        Some(incident) => text.push_str(&format!(
-            "; {}'s commander and role holders may too.",
-            incident.id
-        )),
-        None => text.push_str("; an incident's commander and role holders may too."),
-    }
     if let Some(group) = unreadable {
         text.push_str(&format!(
             " (Slack did not say who is in {group} just now: if you are, try again in a minute.)"
@@ -62,7 +60,11 @@ pub fn not_a_responder(
     }
     text.push(' ');
     text.push_str(READERS_MAY);
-    Message::text(MessageKind::Error, incident.map(|incident| incident.id.number()), text)
+    Message::text(
+        MessageKind::Error,
+        incident.map(|incident| incident.id.number()),
+        text,
+    )
 }
 
 #[cfg(test)]
@@ -81,5 +83,17 @@ mod tests {
         assert!(elsewhere(Platform::Discord, &[])
             .plain_text()
             .contains("nor anywhere on Discord"));
+        let lookup = |name: &str| (name == "RESPONDERS").then(|| "U0LEAD, S0SRE".to_string());
+        let policy = crate::access::AccessPolicy::read(&lookup, &mut Vec::new());
+        let resolve = commands::parse_line("/incident resolve").expect("valid");
+        let listed = policy.who_may(&resolve).expect("limited");
+        assert_eq!(
+            not_a_responder(CommandName::Resolve, listed, None, Some("S0SRE")).plain_text(),
+            "Nothing was done: only responders may run /incident resolve here (RESPONDERS: \
+             U0LEAD, S0SRE), and an incident's commander and role holders. Ask one of them, or \
+             ask to be added. (Slack did not say who is in S0SRE just now: if you are, try again \
+             in a minute.) Anyone may read: /incident status, list, scenarios, help, drills and \
+             /postmortem."
+        );
     }
 }
