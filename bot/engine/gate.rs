@@ -60,7 +60,11 @@ impl Engine {
                 }
             }
         }
-        let incident = self.incident_meant(who, command).await?;
+        // Opening an incident acts on none: a role in another incident is no leave to open one.
+        let incident = match command {
+            Command::Open(_) | Command::Drill(_) => None,
+            _ => self.incident_meant(who, command).await?,
+        };
         if let Some(incident) = &incident {
             if incident
                 .roles

@@ -2,8 +2,9 @@
 //! stand-ins with `INCIDENT_CHANNELS` and `RESPONDERS` set. A non-responder's resolve (typed or
 //! clicked) is refused, to them only, and changes nothing, while their status works; a command in
 //! another channel stores nothing; a member of a Slack user group (read from the stand-in's
-//! `usergroups.users.list`) and the holder of a Discord role may act; and the audit log shows
-//! each change and each refusal. The console is not limited.
+//! `usergroups.users.list`), the holder of a Discord role and the holder of a role in the incident
+//! (on that incident only) may act; and the audit log shows each change and each refusal. The
+//! console is not limited.
 
 use std::sync::Arc;
 
@@ -191,6 +192,24 @@ async fn slack_responders_and_channels(db: TestDb) {
     assert_eq!(asked.len(), 1, "{asked:?}");
     assert_eq!(asked[0].body["usergroup"], SRE_GROUP);
 
+    // A role holder may act on their incident, but not open another.
+    command(
+        LEAD,
+        CHANNEL,
+        &format!("assign INC-1 scribe <@{BYSTANDER}>"),
+    )
+    .await;
+    let noted = command(BYSTANDER, CHANNEL, "update INC-1 replica is catching up").await;
+    assert!(!noted.to_string().contains("only responders"), "{noted}");
+    let opened = command(BYSTANDER, CHANNEL, "open low db-loss --new").await;
+    assert!(
+        opened
+            .to_string()
+            .contains("only responders may run /incident open"),
+        "{opened}"
+    );
+    assert_eq!(is_open(2).await, None);
+
     let log = audit(&store).await;
     assert_eq!(
         rows(&log),
@@ -219,6 +238,21 @@ async fn slack_responders_and_channels(db: TestDb) {
                 GROUPIE.into(),
                 "/incident severity INC-1 high".into(),
                 "done".into()
+            ),
+            (
+                LEAD.into(),
+                format!("/incident assign INC-1 scribe <@{BYSTANDER}>"),
+                "done".into()
+            ),
+            (
+                BYSTANDER.into(),
+                "/incident update INC-1 replica is catching up".into(),
+                "done".into()
+            ),
+            (
+                BYSTANDER.into(),
+                "/incident open low db-loss --new".into(),
+                "refused: not in RESPONDERS".into()
             ),
         ]
     );

@@ -862,7 +862,10 @@ fn receive(ws: &mut WebSocket<TcpStream>, shared: &Shared) -> bool {
 
 /// Slack's documented Web API answers (`chat.postMessage`, `chat.update`, a 429).
 const WEB_API_SAMPLES: &str = include_str!("../fixtures/slack/slack_web_api_examples.json");
-const USERGROUPS_SAMPLE: &str = include_str!("../fixtures/slack/slack_usergroups_users_list.json");
+/// Slack's documented `usergroups.users.list` example. Not among the team's shared samples (which
+/// `fixtures/slack` mirrors), so kept in a folder of its own.
+const USERGROUPS_SAMPLE: &str =
+    include_str!("../fixtures/slack_documented/usergroups_users_list.json");
 
 /// The fields of a JSON object, each with its JSON type.
 fn shape(value: &Value) -> Vec<(String, &'static str)> {
