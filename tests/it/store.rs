@@ -7,10 +7,11 @@
 
 use std::path::PathBuf;
 
+use incident_bot::incident::Person;
 use incident_bot::platform::Platform;
 use incident_bot::store::{
-    Backend, ChannelKey, Commit, IncidentId, NewEvent, NewPost, OutboxPost, Replaces, Store,
-    StoreError, Timer, TimerKind, UnixMillis,
+    AuditOutcome, AuditRecord, Backend, ChannelKey, Commit, IncidentId, NewEvent, NewPost,
+    OutboxPost, Replaces, Store, StoreError, Timer, TimerKind, UnixMillis,
 };
 
 use sqlx::Executor;
@@ -410,7 +411,17 @@ async fn racing_commits(a: &Store, b: &Store) {
         .await
         .unwrap();
     let attempt = |who: &str, version: u64| Commit {
-        audit: None,
+        audit: Some(AuditRecord {
+            at: T0,
+            channel: incidents_channel(),
+            person: Person {
+                id: who.to_owned(),
+                name: who.to_owned(),
+            },
+            command: "/incident step done".to_owned(),
+            incident: None,
+            outcome: AuditOutcome::Done,
+        }),
         events: vec![
             event(T0 + 1, who, "step-done", r#"{"step":1}"#),
             event(T0 + 1, "bot", "step-shown", r#"{"step":2}"#),
@@ -476,6 +487,18 @@ async fn racing_commits(a: &Store, b: &Store) {
             posts.len(),
             round + 1,
             "one post per round, none from losers"
+        );
+        let audited: Vec<String> = a
+            .audit_since(T0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .inspect(|row| assert_eq!(row.incident, Some(id)))
+            .map(|row| row.person.id)
+            .collect();
+        assert_eq!(
+            audited, winners,
+            "the audit row goes with its commit, or not at all"
         );
 
         // Clear the timers so the next round can tell whose timer was written.

@@ -1,6 +1,6 @@
 //! The few Slack Web API calls the bot makes (`chat.postMessage`, `chat.update`, a file upload,
-//! `usergroups.users.list`),
-//! over slack-morphism's client, and what their failures mean for the outbox.
+//! `usergroups.users.list`), over slack-morphism's client, and what their failures mean for the
+//! outbox.
 //!
 //! - One attempt per call: no rate control or retry of slack-morphism's own (the outbox paces and
 //!   retries), and a timeout per call ([`DEFAULT_TIMEOUT`]) so a hung Slack never holds a
