@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::discord_requests::{self as discord_requests, APPLICATION_ID, PUBLIC_KEY};
 use crate::discord_standin::DiscordStandIn;
-use crate::slack_requests::{button_payload, form, post_signed, CHANNEL, TEAM};
+use crate::slack_requests::{button_payload, command_payload, form, post_signed, CHANNEL, TEAM};
 use crate::slack_standin::SlackStandIn;
 use crate::test_bot::TestBot;
 use crate::test_db::{unique_suffix, TestDb};
@@ -352,6 +352,58 @@ async fn discord_roles(db: TestDb) {
     running.stop().await;
 }
 
+/// Over Socket Mode the same rules hold: the refusal is the ack's ephemeral payload.
+async fn socket_mode_refusals(db: TestDb) {
+    let slack = SlackStandIn::start().await;
+    let (running, _clock) = serve_on(
+        &db,
+        &[
+            (
+                "SLACK_APP_TOKEN",
+                crate::slack_standin::APP_TOKEN.to_string(),
+            ),
+            (
+                "SLACK_BOT_TOKEN",
+                crate::slack_standin::BOT_TOKEN.to_string(),
+            ),
+            ("SLACK_API_URL", slack.api_url()),
+            ("RESPONDERS", LEAD.to_string()),
+        ],
+    )
+    .await;
+    assert!(slack.wait_for_socket(1).await, "{:#?}", slack.calls());
+    let ack = |text: &'static str| {
+        let id = slack.push_envelope("slash_commands", command_payload("/incident", text));
+        let slack = &slack;
+        async move { slack.ack(&id).await.expect("acknowledged") }
+    };
+    // The shared sample's roadrunner is no responder.
+    let refused = ack("open critical db-loss").await;
+    assert_eq!(
+        refused["payload"]["response_type"], "ephemeral",
+        "{refused}"
+    );
+    assert!(
+        refused["payload"]
+            .to_string()
+            .contains("only responders may run /incident open here"),
+        "{refused}"
+    );
+    let help = ack("help").await;
+    assert!(!help.to_string().contains("only responders"), "{help}");
+    let store = running.engine.store().clone();
+    assert_eq!(store.incident(IncidentId::new(1)).await.unwrap(), None);
+    assert_eq!(
+        rows(&audit(&store).await),
+        [(
+            "U2CERLKJA".into(),
+            "/incident open critical db-loss".into(),
+            "refused: not in RESPONDERS".into()
+        )]
+    );
+    running.stop().await;
+}
+
 /// The console is whoever runs the binary on the store: `RESPONDERS` does not limit it, and its
 /// changes are audited all the same.
 async fn the_console_is_not_limited(db: TestDb) {
@@ -384,5 +436,6 @@ async fn the_console_is_not_limited(db: TestDb) {
 on_both_backends! {
     slack_non_responders_read_and_are_refused_changes(db) => slack_responders_and_channels(db);
     discord_role_holders_may_act(db) => discord_roles(db);
+    socket_mode_refuses_non_responders(db) => socket_mode_refusals(db);
     console_is_not_limited(db) => the_console_is_not_limited(db);
 }
