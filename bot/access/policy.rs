@@ -135,7 +135,7 @@ impl Responders {
                 ConfigError::new(
                     variable,
                     value,
-                    format!("`{word}` is none of them: {RESPONDERS_SHAPE}"),
+                    format!("`{word}` is not one of these: {RESPONDERS_SHAPE}"),
                 )
             })?;
         Ok((!ids.is_empty()).then(|| Responders {
@@ -179,7 +179,7 @@ impl AccessPolicy {
                 Err(word) => problems.push(ConfigError::new(
                     "INCIDENT_CHANNELS",
                     &value,
-                    format!("`{word}` is none of them: {CHANNELS_SHAPE}"),
+                    format!("`{word}` is not one of these: {CHANNELS_SHAPE}"),
                 )),
             }
         }
@@ -378,8 +378,8 @@ mod tests {
         assert_eq!(
             problems,
             [
-                format!("INCIDENT_CHANNELS=\"#incidents\" is not valid: `#incidents` is none of them: {CHANNELS_SHAPE}"),
-                format!("RESPONDERS=\"U0ALICE, alice\" is not valid: `alice` is none of them: {RESPONDERS_SHAPE}"),
+                format!("INCIDENT_CHANNELS=\"#incidents\" is not valid: `#incidents` is not one of these: {CHANNELS_SHAPE}"),
+                format!("RESPONDERS=\"U0ALICE, alice\" is not valid: `alice` is not one of these: {RESPONDERS_SHAPE}"),
             ]
         );
     }
