@@ -11,7 +11,7 @@ use commands::duration::parse_duration;
 use super::outbox::{clock_time, failed, plural};
 use crate::clock::{Clock, SystemClock};
 use crate::instant::UnixMillis;
-use crate::store::{redact_url, AuditOutcome, AuditRecord, Store};
+use crate::store::{AuditOutcome, AuditRecord, DatabaseUrl, Store};
 
 /// The most rows printed at once.
 const LIST_LIMIT: u32 = 1000;
@@ -54,15 +54,15 @@ impl Since {
     }
 }
 
-pub async fn run(since: Since, database_url: String) -> ExitCode {
-    let store = match Store::connect_read_only(&database_url).await {
+pub async fn run(since: Since, database_url: DatabaseUrl) -> ExitCode {
+    let store = match Store::connect_read_only(database_url.expose()).await {
         Ok(store) => store,
         Err(error) => return failed(&error),
     };
     let from = since.start(SystemClock.now_millis());
     match store.audit_since(from, LIST_LIMIT).await {
         Ok(records) => {
-            print!("{}", listing(&records, from, &redact_url(&database_url)));
+            print!("{}", listing(&records, from, &database_url.to_string()));
             ExitCode::SUCCESS
         }
         Err(error) => failed(&error),

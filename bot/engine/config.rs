@@ -19,6 +19,7 @@ use commands::Severity;
 
 use super::paging::Paging;
 use crate::access::AccessPolicy;
+use crate::mention::MentionId;
 use crate::platform::Platform;
 use crate::runbook::Runbook;
 
@@ -140,6 +141,14 @@ impl EngineConfig {
     /// Who may act, and where.
     pub fn access(&self) -> &AccessPolicy {
         &self.access
+    }
+
+    /// The id a person gave (`/incident assign`), when it may be pinged ([`Paging::may_ping`]):
+    /// a user's, or a user group's that `ROLE_MENTIONS` gives to a role.
+    pub fn ping_for(&self, typed: &str) -> Option<String> {
+        MentionId::parse(typed)
+            .filter(|id| self.paging.may_ping(id))
+            .map(|_| typed.to_string())
     }
 
     /// The roles to page for a severity, with the chat id of each when one is configured.

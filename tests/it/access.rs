@@ -37,7 +37,7 @@ async fn serve_on(db: &TestDb, vars: &[(&str, String)]) -> (serve::Running, Simu
     let dir = std::env::temp_dir().join(format!("incident-bot-access-{}", unique_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut settings: ServeSettings = crate::serve_settings::settings(&dir, vars);
-    settings.startup.database_url = db.url.clone();
+    settings.startup.database_url = db.url.clone().into();
     let clock = SimulatedClock::starting_at(Utc::now());
     let running = serve::start(&settings, Arc::new(clock.clone()))
         .await
