@@ -45,7 +45,7 @@ pub fn report(
     let env = Environment::new(&lookup);
     let mut problems: Vec<String> = Vec::new();
     let mut out = String::new();
-    let roles: Vec<&str> = runbook.contacts.iter().map(|c| c.role.as_str()).collect();
+    let roles = runbook.roles();
     let _ = writeln!(out, "Runbook:     {}", settings.runbook.describe());
     let _ = writeln!(
         out,

@@ -138,7 +138,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "ROLE_MENTIONS",
         default: WhenUnset::Says("roles are named, not pinged"),
-        meaning: "chat ids to ping per role: `Platform Lead=U024BE7LH; Database Admin=S0DBA`",
+        meaning: "chat ids to ping per role (of the contacts table, or a step's owner): `Platform Lead=U024BE7LH; Database Admin=S0DBA`",
         group: Group::Engine,
     },
     Variable {

@@ -143,6 +143,11 @@ impl EngineConfig {
         &self.access
     }
 
+    /// The chat id `ROLE_MENTIONS` gives a role (any case), if any.
+    pub fn mention_of(&self, role: &str) -> Option<String> {
+        self.paging.mention_of(role).map(|id| id.to_string())
+    }
+
     /// The id a person gave (`/incident assign`), when it may be pinged ([`Paging::may_ping`]):
     /// a user's, or a user group's that `ROLE_MENTIONS` gives to a role.
     pub fn ping_for(&self, typed: &str) -> Option<String> {

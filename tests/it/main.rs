@@ -41,6 +41,7 @@ mod readme;
 mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
+mod runbook_wiki;
 mod scenario_lookup;
 mod sender_rig;
 mod serve_limits;

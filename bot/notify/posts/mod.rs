@@ -53,7 +53,7 @@ pub use status::status;
 
 use super::message::{Block, Message};
 use crate::incident::Incident;
-use format::allowance_suffix;
+use format::step_suffix;
 
 /// How to confirm the current step, for messages that show it as text.
 pub(crate) const CONFIRM_HINT: &str =
@@ -91,7 +91,7 @@ fn step_line(incident: &Incident, index: usize) -> String {
             index + 1,
             incident.steps.len(),
             step.title,
-            allowance_suffix(step)
+            step_suffix(step)
         ),
         None => format!("Step {}", index + 1),
     }
