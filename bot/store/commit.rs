@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
+use super::audit::{audit_row, AuditRecord};
 use super::checks::check_commit;
 use super::dialect::run_on_postgres;
 use super::incidents::{event_rows, versioned_update, NewEvent};
@@ -29,6 +30,8 @@ pub struct Commit {
     pub clear_all_timers: bool,
     /// Queued in the outbox, due at the commit's time.
     pub posts: Vec<NewPost>,
+    /// The audit log's row of the command that made this change, about this incident.
+    pub audit: Option<AuditRecord>,
 }
 
 impl Store {
@@ -135,7 +138,7 @@ pub(super) fn timer_names(commit: &Commit) -> Vec<String> {
 }
 
 /// The rows a commit writes besides the incident's own: events numbered after `version`,
-/// timers (stored under `names`, from [`timer_names`]), posts.
+/// timers (stored under `names`, from [`timer_names`]), posts, the audit log's row.
 pub(super) fn commit_rows<'a>(
     incident_id: i64,
     version: i64,
@@ -153,6 +156,9 @@ pub(super) fn commit_rows<'a>(
     }
     for post in &commit.posts {
         rows.push(post_row(Some(incident_id), post, now_ms)?);
+    }
+    if let Some(audit) = &commit.audit {
+        rows.push(audit_row(audit, Some(incident_id)));
     }
     Ok(rows)
 }

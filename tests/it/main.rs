@@ -6,6 +6,8 @@ mod test_db;
 #[macro_use]
 mod sender_contract;
 
+mod access;
+mod audit_cli;
 mod check_runbook_cli;
 mod console_cli;
 mod console_clock;

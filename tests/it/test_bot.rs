@@ -232,6 +232,7 @@ pub async fn say(engine: &Engine, who: &str, line: &str) -> Option<Message> {
             id: format!("U-{who}"),
             name: who.to_string(),
         },
+        roles: Vec::new(),
     };
     engine
         .handle(&invocation, command)
