@@ -4,6 +4,7 @@
 //! it, in one transaction, before anything is acknowledged; a commit that queued posts rings the
 //! outbox's [`Doorbell`], so they go out at once.
 
+mod alerts;
 mod cache;
 mod cmd;
 mod config;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use commands::Command;
 use tracing::Instrument;
 
+pub use alerts::{AlertRoute, AlertTaken};
 pub use config::{
     ConfigError, EngineConfig, DEFAULT_STALE_AFTER_SECS, DEFAULT_UPDATE_INTERVAL_SECS,
 };
@@ -90,6 +92,13 @@ pub enum EngineError {
     },
     #[error("{incident} kept changing under this command; try again")]
     Contended { incident: IncidentId },
+    #[error("alert {fingerprint} kept changing while it was taken; the sender will retry")]
+    AlertContended { fingerprint: String },
+    #[error("cannot write an alert's message: {source}")]
+    UnwritableAlert {
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl EngineError {

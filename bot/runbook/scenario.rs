@@ -139,6 +139,7 @@ pub(crate) fn read_scenario(
         severity: None,
         aliases: Vec::new(),
         services: Vec::new(),
+        alerts: Vec::new(),
         symptoms: Vec::new(),
         description: Vec::new(),
         phases: Vec::new(),
@@ -235,6 +236,14 @@ fn read_annotation(scenario: &mut Scenario, line: &TextLine, diagnostics: &mut D
         }
         "services" | "service" | "affected services" | "systems" | "affects" => {
             scenario.services.extend(split_list(&value))
+        }
+        "alerts" | "alert" | "alert names" => {
+            for matcher in super::alert_matchers::parse_list(&value) {
+                match matcher {
+                    Ok(matcher) => scenario.alerts.push(matcher),
+                    Err(why) => diagnostics.warn(line.line, why),
+                }
+            }
         }
         "aliases" | "alias" | "short names" | "also known as" | "aka" => scenario.aliases.extend(
             split_list(&value)

@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
+use super::alerts::{alert_row, AlertRecord};
 use super::checks::check_commit;
 use super::dialect::run_on_postgres;
 use super::incidents::{event_rows, versioned_update, NewEvent};
@@ -29,6 +30,8 @@ pub struct Commit {
     pub clear_all_timers: bool,
     /// Queued in the outbox, due at the commit's time.
     pub posts: Vec<NewPost>,
+    /// Alerts' states taken with this change (each must be news, or nothing is written).
+    pub alerts: Vec<AlertRecord>,
 }
 
 impl Store {
@@ -153,6 +156,9 @@ pub(super) fn commit_rows<'a>(
     }
     for post in &commit.posts {
         rows.push(post_row(Some(incident_id), post, now_ms)?);
+    }
+    for alert in &commit.alerts {
+        rows.push(alert_row(alert)?);
     }
     Ok(rows)
 }

@@ -18,7 +18,8 @@
 //! the dead letters, as people look at them) and `threads` (the messages later posts
 //! reply to or edit); `create` and `commit` write, through `statements` and `group_commit`;
 //! `connect` and `writer_lock` open the database; `real_clock` keeps since when a real clock has
-//! written to it; `seen_requests` the signatures of signed requests accepted lately (replays);
+//! written to it; `seen_requests` the signatures of signed requests accepted lately (replays); `alerts` the
+//! alerts from monitoring taken, once each;
 //! `checks` refuses what could not be stored.
 //!
 //! A SQLite file has one writing process (`writer_lock`); others may open it read-only. Within
@@ -26,6 +27,7 @@
 //! (`group_commit`), and transactions start with `BEGIN IMMEDIATE`, so a transaction never has to
 //! upgrade a read lock to a write lock (the classic SQLite deadlock).
 
+mod alerts;
 mod checks;
 mod commit;
 mod connect;
@@ -54,6 +56,7 @@ use writer_lock::WriterLock;
 
 pub use crate::incident::{ChannelKey, IncidentId, TimerKind};
 pub use crate::instant::UnixMillis;
+pub use alerts::{AlertRecord, StoredAlert};
 pub use commit::Commit;
 pub use connect::redact_url;
 pub use dialect::Backend;

@@ -15,6 +15,7 @@ mod discord_rest;
 mod discord_sender;
 mod discord_serve;
 mod discord_standin;
+mod engine_alerts;
 mod engine_cadence;
 mod engine_corrections;
 mod engine_drills;

@@ -4,6 +4,7 @@
 //! Every message about an incident starts with a heading `INC-3 · …` (`[DRILL] INC-3 · …` for a
 //! drill), and every message that shows a step says how to confirm it.
 
+mod alerts;
 mod changes;
 mod checklist;
 mod corrections;
@@ -21,6 +22,7 @@ mod status;
 mod tests;
 mod tracks;
 
+pub use alerts::{alert_offer, alert_told, alerts_cleared, opened_from_alert, AlertReading};
 pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
     CadenceChange,
