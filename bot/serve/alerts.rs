@@ -20,8 +20,8 @@ use crate::alerts::{alertmanager, pagerduty, Alert, AlertSource};
 use crate::chat::signed::refusal;
 use crate::engine::{AlertRoute, AlertTaken, Engine};
 
-/// Largest Alertmanager or Grafana body taken (a group of up to `MAX_ALERTS` alerts).
-const MAX_GROUP_BYTES: usize = 4 * 1024 * 1024;
+/// Largest Alertmanager or Grafana body taken (a group of alerts; the server reads 2 MiB at most).
+const MAX_GROUP_BYTES: usize = 1024 * 1024;
 /// Largest PagerDuty body taken (one event).
 const MAX_EVENT_BYTES: usize = 256 * 1024;
 
