@@ -126,8 +126,14 @@ pub fn match_alert(alert: &Alert, runbook: &Runbook) -> Matched {
     match_text(&labels, &text, runbook)
 }
 
-/// The scenario an alert with these labels and words calls for (also what `check-runbook` asks
-/// of each alert its runbook lists).
+/// The scenario an alert a runbook lists (`Database connection failures`, `DiskSpaceLow`) calls
+/// for: the item as the alert's name and its words.
+pub fn match_listed(item: &str, runbook: &Runbook) -> Matched {
+    let labels = BTreeMap::from([("alertname".to_string(), item.trim().to_string())]);
+    match_text(&labels, item, runbook)
+}
+
+/// The scenario an alert with these labels (its name under `alertname`) and words calls for.
 pub fn match_text(labels: &BTreeMap<String, String>, text: &str, runbook: &Runbook) -> Matched {
     for (index, scenario) in runbook.scenarios.iter().enumerate() {
         if let Some(matcher) = scenario.alerts.iter().find(|m| m.matches(labels)) {

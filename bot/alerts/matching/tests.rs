@@ -2,8 +2,6 @@
 //! alerts senders' samples, to the scenario a human would choose, or none with the reason), and
 //! on a runbook with `**Alerts:**` matchers.
 
-use std::collections::BTreeMap;
-
 use super::*;
 use crate::alerts::{AlertSource, AlertStatus};
 use crate::runbook;
@@ -60,7 +58,7 @@ fn each_critical_alert_the_runbook_lists_goes_where_a_human_would_send_it() {
     );
     let answers: Vec<(Option<u32>, String)> = listed
         .iter()
-        .map(|item| answer(&runbook, &match_text(&BTreeMap::new(), item, &runbook)))
+        .map(|item| answer(&runbook, &match_listed(item, &runbook)))
         .collect();
     let expected = [
         (
