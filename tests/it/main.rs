@@ -6,6 +6,7 @@ mod test_db;
 #[macro_use]
 mod sender_contract;
 
+mod alertmanager_real;
 mod alerts_serve;
 mod check_runbook_cli;
 mod console_cli;
