@@ -271,7 +271,7 @@ async fn start_bot(dir: &std::path::Path, slack: SocketAddr) -> serve::Running {
     };
     let startup = Settings::from_command_line(
         lookup("RUNBOOK").map(Into::into),
-        format!("sqlite://{}", dir.join("bot.db").display()),
+        format!("sqlite://{}", dir.join("bot.db").display()).into(),
     );
     let settings = ServeSettings::from_lookup(startup, lookup).expect("settings");
     serve::start(&settings, Arc::new(SystemClock))

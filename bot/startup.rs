@@ -9,7 +9,7 @@ use crate::engine::{ConfigError, Engine, EngineConfig, EngineError};
 use crate::notify::format::date_time;
 use crate::platform::Platform;
 use crate::runbook::{Level, LoadError, RunbookSource};
-use crate::store::{redact_url, Store, StoreError};
+use crate::store::{DatabaseUrl, Store, StoreError};
 
 /// The database used when `DATABASE_URL` is not set: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
@@ -17,7 +17,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://incident-bot.db";
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub runbook: RunbookSource,
-    pub database_url: String,
+    /// Shown and debugged with its password masked.
+    pub database_url: DatabaseUrl,
     /// The chat platforms served, whose ids `ROLE_MENTIONS` may give; none in the console
     /// (any platform's ids are then accepted).
     pub platforms: Vec<Platform>,
@@ -25,7 +26,7 @@ pub struct Settings {
 
 impl Settings {
     /// The runbook given on the command line, else `RUNBOOK`, else the bundled one.
-    pub fn from_command_line(runbook: Option<PathBuf>, database_url: String) -> Settings {
+    pub fn from_command_line(runbook: Option<PathBuf>, database_url: DatabaseUrl) -> Settings {
         Settings {
             runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
             database_url,
@@ -109,8 +110,8 @@ async fn build(
         });
     }
     let store = match read_only {
-        true => Store::connect_read_only(&settings.database_url).await,
-        false => Store::connect(&settings.database_url).await,
+        true => Store::connect_read_only(settings.database_url.expose()).await,
+        false => Store::connect(settings.database_url.expose()).await,
     }
     .map_err(store_error(&settings.database_url))?;
     if !read_only {
@@ -123,7 +124,7 @@ async fn build(
 async fn keep_rehearsals_apart(
     store: &Store,
     clock: &dyn Clock,
-    url: &str,
+    url: &DatabaseUrl,
 ) -> Result<(), StartupError> {
     match clock.kind() {
         ClockKind::Real => store
@@ -133,7 +134,7 @@ async fn keep_rehearsals_apart(
         ClockKind::Simulated => match store.real_clock_since().await.map_err(store_error(url))? {
             None => Ok(()),
             Some(since) => Err(StartupError::RealClockStore {
-                url: redact_url(url),
+                url: url.to_string(),
                 since: date_time(since.millis()),
             }),
         },
@@ -141,9 +142,9 @@ async fn keep_rehearsals_apart(
 }
 
 /// The error of a store that would not open or answer, its URL without a password.
-fn store_error(url: &str) -> impl Fn(StoreError) -> StartupError + '_ {
+fn store_error(url: &DatabaseUrl) -> impl Fn(StoreError) -> StartupError + '_ {
     move |source| StartupError::Store {
-        url: redact_url(url),
+        url: url.to_string(),
         source,
     }
 }

@@ -2,6 +2,8 @@
 //! happens ([`admit`]): its content type, its signature (the platform's own check), a timestamp
 //! within [`REPLAY_WINDOW_SECS`] of now, and a signature not accepted before ([`ReplayGuard`]:
 //! by this process, and through a [`RequestLedger`] by another replica or before a restart).
+//! The same guard takes an interaction that reaches every replica over Discord's Gateway once
+//! ([`ReplayGuard::take_once`]).
 //! [`Refused`] says why a request was turned away, and which HTTP status that earns.
 
 use std::collections::{HashSet, VecDeque};
@@ -212,6 +214,13 @@ impl ReplayGuard {
         }
     }
 
+    /// Takes `key` once, received at `now_secs`, across the replicas that share the ledger: for
+    /// what every replica receives alike and carries an id instead of a signature (an
+    /// interaction over Discord's Gateway). [`Refused::Replayed`] when another took it first.
+    pub async fn take_once(&self, key: &str, now_secs: i64) -> Result<(), Refused> {
+        self.first_time(key, now_secs, now_secs).await
+    }
+
     /// Remembers `signature` in this process, or refuses it if already there.
     fn remember(&self, signature: &str, sent_at: i64, now_secs: i64) -> Result<(), Refused> {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
@@ -295,12 +304,19 @@ mod tests {
             guard.first_time("v0=before", 990, 1000).await,
             Err(Refused::Replayed)
         );
+        // An id taken once, kept for the window from its arrival.
+        assert_eq!(guard.take_once("discord-interaction:7", 1005).await, Ok(()));
+        assert_eq!(
+            guard.take_once("discord-interaction:7", 1006).await,
+            Err(Refused::Replayed)
+        );
         // Asked once for each signature this process had not seen, kept until out of the window.
         assert_eq!(
             *ledger.asked.lock().unwrap(),
             [
                 ("v0=new".to_string(), 1300),
-                ("v0=elsewhere".to_string(), 1300)
+                ("v0=elsewhere".to_string(), 1300),
+                ("discord-interaction:7".to_string(), 1305)
             ]
         );
 

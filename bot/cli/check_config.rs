@@ -17,7 +17,6 @@ use crate::platform::Platform;
 use crate::runbook::Runbook;
 use crate::serve::{listen_addr, HttpLimits};
 use crate::startup::Settings;
-use crate::store::redact_url;
 
 /// What a secret shows as.
 const MASK: &str = "****";
@@ -60,7 +59,7 @@ pub fn report(
             settings.runbook.describe()
         ));
     }
-    let _ = writeln!(out, "Database:    {}", redact_url(&settings.database_url));
+    let _ = writeln!(out, "Database:    {}", settings.database_url);
     match listen_addr(&env) {
         Ok(addr) => {
             let _ = writeln!(out, "Address:     {addr}");

@@ -13,6 +13,7 @@ use crate::chat::console::{delivery_policy, Completions, Console, Prompt, Termin
 use crate::clock::{Clock, SimulatedClock, SystemClock};
 use crate::outbox::OutboxWorker;
 use crate::startup::{self, Settings, DEFAULT_DATABASE_URL};
+use crate::store::DatabaseUrl;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ClockChoice {
@@ -40,7 +41,7 @@ pub fn parse_start(text: &str) -> Result<DateTime<Utc>, String> {
 
 pub async fn run(
     runbook: Option<PathBuf>,
-    database_url: Option<String>,
+    database_url: Option<DatabaseUrl>,
     clock: ClockChoice,
     start: Option<DateTime<Utc>>,
     user: Option<String>,
@@ -111,7 +112,7 @@ pub async fn run(
 /// The store a console writes to.
 enum ConsoleStore {
     /// The one named (`--database-url`, `DATABASE_URL`), else the default file.
-    Named(String),
+    Named(DatabaseUrl),
     /// A simulated clock's, when none is named: fresh, in memory, gone at /quit.
     Fresh,
 }
@@ -120,25 +121,25 @@ enum ConsoleStore {
 const FRESH_STORE_URL: &str = "sqlite::memory:";
 
 impl ConsoleStore {
-    fn store(named: Option<String>, clock: ClockChoice) -> ConsoleStore {
+    fn store(named: Option<DatabaseUrl>, clock: ClockChoice) -> ConsoleStore {
         match (named, clock) {
             (Some(url), _) => ConsoleStore::Named(url),
-            (None, ClockChoice::System) => ConsoleStore::Named(DEFAULT_DATABASE_URL.to_owned()),
+            (None, ClockChoice::System) => ConsoleStore::Named(DEFAULT_DATABASE_URL.into()),
             (None, ClockChoice::Simulated) => ConsoleStore::Fresh,
         }
     }
 
-    fn url(&self) -> String {
+    fn url(&self) -> DatabaseUrl {
         match self {
             ConsoleStore::Named(url) => url.clone(),
-            ConsoleStore::Fresh => FRESH_STORE_URL.to_owned(),
+            ConsoleStore::Fresh => FRESH_STORE_URL.into(),
         }
     }
 
     /// For the banner.
     fn describe(&self) -> String {
         match self {
-            ConsoleStore::Named(url) => crate::store::redact_url(url),
+            ConsoleStore::Named(url) => url.to_string(),
             ConsoleStore::Fresh => "a fresh one in memory, gone at /quit".to_owned(),
         }
     }

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::startup::{Settings, DEFAULT_DATABASE_URL};
+use crate::store::DatabaseUrl;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,7 +58,7 @@ enum Verb {
         /// sqlite://FILE or postgres://… URL [default: sqlite://incident-bot.db; with --clock
         /// simulated, a fresh store in memory, gone at /quit].
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-        database_url: Option<String>,
+        database_url: Option<DatabaseUrl>,
         /// `simulated` starts at the current time and moves only with /advance. It refuses a
         /// store that a real clock has written to.
         #[arg(long, value_enum, default_value = "system")]
@@ -82,7 +83,7 @@ enum Verb {
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        database_url: DatabaseUrl,
     },
     /// Print the post-mortem draft of an incident as Markdown.
     #[command(after_help = variables::help(variables::READERS))]
@@ -94,7 +95,7 @@ enum Verb {
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        database_url: DatabaseUrl,
     },
     /// List the posts not delivered yet: pending ones, and dead letters (given up after the
     /// platform refused them for good), each with its attempts and last error.
@@ -108,7 +109,7 @@ enum Verb {
         retry: Option<u64>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        database_url: DatabaseUrl,
     },
     /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
     ///
@@ -123,7 +124,7 @@ enum Verb {
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        database_url: DatabaseUrl,
     },
     /// Show the configuration `serve` would run with, secrets masked, and every problem in it.
     ///
@@ -137,7 +138,7 @@ enum Verb {
         runbook: Option<PathBuf>,
         /// sqlite://FILE or postgres://… URL.
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        database_url: DatabaseUrl,
     },
     /// Print the help of incident-bot, or of one of its verbs.
     Help {
@@ -212,5 +213,30 @@ fn block_on(verb: impl std::future::Future<Output = ExitCode>) -> ExitCode {
             eprintln!("error: cannot start the async runtime: {error}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `[env: DATABASE_URL=postgres://bot:…@…]` in a help would print a password: every
+    /// argument that reads the environment hides its value.
+    #[test]
+    fn every_argument_read_from_the_environment_hides_its_value() {
+        let cli = Cli::command();
+        let mut read = 0;
+        for verb in cli.get_subcommands() {
+            for arg in verb.get_arguments().filter(|arg| arg.get_env().is_some()) {
+                read += 1;
+                assert!(
+                    arg.is_hide_env_values_set(),
+                    "`{} --{}` would show its variable's value in --help: add hide_env_values = true",
+                    verb.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+        assert!(read >= 6, "only {read} arguments read the environment");
     }
 }

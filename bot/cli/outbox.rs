@@ -8,34 +8,34 @@ use std::process::ExitCode;
 
 use crate::clock::{Clock, SystemClock};
 use crate::instant::UnixMillis;
-use crate::store::{redact_url, Store, StoreError, Waiting, WaitingPost};
+use crate::store::{DatabaseUrl, Store, StoreError, Waiting, WaitingPost};
 
 /// The most posts of each state listed.
 const LIST_LIMIT: u32 = 200;
 
-pub async fn run(retry: Option<u64>, database_url: String) -> ExitCode {
+pub async fn run(retry: Option<u64>, database_url: DatabaseUrl) -> ExitCode {
     match retry {
         Some(id) => retry_dead_letter(id, &database_url).await,
         None => list(&database_url).await,
     }
 }
 
-async fn list(database_url: &str) -> ExitCode {
-    let store = match Store::connect_read_only(database_url).await {
+async fn list(database_url: &DatabaseUrl) -> ExitCode {
+    let store = match Store::connect_read_only(database_url.expose()).await {
         Ok(store) => store,
         Err(error) => return failed(&error),
     };
     match store.outbox_backlog(LIST_LIMIT).await {
         Ok(waiting) => {
-            print!("{}", listing(&waiting, &redact_url(database_url)));
+            print!("{}", listing(&waiting, &database_url.to_string()));
             ExitCode::SUCCESS
         }
         Err(error) => failed(&error),
     }
 }
 
-async fn retry_dead_letter(id: u64, database_url: &str) -> ExitCode {
-    let store = match Store::connect(database_url).await {
+async fn retry_dead_letter(id: u64, database_url: &DatabaseUrl) -> ExitCode {
+    let store = match Store::connect(database_url.expose()).await {
         Ok(store) => store,
         Err(StoreError::InUse { database, holder }) => {
             eprintln!(

@@ -7,8 +7,13 @@ use std::sync::Arc;
 
 use super::reading::print_incident;
 use crate::clock::SystemClock;
+use crate::store::DatabaseUrl;
 
-pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: String) -> ExitCode {
+pub async fn run(
+    incident: String,
+    runbook: Option<PathBuf>,
+    database_url: DatabaseUrl,
+) -> ExitCode {
     print_incident(
         "postmortem",
         &incident,

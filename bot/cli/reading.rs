@@ -13,13 +13,14 @@ use crate::clock::Clock;
 use crate::engine::{Engine, EngineError};
 use crate::incident::IncidentId;
 use crate::startup::{self, Settings};
+use crate::store::DatabaseUrl;
 
 /// One incident's text from the store, as `text_of` words it, on standard output.
 pub(super) async fn print_incident(
     verb: &str,
     incident: &str,
     runbook: Option<PathBuf>,
-    database_url: String,
+    database_url: DatabaseUrl,
     clock: Arc<dyn Clock>,
     text_of: impl AsyncFnOnce(&Engine, IncidentId) -> Result<Option<String>, EngineError>,
 ) -> ExitCode {
@@ -45,7 +46,7 @@ pub(super) async fn print_incident(
         Ok(None) => {
             eprintln!(
                 "error: there is no {reference} in {}",
-                crate::store::redact_url(&settings.database_url)
+                settings.database_url
             );
             ExitCode::from(1)
         }

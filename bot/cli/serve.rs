@@ -8,8 +8,9 @@ use std::sync::Arc;
 use crate::clock::SystemClock;
 use crate::serve::{self, ServeSettings};
 use crate::startup::Settings;
+use crate::store::DatabaseUrl;
 
-pub async fn run(runbook: Option<PathBuf>, database_url: String) -> ExitCode {
+pub async fn run(runbook: Option<PathBuf>, database_url: DatabaseUrl) -> ExitCode {
     let startup = Settings::from_command_line(runbook, database_url);
     let settings = match ServeSettings::from_lookup(startup, |name| std::env::var(name).ok()) {
         Ok(settings) => settings,

@@ -11,8 +11,13 @@ use super::reading::print_incident;
 use crate::chat::console::render;
 use crate::clock::{Clock, SystemClock};
 use crate::incident::Person;
+use crate::store::DatabaseUrl;
 
-pub async fn run(incident: String, runbook: Option<PathBuf>, database_url: String) -> ExitCode {
+pub async fn run(
+    incident: String,
+    runbook: Option<PathBuf>,
+    database_url: DatabaseUrl,
+) -> ExitCode {
     let clock = Arc::new(SystemClock);
     let now = clock.now().timestamp_millis();
     print_incident(

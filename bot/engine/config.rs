@@ -16,6 +16,7 @@ use commands::duration::parse_duration;
 use commands::Severity;
 
 use super::paging::Paging;
+use crate::mention::MentionId;
 use crate::platform::Platform;
 use crate::runbook::Runbook;
 
@@ -129,6 +130,14 @@ impl EngineConfig {
     /// it is still going.
     pub fn stale_after_secs(&self) -> u64 {
         self.stale_after_secs
+    }
+
+    /// The id a person gave (`/incident assign`), when it may be pinged ([`Paging::may_ping`]):
+    /// a user's, or a user group's that `ROLE_MENTIONS` gives to a role.
+    pub fn ping_for(&self, typed: &str) -> Option<String> {
+        MentionId::parse(typed)
+            .filter(|id| self.paging.may_ping(id))
+            .map(|_| typed.to_string())
     }
 
     /// The roles to page for a severity, with the chat id of each when one is configured.

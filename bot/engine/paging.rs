@@ -9,6 +9,10 @@
 //!   of a platform the bot serves; pairs separated by `;` or `,`. A paged role without a mapping
 //!   is named, not pinged.
 //!
+//! Only these ids may ping a group: an id a person gives (`/incident assign ROLE <@S…>`) pings
+//! when it is a user's, or a group's named here ([`Paging::may_ping`]), since Slack pings a user
+//! group for a bare `S…` id.
+//!
 //! A role that is not in the table, or an id of no platform's shape, is a [`ConfigError`] that
 //! lists the table's roles or the shapes; [`Paging::read`] collects every one.
 
@@ -109,6 +113,18 @@ impl Paging {
                 (role.clone(), id)
             })
             .collect()
+    }
+
+    /// Whether an id a person gave may be pinged: a user's always; a user group's only when
+    /// `ROLE_MENTIONS` gives it to a role; anything else never.
+    pub fn may_ping(&self, id: &MentionId) -> bool {
+        match id {
+            MentionId::SlackUser(_) | MentionId::DiscordUser(_) => true,
+            MentionId::SlackGroup(_) | MentionId::DiscordRole(_) => self
+                .role_mentions
+                .values()
+                .any(|configured| configured == id),
+        }
     }
 }
 
@@ -276,6 +292,19 @@ mod tests {
             read(&vars, &[Platform::Slack]).1,
             vec!["ROLE_MENTIONS=\"Database Admin=53908232506183680\" is not valid: `<@53908232506183680>` is a Discord id, but the bot serves Slack only"]
         );
+    }
+
+    #[test]
+    fn a_person_given_pings_and_a_group_only_when_configured() {
+        let (paging, problems) = read(&[("ROLE_MENTIONS", "Database Admin=S0DBA")], &[]);
+        assert_eq!(problems, Vec::<String>::new());
+        let may_ping = |text: &str| paging.may_ping(&MentionId::parse(text).unwrap());
+        assert!(may_ping("U0ALICE") && may_ping("W0ENTERPRISE") && may_ping("53908232506183680"));
+        assert!(may_ping("S0DBA") && may_ping("<!subteam^S0DBA|@dba>"));
+        assert!(!may_ping("S0OTHER"));
+        assert!(!may_ping("<@&539082325061836999>"));
+        let (unconfigured, _) = read(&[], &[]);
+        assert!(!unconfigured.may_ping(&MentionId::SlackGroup("S0DBA".into())));
     }
 
     #[test]

@@ -19,8 +19,11 @@
 //!   since every post to that channel would be refused too.
 //! - **Once.** A post is claimed in the store before it is sent (see
 //!   [`Store::claim_post`](crate::store::Store::claim_post)), so two replicas do not both send it.
-//!   If the process dies between the platform's answer and the store's record, the post is sent
-//!   again when its claim runs out: at least once, and exactly once short of a crash. A timeout
+//!   If the store fails to take the record of a delivery (a full disk), the worker keeps it in
+//!   memory and records it before anything else once the store takes writes again, never
+//!   sending it meanwhile. If the process dies between the platform's answer and the store's
+//!   record, the post is sent again when its claim runs out: at least once, and exactly once
+//!   short of a crash. A timeout
 //!   is the other gap: the platform may have posted what it did not confirm, and the retry posts
 //!   it again (chat APIs take no idempotency key).
 //! - **Within the platform's limits.** At most one post per channel per
@@ -38,10 +41,12 @@
 //!   the reference of the message it edits, and the root of its incident's thread.
 
 mod doorbell;
+mod in_flight;
 mod pacing;
 mod policy;
 mod post;
 pub mod senders;
+mod unrecorded;
 mod worker;
 
 use std::future::Future;
@@ -57,9 +62,9 @@ use crate::platform::Platform;
 /// A chat platform's sender: delivers one post (a new message, or an edit of the message
 /// [`Post::replaces`] names) and says how it went.
 ///
-/// It should give up on its own (a client timeout) well within
-/// [`DeliveryPolicy::claim_lease`], and never retry by itself: the worker decides when to try
-/// again, and records every attempt.
+/// It should give up on each call on its own (a client timeout), and never retry by itself:
+/// the worker gives a whole delivery at most [`DeliveryPolicy::delivery_deadline`], decides when
+/// to try again, and records every attempt.
 pub trait Deliver: Send + Sync {
     /// The platform whose posts this sender delivers.
     fn platform(&self) -> Platform;

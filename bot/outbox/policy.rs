@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use super::DeliveryError;
 
+/// The default [`DeliveryPolicy::delivery_deadline`]: well within the claim lease.
+pub const DELIVERY_DEADLINE: Duration = Duration::from_secs(60);
+
 /// The limits a worker keeps to. [`DeliveryPolicy::default`] suits Slack (about one message per
 /// second per channel) and Discord (five per five seconds per channel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +27,11 @@ pub struct DeliveryPolicy {
     /// How many channels' posts one round reads from the store.
     pub batch: u32,
     /// How long a post claimed for delivery is held before another worker may take it over
-    /// (when this one died mid-delivery). Must exceed the sender's own timeout.
+    /// (when this one died mid-delivery). Must exceed the delivery deadline.
     pub claim_lease: Duration,
+    /// The longest one delivery may take, all its calls together (an edit of a deleted message
+    /// and the new post in its place): then it is a transient failure, tried again later.
+    pub delivery_deadline: Duration,
     /// The longest the worker sleeps when it knows of nothing due, and its pause after a store
     /// error: posts queued without a wake-up (by another replica) are found within this.
     pub idle_poll: Duration,
@@ -44,6 +50,7 @@ impl Default for DeliveryPolicy {
             max_in_flight: 4,
             batch: 100,
             claim_lease: Duration::from_secs(2 * 60),
+            delivery_deadline: DELIVERY_DEADLINE,
             idle_poll: Duration::from_secs(10),
             round_gap: Duration::from_millis(100),
         }

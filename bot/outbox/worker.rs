@@ -9,12 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::{JoinError, JoinSet};
 use tracing::Instrument;
 
 use super::doorbell::Listener;
+use super::in_flight::InFlight;
 use super::pacing::Pacing;
 use super::policy::millis;
+use super::unrecorded::{Delivery, Unrecorded};
 use super::{human, AfterFailure, Deliver, Delivered, DeliveryError, DeliveryPolicy, Post};
 use crate::clock::Clock;
 use crate::platform::Platform;
@@ -29,6 +30,18 @@ pub struct Attempt {
     /// When the sender was called, in clock milliseconds.
     pub at_ms: UnixMillis,
     pub outcome: Outcome,
+}
+
+impl Attempt {
+    fn of(post: OutboxPost, at_ms: UnixMillis, outcome: Outcome) -> Attempt {
+        Attempt {
+            post_id: post.id,
+            incident_id: post.incident_id,
+            channel: post.channel,
+            at_ms,
+            outcome,
+        }
+    }
 }
 
 /// How an attempt ended, as recorded in the store.
@@ -76,6 +89,7 @@ struct Shared<D> {
     clock: Arc<dyn Clock>,
     sender: Arc<D>,
     policy: DeliveryPolicy,
+    unrecorded: Unrecorded,
 }
 
 impl<D: Deliver + 'static> OutboxWorker<D> {
@@ -95,6 +109,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
                 clock,
                 sender,
                 policy,
+                unrecorded: Unrecorded::default(),
             }),
             queued,
             stopping: AtomicBool::new(false),
@@ -105,8 +120,11 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
     /// due and its channel's pacing allows. Each is claimed in the store, sent, and recorded as
     /// sent or failed (with its next attempt) before this returns; deliveries in flight are
     /// always finished, even when the store fails meanwhile (that error is returned after).
+    /// Deliveries the store failed to record before are recorded first; while it still refuses
+    /// them, the round does nothing else.
     pub async fn deliver_due(&self) -> Result<Round, StoreError> {
         let shared = &self.shared;
+        let recorded_late = shared.record_unrecorded().await?;
         let started = shared.now_ms();
         self.pacing.forget_idle(started);
         let heads = shared
@@ -122,6 +140,7 @@ impl<D: Deliver + 'static> OutboxWorker<D> {
             }
         }
         let (mut attempts, failed) = in_flight.finish().await;
+        attempts.extend(recorded_late);
         if let Some(error) = failed {
             return Err(error);
         }
@@ -297,30 +316,73 @@ impl<D: Deliver> Shared<D> {
             Err(unsendable) => Err(unsendable),
         };
         let now = self.now_ms();
-        let recorded = match answer {
-            Ok(sent) => self.record_sent(&post, sent, now).await,
-            Err(error) => self.record_failure(&post, error, now).await,
+        let outcome = match answer {
+            Ok(sent) => {
+                let recorded = self.record_sent(&post, sent.clone(), now).await;
+                if let Err(error) = &recorded {
+                    tracing::error!(
+                        error = %crate::error_text::with_causes(error),
+                        "delivered, but the database did not take the record; it is recorded as \
+                         soon as the database takes writes again, and not sent again meanwhile"
+                    );
+                    self.unrecorded.keep(Delivery {
+                        post: post.clone(),
+                        sent,
+                        called_at: at_ms,
+                        answered_at: now,
+                    });
+                }
+                recorded?
+            }
+            Err(error) => self
+                .record_failure(&post, error, now)
+                .await
+                .inspect_err(|error| {
+                    tracing::error!(
+                        error = %crate::error_text::with_causes(error),
+                        "could not record the failed attempt in the database; the post is tried \
+                         again in {}",
+                        human(self.policy.claim_lease)
+                    );
+                })?,
         };
-        let outcome = recorded.inspect_err(|error| {
-            tracing::error!(
-                error = %crate::error_text::with_causes(error),
-                "could not record the outcome in the database; the post is tried again in {} \
-                 (if it was delivered, it will appear twice)",
-                human(self.policy.claim_lease)
-            );
-        })?;
-        Ok(Attempt {
-            post_id: post.id,
-            incident_id: post.incident_id,
-            channel: post.channel,
-            at_ms,
-            outcome,
-        })
+        Ok(Attempt::of(post, at_ms, outcome))
     }
 
-    /// Hands `post` to the sender. An edit whose message the platform says is gone is sent again
-    /// at once as a new message (see [`Sent::anew`]).
+    /// Records the deliveries the store failed to record before: their attempts, or the store's
+    /// error (those not recorded are kept for the next round).
+    async fn record_unrecorded(&self) -> Result<Vec<Attempt>, StoreError> {
+        let mut recorded = Vec::new();
+        let mut waiting = self.unrecorded.take().into_iter();
+        while let Some(delivery) = waiting.next() {
+            let sent = delivery.sent.clone();
+            match self
+                .record_sent(&delivery.post, sent, delivery.answered_at)
+                .await
+            {
+                Ok(outcome) => {
+                    recorded.push(Attempt::of(delivery.post, delivery.called_at, outcome));
+                }
+                Err(error) => {
+                    self.unrecorded
+                        .put_back(std::iter::once(delivery).chain(waiting));
+                    return Err(error);
+                }
+            }
+        }
+        Ok(recorded)
+    }
+
+    /// Hands `post` to the sender, within the policy's delivery deadline. An edit whose message
+    /// the platform says is gone is sent again at once as a new message (see [`Sent::anew`]),
+    /// within the same deadline: two calls never hold the claim longer than one may.
     async fn send(&self, post: Post) -> Result<Sent, DeliveryError> {
+        let deadline = self.policy.delivery_deadline;
+        within_deadline(self.platform(), deadline, self.send_or_post_anew(post)).await
+    }
+
+    /// The edit, and if its message is gone the post in its place.
+    async fn send_or_post_anew(&self, post: Post) -> Result<Sent, DeliveryError> {
         let anew = post.replaces.is_none();
         match self.sender.deliver(&post).await {
             Err(DeliveryError::EditedMessageGone(reason)) if !anew => {
@@ -397,7 +459,8 @@ impl<D: Deliver> Shared<D> {
 }
 
 /// What the sender did with a post it took.
-struct Sent {
+#[derive(Clone)]
+pub(super) struct Sent {
     delivered: Delivered,
     /// Whether it went out as a new message although it was to edit another post's (that
     /// message was gone, or never had a reference): the new message takes that post's place.
@@ -483,62 +546,17 @@ impl Earliest {
     }
 }
 
-/// The deliveries of a round, at most `max` at once, and what they returned.
-struct InFlight {
-    tasks: JoinSet<Result<Attempt, StoreError>>,
-    max: usize,
-    attempts: Vec<Attempt>,
-    /// The first store error; the round returns it once everything in flight is finished.
-    failed: Option<StoreError>,
-}
-
-impl InFlight {
-    fn new(max: usize) -> InFlight {
-        InFlight {
-            tasks: JoinSet::new(),
-            max: max.max(1),
-            attempts: Vec::new(),
-            failed: None,
-        }
+/// A delivery to `platform`, given up as a transient failure after `deadline`.
+async fn within_deadline<T>(
+    platform: Platform,
+    deadline: Duration,
+    delivery: impl Future<Output = Result<T, DeliveryError>>,
+) -> Result<T, DeliveryError> {
+    match tokio::time::timeout(deadline, delivery).await {
+        Ok(delivered) => delivered,
+        Err(_) => Err(DeliveryError::Transient(format!(
+            "{} took more than {deadline:?} over this post",
+            platform.name()
+        ))),
     }
-
-    fn spawn(
-        &mut self,
-        delivery: impl Future<Output = Result<Attempt, StoreError>> + Send + 'static,
-    ) {
-        self.tasks.spawn(delivery);
-    }
-
-    async fn make_room(&mut self) {
-        while self.tasks.len() >= self.max {
-            self.join_one().await;
-        }
-    }
-
-    async fn finish(mut self) -> (Vec<Attempt>, Option<StoreError>) {
-        while !self.tasks.is_empty() {
-            self.join_one().await;
-        }
-        (self.attempts, self.failed)
-    }
-
-    async fn join_one(&mut self) {
-        match self.tasks.join_next().await {
-            Some(Ok(Ok(attempt))) => self.attempts.push(attempt),
-            Some(Ok(Err(error))) => {
-                self.failed.get_or_insert(error);
-            }
-            Some(Err(panicked)) => log_panic(&panicked),
-            None => {}
-        }
-    }
-}
-
-/// A sender that panicked leaves its post claimed: it is tried again when the claim runs out.
-fn log_panic(error: &JoinError) {
-    tracing::error!(
-        error = %error,
-        "a delivery task panicked (a bug in the sender); its post stays queued and is tried again \
-         when its claim runs out"
-    );
 }

@@ -62,7 +62,7 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
     let replay_guard = replays::guard(engine.store(), clock.now_millis())
         .await
         .map_err(|source| StartupError::Store {
-            url: crate::store::redact_url(&settings.startup.database_url),
+            url: settings.startup.database_url.to_string(),
             source,
         })?;
     let (stop, stopped) = watch::channel(false);

@@ -125,6 +125,43 @@ mod tests {
     }
 
     #[test]
+    fn debugging_the_settings_shows_no_token_secret_or_password() {
+        let secrets = [
+            "xoxb-sekrit-bot",
+            "sekrit-signing",
+            "xapp-sekrit-app",
+            "MTE4.sekrit-discord",
+            "hunter2",
+        ];
+        let vars: HashMap<String, String> = [
+            ("SLACK_BOT_TOKEN", secrets[0]),
+            ("SLACK_SIGNING_SECRET", secrets[1]),
+            ("DISCORD_BOT_TOKEN", secrets[3]),
+            ("DISCORD_APPLICATION_ID", "11"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let startup = Settings {
+            runbook: RunbookSource::choose(None, None),
+            database_url: "postgres://bot:hunter2@db.internal/incidents".into(),
+            platforms: Vec::new(),
+        };
+        let http =
+            ServeSettings::from_lookup(startup.clone(), |name| vars.get(name).cloned()).unwrap();
+        let mut socket_vars = vars.clone();
+        socket_vars.insert("SLACK_APP_TOKEN".into(), secrets[2].into());
+        let socket =
+            ServeSettings::from_lookup(startup, |name| socket_vars.get(name).cloned()).unwrap();
+        for shown in [format!("{http:?}"), format!("{socket:#?}")] {
+            assert!(shown.contains("db.internal"), "{shown}");
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{secret} shows in {shown}");
+            }
+        }
+    }
+
+    #[test]
     fn a_bad_address_or_a_platform_half_set_up_is_one_line() {
         assert_eq!(
             settings(&[("INCIDENT_BOT_ADDR", "localhost")]).unwrap_err(),

@@ -1,8 +1,10 @@
 //! Opening the database: which backend a URL names, the pool that suits it, its per-connection
 //! settings, and the embedded migrations.
 
+use std::fmt;
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
@@ -73,6 +75,46 @@ fn sqlite_url_creating_file(url: &str) -> String {
         Some("") => format!("{url}mode=rwc"),
         Some(_) => format!("{url}&mode=rwc"),
         None => format!("{url}?mode=rwc"),
+    }
+}
+
+/// The store's URL, which may carry a password (`postgres://bot:s3cret@db/bot`): `{}` and `{:?}`
+/// show it masked ([`redact_url`]); only [`DatabaseUrl::expose`] gives it whole, to connect.
+#[derive(Clone)]
+pub struct DatabaseUrl(SecretString);
+
+impl DatabaseUrl {
+    pub fn new(url: impl Into<String>) -> DatabaseUrl {
+        DatabaseUrl(SecretString::new(url.into()))
+    }
+
+    /// The URL with its password, for opening the store and nothing else.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> DatabaseUrl {
+        DatabaseUrl::new(url)
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> DatabaseUrl {
+        DatabaseUrl::new(url)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(self.expose()))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
     }
 }
 
@@ -232,6 +274,21 @@ mod tests {
         );
         assert_eq!(redact_url("sqlite://data/bot.db"), "sqlite://data/bot.db");
         assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn a_database_url_shows_and_debugs_masked_and_opens_whole() {
+        let url = DatabaseUrl::new("postgres://bot:s3cret@db.internal/incidents");
+        assert_eq!(url.to_string(), "postgres://bot:***@db.internal/incidents");
+        assert_eq!(
+            format!("{url:?}"),
+            "DatabaseUrl(postgres://bot:***@db.internal/incidents)"
+        );
+        assert_eq!(
+            format!("{:#?}", Some(url.clone())),
+            "Some(\n    DatabaseUrl(postgres://bot:***@db.internal/incidents),\n)"
+        );
+        assert_eq!(url.expose(), "postgres://bot:s3cret@db.internal/incidents");
     }
 
     #[test]

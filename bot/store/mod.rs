@@ -58,7 +58,7 @@ pub use crate::incident::{ChannelKey, IncidentId, TimerKind};
 pub use crate::instant::UnixMillis;
 pub use alerts::{AlertRecord, StoredAlert};
 pub use commit::Commit;
-pub use connect::redact_url;
+pub use connect::{redact_url, DatabaseUrl};
 pub use dialect::Backend;
 pub use error::StoreError;
 pub use incidents::{NewEvent, StoredEvent, StoredIncident};

@@ -1,14 +1,17 @@
 //! A stand-in for Discord's Gateway on 127.0.0.1, for tests: the WebSocket a bot connects to
 //! (serenity, given this URL by the REST stand-in's `GET /gateway`), speaking the Gateway's JSON
-//! opcodes as Discord does.
+//! opcodes as Discord does, to as many clients as connect (replicas of one bot, each with a
+//! session of its own).
 //!
 //! - Each connection gets HELLO (op 10, a short heartbeat interval so heartbeats happen in a
-//!   test); IDENTIFY (op 2) is answered with a complete READY, RESUME (op 6) with RESUMED, each
-//!   HEARTBEAT (op 1) with HEARTBEAT_ACK (op 11).
-//! - [`GatewayStandIn::dispatch`] sends an event (op 0, the next sequence number) on the latest
-//!   connection, e.g. `INTERACTION_CREATE`; [`GatewayStandIn::force_reconnect`] sends RECONNECT
-//!   (op 7), after which a client resumes on a new connection.
-//! - [`GatewayStandIn::stats`] counts what the client did, and [`GatewayStandIn::wait_for`]
+//!   test); IDENTIFY (op 2) starts a session (`standin-session-1`, `-2`…) answered with a
+//!   complete READY, RESUME (op 6) takes its session to the new connection with RESUMED, each
+//!   HEARTBEAT (op 1) is answered with HEARTBEAT_ACK (op 11) on the connection it came on.
+//! - [`GatewayStandIn::dispatch`] sends an event (op 0, the session's next sequence number) to
+//!   every session connected, as Discord sends an interaction to every session of the bot, e.g.
+//!   `INTERACTION_CREATE`; [`GatewayStandIn::force_reconnect`] sends RECONNECT (op 7) on every
+//!   connection, after which a client resumes on a new one.
+//! - [`GatewayStandIn::stats`] counts what the clients did, and [`GatewayStandIn::wait_for`]
 //!   waits (a few seconds at most) until the counts say something happened.
 //!
 //! Connections run on threads of their own with blocking tungstenite, as Slack's stand-in does.
@@ -22,7 +25,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::{self, Message as Frame, WebSocket};
 
-/// The session the stand-in gives every IDENTIFY.
+/// The session the stand-in gives the first IDENTIFY.
 pub const SESSION_ID: &str = "standin-session-1";
 /// The bot user READY names.
 pub const BOT_USER_ID: &str = "1182006912345678901";
@@ -54,12 +57,22 @@ struct Shared {
 #[derive(Default)]
 struct State {
     stats: Stats,
-    /// The latest connection's outgoing frames.
-    current: Option<mpsc::Sender<String>>,
-    /// The sequence number of the last event sent.
-    seq: u64,
-    /// Frames received from the client, in order.
+    /// The open connections.
+    connections: Vec<Connection>,
+    /// The sequence number of the last event sent in each session (`standin-session-{i + 1}`).
+    sessions: Vec<u64>,
+    /// The id the next connection gets.
+    next_connection: usize,
+    /// Frames received from the clients, in order.
     received: Vec<Value>,
+}
+
+struct Connection {
+    id: usize,
+    /// Its outgoing frames.
+    to: mpsc::Sender<String>,
+    /// The session it speaks for, once identified or resumed.
+    session: Option<usize>,
 }
 
 impl GatewayStandIn {
@@ -104,14 +117,35 @@ impl GatewayStandIn {
         true
     }
 
-    /// Sends event `name` with data `d` on the latest connection; whether there was one.
+    /// Sends event `name` with data `d` to every session connected; whether there was one.
     pub fn dispatch(&self, name: &str, d: Value) -> bool {
-        self.shared.send_event(name, d)
+        let mut state = self.shared.state();
+        let State {
+            connections,
+            sessions,
+            ..
+        } = &mut *state;
+        let mut sent = false;
+        for connection in connections.iter() {
+            if let Some(session) = connection.session {
+                sessions[session] += 1;
+                let frame = json!({ "op": 0, "t": name, "s": sessions[session], "d": d });
+                sent |= connection.to.send(frame.to_string()).is_ok();
+            }
+        }
+        sent
     }
 
-    /// Sends RECONNECT (op 7): Discord's way of asking a client to resume elsewhere.
+    /// Sends RECONNECT (op 7) on every connection: Discord's way of asking a client to resume
+    /// elsewhere.
     pub fn force_reconnect(&self) -> bool {
-        self.shared.send(json!({ "op": 7, "d": null }))
+        let frame = json!({ "op": 7, "d": null }).to_string();
+        let state = self.shared.state();
+        let mut sent = false;
+        for connection in &state.connections {
+            sent |= connection.to.send(frame.clone()).is_ok();
+        }
+        sent
     }
 }
 
@@ -126,50 +160,66 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn send(&self, frame: Value) -> bool {
-        self.state()
-            .current
-            .as_ref()
-            .is_some_and(|to| to.send(frame.to_string()).is_ok())
+    /// Sends `frame` on connection `id`.
+    fn send_on(state: &State, id: usize, frame: &Value) {
+        if let Some(connection) = state.connections.iter().find(|c| c.id == id) {
+            let _ = connection.to.send(frame.to_string());
+        }
     }
 
-    fn send_event(&self, name: &str, d: Value) -> bool {
+    /// Binds connection `id` to `session` and sends it event `name`, next in the session.
+    fn start_session_event(&self, id: usize, session: usize, name: &str, d: Value) {
         let mut state = self.state();
-        state.seq += 1;
-        let frame = json!({ "op": 0, "t": name, "s": state.seq, "d": d });
-        state
-            .current
-            .as_ref()
-            .is_some_and(|to| to.send(frame.to_string()).is_ok())
+        state.sessions[session] += 1;
+        let frame = json!({ "op": 0, "t": name, "s": state.sessions[session], "d": d });
+        if let Some(connection) = state.connections.iter_mut().find(|c| c.id == id) {
+            connection.session = Some(session);
+        }
+        Self::send_on(&state, id, &frame);
     }
 
-    /// Answers a frame from the client.
-    fn receive(&self, text: &str, url: &str) {
+    /// Answers a frame from the client on connection `id`.
+    fn receive(&self, id: usize, text: &str, url: &str) {
         let Ok(frame) = serde_json::from_str::<Value>(text) else {
             return;
         };
         let op = frame["op"].as_u64();
+        let resumed = frame["d"]["session_id"]
+            .as_str()
+            .and_then(|session| session.strip_prefix("standin-session-"))
+            .and_then(|number| number.parse::<usize>().ok());
         self.state().received.push(frame);
         match op {
             Some(1) => {
-                self.state().stats.heartbeats += 1;
-                self.send(json!({ "op": 11, "d": null }));
+                let mut state = self.state();
+                state.stats.heartbeats += 1;
+                Self::send_on(&state, id, &json!({ "op": 11, "d": null }));
             }
             Some(2) => {
-                self.state().stats.identifies += 1;
-                self.send_event("READY", ready(url));
+                let session = {
+                    let mut state = self.state();
+                    state.stats.identifies += 1;
+                    state.sessions.push(0);
+                    state.sessions.len() - 1
+                };
+                self.start_session_event(id, session, "READY", ready(url, session));
             }
             Some(6) => {
                 self.state().stats.resumes += 1;
-                self.send_event("RESUMED", json!({}));
+                let known = resumed.filter(|n| (1..=self.state().sessions.len()).contains(n));
+                match known {
+                    Some(number) => self.start_session_event(id, number - 1, "RESUMED", json!({})),
+                    // Discord's INVALID_SESSION, not resumable: the client identifies anew.
+                    None => Self::send_on(&self.state(), id, &json!({ "op": 9, "d": false })),
+                }
             }
             _ => {}
         }
     }
 }
 
-/// A complete READY, as serenity reads it.
-fn ready(url: &str) -> Value {
+/// A complete READY for `session`, as serenity reads it.
+fn ready(url: &str, session: usize) -> Value {
     json!({
         "v": 10,
         "user": {
@@ -184,7 +234,7 @@ fn ready(url: &str) -> Value {
             "flags": 0,
         },
         "guilds": [{ "id": "290926798626357999", "unavailable": true }],
-        "session_id": SESSION_ID,
+        "session_id": format!("standin-session-{}", session + 1),
         "resume_gateway_url": url,
         "shard": [0, 1],
         "application": { "id": BOT_USER_ID, "flags": 0 },
@@ -226,16 +276,27 @@ fn serve(stream: TcpStream, shared: &Shared, url: &str) {
         return;
     };
     let (to_client, outgoing) = mpsc::channel();
-    {
+    let id = {
         let mut state = shared.state();
         state.stats.connections += 1;
-        state.current = Some(to_client);
-    }
+        let id = state.next_connection;
+        state.next_connection += 1;
+        state.connections.push(Connection {
+            id,
+            to: to_client,
+            session: None,
+        });
+        id
+    };
     let hello = json!({ "op": 10, "d": { "heartbeat_interval": HEARTBEAT_MS } });
     let mut open = ws.send(Frame::text(hello.to_string())).is_ok();
     while open && !shared.stopping.load(Ordering::Relaxed) {
-        open = forward(&mut ws, &outgoing) && receive(&mut ws, shared, url);
+        open = forward(&mut ws, &outgoing) && receive(&mut ws, shared, id, url);
     }
+    shared
+        .state()
+        .connections
+        .retain(|connection| connection.id != id);
     let _ = ws.close(None);
 }
 
@@ -257,10 +318,10 @@ fn forward(ws: &mut WebSocket<TcpStream>, outgoing: &mpsc::Receiver<String>) -> 
 }
 
 /// Reads one frame if one came; `false` once the connection is done.
-fn receive(ws: &mut WebSocket<TcpStream>, shared: &Shared, url: &str) -> bool {
+fn receive(ws: &mut WebSocket<TcpStream>, shared: &Shared, id: usize, url: &str) -> bool {
     match ws.read() {
         Ok(Frame::Text(text)) => {
-            shared.receive(text.as_str(), url);
+            shared.receive(id, text.as_str(), url);
             true
         }
         Ok(Frame::Close(_)) => false,

@@ -183,4 +183,7 @@ async fn an_unreachable_discord_is_a_transient_failure_that_says_so() {
         "{reason}"
     );
     assert!(reason.to_lowercase().contains("connect"), "{reason}");
+    // What the outbox keeps as the post's last error names the call, never a URL (an
+    // interaction callback's holds its token).
+    assert!(!reason.contains("http://"), "{reason}");
 }

@@ -19,8 +19,10 @@ use serde_json::{json, Value};
 use crate::discord_gateway_standin::GatewayStandIn;
 use crate::discord_requests::{self as requests, APPLICATION_ID, CHANNEL_ID, GUILD_ID, PUBLIC_KEY};
 use crate::discord_standin::{
-    Call, DiscordStandIn, BOT_TOKEN, COMMANDS, CREATE_MESSAGE, EDIT_MESSAGE, INTERACTION_CALLBACK,
+    Answer, Call, DiscordStandIn, BOT_TOKEN, COMMANDS, CREATE_MESSAGE, EDIT_MESSAGE,
+    INTERACTION_CALLBACK,
 };
+use crate::log_capture::Log;
 use crate::slack_requests::{command_body, post_signed};
 use crate::slack_standin::SlackStandIn;
 use crate::test_db::unique_suffix;
@@ -47,7 +49,7 @@ impl Drop for TempDir {
 
 /// `serve`'s settings against the Discord stand-in, with a SQLite file in `dir` and `extra`
 /// environment variables.
-fn settings(
+pub(crate) fn settings(
     discord: &DiscordStandIn,
     dir: &std::path::Path,
     extra: &[(&str, String)],
@@ -611,6 +613,50 @@ async fn the_gateway_identifies_answers_interactions_and_resumes_after_a_reconne
     );
     assert_eq!(gateway.stats().identifies, 1);
     bot.running.stop().await;
+}
+
+// Single-threaded, so that the log capture sees serenity's event handler.
+#[tokio::test]
+async fn an_interaction_token_never_reaches_the_log_when_its_callback_fails() {
+    let discord = DiscordStandIn::start().await;
+    let gateway = GatewayStandIn::start();
+    discord.set_gateway_url(&gateway.url());
+    discord.script(INTERACTION_CALLBACK, [Answer::BrokenBody]);
+    let log = Log::default();
+    let _capturing = log.capture();
+    let bot = Bot::start(&discord, &[]).await;
+    assert!(gateway.wait_for(|stats| stats.identifies == 1).await);
+
+    // An interaction's token is good for 15 minutes to answer and follow up as the bot.
+    let token = "aW50ZXJhY3Rpb246c2VrcmV0LXRva2Vu";
+    let mut status = requests::incident("status", &[]);
+    status["token"] = json!(token);
+    assert!(gateway.dispatch("INTERACTION_CREATE", status));
+    let callback = wait_for(&discord, |discord| {
+        discord.calls_to(INTERACTION_CALLBACK).into_iter().next()
+    })
+    .await;
+    assert!(callback.path.contains(token), "{callback:?}");
+    let mut lines = String::new();
+    for _ in 0..250 {
+        lines = log.text();
+        if lines.contains("could not answer a Discord interaction") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    bot.running.stop().await;
+    assert!(
+        lines.contains("could not answer a Discord interaction")
+            && lines.contains("POST /interactions/")
+            && lines.contains("/:token/callback"),
+        "{lines}"
+    );
+    assert!(!lines.contains(token), "the token is in the log:\n{lines}");
+    assert!(
+        !lines.contains("/callback)"),
+        "a URL is in the log:\n{lines}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

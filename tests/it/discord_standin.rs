@@ -19,7 +19,7 @@
 //! | `POST /channels/{id}/messages` ([`CREATE_MESSAGE`]) | the message object, with a new id; 404 code 10003 when `{id}` is a message whose thread was not started |
 //! | `PATCH /channels/{id}/messages/{id}` ([`EDIT_MESSAGE`]) | the edited message; 404 code 10008 for one it never posted there, or deleted ([`DiscordStandIn::delete_message`]) |
 //! | `POST /channels/{id}/messages/{id}/threads` ([`START_THREAD`]) | the thread (its id is the message's); 400 code 160004 when started already; the code of [`DiscordStandIn::refuse_threads`] |
-//! | `POST /interactions/{id}/{token}/callback` ([`INTERACTION_CALLBACK`]) | 204 |
+//! | `POST /interactions/{id}/{token}/callback` ([`INTERACTION_CALLBACK`]) | 204; 400 code 40060 when that interaction was answered already |
 //! | `PUT /applications/{app}[/guilds/{g}]/commands` ([`COMMANDS`]) | the commands, with ids |
 //! | `GET /gateway`, `GET /gateway/bot` ([`GATEWAY`]) | `url` ([`DiscordStandIn::set_gateway_url`]), shards and session start limit |
 //!
@@ -67,6 +67,9 @@ pub enum Answer {
     Hang,
     /// That status with Discord's JSON error `{"message", "code"}`.
     Error { status: u16, code: u64 },
+    /// A 200 whose body breaks off after a few bytes: the client fails reading it, with an
+    /// error of its HTTP library rather than an answer of Discord's.
+    BrokenBody,
 }
 
 impl Answer {
@@ -268,6 +271,7 @@ enum Reply {
     NoContent,
     Text(StatusCode, String),
     Hang,
+    BrokenBody,
 }
 
 /// A call's route and its major parameter (the channel it acts on, if any).
@@ -329,6 +333,7 @@ async fn api(
             Reply::NoContent => (204, None, None),
             Reply::Text(status, _) => (status.as_u16(), None, None),
             Reply::Hang => (0, None, None),
+            Reply::BrokenBody => (200, None, None),
         };
         discord.calls.push(Call {
             route,
@@ -413,11 +418,27 @@ impl Discord {
             (START_THREAD, ["channels", channel, "messages", id, "threads"]) => {
                 self.start_thread(channel, id, body)
             }
-            (INTERACTION_CALLBACK, _) => Reply::NoContent,
+            (INTERACTION_CALLBACK, ["interactions", id, ..]) => self.interaction_callback(id),
             (COMMANDS, _) => commands(body),
             (GATEWAY, _) => self.gateway(shared, parts.len() == 2),
             _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
         }
+    }
+
+    /// 204 for an interaction's first callback; 400 code 40060 for any after it, as Discord.
+    fn interaction_callback(&self, id: &str) -> Reply {
+        let path = format!("/interactions/{id}/");
+        let answered = self.calls.iter().any(|call| {
+            call.route == INTERACTION_CALLBACK && call.status == 204 && call.path.starts_with(&path)
+        });
+        if answered {
+            return error(
+                StatusCode::BAD_REQUEST,
+                40060,
+                "Interaction has already been acknowledged.",
+            );
+        }
+        Reply::NoContent
     }
 
     fn create_message(&mut self, channel: &str, body: &Value, files: &[FilePart]) -> Reply {
@@ -609,6 +630,7 @@ fn misbehave(answer: Answer) -> Reply {
             code,
             "scripted error",
         ),
+        Answer::BrokenBody => Reply::BrokenBody,
     }
 }
 
@@ -631,6 +653,14 @@ async fn respond(reply: Reply, mut stopped: watch::Receiver<bool>) -> Response {
         Reply::Hang => {
             let _ = stopped.wait_for(|stopped| *stopped).await;
             StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        Reply::BrokenBody => {
+            let chunks: [Result<&'static str, std::io::Error>; 2] = [
+                Ok("{\"type\":"),
+                Err(std::io::Error::other("the stand-in broke the body off")),
+            ];
+            let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+            (StatusCode::OK, body).into_response()
         }
     }
 }

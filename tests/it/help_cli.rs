@@ -1,6 +1,7 @@
 //! `--help` and `incident-bot help` as a user meets them: every environment variable a verb reads
 //! is listed with its default, never with its value, and `help` works for every verb, itself too.
 
+use clap::CommandFactory;
 use incident_bot::cli::variables::{Group, VARIABLES};
 
 use crate::transcript::run;
@@ -9,13 +10,59 @@ use crate::transcript::run;
 const SET: &[(&str, &str)] = &[
     (
         "DATABASE_URL",
-        "postgres://bot:hunter2@db.internal/incidents",
+        "postgres://bot:s3cret@db.internal/incidents",
     ),
     ("SLACK_BOT_TOKEN", "xoxb-sekrit-token"),
+    ("SLACK_SIGNING_SECRET", "sekrit-signing-secret"),
+    ("SLACK_APP_TOKEN", "xapp-sekrit-app-token"),
     ("DISCORD_BOT_TOKEN", "MTE4.sekrit"),
+    ("DISCORD_PUBLIC_KEY", "d75a980182b10ab7d54bfed3c964073a"),
     ("ROLE_MENTIONS", "Platform Lead=U0SEKRIT"),
     ("UPDATE_INTERVAL", "7m"),
+    ("RUNBOOK", "/etc/sekrit/runbook.md"),
 ];
+
+/// Every verb the binary has, as clap knows them (so a verb added later is checked too).
+fn verbs() -> Vec<String> {
+    incident_bot::cli::Cli::command()
+        .get_subcommands()
+        .map(|verb| verb.get_name().to_string())
+        .collect()
+}
+
+#[test]
+fn no_help_shows_a_value_of_the_environment() {
+    let verbs = verbs();
+    assert!(
+        ["serve", "console", "outbox", "status", "postmortem", "help"]
+            .iter()
+            .all(|verb| verbs.iter().any(|known| known == verb)),
+        "{verbs:?}"
+    );
+    let asked = verbs
+        .iter()
+        .flat_map(|verb| {
+            [
+                vec![verb.as_str(), "--help"],
+                vec![verb.as_str(), "-h"],
+                vec!["help", verb.as_str()],
+            ]
+        })
+        .chain([vec!["--help"], vec!["help"]]);
+    for args in asked {
+        let help = run(&args, SET, "");
+        assert_eq!(help.code, 0, "{args:?}: {}", help.output);
+        for (name, value) in SET {
+            assert!(
+                !help.output.contains(value),
+                "`incident-bot {}` shows {name}'s value:\n{}",
+                args.join(" "),
+                help.output
+            );
+        }
+        assert!(!help.output.contains("s3cret"), "{args:?}: {}", help.output);
+    }
+}
 
 /// The names of the variables of `groups`, as the table has them.
 fn names_of(groups: &[Group]) -> Vec<&'static str> {

@@ -28,10 +28,19 @@ impl Write for Log {
 impl Log {
     /// Captures this thread's log lines (INFO and above) until the guard is dropped.
     pub fn capture(&self) -> DefaultGuard {
+        self.capture_filtered("info")
+    }
+
+    /// The same, with the bot's own DEBUG lines too.
+    pub fn capture_debug(&self) -> DefaultGuard {
+        self.capture_filtered("info,incident_bot=debug")
+    }
+
+    fn capture_filtered(&self, directives: &str) -> DefaultGuard {
         let log = self.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
             .with_writer(move || log.clone())
             .finish();
         tracing::subscriber::set_default(subscriber)

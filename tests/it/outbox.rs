@@ -10,7 +10,8 @@ use chrono::DateTime;
 use incident_bot::clock::{Clock, SimulatedClock};
 use incident_bot::notify::{Message, MessageKind};
 use incident_bot::outbox::{
-    Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome, Post, Round,
+    Attempt, Deliver, Delivered, DeliveryError, DeliveryPolicy, Doorbell, OutboxWorker, Outcome,
+    Post, Round,
 };
 use incident_bot::platform::Platform;
 use incident_bot::store::{ChannelKey, Commit, NewEvent, NewPost, Replaces, Store, UnixMillis};
@@ -33,6 +34,7 @@ on_both_backends! {
     a_restart_resends_nothing_and_loses_nothing(db) => restart(&db);
     an_edit_gets_the_message_ref_of_the_post_it_edits(db) => edits(&db.store);
     an_edit_in_another_channel_waits_for_the_post_it_edits(db) => cross_channel_edit(&db.store);
+    an_edit_and_the_post_in_its_place_share_one_deadline(db) => edit_fallback_deadline(&db.store);
     two_workers_on_one_database_send_each_post_once(db) => two_workers(&db.store);
     shutdown_finishes_the_delivery_in_flight(db) => shutdown(&db.store);
 }
@@ -628,6 +630,63 @@ async fn edits(store: &Store) {
     );
 }
 
+/// The edit of a deleted message and the new post in its place are one delivery, given up
+/// together at the policy's deadline: a platform slow to answer the second call cannot hold the
+/// claim for two deadlines.
+async fn edit_fallback_deadline(store: &Store) {
+    let clock = clock();
+    // Two calls answered (the card, the edit); the new post in the edit's place never is.
+    let platform = FakePlatform::gated(&clock, Some(Arc::new(Semaphore::new(2))));
+    let deadline = Duration::from_millis(300);
+    let policy = DeliveryPolicy {
+        delivery_deadline: deadline,
+        ..policy()
+    };
+    let worker = worker_with(store, &clock, &platform, policy);
+    let [card] = queue_bodies(store, "C1", &["step 1/9"], T0).await[..] else {
+        panic!("one post")
+    };
+    round_at(&worker, &clock, T0).await;
+    platform.script(
+        "C1",
+        [Err(DeliveryError::EditedMessageGone(
+            "message_not_found".to_owned(),
+        ))],
+    );
+    let [edit] = queue(store, "C1", vec![post("C1", "step 2/9", Some(card))], T0).await[..] else {
+        panic!("one post")
+    };
+
+    set(&clock, T0 + 2 * SECOND);
+    let round = tokio::time::timeout(Duration::from_secs(10), worker.deliver_due())
+        .await
+        .expect("the edit and the post in its place were not given up at the deadline")
+        .unwrap();
+    let card_ref = format!("ts-{card}");
+    let calls: Vec<(u64, Option<String>)> = platform
+        .calls()
+        .into_iter()
+        .map(|call| (call.post, call.edits))
+        .collect();
+    assert_eq!(calls, [(card, None), (edit, Some(card_ref)), (edit, None)]);
+    match &round.attempts[..] {
+        [Attempt {
+            post_id,
+            outcome:
+                Outcome::Retry {
+                    error: DeliveryError::Transient(why),
+                    ..
+                },
+            ..
+        }] => {
+            assert_eq!(*post_id, edit);
+            assert_eq!(why, "Slack took more than 300ms over this post");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(stored(store, edit).await.sent_at_ms, None);
+}
+
 /// An edit queued in another channel than the post it edits waits until that post is sent,
 /// however long its delivery takes.
 async fn cross_channel_edit(store: &Store) {
@@ -731,4 +790,62 @@ async fn shutdown(store: &Store) {
         (Some(T0), Some(format!("ts-{posted}")))
     );
     assert_eq!(platform.calls().len(), 1);
+}
+
+/// A post delivered just as the database stopped taking writes (a full disk) is recorded once it
+/// takes them again, and never sent a second time meanwhile, however long past its claim. On
+/// SQLite, whose one writing connection can be made read-only while the platform answers.
+#[tokio::test]
+async fn a_delivery_the_database_did_not_record_is_recorded_later_and_not_sent_again() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    let clock = clock();
+    let gate = Arc::new(Semaphore::new(0));
+    let platform = FakePlatform::gated(&clock, Some(gate.clone()));
+    let worker = worker(store, &clock, &platform);
+    let [first, second] = queue_bodies(store, "C1", &["first", "second"], T0).await[..] else {
+        panic!("two posts")
+    };
+    let read_only = |on: bool| async move {
+        sqlx::query(&format!("PRAGMA query_only = {on}"))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    };
+
+    set(&clock, T0);
+    let (round, ()) = tokio::join!(worker.deliver_due(), async {
+        while platform.calls().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        read_only(true).await;
+        gate.add_permits(10);
+    });
+    assert!(round.is_err(), "{round:?}");
+    // Long past the claim, the store still refusing: the round records nothing, sends nothing.
+    set(&clock, T0 + 2 * LEASE);
+    assert!(worker.deliver_due().await.is_err());
+    assert_eq!(platform.calls().len(), 1);
+
+    read_only(false).await;
+    set(&clock, T0 + 3 * LEASE);
+    let round = worker.deliver_due().await.unwrap();
+    let outcomes: Vec<(u64, UnixMillis, &Outcome)> = round
+        .attempts
+        .iter()
+        .map(|attempt| (attempt.post_id, attempt.at_ms, &attempt.outcome))
+        .collect();
+    let sent = |post: u64| Outcome::Sent {
+        message_ref: Some(format!("ts-{post}")),
+    };
+    assert_eq!(
+        outcomes,
+        [
+            (first, UnixMillis::new(T0), &sent(first)),
+            (second, UnixMillis::new(T0 + 3 * LEASE), &sent(second))
+        ]
+    );
+    assert_eq!(stored(store, first).await.sent_at_ms, Some(T0));
+    let calls: Vec<u64> = platform.calls().iter().map(|call| call.post).collect();
+    assert_eq!(calls, [first, second]);
 }

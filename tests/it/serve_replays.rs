@@ -22,7 +22,7 @@ async fn start(
 ) -> Running {
     let mut settings = crate::slack_serve::settings(slack, dir, &[]);
     if let Some(url) = database_url {
-        settings.startup.database_url = url.to_string();
+        settings.startup.database_url = url.into();
     }
     serve::start(&settings, Arc::new(clock.clone()))
         .await

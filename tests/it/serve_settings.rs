@@ -16,7 +16,7 @@ pub fn settings(dir: &Path, vars: &[(&str, String)]) -> ServeSettings {
         .join("tests/fixtures/runbooks/shared-disaster-recovery-runbook.md");
     let startup = Settings::from_command_line(
         Some(runbook),
-        format!("sqlite://{}", dir.join("bot.db").display()),
+        format!("sqlite://{}", dir.join("bot.db").display()).into(),
     );
     let mut settings = ServeSettings::from_lookup(startup, |name| match name {
         "INCIDENT_BOT_ADDR" => Some("127.0.0.1:0".to_string()),

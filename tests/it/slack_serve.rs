@@ -11,6 +11,7 @@ use incident_bot::platform::Platform;
 use incident_bot::serve::{self, ServeSettings};
 use incident_bot::store::{Store, UnixMillis};
 
+use crate::log_capture::Log;
 use crate::slack_requests::{button_payload, command_body, form, post_signed, SECRET};
 use crate::slack_standin::{Answer, Call, SlackStandIn, BOT_TOKEN};
 use crate::test_db::unique_suffix;
@@ -345,6 +346,75 @@ async fn until_waiting_for_retry(slack: &SlackStandIn, dir: &std::path::Path, ne
         "the post with {needle:?} was never refused and waiting for its retry: {:#?}",
         slack.calls()
     );
+}
+
+/// A click whose `response_url` is not Slack's (nor the configured API's) is recorded, but
+/// what the clicker would be told goes nowhere: a log line says so, by host only.
+// Single-threaded, so that the log capture sees the follow-up task.
+#[tokio::test]
+async fn a_response_url_that_is_not_slacks_is_refused_and_never_posted_to() {
+    let dir = std::env::temp_dir().join(format!("incident-bot-hooks-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let slack = SlackStandIn::start().await;
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let foreign = format!(
+        "http://{}/actions/T0TEAM/1/s3cret-hook",
+        elsewhere.local_addr().unwrap()
+    );
+    let log = Log::default();
+    let _capturing = log.capture();
+    let clock = SimulatedClock::starting_at(chrono::Utc::now());
+    let bot = Bot::start(settings(&slack, &dir, &[]), clock.clone()).await;
+    bot.command("/incident", "open critical db-loss").await;
+    let checklist = calls(&slack, "chat.postMessage", 2).await[1]
+        .ts
+        .clone()
+        .unwrap();
+    bot.click(button_payload("step_done", "INC-1:0", &checklist, &foreign))
+        .await;
+    calls(&slack, "chat.update", 1).await;
+
+    // The same click again is refused; the clicker would be told through the foreign URL.
+    clock.advance(chrono::Duration::seconds(1));
+    let (status, _) = bot
+        .click(button_payload("step_done", "INC-1:0", &checklist, &foreign))
+        .await;
+    assert_eq!(status, 200);
+    let mut lines = String::new();
+    for _ in 0..250 {
+        lines = log.text();
+        if lines.contains("could not answer a click in Slack") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        lines.contains("could not answer a click in Slack")
+            && lines.contains("the response_url is on http://127.0.0.1, not Slack's"),
+        "{lines}"
+    );
+    assert!(!lines.contains("s3cret-hook"), "{lines}");
+    assert!(
+        matches!(elsewhere.accept(), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock),
+        "the bot connected to the foreign response_url"
+    );
+    assert!(slack.calls_to("response_url").is_empty());
+
+    // Slack's stand-in (the configured API's host) is answered as before.
+    bot.click(button_payload(
+        "step_done",
+        "INC-1:0",
+        &checklist,
+        &slack.response_url(),
+    ))
+    .await;
+    let told = calls(&slack, "response_url", 1).await;
+    assert!(text_of(&told[0]).contains("already confirmed"), "{told:?}");
+    if let Some(running) = bot.running {
+        running.stop().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

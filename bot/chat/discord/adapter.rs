@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use super::application_commands::application_commands;
@@ -25,7 +26,8 @@ use crate::platform::Platform;
 const MAX_REGISTER_BACKOFF: Duration = Duration::from_secs(300);
 
 /// The sender; the command registration and the Gateway (unless off), started; with a public
-/// key, the interactions route, which refuses what `replays` has seen. Everything stops with
+/// key, the interactions route, which refuses what `replays` has seen. The Gateway takes each
+/// interaction once through `replays` too (its ledger shared by replicas). Everything stops with
 /// `stopped`.
 pub async fn start(
     settings: &DiscordSettings,
@@ -34,7 +36,7 @@ pub async fn start(
     replays: ReplayGuard,
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter<DiscordSender>, SetupError> {
-    let rest = DiscordRest::new(&settings.api_url, &settings.bot_token)?;
+    let rest = DiscordRest::new(&settings.api_url, settings.bot_token.expose_secret())?;
     let sender = DiscordSender::new(
         rest.clone(),
         SenderOptions {
@@ -49,9 +51,9 @@ pub async fn start(
     let routes = match &settings.public_key {
         Some(public_key) => routes(Arc::new(DiscordHttp {
             engine: engine.clone(),
-            clock,
+            clock: clock.clone(),
             public_key: public_key.clone(),
-            replays,
+            replays: replays.clone(),
         })),
         None => Router::new(),
     };
@@ -65,6 +67,8 @@ pub async fn start(
             engine,
             rest,
             status: status.clone(),
+            replays,
+            clock,
         };
         tasks.push(tokio::spawn(gateway.run(stopped)));
         match settings.public_key {

@@ -3,6 +3,13 @@
 //! bot listens for `INTERACTION_CREATE` only (no intents at all, no cache) and answers each
 //! interaction with a callback through [`DiscordRest`], after the engine committed it.
 //!
+//! Every replica connected with the bot's token receives every interaction. Before running one,
+//! a replica records its id through the replay guard's ledger (`discord-interaction:{id}`, the
+//! store that replicas share): the replica that recorded it answers, the others drop it. A ledger
+//! that cannot be asked leaves the interaction unanswered (Discord tells the person "The
+//! application did not respond"): another replica may have taken it, and answering too could run
+//! the command twice.
+//!
 //! The bot asks `DISCORD_API_URL` for the WebSocket URL (`GET /gateway/bot`) and gives it to
 //! serenity, whose own REST calls go through that URL's origin when it is not Discord's (its
 //! proxy setting, which needs its own rate limiter off; the bot's REST calls keep their own).
@@ -13,6 +20,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
 use serenity::all::{
     ApplicationId, ClientBuilder, ConnectionStage, Context, EventHandler, GatewayIntents,
     HttpBuilder, Interaction, Ready, ResumedEvent, ShardStageUpdateEvent,
@@ -22,7 +30,9 @@ use tokio::sync::watch;
 use super::ingress;
 use super::rest::DiscordRest;
 use super::settings::DiscordSettings;
+use super::signature::{Refused, ReplayGuard};
 use crate::chat::readiness::Connection;
+use crate::clock::Clock;
 use crate::engine::Engine;
 
 /// The longest wait before starting the client again.
@@ -35,16 +45,51 @@ struct Handler {
     engine: Arc<Engine>,
     rest: DiscordRest,
     status: Arc<Connection>,
+    replays: ReplayGuard,
+    clock: Arc<dyn Clock>,
+}
+
+impl Handler {
+    /// Whether this replica answers interaction `id`: the one that records it first does.
+    async fn takes(&self, id: &str) -> bool {
+        let key = format!("discord-interaction:{id}");
+        match self
+            .replays
+            .take_once(&key, self.clock.now().timestamp())
+            .await
+        {
+            Ok(()) => true,
+            Err(Refused::Replayed) => {
+                tracing::debug!(
+                    interaction = id,
+                    "another replica answers this Discord interaction"
+                );
+                false
+            }
+            Err(refused) => {
+                tracing::error!(
+                    interaction = id,
+                    %refused,
+                    "left a Discord interaction unanswered rather than risk running it twice \
+                     (the person sees \"The application did not respond\")"
+                );
+                false
+            }
+        }
+    }
 }
 
 #[serenity::async_trait]
 impl EventHandler for Handler {
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
+        let id = interaction.id().to_string();
+        if !self.takes(&id).await {
+            return;
+        }
         let answer = match ingress::answer(&self.engine, &interaction).await {
             Ok(answer) => answer,
             Err(error) => ingress::internal_error(&error),
         };
-        let id = interaction.id().to_string();
         if let Err(error) = self
             .rest
             .interaction_callback(&id, interaction.token(), &answer.to_json())
@@ -83,6 +128,9 @@ pub struct Gateway {
     pub engine: Arc<Engine>,
     pub rest: DiscordRest,
     pub status: Arc<Connection>,
+    /// Shared with the signed routes: its ledger is what tells replicas apart.
+    pub replays: ReplayGuard,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Gateway {
@@ -91,6 +139,8 @@ impl Gateway {
             engine: self.engine.clone(),
             rest: self.rest.clone(),
             status: self.status.clone(),
+            replays: self.replays.clone(),
+            clock: self.clock.clone(),
         });
         let first_backoff = Duration::from_secs(1);
         let mut backoff = first_backoff;
@@ -154,7 +204,7 @@ impl Gateway {
     /// serenity's REST client, which only asks for the Gateway's URL: through the configured
     /// API origin, with serenity's limiter off when that is not Discord (its proxy needs it).
     fn http(&self) -> serenity::http::Http {
-        let mut http = HttpBuilder::new(&self.settings.bot_token);
+        let mut http = HttpBuilder::new(self.settings.bot_token.expose_secret());
         if let Ok(id) = self.settings.application_id.parse::<u64>() {
             http = http.application_id(ApplicationId::new(id));
         }

@@ -433,7 +433,7 @@ impl DiscordRest {
                 Ok(Err(error)) => {
                     return Err(RestError::Network {
                         call,
-                        reason: crate::error_text::with_causes(&error),
+                        reason: without_url(error),
                     })
                 }
                 Ok(Ok(answer)) => answer,
@@ -489,6 +489,12 @@ fn describe(method: &Method, path: &[&str]) -> String {
         })
         .collect();
     format!("{method} /{}", shown.join("/"))
+}
+
+/// A failed exchange in words, without its URL: reqwest's text ends in `for url (…)`, and an
+/// interaction callback's URL holds its token (`describe` names the call instead).
+fn without_url(error: reqwest::Error) -> String {
+    crate::error_text::with_causes(&error.without_url())
 }
 
 /// Interaction callbacks are bound by no rate limit (Discord's docs), and each has its own

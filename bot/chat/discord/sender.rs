@@ -20,7 +20,7 @@
 //! - Documents (the post-mortem draft) are attached to the message as files, in the same call.
 //!
 //! The sender never retries by itself; each call times out ([`DiscordRest::with_timeout`]) and
-//! a whole delivery gives up after [`DELIVERY_DEADLINE`](crate::outbox::senders::DELIVERY_DEADLINE), well within the outbox's claim.
+//! a whole delivery gives up after the outbox's delivery deadline ([`DeliveryPolicy::delivery_deadline`](crate::outbox::DeliveryPolicy::delivery_deadline)), well within the outbox's claim.
 
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
@@ -29,7 +29,6 @@ use super::render::message_payload;
 use super::rest::{codes, DiscordRest, MessageRef, RestError};
 use crate::incident::IncidentId;
 use crate::notify::{Message, MessageKind};
-use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Post};
 use crate::platform::Platform;
@@ -169,7 +168,7 @@ impl Deliver for DiscordSender {
     }
 
     async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
-        within_deadline(Platform::Discord, self.send(post)).await
+        self.send(post).await
     }
 }
 

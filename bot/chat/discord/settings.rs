@@ -3,6 +3,8 @@
 //! and where the API is. Checked before anything starts, so a mistake is one clear line at
 //! start-up.
 
+use secrecy::SecretString;
+
 use super::rest::DEFAULT_API_URL as DEFAULT_DISCORD_API_URL;
 use super::signature::{BadPublicKey, PublicKey};
 use crate::environment::{BadFlag, Environment};
@@ -12,7 +14,7 @@ pub const DISCORD_API_PATH: &str = "/api/v10";
 
 #[derive(Debug, Clone)]
 pub struct DiscordSettings {
-    pub bot_token: String,
+    pub bot_token: SecretString,
     pub application_id: String,
     /// Commands are registered in this guild only (they show at once), else globally.
     pub guild_id: Option<String>,
@@ -90,7 +92,7 @@ impl DiscordSettings {
             return Err(SettingsError::ApiUrl(api_url));
         }
         Ok(Some(DiscordSettings {
-            bot_token: bot_token.trim().to_string(),
+            bot_token: SecretString::new(bot_token.trim().to_string()),
             application_id,
             guild_id,
             public_key,
@@ -115,6 +117,8 @@ fn is_snowflake(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Option<DiscordSettings>, SettingsError> {
@@ -132,7 +136,7 @@ mod tests {
         ])
         .unwrap()
         .unwrap();
-        assert_eq!(discord.bot_token, "MTE4.token");
+        assert_eq!(discord.bot_token.expose_secret(), "MTE4.token");
         assert!(discord.gateway && discord.public_key.is_none() && discord.guild_id.is_none());
         assert_eq!(discord.api_url, DEFAULT_DISCORD_API_URL);
         assert_eq!(discord.api_origin(), "https://discord.com");

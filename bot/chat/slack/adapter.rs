@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use super::follow_ups::WebFollowUps;
@@ -36,8 +37,11 @@ pub async fn start(
     stopped: watch::Receiver<bool>,
 ) -> Result<Adapter<SlackSender>, AdapterError> {
     // One client (root certificates read once), shared by the sender, follow-ups and Socket Mode.
-    let web =
-        SlackWeb::new(&settings.api_url, settings.bot_token.clone()).map_err(AdapterError::Tls)?;
+    let web = SlackWeb::new(
+        &settings.api_url,
+        settings.bot_token.expose_secret().to_owned(),
+    )
+    .map_err(AdapterError::Tls)?;
     let sender = SlackSender::new(
         web.clone(),
         SenderOptions {

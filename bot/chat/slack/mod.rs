@@ -9,7 +9,8 @@
 //! - `signature`: request signatures and the replay window.
 //! - `ingress`: slash commands and interactions, decoded and run through the engine.
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
-//!   `follow_ups`: the modal and replies right after an answer.
+//!   `follow_ups`: the modal and replies right after an answer, a reply to a clicker only
+//!   through a `response_url` that `response_url` finds to be Slack's.
 //! - `settings`: what the adapter reads from the environment (tokens, the way in, the API URL).
 //! - `adapter`: all of it as `serve` runs it, with the sender for the outbox worker.
 //!
@@ -46,6 +47,7 @@ pub mod http;
 pub mod ingress;
 mod mentions;
 mod mrkdwn;
+pub mod response_url;
 pub mod sender;
 pub mod settings;
 pub mod signature;

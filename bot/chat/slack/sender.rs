@@ -16,12 +16,11 @@
 //!   retry posts the earlier ones again.
 //!
 //! The sender never retries by itself; each call times out ([`SlackWeb::with_timeout`]) and a
-//! whole delivery gives up after [`DELIVERY_DEADLINE`](crate::outbox::senders::DELIVERY_DEADLINE), well within the outbox's claim.
+//! whole delivery gives up after the outbox's delivery deadline ([`DeliveryPolicy::delivery_deadline`](crate::outbox::DeliveryPolicy::delivery_deadline)), well within the outbox's claim.
 
 use super::web::{SlackWeb, WebError};
 use super::{code_message, document_as_messages, message_payload};
 use crate::notify::{Block, Message, MessageKind};
-use crate::outbox::senders::within_deadline;
 pub use crate::outbox::senders::SenderOptions;
 use crate::outbox::{Deliver, Delivered, DeliveryError, Post};
 use crate::platform::Platform;
@@ -181,7 +180,7 @@ impl Deliver for SlackSender {
     }
 
     async fn deliver(&self, post: &Post) -> Result<Delivered, DeliveryError> {
-        within_deadline(Platform::Slack, self.send(post)).await
+        self.send(post).await
     }
 }
 

@@ -2,6 +2,8 @@
 //! where the Web API is. Checked before anything starts, so a mistake is one clear line at
 //! start-up rather than a 401 from Slack at 3 a.m.
 
+use secrecy::SecretString;
+
 use super::signature::SigningSecret;
 use crate::environment::{BadFlag, Environment};
 
@@ -11,7 +13,8 @@ pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api";
 #[derive(Debug, Clone)]
 pub struct SlackSettings {
     pub ingress: SlackIngress,
-    pub bot_token: String,
+    /// `xoxb-…`.
+    pub bot_token: SecretString,
     pub api_url: String,
     /// Status updates also in the channel, not only in the incident's thread.
     pub updates_in_channel: bool,
@@ -23,7 +26,7 @@ pub enum SlackIngress {
     /// Signed requests to `/slack/commands` and `/slack/interactions` (needs a public URL).
     Http { signing_secret: SigningSecret },
     /// A WebSocket the bot opens with its app-level token (`xapp-…`): no public URL.
-    SocketMode { app_token: String },
+    SocketMode { app_token: SecretString },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,7 +72,7 @@ impl SlackSettings {
                 return Err(SettingsError::AppToken)
             }
             (Some(token), _) => SlackIngress::SocketMode {
-                app_token: token.trim().to_string(),
+                app_token: SecretString::new(token.trim().to_string()),
             },
             (None, Some(secret)) => SlackIngress::Http {
                 signing_secret: SigningSecret::new(secret.trim()),
@@ -84,7 +87,7 @@ impl SlackSettings {
         let updates_in_channel = env.flag("UPDATES_IN_CHANNEL")?;
         Ok(Some(SlackSettings {
             ingress,
-            bot_token: bot_token.trim().to_string(),
+            bot_token: SecretString::new(bot_token.trim().to_string()),
             api_url: env
                 .get("SLACK_API_URL")
                 .map(|url| url.trim().trim_end_matches('/').to_string())
@@ -96,6 +99,8 @@ impl SlackSettings {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Option<SlackSettings>, SettingsError> {
@@ -120,7 +125,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(
-            matches!(socket.ingress, SlackIngress::SocketMode { app_token } if app_token == "xapp-1")
+            matches!(socket.ingress, SlackIngress::SocketMode { app_token } if app_token.expose_secret() == "xapp-1")
         );
         assert_eq!(
             settings(&[("SLACK_BOT_TOKEN", "xoxb-1")]).unwrap_err(),

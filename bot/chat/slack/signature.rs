@@ -6,6 +6,7 @@
 use std::fmt;
 
 use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
 use crate::chat::signed::{check_age, parse_timestamp};
@@ -16,17 +17,17 @@ pub const TIMESTAMP_HEADER: &str = "x-slack-request-timestamp";
 
 /// The app's signing secret. Never printed.
 #[derive(Clone)]
-pub struct SigningSecret(String);
+pub struct SigningSecret(SecretString);
 
 impl SigningSecret {
     pub fn new(secret: impl Into<String>) -> SigningSecret {
-        SigningSecret(secret.into())
+        SigningSecret(SecretString::new(secret.into()))
     }
 
     /// The HMAC of a request; `None` only if the HMAC crate refused the key (it takes any
     /// length).
     fn mac(&self, timestamp: &str, body: &[u8]) -> Option<Hmac<Sha256>> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.as_bytes()).ok()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose_secret().as_bytes()).ok()?;
         mac.update(b"v0:");
         mac.update(timestamp.as_bytes());
         mac.update(b":");

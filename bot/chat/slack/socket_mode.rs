@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
@@ -52,7 +53,7 @@ pub struct SocketMode {
     /// For `apps.connections.open`.
     pub web: SlackWeb,
     /// `xapp-…`.
-    pub app_token: String,
+    pub app_token: SecretString,
     pub follow_ups: Arc<dyn FollowUps>,
     pub status: Arc<Connection>,
 }
@@ -123,7 +124,7 @@ impl SocketMode {
     async fn open(&self) -> Result<Socket, String> {
         let url = self
             .web
-            .open_socket_url(&self.app_token)
+            .open_socket_url(self.app_token.expose_secret())
             .await
             .map_err(|error| match error.refusal_code() {
                 Some(_) => format!(

@@ -26,6 +26,7 @@ use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
 use super::blocks::MessagePayload;
+use super::response_url::ResponseUrls;
 use crate::outbox::DeliveryError;
 
 /// Where the Web API is, unless `SLACK_API_URL` says otherwise.
@@ -137,6 +138,8 @@ pub struct SlackWeb {
     client: SlackClient<SlackConnector>,
     token: SlackApiToken,
     timeout: Duration,
+    /// Where a `response_url` may lead.
+    response_urls: ResponseUrls,
 }
 
 impl std::fmt::Debug for SlackWeb {
@@ -156,6 +159,7 @@ impl SlackWeb {
             client: slack_client(api_url)?,
             token: SlackApiToken::new(SlackApiTokenValue(bot_token)),
             timeout: DEFAULT_TIMEOUT,
+            response_urls: ResponseUrls::new(api_url),
         })
     }
 
@@ -254,17 +258,21 @@ impl SlackWeb {
 
     /// Shows a rendered message's `content` only to the person who clicked, through the
     /// interaction's `response_url` (ephemeral, as a new message rather than replacing the
-    /// clicked one).
+    /// clicked one). A `response_url` that is not Slack's (see `super::response_url`) is
+    /// refused, not posted to.
     pub async fn respond_ephemeral(
         &self,
         response_url: &str,
         content: SlackMessageContent,
     ) -> Result<(), WebError> {
         const METHOD: &str = "response_url";
-        let url = response_url.parse().map_err(|error| WebError::Refused {
-            method: METHOD,
-            code: format!("not a URL ({error})"),
-        })?;
+        let url = self
+            .response_urls
+            .check(response_url)
+            .map_err(|error| WebError::Refused {
+                method: METHOD,
+                code: error.to_string(),
+            })?;
         let request = SlackApiPostWebhookMessageRequest::new(content).with_replace_original(false);
         self.call(METHOD, self.client.post_webhook_message(&url, &request))
             .await?;

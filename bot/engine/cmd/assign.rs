@@ -1,5 +1,6 @@
 //! `/incident assign <role> <@person> [INC-n]`: someone takes a role, and is pinged when the
-//! platform gave their id; also after resolve (who owns the post-mortem).
+//! platform gave their id; also after resolve (who owns the post-mortem). A group's id (a Slack
+//! `S…`, which Slack pings as a user group) pings only when `ROLE_MENTIONS` names it.
 
 use commands::{Assign, CommandName, Mention};
 
@@ -16,7 +17,7 @@ impl Engine {
                     id: id.clone(),
                     name: format!("@{id}"),
                 },
-                Some(id.clone()),
+                self.config.ping_for(id),
             ),
             Mention::Handle(name) => (
                 Person {
