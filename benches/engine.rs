@@ -65,6 +65,7 @@ async fn run_mix(engine: &Engine, first: usize, count: usize) -> (usize, Spent) 
                 id: "U1".into(),
                 name: "alice".into(),
             },
+            roles: Vec::new(),
         };
         for (position, line) in MIX.iter().enumerate() {
             let started = Instant::now();
@@ -194,6 +195,7 @@ async fn bench() {
                 id: "U1".into(),
                 name: "alice".into(),
             },
+            roles: Vec::new(),
         };
         let open = commands::parse_line("/incident open high app-server").expect("valid");
         engine.handle(&who, open).await.expect("opened");

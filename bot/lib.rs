@@ -1,6 +1,7 @@
 //! incident-bot: reads a team's Markdown disaster-recovery runbook and runs its scenarios as
 //! guided, timed incident checklists in chat. See ARCHITECTURE.md for the code map.
 
+pub mod access;
 pub mod alerts;
 pub mod chat;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! One start-up path for every way the bot runs (console, server, CLI verbs, tests): load the
 //! runbook, open the store, read the configuration, build the engine.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,6 +23,9 @@ pub struct Settings {
     /// The chat platforms served, whose ids `ROLE_MENTIONS` may give; none in the console
     /// (any platform's ids are then accepted).
     pub platforms: Vec<Platform>,
+    /// The engine's variables (cadence, paging, who may act) as `serve` read them, with the
+    /// rest of its settings, from one lookup; `None`: read from the process environment.
+    pub engine_variables: Option<BTreeMap<String, String>>,
 }
 
 impl Settings {
@@ -31,6 +35,7 @@ impl Settings {
             runbook: RunbookSource::choose(runbook, std::env::var("RUNBOOK").ok()),
             database_url,
             platforms: Vec::new(),
+            engine_variables: None,
         }
     }
 }
@@ -100,7 +105,10 @@ async fn build(
     }
     let (config, problems) = EngineConfig::check(
         &runbook,
-        |name| std::env::var(name).ok(),
+        |name| match &settings.engine_variables {
+            Some(variables) => variables.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        },
         &settings.platforms,
     );
     if let Some(first) = problems.first() {

@@ -1,5 +1,5 @@
 //! `incident-bot check-config`: the configuration `serve` would run with (the runbook, the store,
-//! the address, each chat platform, cadence, paging), secrets masked, and every problem in it,
+//! the address, each chat platform, cadence, who may act where, paging), secrets masked, and every problem in it,
 //! without starting anything. Exits 1 when there are problems, 2 when the runbook cannot be read.
 
 use std::fmt::Write as _;
@@ -46,7 +46,7 @@ pub fn report(
     let env = Environment::new(&lookup);
     let mut problems: Vec<String> = Vec::new();
     let mut out = String::new();
-    let roles: Vec<&str> = runbook.contacts.iter().map(|c| c.role.as_str()).collect();
+    let roles = runbook.roles();
     let _ = writeln!(out, "Runbook:     {}", settings.runbook.describe());
     let _ = writeln!(
         out,
@@ -121,6 +121,11 @@ pub fn report(
         out,
         "Stale after: {}",
         format_duration(config.stale_after_secs())
+    );
+    let _ = writeln!(
+        out,
+        "Who acts:    {}",
+        config.access().describe().join(" · ")
     );
     let _ = writeln!(out, "Paging:");
     for severity in Severity::ALL {

@@ -13,7 +13,8 @@ use serde::Serialize;
 use crate::alerts::matching::{listed_alerts, match_listed};
 use crate::incident::plan_checks::{plan_checks, PlanFinding};
 use crate::runbook::{
-    Diagnostic, Level, Marker, Phase, Runbook, RunbookSource, Scenario, Step, Tracks,
+    BudgetForm, Diagnostic, Level, Marker, Phase, Runbook, RunbookSource, Scenario, ScenarioFound,
+    Step, StepSource, StepTable, TemplateForm, Tracks,
 };
 
 /// Exit codes: 0 fine (warnings allowed), 1 the runbook has errors, 2 it cannot be read.
@@ -181,10 +182,19 @@ pub fn report(origin: &str, runbook: &Runbook) -> String {
     if !runbook.templates.is_empty() {
         let _ = writeln!(out, "Templates");
         for template in &runbook.templates {
+            let form = match template.form {
+                TemplateForm::CodeBlock => "code block",
+                TemplateForm::Quote => "quote",
+                TemplateForm::Paragraph => "paragraph",
+            };
+            let placeholders = match template.placeholders.is_empty() {
+                true => "no placeholders".to_string(),
+                false => template.placeholders.join(", "),
+            };
             write_wrapped(
                 &mut out,
                 &format!("  {} ({}): ", template.name, template.heading),
-                &template.placeholders.join(", "),
+                &format!("{placeholders}; from a {form}"),
             );
         }
         out.push('\n');
@@ -269,6 +279,7 @@ fn write_scenario(out: &mut String, scenario: &Scenario) {
         scenario.short_name()
     );
     write_wrapped(out, "  names: ", &names(scenario).join(", "));
+    write_wrapped(out, "  found: ", &found(scenario));
     if !scenario.services.is_empty() {
         write_wrapped(out, "  services: ", &scenario.services.join(", "));
     }
@@ -286,6 +297,23 @@ fn write_scenario(out: &mut String, scenario: &Scenario) {
     out.push('\n');
 }
 
+/// Why the section is a scenario, and where its symptoms were: `"Scenario" heading; symptoms
+/// under Signs`.
+fn found(scenario: &Scenario) -> String {
+    let mut found = match &scenario.found_by {
+        ScenarioFound::Heading(word) => format!("\"{word}\" heading"),
+        ScenarioFound::Under(container) => format!("a heading under \"{container}\""),
+        ScenarioFound::Shape => "it states a severity or holds phases".to_string(),
+    };
+    if !scenario.symptoms_from.is_empty() {
+        found.push_str(&format!(
+            "; symptoms under {}",
+            scenario.symptoms_from.join(", ")
+        ));
+    }
+    found
+}
+
 fn names(scenario: &Scenario) -> Vec<String> {
     let mut names = vec![scenario.number.to_string(), scenario.slug.clone()];
     names.extend(scenario.aliases.iter().cloned());
@@ -293,7 +321,13 @@ fn names(scenario: &Scenario) -> Vec<String> {
 }
 
 fn write_phase(out: &mut String, phase: &Phase, number: &mut usize) {
-    write_wrapped(out, "  ", &phase.name);
+    match phase_reading(phase) {
+        Some(reading) => write_hanging(out, "  ", &format!("{} · {reading}", phase.name), 4),
+        None => write_wrapped(out, "  ", &phase.name),
+    }
+    for table in &phase.tables {
+        write_hanging(out, "    ", &table_columns(table), 6);
+    }
     let before = *number;
     for step in &phase.steps {
         *number += 1;
@@ -352,6 +386,52 @@ fn why_parallel(phase: &Phase, tracks: &Tracks) -> String {
     }
 }
 
+/// How a phase's steps and their budgets were written: `list items, budgets in (…)`.
+fn phase_reading(phase: &Phase) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut add = |part: String| {
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    };
+    for step in &phase.steps {
+        add(match step.from {
+            StepSource::ListItem => "list items",
+            StepSource::Heading => "sub-headings",
+            StepSource::TableRow => "table rows",
+            StepSource::Choice => "options",
+        }
+        .to_string());
+    }
+    for step in &phase.steps {
+        match &step.budget_from {
+            Some(BudgetForm::Parenthesis) => add("budgets in (…)".to_string()),
+            Some(BudgetForm::Trailing) => add("budgets at the end of the line".to_string()),
+            Some(BudgetForm::Column(column)) => add(format!("budgets from column {column}")),
+            None => {}
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// What each column of a table of steps gave: `table on line 42: title Action, budget Est., …`.
+fn table_columns(table: &StepTable) -> String {
+    let mut columns = vec![format!("title {}", table.title)];
+    for (what, column) in [
+        ("budget", &table.budget),
+        ("owner", &table.role),
+        ("command", &table.command),
+    ] {
+        if let Some(column) = column {
+            columns.push(format!("{what} {column}"));
+        }
+    }
+    if !table.others.is_empty() {
+        columns.push(format!("details {}", table.others.join(", ")));
+    }
+    format!("table on line {}: {}", table.line, columns.join("; "))
+}
+
 fn timing(step: &Step) -> String {
     match (&step.budget_secs, &step.marker) {
         (Some(budget), _) => budget_text(budget),
@@ -360,11 +440,14 @@ fn timing(step: &Step) -> String {
     }
 }
 
-/// `1 command, 3 details, choice of 3`.
+/// `owner DBA, 1 command, 3 details, choice of 3`.
 fn step_counts(step: &Step) -> String {
-    let mut parts: Vec<String> = contents(step.commands.len(), step.details.len())
-        .into_iter()
+    let mut parts: Vec<String> = step
+        .role
+        .iter()
+        .map(|role| format!("owner {role}"))
         .collect();
+    parts.extend(contents(step.commands.len(), step.details.len()));
     if step.is_choice() {
         parts.push(format!("choice of {}", step.options.len()));
     }

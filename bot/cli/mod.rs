@@ -1,6 +1,7 @@
 //! The command line: `incident-bot <verb>`. Each verb lives in its own module; this one only
 //! declares the arguments and dispatches.
 
+mod audit;
 mod check_config;
 mod check_runbook;
 mod console;
@@ -111,6 +112,19 @@ enum Verb {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
         database_url: DatabaseUrl,
     },
+    /// Print the audit log: who changed incidents or was refused, what they typed, where and
+    /// when, and whether it was done (or refused, and why).
+    ///
+    /// Only reads the database, so it runs beside the bot. Exits 2 when the database cannot be
+    /// read.
+    Audit {
+        /// From when: a day (2026-11-28, from midnight UTC) or a duration before now (24h, 7d).
+        #[arg(long, value_name = "DAY|DURATION", value_parser = audit::parse_since, default_value = audit::DEFAULT_SINCE)]
+        since: audit::Since,
+        /// sqlite://FILE or postgres://… URL.
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true, default_value = DEFAULT_DATABASE_URL)]
+        database_url: DatabaseUrl,
+    },
     /// Print where an incident stands: its whole checklist, RTO/RPO per service, roles, updates.
     ///
     /// Reads the store only. Exits 1 when there is no such incident, 2 when the store or the
@@ -173,6 +187,10 @@ impl Cli {
                 retry,
                 database_url,
             } => block_on(outbox::run(retry, database_url)),
+            Verb::Audit {
+                since,
+                database_url,
+            } => block_on(audit::run(since, database_url)),
             Verb::Status {
                 incident,
                 runbook,

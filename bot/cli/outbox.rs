@@ -63,7 +63,7 @@ async fn retry_dead_letter(id: u64, database_url: &DatabaseUrl) -> ExitCode {
     }
 }
 
-fn failed(error: &StoreError) -> ExitCode {
+pub(super) fn failed(error: &StoreError) -> ExitCode {
     eprintln!("error: {}", crate::error_text::with_causes(error));
     ExitCode::from(2)
 }
@@ -125,14 +125,14 @@ fn line(post: &WaitingPost) -> String {
     )
 }
 
-fn clock_time(at: UnixMillis) -> String {
+pub(super) fn clock_time(at: UnixMillis) -> String {
     at.to_datetime().map_or_else(
         || format!("{} ms", at.millis()),
         |time| time.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
     )
 }
 
-fn plural(count: usize, one: &str, many: &str) -> String {
+pub(super) fn plural(count: usize, one: &str, many: &str) -> String {
     match count {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),

@@ -140,7 +140,49 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "ROLE_MENTIONS",
         default: WhenUnset::Says("roles are named, not pinged"),
-        meaning: "chat ids to ping per role: `Platform Lead=U024BE7LH; Database Admin=S0DBA`",
+        meaning: "chat ids to ping per role (of the contacts table, or a step's owner): `Platform Lead=U024BE7LH; Database Admin=S0DBA`",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "INCIDENT_CHANNELS",
+        default: WhenUnset::Says("any channel"),
+        meaning: "the channels incidents are run in: `C0INCIDENTS, discord:GUILD/CHANNEL`",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS",
+        default: WhenUnset::Says("anyone may change incidents"),
+        meaning: "who may change incidents (others only read): Slack `U…`/`S…` ids, Discord user and role ids",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS_RESOLVE",
+        default: WhenUnset::Says("RESPONDERS"),
+        meaning: "who alone may resolve (an incident's commander and role holders too)",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS_CANCEL",
+        default: WhenUnset::Says("RESPONDERS"),
+        meaning: "the same, for cancel",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS_REOPEN",
+        default: WhenUnset::Says("RESPONDERS"),
+        meaning: "the same, for reopen",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS_SEVERITY",
+        default: WhenUnset::Says("RESPONDERS"),
+        meaning: "the same, for severity",
+        group: Group::Engine,
+    },
+    Variable {
+        name: "RESPONDERS_DRILL",
+        default: WhenUnset::Says("RESPONDERS"),
+        meaning: "the same, for drill",
         group: Group::Engine,
     },
     Variable {

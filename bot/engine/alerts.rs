@@ -111,6 +111,7 @@ impl Engine {
             let who = Invocation {
                 channel: route.channel.clone(),
                 person: bot_person(),
+                roles: Vec::new(),
             };
             let request = plan::Request {
                 channel: route.channel.clone(),

@@ -9,6 +9,8 @@
 //! - `STALE_AFTER` (`2h`, from 1 minute to 7 days): how long an open incident may go without a
 //!   human command before the bot asks whether it is still going, and slows its updates to
 //!   hourly until someone acts.
+//! - `INCIDENT_CHANNELS`, `RESPONDERS` and `RESPONDERS_<COMMAND>`: who may act, and where
+//!   (`access`).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,7 @@ use commands::duration::parse_duration;
 use commands::Severity;
 
 use super::paging::Paging;
+use crate::access::AccessPolicy;
 use crate::mention::MentionId;
 use crate::platform::Platform;
 use crate::runbook::Runbook;
@@ -30,6 +33,7 @@ pub struct EngineConfig {
     update_interval_secs: BTreeMap<Severity, u64>,
     paging: Paging,
     stale_after_secs: u64,
+    access: AccessPolicy,
 }
 
 /// A setting that could not be read, for a clear start-up error on one line.
@@ -61,6 +65,7 @@ impl EngineConfig {
                 .collect(),
             paging: Paging::defaults_for(runbook),
             stale_after_secs: DEFAULT_STALE_AFTER_SECS,
+            access: AccessPolicy::default(),
         }
     }
 
@@ -116,6 +121,7 @@ impl EngineConfig {
             }
         }
         config.paging = Paging::read(runbook, &lookup, platforms, &mut problems);
+        config.access = AccessPolicy::read(&lookup, &mut problems);
         (config, problems)
     }
 
@@ -130,6 +136,16 @@ impl EngineConfig {
     /// it is still going.
     pub fn stale_after_secs(&self) -> u64 {
         self.stale_after_secs
+    }
+
+    /// Who may act, and where.
+    pub fn access(&self) -> &AccessPolicy {
+        &self.access
+    }
+
+    /// The chat id `ROLE_MENTIONS` gives a role (any case), if any.
+    pub fn mention_of(&self, role: &str) -> Option<String> {
+        self.paging.mention_of(role).map(|id| id.to_string())
     }
 
     /// The id a person gave (`/incident assign`), when it may be pinged ([`Paging::may_ping`]):

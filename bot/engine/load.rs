@@ -1,6 +1,7 @@
 //! Reading incidents from the store and writing their changes back: the optimistic-concurrency
-//! loop every state change goes through, and the creation of an incident. A commit that queued
-//! posts rings the outbox's doorbell.
+//! loop every state change goes through, and the creation of an incident. A commit carries the
+//! audit log's row of the command that made it (`audit`); one that queued posts rings the
+//! outbox's doorbell.
 
 use std::sync::Arc;
 
@@ -51,7 +52,7 @@ impl Effects {
     }
 }
 
-fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
+pub(super) fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
     let incident =
         serde_json::from_str(&stored.state).map_err(|source| EngineError::Unreadable {
             incident: stored.id,
@@ -113,6 +114,7 @@ pub(super) fn commit_for(
             .collect::<Result<_, _>>()
             .map_err(unwritable)?,
         alerts: effects.alerts.clone(),
+        audit: None,
     })
 }
 
@@ -127,14 +129,22 @@ impl Engine {
         now_ms: i64,
         mut build: impl FnMut(IncidentId) -> Result<Commit, E> + Send,
     ) -> Result<Result<IncidentId, E>, StoreError> {
-        let mut queued_posts = false;
+        let (mut queued_posts, mut audited) = (false, false);
         let (opened_at, now) = (UnixMillis::new(opened_at_ms), UnixMillis::new(now_ms));
         let created = self
             .store
             .create_incident_with(channel, opened_at, now, |id| {
-                build(id).inspect(|commit| queued_posts = !commit.posts.is_empty())
+                build(id).map(|mut commit| {
+                    super::audit::attach(&mut commit);
+                    queued_posts = !commit.posts.is_empty();
+                    audited = commit.audit.is_some();
+                    commit
+                })
             })
             .await?;
+        if created.is_ok() && audited {
+            super::audit::mark_written();
+        }
         if created.is_ok() && queued_posts {
             self.posts_queued.ring();
         }
@@ -384,13 +394,17 @@ impl Engine {
         effects
             .timers
             .extend(self.silence_ended_timers(&loaded.incident, &after, by, now));
-        let commit = commit_for(&after, &recorded, &effects)?;
+        let mut commit = commit_for(&after, &recorded, &effects)?;
+        super::audit::attach(&mut commit);
         match self
             .store
             .commit(id, loaded.version, &commit, UnixMillis::new(now))
             .await
         {
             Ok(()) => {
+                if commit.audit.is_some() {
+                    super::audit::mark_written();
+                }
                 if !commit.posts.is_empty() {
                     self.posts_queued.ring();
                 }

@@ -2,13 +2,16 @@
 //! outbox, and a reply for the person who asked. Adapters call [`Engine::handle`]; the scheduler
 //! calls [`Engine::run_due_timers`]. Every post and timer is committed with the events that caused
 //! it, in one transaction, before anything is acknowledged; a commit that queued posts rings the
-//! outbox's [`Doorbell`], so they go out at once.
+//! outbox's [`Doorbell`], so they go out at once. Who may run what where is checked first, for
+//! every platform alike (`gate`), and every change or refusal is audited (`audit`).
 
 mod alerts;
+mod audit;
 mod cache;
 mod cmd;
 mod config;
 mod follow_ups;
+mod gate;
 mod load;
 mod paging;
 mod scheduler;
@@ -25,18 +28,22 @@ pub use config::{
     ConfigError, EngineConfig, DEFAULT_STALE_AFTER_SECS, DEFAULT_UPDATE_INTERVAL_SECS,
 };
 
+use crate::access::{GroupMembers, GROUP_MEMBERS_TTL};
 use crate::clock::Clock;
 use crate::incident::{ChannelKey, IncidentId, Person};
 use crate::notify::Message;
 use crate::outbox::Doorbell;
 use crate::runbook::Runbook;
-use crate::store::{Store, StoreError};
+use crate::store::{AuditOutcome, Store, StoreError};
 
 /// Who asked, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
     pub channel: ChannelKey,
     pub person: Person,
+    /// The roles the platform says the person holds, by id, where it sends them with the
+    /// request (Discord's `member.roles`); empty elsewhere.
+    pub roles: Vec<String>,
 }
 
 /// The answer for the person who asked, and what the command posted in the channel.
@@ -144,6 +151,8 @@ pub struct Engine {
     cache: Option<cache::Cache>,
     /// Rung after every commit that queued posts.
     posts_queued: Doorbell,
+    /// The members of the user groups `RESPONDERS` names, from the platform that has them.
+    groups: GroupMembers,
 }
 
 impl Engine {
@@ -166,6 +175,7 @@ impl Engine {
             config,
             cache,
             posts_queued: Doorbell::default(),
+            groups: GroupMembers::new(GROUP_MEMBERS_TTL),
         })
     }
 
@@ -176,6 +186,12 @@ impl Engine {
     /// The doorbell rung after every commit that queued posts: what outbox workers listen to.
     pub fn posts_queued(&self) -> &Doorbell {
         &self.posts_queued
+    }
+
+    /// Where the members of user groups are read from: a platform's adapter gives its
+    /// directory here at start-up.
+    pub fn group_members(&self) -> &GroupMembers {
+        &self.groups
     }
 
     pub fn runbook(&self) -> &Runbook {
@@ -200,8 +216,9 @@ impl Engine {
         Ok(reply)
     }
 
-    /// Runs one command. User mistakes come back as a refusal reply; only internal failures are
-    /// errors.
+    /// Runs one command, if `who` may run it here (`gate`). User mistakes come back as a
+    /// refusal reply; only internal failures are errors. A command that changes incidents, and
+    /// any refused by the gate, is recorded in the audit log (`audit`).
     pub async fn handle(&self, who: &Invocation, command: Command) -> Result<Reply, EngineError> {
         let span = tracing::info_span!(
             "command",
@@ -209,6 +226,21 @@ impl Engine {
             user = %who.person.name,
             command = %command
         );
-        cmd::handle(self, who, command).instrument(span).await
+        async {
+            if let Some(refusal) = self.refusal(who, &command).await? {
+                tracing::info!(why = %refusal.why, "refused before it ran");
+                let mut record =
+                    self.audit_record(who, &command, AuditOutcome::Refused { why: refusal.why });
+                record.incident = refusal.incident;
+                self.store.record_audit(&record).await?;
+                return Ok(Reply::with(refusal.message));
+            }
+            match command.only_reads() {
+                true => cmd::handle(self, who, command).await,
+                false => self.run_audited(who, command).await,
+            }
+        }
+        .instrument(span)
+        .await
     }
 }

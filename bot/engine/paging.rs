@@ -5,9 +5,10 @@
 //!   critical pages every contact; high pages the contacts available 24/7 or on call; medium and
 //!   low page nobody.
 //! - `ROLE_MENTIONS`: `Platform Lead=U024BE7LH; Database Admin=S0DBA` maps a role of the contacts
-//!   table to the chat id to ping (`crate::mention`: a Slack user or user group, a Discord user),
-//!   of a platform the bot serves; pairs separated by `;` or `,`. A paged role without a mapping
-//!   is named, not pinged.
+//!   table, or the owner of steps in a table of steps (`Owner` column), to the chat id to ping
+//!   (`crate::mention`: a Slack user or user group, a Discord user), of a platform the bot
+//!   serves; pairs separated by `;` or `,`. A paged role without a mapping is named, not pinged;
+//!   a step's owner with one is pinged when the step becomes current.
 //!
 //! Only these ids may ping a group: an id a person gives (`/incident assign ROLE <@S…>`) pings
 //! when it is a user's, or a group's named here ([`Paging::may_ping`]), since Slack pings a user
@@ -102,6 +103,11 @@ impl Paging {
         paging
     }
 
+    /// The id to mention for a role (any case), when `ROLE_MENTIONS` gives one.
+    pub fn mention_of(&self, role: &str) -> Option<MentionId> {
+        self.role_mentions.get(&role.trim().to_lowercase()).cloned()
+    }
+
     /// The roles to page for a severity, with the id to mention of each that has one.
     pub fn paging(&self, severity: Severity) -> Vec<(String, Option<MentionId>)> {
         self.paged_roles
@@ -169,20 +175,21 @@ fn read_mention(
     Ok((role, id))
 }
 
-/// The contacts table's roles, matched in any case.
+/// The runbook's roles (`Runbook::roles`: its contacts table's, and its steps' owners), matched
+/// in any case.
 struct Roles<'a>(&'a Runbook);
 
 impl Roles<'_> {
     fn find(&self, name: &str) -> Option<String> {
         self.0
-            .contacts
-            .iter()
-            .find(|contact| contact.role.eq_ignore_ascii_case(name))
-            .map(|contact| contact.role.clone())
+            .roles()
+            .into_iter()
+            .find(|role| role.eq_ignore_ascii_case(name))
+            .map(str::to_string)
     }
 
     fn unknown(&self, variable: &str, value: &str, name: &str) -> ConfigError {
-        let roles: Vec<&str> = self.0.contacts.iter().map(|c| c.role.as_str()).collect();
+        let roles = self.0.roles();
         let listed = match roles.is_empty() {
             true => "the runbook has no contacts table".to_string(),
             false => format!("the runbook's roles are {}", roles.join(", ")),

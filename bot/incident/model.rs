@@ -94,6 +94,9 @@ pub struct StepState {
     pub budget: Option<DurationRange>,
     /// `Immediate`, `Ongoing`, `Priority 1` when the runbook gives a marker instead of a budget.
     pub marker: Option<String>,
+    /// Who does it, when the runbook's table of steps says (an owner or role column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// For a choice: the options as (key, title).
     pub options: Vec<(String, String)>,
     pub chosen: Option<String>,

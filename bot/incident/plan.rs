@@ -76,6 +76,7 @@ fn checklist(scenario: &Scenario) -> Vec<StepState> {
                 title: step.title.clone(),
                 budget: step.budget_secs,
                 marker: step.marker.map(|marker| marker.to_string()),
+                role: step.role.clone(),
                 options: step
                     .options
                     .iter()

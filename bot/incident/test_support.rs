@@ -21,6 +21,7 @@ pub fn choice(title: &str, options: &[(&str, &str)]) -> StepState {
         title: title.into(),
         budget: None,
         marker: None,
+        role: None,
         options: options
             .iter()
             .map(|(k, t)| (k.to_string(), t.to_string()))

@@ -1,12 +1,15 @@
 //! The runbook's communication templates (INCIDENT, RESOLVED) filled from an incident.
 //!
-//! A template is the team's own text with `[PLACEHOLDER]`s. The bot fills the placeholders it
-//! knows ([`values`]) and leaves the others as written, so a team can see what it has not said
-//! yet. Lines such as `Status: Investigating` are literal in the template; [`set_line`] puts the
+//! A template is the team's own text with `[PLACEHOLDER]`s or `{{placeholders}}`. The bot fills
+//! the placeholders it knows ([`values`], also by other common names) and leaves the others as
+//! written, so a team can see what it has not said yet. Lines such as `Status: Investigating` are literal in the template; [`set_line`] puts the
 //! live value there. The cadence a team wrote on its `Updates:` line ("Every 15 minutes") is
 //! rendered as the bot's real one ([`with_cadence`]).
 
+use std::sync::LazyLock;
+
 use commands::duration::format_duration;
+use regex::Regex;
 
 use super::posts::format::{date_time, elapsed_secs};
 use crate::incident::Incident;
@@ -50,38 +53,67 @@ impl Notice {
     }
 }
 
-/// Replaces each `[NAME]` whose name is in `values` (any case; inner spaces count) with its
-/// value. Unknown placeholders and other brackets stay as written; values are not themselves
-/// searched for placeholders.
-pub fn fill(body: &str, values: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after
-            .find([']', '[', '\n'])
-            .filter(|&end| after[end..].starts_with(']'));
-        let value = close.and_then(|end| {
-            let name = after[..end].trim();
-            values
+/// A placeholder: `[NAME]` (no brackets or line break inside) or `{{ name }}`.
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]*)\]|\{\{([^{}\n]*)\}\}").expect("static regex"));
+
+/// Other names teams give the placeholders of [`values`] (in `{{snake_case}}` or in capitals),
+/// each with the name it stands for.
+const ALIASES: [(&str, &str); 20] = [
+    ("SUMMARY", "SHORT DESCRIPTION"),
+    ("TITLE", "SHORT DESCRIPTION"),
+    ("DESCRIPTION", "SHORT DESCRIPTION"),
+    ("INCIDENT TITLE", "SHORT DESCRIPTION"),
+    ("INCIDENT SUMMARY", "SHORT DESCRIPTION"),
+    ("TIME", "TIMESTAMP"),
+    ("START TIME", "TIMESTAMP"),
+    ("STARTED AT", "TIMESTAMP"),
+    ("SERVICES", "AFFECTED SERVICES"),
+    ("IMPACTED SERVICES", "AFFECTED SERVICES"),
+    ("IMPACT", "AFFECTED SERVICES"),
+    ("ROOT CAUSE", "BRIEF DESCRIPTION"),
+    ("CAUSE", "BRIEF DESCRIPTION"),
+    ("POSTMORTEM", "POST-MORTEM LINK"),
+    ("POSTMORTEM LINK", "POST-MORTEM LINK"),
+    ("POST MORTEM LINK", "POST-MORTEM LINK"),
+    ("SEV", "SEVERITY"),
+    ("INCIDENT", "INCIDENT ID"),
+    ("ID", "INCIDENT ID"),
+    ("ELAPSED", "DURATION"),
+];
+
+/// The value of a placeholder's name: as written (any case; inner spaces count), with `_`, `-`
+/// or `.` read as spaces, or through [`ALIASES`].
+fn value_of<'v>(name: &str, values: &'v [(&str, String)]) -> Option<&'v str> {
+    let find = |wanted: &str| {
+        values
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| value.as_str())
+    };
+    let name = name.trim();
+    find(name).or_else(|| {
+        let spaced = name.replace(['_', '-', '.'], " ").to_uppercase();
+        find(&spaced).or_else(|| {
+            ALIASES
                 .iter()
-                .find(|(known, _)| known.eq_ignore_ascii_case(name))
-                .map(|(_, value)| (end, value))
-        });
-        match value {
-            Some((end, value)) => {
-                out.push_str(value);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('[');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+                .find(|(alias, _)| *alias == spaced)
+                .and_then(|(_, meant)| find(meant))
+        })
+    })
+}
+
+/// Replaces each `[NAME]` or `{{name}}` whose name is known (see [`value_of`]) with its value.
+/// Unknown placeholders and other brackets stay as written; values are not themselves searched
+/// for placeholders.
+pub fn fill(body: &str, values: &[(&str, String)]) -> String {
+    PLACEHOLDER
+        .replace_all(body, |captures: &regex::Captures| {
+            let name = captures.get(1).or_else(|| captures.get(2));
+            name.and_then(|name| value_of(name.as_str(), values))
+                .map_or_else(|| captures[0].to_string(), str::to_string)
+        })
+        .into_owned()
 }
 
 /// Sets the value of the first `Label: …` line (label in any case, indentation kept). A body
@@ -287,6 +319,19 @@ mod tests {
         let sneaky = vec![("SEVERITY", "[SHORT DESCRIPTION]".to_string())];
         assert_eq!(fill("[SEVERITY]", &sneaky), "[SHORT DESCRIPTION]");
         assert_eq!(fill("é[SEVERITY]ü", &known()), "éCRITICALü");
+        assert_eq!(fill("{{severity}", &known()), "{{severity}");
+    }
+
+    #[test]
+    fn fills_braces_in_snake_case_and_other_names() {
+        assert_eq!(
+            fill(
+                "🔴 {{severity}} {{ summary }} {{short_description}} {{sev}} {{owner}}",
+                &known()
+            ),
+            "🔴 CRITICAL DB down DB down CRITICAL {{owner}}"
+        );
+        assert_eq!(fill("[SHORT_DESCRIPTION]", &known()), "DB down");
     }
 
     #[test]

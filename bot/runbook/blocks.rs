@@ -53,6 +53,11 @@ pub(crate) enum Block {
         rows: Vec<TableRow>,
         line: usize,
     },
+    /// A block quote and what it holds (a quote holding a heading is read as if unquoted).
+    Quote {
+        blocks: Vec<Block>,
+        line: usize,
+    },
     /// YAML front matter, verbatim.
     FrontMatter {
         text: String,
@@ -67,11 +72,25 @@ impl Block {
             Block::Heading { line, .. }
             | Block::Code { line, .. }
             | Block::Table { line, .. }
+            | Block::Quote { line, .. }
             | Block::FrontMatter { line, .. } => *line,
             Block::Text(lines) => lines.first().map_or(0, |l| l.line),
             Block::List { items, .. } => items.first().map_or(0, |item| item.line),
         }
     }
+}
+
+/// The blocks with each quote replaced by what it holds, for readers to which quoting means
+/// nothing (everything but templates).
+pub(crate) fn unquoted(blocks: &[Block]) -> Vec<&Block> {
+    let mut flat = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        match block {
+            Block::Quote { blocks, .. } => flat.extend(unquoted(blocks)),
+            other => flat.push(other),
+        }
+    }
+    flat
 }
 
 /// Maps byte offsets to 1-based line numbers.
@@ -265,7 +284,21 @@ impl Reader<'_> {
                 let html = self.raw_text_until(TagEnd::HtmlBlock);
                 self.push_html(&html, range.start, blocks);
             }
-            // Block quotes, footnotes and the like: their content counts as if it stood here.
+            Tag::BlockQuote(kind) => {
+                let inner = self.blocks_until(Some(TagEnd::BlockQuote(kind)));
+                if inner
+                    .iter()
+                    .any(|block| matches!(block, Block::Heading { .. }))
+                {
+                    blocks.extend(inner);
+                } else if !inner.is_empty() {
+                    blocks.push(Block::Quote {
+                        blocks: inner,
+                        line,
+                    });
+                }
+            }
+            // Footnotes and the like: their content counts as if it stood here.
             other => {
                 let end = other.to_end();
                 blocks.extend(self.blocks_until(Some(end)));

@@ -17,6 +17,7 @@ mod reference;
 mod scenario;
 mod sections;
 mod source;
+mod step_table;
 mod tables;
 mod text;
 mod timing;
@@ -61,7 +62,7 @@ pub fn parse(source: &str) -> Runbook {
     let mut reader = Reader::default();
     reader.check_fences(&blocks);
     let root = sections::build_tree(blocks);
-    reader.section(&root, false);
+    reader.section(&root, None);
     reader.finish()
 }
 
@@ -77,7 +78,12 @@ enum SectionKind {
     Generic,
 }
 
-fn classify(section: &Section, in_container: bool) -> SectionKind {
+/// Words that make a section, as a whole word of its title, a section of scenarios (`Disaster
+/// Scenarios`, `Playbooks`, `Recovery Procedures`), when nothing else in the title says what it is.
+const CONTAINER_WORDS: [&str; 4] = ["scenarios", "playbooks", "procedures", "runbooks"];
+
+/// `container` is the title of the section of scenarios this one is directly under, if any.
+fn classify(section: &Section, container: Option<&str>) -> SectionKind {
     let title = section.title.to_lowercase();
     let has_word = |words: &[&str]| {
         let title_words: Vec<&str> = title.split(|c: char| !c.is_alphanumeric()).collect();
@@ -87,15 +93,16 @@ fn classify(section: &Section, in_container: bool) -> SectionKind {
     if let Some(heading) = scenario_heading(&section.title) {
         return SectionKind::Scenario(heading);
     }
-    if in_container {
+    if let Some(container) = container {
         let has_steps = looks_like_scenario(section)
             || section
                 .blocks
                 .iter()
-                .any(|b| matches!(b, Block::List { .. }))
+                .any(|b| matches!(b, Block::List { .. } | Block::Table { .. }))
             || !section.children.is_empty();
         return if has_steps {
-            SectionKind::Scenario(numbered_heading(&section.title))
+            let found_by = ScenarioFound::Under(container.trim().to_string());
+            SectionKind::Scenario(numbered_heading(&section.title, found_by))
         } else {
             SectionKind::Reference(ReferenceKind::Other)
         };
@@ -106,7 +113,7 @@ fn classify(section: &Section, in_container: bool) -> SectionKind {
         SectionKind::Objectives
     } else if mentions(&["contact", "escalation"]) {
         SectionKind::Contacts
-    } else if mentions(&["template", "communication"]) {
+    } else if mentions(&["template", "communication"]) || has_word(&["comms"]) {
         SectionKind::Templates
     } else if mentions(&[
         "post-incident",
@@ -125,8 +132,10 @@ fn classify(section: &Section, in_container: bool) -> SectionKind {
         SectionKind::Reference(ReferenceKind::Drill)
     } else if mentions(&["monitoring", "alert"]) {
         SectionKind::Reference(ReferenceKind::Alerting)
+    } else if section.level > 1 && has_word(&CONTAINER_WORDS) {
+        SectionKind::ScenarioContainer
     } else if section.level > 0 && looks_like_scenario(section) {
-        SectionKind::Scenario(numbered_heading(&section.title))
+        SectionKind::Scenario(numbered_heading(&section.title, ScenarioFound::Shape))
     } else {
         SectionKind::Generic
     }
@@ -141,8 +150,8 @@ struct Reader {
 }
 
 impl Reader {
-    fn section(&mut self, section: &Section, in_container: bool) {
-        match classify(section, in_container) {
+    fn section(&mut self, section: &Section, container: Option<&str>) {
+        match classify(section, container) {
             SectionKind::Scenario(heading) => {
                 let (number, scenario) = read_scenario(section, heading, &mut self.diagnostics);
                 self.written_numbers.push(number);
@@ -151,7 +160,7 @@ impl Reader {
             SectionKind::ScenarioContainer => {
                 self.loose_blocks(section, ReferenceKind::Other);
                 for child in &section.children {
-                    self.section(child, true);
+                    self.section(child, Some(&section.title));
                 }
             }
             SectionKind::Templates => {
@@ -188,7 +197,7 @@ impl Reader {
                     );
                 }
                 for child in &section.children {
-                    self.section(child, false);
+                    self.section(child, None);
                 }
             }
         }
@@ -199,7 +208,7 @@ impl Reader {
     fn loose_blocks(&mut self, section: &Section, kind: ReferenceKind) -> Vec<TableKind> {
         let mut tables = Vec::new();
         let mut rest = Vec::new();
-        for block in &section.blocks {
+        for block in blocks::unquoted(&section.blocks) {
             match block {
                 Block::Table { header, rows, line } => {
                     let table = tables::kind_of(header);
@@ -289,6 +298,7 @@ impl Reader {
                         self.check_fences(&item.blocks);
                     }
                 }
+                Block::Quote { blocks, .. } => self.check_fences(blocks),
                 _ => {}
             }
         }

@@ -44,6 +44,10 @@ pub struct Scenario {
     pub alerts: Vec<AlertMatcher>,
     /// How to recognise the scenario: information, not steps.
     pub symptoms: Vec<String>,
+    /// The headings the symptoms were under (`Symptoms`, `Signs`, `How you'll know`).
+    pub symptoms_from: Vec<String>,
+    /// Why this section was read as a scenario.
+    pub found_by: ScenarioFound,
     /// Prose under the scenario heading that is neither an annotation nor a step.
     pub description: Vec<String>,
     pub phases: Vec<Phase>,
@@ -75,6 +79,18 @@ impl Scenario {
     }
 }
 
+/// Why a section was read as a scenario, for `check-runbook`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScenarioFound {
+    /// Its heading starts with this word: `Scenario 1: …`, `Playbook: …`.
+    Heading(String),
+    /// It is a heading under a section of scenarios, named here: `Disaster Scenarios`, `Playbooks`.
+    Under(String),
+    /// It states a severity, or holds phases, or is numbered and holds steps.
+    Shape,
+}
+
 /// A named group of steps: Immediate Actions, Recovery Steps, Post-Recovery, …
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
@@ -84,6 +100,21 @@ pub struct Phase {
     pub line: usize,
     /// Groups of steps that run at the same time, as tracks (see `runbook::tracks`).
     pub tracks: Vec<Tracks>,
+    /// The tables its steps were read from, with the columns that said what.
+    pub tables: Vec<StepTable>,
+}
+
+/// A table of steps and which of its columns gave what (header names as written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepTable {
+    pub line: usize,
+    /// The column each step's title came from: `Action`, `Step`, `Task`.
+    pub title: String,
+    pub budget: Option<String>,
+    pub role: Option<String>,
+    pub command: Option<String>,
+    /// Columns kept as details (`Notes: …`).
+    pub others: Vec<String>,
 }
 
 /// Consecutive steps of a phase that run in parallel: all current at once, confirmed in any
@@ -117,7 +148,39 @@ pub struct Step {
     pub commands: Vec<CodeBlock>,
     /// When not empty, the step is a choice: exactly one option is taken.
     pub options: Vec<StepOption>,
+    /// Who does it, from an owner/role/who column: shown, and pinged through `ROLE_MENTIONS`.
+    pub role: Option<String>,
+    /// How the step was written.
+    pub from: StepSource,
+    /// Where its budget or marker was written, when it has one.
+    pub budget_from: Option<BudgetForm>,
     pub line: usize,
+}
+
+/// How a step was written, for `check-runbook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepSource {
+    /// A numbered, bulleted or checkbox item.
+    ListItem,
+    /// A sub-heading of a phase.
+    Heading,
+    /// A row of a table of steps (`Phase::tables`).
+    TableRow,
+    /// The options of a choice written straight under the phase.
+    Choice,
+}
+
+/// Where a step's timing was written, for `check-runbook`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetForm {
+    /// `(5 minutes)`, `(est. 20 min)`, `(Priority 1, 15 minutes)`.
+    Parenthesis,
+    /// At the end of the line: `— est. 30 min`, `: 10 mins`, `⏱ 10m`.
+    Trailing,
+    /// In a column of a table of steps, named as its header (`Est.`).
+    Column(String),
 }
 
 impl Step {
@@ -193,9 +256,22 @@ pub struct Template {
     pub name: String,
     pub heading: String,
     pub body: String,
-    /// `[SEVERITY]`, `[SHORT DESCRIPTION]`, … without brackets, in order of first use.
+    /// `[SEVERITY]`, `[SHORT DESCRIPTION]`, `{{summary}}`, … without brackets or braces, in
+    /// order of first use.
     pub placeholders: Vec<String>,
+    /// How it was written.
+    pub form: TemplateForm,
     pub line: usize,
+}
+
+/// How a template was written, for `check-runbook`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateForm {
+    CodeBlock,
+    Quote,
+    /// Paragraphs under a label (`**Kick-off message**`) or a heading (`### Initial notification`).
+    Paragraph,
 }
 
 /// Post-incident work due within a deadline.
@@ -248,6 +324,19 @@ pub struct Diagnostic {
 impl Runbook {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The roles people may be paged or pinged as: the contacts table's, then the owners of
+    /// steps (from tables of steps) it does not list, each once.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut roles: Vec<&str> = self.contacts.iter().map(|c| c.role.as_str()).collect();
+        let steps = self.scenarios.iter().flat_map(Scenario::steps);
+        for owner in steps.filter_map(|step| step.role.as_deref()) {
+            if !roles.iter().any(|role| role.eq_ignore_ascii_case(owner)) {
+                roles.push(owner);
+            }
+        }
+        roles
     }
 
     /// The objectives row for a service, matched without regard to case.

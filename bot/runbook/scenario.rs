@@ -1,26 +1,28 @@
-//! One scenario section to a [`Scenario`]: annotations, symptoms, phases and their steps, choices.
+//! One scenario section to a [`Scenario`]: annotations, symptoms, phases and their steps (list
+//! items, sub-headings or the rows of a table of steps), choices.
 
 use std::sync::LazyLock;
 
 use commands::Severity;
 use regex::Regex;
 
-use super::blocks::{Block, ListItem, TextLine};
+use super::blocks::{unquoted, Block, ListItem, TextLine};
 use super::diagnostics::Diagnostics;
-use super::model::{CodeBlock, Phase, Scenario, Step, StepOption};
+use super::model::{CodeBlock, Phase, Scenario, ScenarioFound, Step, StepOption, StepSource};
 use super::sections::Section;
 use super::text::{collect_texts, key_value, split_list};
-use super::timing::{split_step_heading, StepHeading, Timing};
+use super::timing::{split_step_heading, StepHeading};
 
-/// The number and title a scenario heading gives.
+/// The number and title a scenario heading gives, and why it is a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ScenarioHeading {
     pub number: Option<u32>,
     pub title: String,
+    pub found_by: ScenarioFound,
 }
 
 static SCENARIO_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^scenario\s*(?:#?\s*(\d{1,6}))?\s*(?:[:.)\-–—]\s*(.*))?$")
+    Regex::new(r"(?i)^(scenario|playbook)\s*(?:#?\s*(\d{1,6}))?\s*(?:[:.)\-–—]\s*(.*))?$")
         .expect("static regex")
 });
 static NUMBERED_HEADING: LazyLock<Regex> =
@@ -29,20 +31,29 @@ static OPTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^option\s+([a-z0-9]{1,3})\s*(?:[:.)\-–—]\s*(.*))?$").expect("static regex")
 });
 
-/// `Scenario 1: Complete Database Loss`, `Scenario: Disk full`, `Scenario 2 – X`.
+/// `Scenario 1: Complete Database Loss`, `Scenario: Disk full`, `Scenario 2 – X`,
+/// `Playbook: Region outage`.
 pub(crate) fn scenario_heading(title: &str) -> Option<ScenarioHeading> {
     let captures = SCENARIO_HEADING.captures(title.trim())?;
-    let number = captures.get(1).and_then(|n| n.as_str().parse().ok());
+    let word = match captures.get(1) {
+        Some(word) if word.as_str().eq_ignore_ascii_case("playbook") => "Playbook",
+        _ => "Scenario",
+    };
+    let number = captures.get(2).and_then(|n| n.as_str().parse().ok());
     let title = captures
-        .get(2)
+        .get(3)
         .map(|t| t.as_str().trim().to_string())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| title.trim().to_string());
-    Some(ScenarioHeading { number, title })
+    Some(ScenarioHeading {
+        number,
+        title,
+        found_by: ScenarioFound::Heading(word.to_string()),
+    })
 }
 
 /// `2. Application Server Failure` → number 2; a plain title keeps no number.
-pub(crate) fn numbered_heading(title: &str) -> ScenarioHeading {
+pub(crate) fn numbered_heading(title: &str, found_by: ScenarioFound) -> ScenarioHeading {
     match NUMBERED_HEADING.captures(title.trim()) {
         Some(captures) => ScenarioHeading {
             number: captures.get(1).and_then(|n| n.as_str().parse().ok()),
@@ -51,10 +62,12 @@ pub(crate) fn numbered_heading(title: &str) -> ScenarioHeading {
                 .map_or("", |t| t.as_str())
                 .trim()
                 .to_string(),
+            found_by,
         },
         None => ScenarioHeading {
             number: None,
             title: title.trim().to_string(),
+            found_by,
         },
     }
 }
@@ -84,18 +97,30 @@ fn is_severity_key(key: &str) -> bool {
     matches!(key, "severity" | "sev" | "severity level" | "impact level")
 }
 
+/// A heading of symptoms: information for people and for alert matching, never steps.
+/// Phrases anywhere in the title, and words that are symptoms only as the whole title (`Detect`,
+/// `Triggers`: `Trigger failover` is a phase).
 fn is_symptoms_title(title: &str) -> bool {
-    let title = title.to_lowercase();
+    let title = title.to_lowercase().replace('’', "'");
+    let whole = title.trim_matches(|c: char| !c.is_alphanumeric());
     [
         "symptom",
         "signs",
+        "signals",
         "detection",
         "indicator",
         "recogni",
         "how to tell",
+        "how you'll know",
+        "how you will know",
+        "how to know",
+        "how to spot",
+        "what you'll see",
+        "what you will see",
     ]
     .iter()
-    .any(|word| title.contains(word))
+    .any(|phrase| title.contains(phrase))
+        || ["detect", "signal", "trigger", "triggers", "alerts"].contains(&whole)
 }
 
 fn is_phase_title(title: &str) -> bool {
@@ -141,25 +166,26 @@ pub(crate) fn read_scenario(
         services: Vec::new(),
         alerts: Vec::new(),
         symptoms: Vec::new(),
+        symptoms_from: Vec::new(),
+        found_by: heading.found_by,
         description: Vec::new(),
         phases: Vec::new(),
         line: section.line,
     };
-    let mut loose = Phase {
-        name: "Steps".to_string(),
-        notes: Vec::new(),
-        steps: Vec::new(),
-        line: section.line,
-        tracks: Vec::new(),
-    };
-    for block in &section.blocks {
+    let mut loose = new_phase("Steps", section.line);
+    for block in unquoted(&section.blocks) {
         match block {
             Block::Text(lines) => {
                 for line in lines {
                     read_annotation(&mut scenario, line, diagnostics);
                 }
             }
-            Block::List { .. } | Block::Code { .. } => {
+            Block::Table { header, rows, .. }
+                if !super::step_table::is_step_table(header, rows) =>
+            {
+                collect_texts(block, &mut scenario.description)
+            }
+            Block::List { .. } | Block::Code { .. } | Block::Table { .. } => {
                 if loose.steps.is_empty() && loose.notes.is_empty() {
                     loose.line = block.line();
                 }
@@ -174,8 +200,9 @@ pub(crate) fn read_scenario(
     for child in &section.children {
         if is_symptoms_title(&child.title) {
             for block in all_blocks(child) {
-                collect_texts(block, &mut scenario.symptoms);
+                collect_symptoms(block, &mut scenario.symptoms);
             }
+            scenario.symptoms_from.push(child.title.trim().to_string());
         } else {
             scenario.phases.push(read_phase(child, diagnostics));
         }
@@ -205,9 +232,38 @@ pub(crate) fn read_scenario(
     (heading.number, scenario)
 }
 
-/// A section's own blocks and those of every section below it, in document order.
+/// A phase with nothing in it yet.
+fn new_phase(name: &str, line: usize) -> Phase {
+    Phase {
+        name: name.to_string(),
+        notes: Vec::new(),
+        steps: Vec::new(),
+        line,
+        tracks: Vec::new(),
+        tables: Vec::new(),
+    }
+}
+
+/// Symptoms from a block: one per paragraph or item, one per row of a table (its cells joined).
+fn collect_symptoms(block: &Block, symptoms: &mut Vec<String>) {
+    match block {
+        Block::Table { rows, .. } => symptoms.extend(rows.iter().map(|row| {
+            let cells: Vec<&str> = row
+                .cells
+                .iter()
+                .map(|cell| cell.trim())
+                .filter(|cell| !cell.is_empty())
+                .collect();
+            cells.join(" — ")
+        })),
+        other => collect_texts(other, symptoms),
+    }
+}
+
+/// A section's own blocks and those of every section below it, in document order, quotes read
+/// as if unquoted.
 fn all_blocks(section: &Section) -> Vec<&Block> {
-    let mut blocks: Vec<&Block> = section.blocks.iter().collect();
+    let mut blocks: Vec<&Block> = unquoted(&section.blocks);
     for child in &section.children {
         blocks.extend(all_blocks(child));
     }
@@ -256,14 +312,8 @@ fn read_annotation(scenario: &mut Scenario, line: &TextLine, diagnostics: &mut D
 
 /// A phase heading and everything under it. Sub-headings are steps, or options of a choice.
 fn read_phase(section: &Section, diagnostics: &mut Diagnostics) -> Phase {
-    let mut phase = Phase {
-        name: section.title.trim().to_string(),
-        notes: Vec::new(),
-        steps: Vec::new(),
-        line: section.line,
-        tracks: Vec::new(),
-    };
-    for block in &section.blocks {
+    let mut phase = new_phase(section.title.trim(), section.line);
+    for block in unquoted(&section.blocks) {
         add_phase_block(&mut phase, block, diagnostics);
     }
     for child in &section.children {
@@ -277,7 +327,12 @@ fn read_phase(section: &Section, diagnostics: &mut Diagnostics) -> Phase {
             phase_choice(&mut phase).options.push(option);
         } else {
             let heading = split_step_heading(None, &child.title);
-            phase.steps.push(new_step(heading, child.line, diagnostics));
+            phase.steps.push(new_step(
+                heading,
+                StepSource::Heading,
+                child.line,
+                diagnostics,
+            ));
         }
         for block in all_blocks(child) {
             add_to_last_step(&mut phase, block);
@@ -297,6 +352,9 @@ fn phase_choice(phase: &mut Phase) -> &mut Step {
             details: Vec::new(),
             commands: Vec::new(),
             options: Vec::new(),
+            role: None,
+            from: StepSource::Choice,
+            budget_from: None,
             line: phase.line,
         });
     }
@@ -311,10 +369,19 @@ fn add_to_last_step(phase: &mut Phase, block: &Block) {
     }
 }
 
-/// A block directly under a phase heading: lists are steps; text is notes, or options of a choice.
-/// Bullets right after an option belong to that option.
+/// A block directly under a phase heading: lists and tables of steps are steps; text is notes, or
+/// options of a choice. Bullets right after an option belong to that option.
 fn add_phase_block(phase: &mut Phase, block: &Block, diagnostics: &mut Diagnostics) {
     match block {
+        Block::Table { header, rows, line } => {
+            match super::step_table::read(header, rows, *line, diagnostics) {
+                Some((table, steps)) => {
+                    phase.tables.push(table);
+                    phase.steps.extend(steps);
+                }
+                None => collect_texts(block, &mut phase.notes),
+            }
+        }
         Block::List { ordered: false, .. } if phase.steps.last().is_some_and(Step::is_choice) => {
             add_to_last_step(phase, block)
         }
@@ -385,7 +452,7 @@ fn read_step(item: &ListItem, diagnostics: &mut Diagnostics) -> Step {
         Some(first) => split_step_heading(first.lead.as_deref(), &first.rest),
         None => split_step_heading(None, ""),
     };
-    let mut step = new_step(heading, item.line, diagnostics);
+    let mut step = new_step(heading, StepSource::ListItem, item.line, diagnostics);
     let skip = usize::from(!step.title.is_empty());
     if first_lines.len() > skip {
         add_step_block(&mut step, &Block::Text(first_lines[skip..].to_vec()));
@@ -410,28 +477,31 @@ fn read_step(item: &ListItem, diagnostics: &mut Diagnostics) -> Step {
     step
 }
 
-fn new_step(heading: StepHeading, line: usize, diagnostics: &mut Diagnostics) -> Step {
+fn new_step(
+    heading: StepHeading,
+    from: StepSource,
+    line: usize,
+    diagnostics: &mut Diagnostics,
+) -> Step {
     if let Some(unreadable) = &heading.unreadable_timing {
         diagnostics.warn(
             line,
             format!(
-                "`({unreadable})` looks like a time budget but I cannot read it: write it like \
-                 (5 minutes), (10-15 minutes), (~10 min) or (Immediate)"
+                "`{unreadable}` looks like a time budget but I cannot read it: write it like \
+                 (5 minutes), (10-15 minutes), (~10 min), — est. 10 min or (Immediate)"
             ),
         );
     }
-    let (budget_secs, marker) = match heading.timing {
-        Some(Timing::Budget(budget)) => (Some(budget), None),
-        Some(Timing::Marker(marker)) => (None, Some(marker)),
-        None => (None, None),
-    };
     Step {
         title: heading.title,
-        budget_secs,
-        marker,
+        budget_secs: heading.timing.and_then(|timing| timing.budget),
+        marker: heading.timing.and_then(|timing| timing.marker),
         details: heading.remark.into_iter().collect(),
         commands: Vec::new(),
         options: Vec::new(),
+        role: None,
+        from,
+        budget_from: heading.form,
         line,
     }
 }
@@ -498,6 +568,11 @@ fn add_step_block(step: &mut Step, block: &Block) {
                 }
             }
         }
+        Block::Quote { blocks, .. } => {
+            for inner in blocks {
+                add_step_block(step, inner);
+            }
+        }
         Block::Code { lang, code, .. } => body(step).commands.push(CodeBlock {
             lang: lang.clone(),
             code: code.clone(),
@@ -511,11 +586,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn symptoms_by_meaning_and_phases_that_only_sound_alike() {
+        for title in [
+            "Symptoms",
+            "Signs",
+            "Signals",
+            "Detect",
+            "Detection",
+            "Triggers",
+            "How you’ll know",
+            "How you will know it is this",
+            "Alerts",
+        ] {
+            assert!(is_symptoms_title(title), "{title}");
+        }
+        for title in [
+            "Trigger failover",
+            "Alert stakeholders",
+            "Recovery",
+            "Immediate Actions",
+        ] {
+            assert!(!is_symptoms_title(title), "{title}");
+        }
+    }
+
+    #[test]
     fn scenario_headings_in_several_styles() {
         let expected = |number, title: &str| {
             Some(ScenarioHeading {
                 number,
                 title: title.into(),
+                found_by: ScenarioFound::Heading("Scenario".into()),
             })
         };
         assert_eq!(
@@ -532,11 +633,21 @@ mod tests {
         );
         assert_eq!(scenario_heading("Scenarios"), None);
         assert_eq!(scenario_heading("Disaster Scenarios"), None);
+        assert_eq!(scenario_heading("Playbooks"), None);
         assert_eq!(
-            numbered_heading("2. Application Server Failure"),
+            scenario_heading("Playbook: Region outage"),
+            Some(ScenarioHeading {
+                number: None,
+                title: "Region outage".into(),
+                found_by: ScenarioFound::Heading("Playbook".into()),
+            })
+        );
+        assert_eq!(
+            numbered_heading("2. Application Server Failure", ScenarioFound::Shape),
             ScenarioHeading {
                 number: Some(2),
-                title: "Application Server Failure".into()
+                title: "Application Server Failure".into(),
+                found_by: ScenarioFound::Shape,
             }
         );
     }

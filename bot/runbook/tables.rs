@@ -30,6 +30,26 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
     })
 }
 
+/// The index of the first header cell, outside `skip`, named by one of `names`: a whole word of
+/// the cell (`Est.` is `est`, `Test` is not), or a part of it for names of several words or of
+/// signs (`how long`, `⏱`).
+pub(crate) fn column_matching(header: &[String], names: &[&str], skip: &[usize]) -> Option<usize> {
+    header.iter().enumerate().position(|(index, cell)| {
+        if skip.contains(&index) {
+            return false;
+        }
+        let cell = cell.to_lowercase();
+        let words: Vec<&str> = cell.split(|c: char| !c.is_alphanumeric()).collect();
+        names.iter().any(|name| {
+            if name.chars().all(char::is_alphanumeric) {
+                words.contains(name)
+            } else {
+                cell.contains(name)
+            }
+        })
+    })
+}
+
 pub(crate) fn kind_of(header: &[String]) -> TableKind {
     if column(header, RTO).is_some() || column(header, RPO).is_some() {
         TableKind::Objectives
@@ -110,7 +130,7 @@ fn objective_secs(text: &str) -> Option<u64> {
     duration::parse_range(text).map(|range| range.max_secs)
 }
 
-fn is_blank_cell(text: &str) -> bool {
+pub(crate) fn is_blank_cell(text: &str) -> bool {
     matches!(
         text.trim().to_lowercase().as_str(),
         "" | "-" | "–" | "—" | "n/a" | "na" | "none" | "tbd"

@@ -49,6 +49,11 @@ pub(crate) fn collect_texts(block: &Block, texts: &mut Vec<String>) {
         Block::Code { code, .. } => texts.push(code.trim_end().to_string()),
         Block::Heading { text, .. } => texts.push(text.clone()),
         Block::FrontMatter { text, .. } => texts.push(text.trim().to_string()),
+        Block::Quote { blocks, .. } => {
+            for inner in blocks {
+                collect_texts(inner, texts);
+            }
+        }
     }
 }
 

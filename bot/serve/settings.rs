@@ -8,6 +8,7 @@ use super::limits::{HttpLimits, LimitsError};
 use crate::alerts::settings::AlertsSettings;
 use crate::chat::discord::settings::{self as discord, DiscordSettings};
 use crate::chat::slack::settings::{self as slack, SlackSettings};
+use crate::cli::variables::{Group, VARIABLES};
 use crate::environment::Environment;
 use crate::outbox::DeliveryPolicy;
 use crate::platform::Platform;
@@ -54,6 +55,12 @@ impl ServeSettings {
         startup: Settings,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<ServeSettings, SettingsError> {
+        // As set, blank or not (`PAGE_LOW=` pages nobody): the engine reads them itself.
+        let engine_variables = VARIABLES
+            .iter()
+            .filter(|variable| variable.group == Group::Engine)
+            .filter_map(|variable| Some((variable.name.to_string(), lookup(variable.name)?)))
+            .collect();
         let env = Environment::new(lookup);
         let addr = listen_addr(&env)?;
         let http = HttpLimits::from_environment(&env)?;
@@ -61,6 +68,7 @@ impl ServeSettings {
         let discord = DiscordSettings::from_environment(&env)?;
         let alerts = AlertsSettings::from_environment(&env)?;
         let mut startup = startup;
+        startup.engine_variables = Some(engine_variables);
         startup.platforms = [
             slack.is_some().then_some(Platform::Slack),
             discord.is_some().then_some(Platform::Discord),
@@ -112,6 +120,7 @@ mod tests {
             runbook: RunbookSource::choose(None, None),
             database_url: "sqlite::memory:".into(),
             platforms: Vec::new(),
+            engine_variables: None,
         };
         ServeSettings::from_lookup(startup, |name| vars.get(name).cloned())
     }
@@ -146,6 +155,7 @@ mod tests {
             runbook: RunbookSource::choose(None, None),
             database_url: "postgres://bot:hunter2@db.internal/incidents".into(),
             platforms: Vec::new(),
+            engine_variables: None,
         };
         let http =
             ServeSettings::from_lookup(startup.clone(), |name| vars.get(name).cloned()).unwrap();

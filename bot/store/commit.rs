@@ -5,6 +5,7 @@
 use sqlx::{Any, Transaction};
 
 use super::alerts::{alert_row, AlertRecord};
+use super::audit::{audit_row, AuditRecord};
 use super::checks::check_commit;
 use super::dialect::run_on_postgres;
 use super::incidents::{event_rows, versioned_update, NewEvent};
@@ -32,6 +33,8 @@ pub struct Commit {
     pub posts: Vec<NewPost>,
     /// Alerts' states taken with this change (each must be news, or nothing is written).
     pub alerts: Vec<AlertRecord>,
+    /// The audit log's row of the command that made this change, about this incident.
+    pub audit: Option<AuditRecord>,
 }
 
 impl Store {
@@ -138,7 +141,7 @@ pub(super) fn timer_names(commit: &Commit) -> Vec<String> {
 }
 
 /// The rows a commit writes besides the incident's own: events numbered after `version`,
-/// timers (stored under `names`, from [`timer_names`]), posts.
+/// timers (stored under `names`, from [`timer_names`]), posts, the audit log's row.
 pub(super) fn commit_rows<'a>(
     incident_id: i64,
     version: i64,
@@ -159,6 +162,9 @@ pub(super) fn commit_rows<'a>(
     }
     for alert in &commit.alerts {
         rows.push(alert_row(alert)?);
+    }
+    if let Some(audit) = &commit.audit {
+        rows.push(audit_row(audit, Some(incident_id)));
     }
     Ok(rows)
 }

@@ -319,7 +319,8 @@ fn long_titles_wrap_within_80_columns() {
             "         complete-loss-of-the-primary-database-cluster-and-every-read-replica,",
             "         loss-of-the-primary-db-cluster-and-every-read-replica,",
             "         loss-of-the-primary-database-cluster-and-every-read-replica",
-            "  Steps",
+            "  found: \"Scenario\" heading",
+            "  Steps · list items, budgets in (…)",
             "     1. Restore the primary database cluster     10m–15m      1 detail",
             "        from the most recent verified snapshot",
         ]

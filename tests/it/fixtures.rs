@@ -30,6 +30,14 @@ pub fn parallel_runbook_text() -> String {
         .expect("the parallel-tracks fixture is in the repository")
 }
 
+/// A runbook as a wiki exports it (Confluence, Notion): `SEV1`…`SEV4`, steps in tables whose
+/// columns come in different orders, budgets in every phrasing the parser reads, symptoms under
+/// `Signs` and other names, a `Playbooks` section, and blockquote templates with `{{braces}}`.
+pub fn wiki_runbook_text() -> String {
+    std::fs::read_to_string(path("runbooks/wiki-style.md"))
+        .expect("the wiki-style fixture is in the repository")
+}
+
 pub fn bundled_runbook() -> Runbook {
     runbook::parse(runbook::DEFAULT_RUNBOOK)
 }

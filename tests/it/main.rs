@@ -6,8 +6,10 @@ mod test_db;
 #[macro_use]
 mod sender_contract;
 
+mod access;
 mod alertmanager_real;
 mod alerts_serve;
+mod audit_cli;
 mod check_runbook_cli;
 mod console_cli;
 mod console_clock;
@@ -42,6 +44,7 @@ mod readme;
 mod runbook_malformed;
 mod runbook_shared;
 mod runbook_styles;
+mod runbook_wiki;
 mod scenario_lookup;
 mod sender_rig;
 mod serve_limits;

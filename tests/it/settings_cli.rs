@@ -181,6 +181,9 @@ fn check_config_shows_the_configuration_with_secrets_masked_and_every_problem() 
         ("UPDATE_INTERVAL_LOW", "soon"),
         ("HTTP_BODY_TIMEOUT", "1h"),
         ("PAGE_HIGH", "platform lead; Nobody Here, security team"),
+        ("INCIDENT_CHANNELS", "C0INCIDENTS"),
+        ("RESPONDERS", "U024BE7LH, S0SRE"),
+        ("RESPONDERS_RESOLVE", "S0LEADS"),
         (
             "ROLE_MENTIONS",
             "Platform Lead=U024BE7LH; Database Admin=<!subteam^S0DBA|@dba>; \

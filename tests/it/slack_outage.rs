@@ -84,6 +84,7 @@ async fn slack_outage(db: TestDb) {
             id: "U-alice".into(),
             name: "alice".into(),
         },
+        roles: Vec::new(),
     };
     let open =
         commands::parse_line("/incident open high app-server-failure Web tier down").unwrap();

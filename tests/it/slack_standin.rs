@@ -168,6 +168,8 @@ struct Web {
     /// Every file slot handed out, by id; shared once completed.
     files: Vec<(UploadedFile, bool)>,
     tickets: u64,
+    /// User groups by id, with their members' ids (`usergroups.users.list`).
+    groups: HashMap<String, Vec<String>>,
 }
 
 #[derive(Default)]
@@ -262,6 +264,14 @@ impl SlackStandIn {
     }
 
     /// Every call so far, in the order received.
+    /// Makes user group `group` (`S…`) with these members, as `usergroups.users.list` answers.
+    pub fn set_group(&self, group: &str, members: &[&str]) {
+        lock(&self.shared.web).groups.insert(
+            group.to_string(),
+            members.iter().map(|member| member.to_string()).collect(),
+        );
+    }
+
     pub fn calls(&self) -> Vec<Call> {
         self.shared.web().calls.clone()
     }
@@ -620,12 +630,22 @@ fn answer(web: &mut Web, shared: &Shared, method: &str, params: &Value) -> (Repl
         "files.getUploadURLExternal" => (upload_slot(web, shared, params), None),
         "files.completeUploadExternal" => (complete_upload(web, params), None),
         "views.open" => (open_view(params), None),
+        "usergroups.users.list" => (group_members(web, params), None),
         "apps.connections.open" => {
             web.tickets += 1;
             let url = format!("ws://{}/link/?ticket={}", shared.socket_addr, web.tickets);
             (ok(json!({"url": url})), None)
         }
         _ => (refuse("unknown_method"), None),
+    }
+}
+
+/// A user group's members as Slack answers `usergroups.users.list`: their ids, or
+/// `no_such_subteam`.
+fn group_members(web: &Web, params: &Value) -> Reply {
+    match text(params, "usergroup").and_then(|group| web.groups.get(&group)) {
+        Some(members) => ok(json!({ "users": members })),
+        None => refuse("no_such_subteam"),
     }
 }
 
@@ -842,6 +862,10 @@ fn receive(ws: &mut WebSocket<TcpStream>, shared: &Shared) -> bool {
 
 /// Slack's documented Web API answers (`chat.postMessage`, `chat.update`, a 429).
 const WEB_API_SAMPLES: &str = include_str!("../fixtures/slack/slack_web_api_examples.json");
+/// Slack's documented `usergroups.users.list` example. Not among the team's shared samples (which
+/// `fixtures/slack` mirrors), so kept in a folder of its own.
+const USERGROUPS_SAMPLE: &str =
+    include_str!("../fixtures/slack_documented/usergroups_users_list.json");
 
 /// The fields of a JSON object, each with its JSON type.
 fn shape(value: &Value) -> Vec<(String, &'static str)> {
@@ -921,6 +945,26 @@ async fn answers_have_the_shape_of_slacks_documented_answers() {
             limited["body"].clone()
         )
     );
+}
+
+/// `usergroups.users.list` answers as Slack's documentation shows, read with a GET and the
+/// group in the query string, as slack-morphism sends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_groups_members_have_the_shape_slack_documents() {
+    let sample: Value = serde_json::from_str(USERGROUPS_SAMPLE).unwrap();
+    let slack = SlackStandIn::start().await;
+    slack.set_group("S0604QSJC", &["U060R4BJ4", "W123A4BC5"]);
+    let get = |group: &str| {
+        reqwest::Client::new()
+            .get(format!("{}/usergroups.users.list", slack.api_url()))
+            .query(&[("usergroup", group)])
+            .bearer_auth(BOT_TOKEN)
+            .send()
+    };
+    let members: Value = get("S0604QSJC").await.unwrap().json().await.unwrap();
+    assert_eq!(members, sample["response_ok"]);
+    let unknown: Value = get("S0NONE").await.unwrap().json().await.unwrap();
+    assert_eq!(unknown, sample["response_error"]);
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -192,6 +192,7 @@ fn reading_verbs_never_create_a_store_where_there_is_none() {
         &["status", "INC-1"][..],
         &["postmortem", "INC-1"][..],
         &["outbox"][..],
+        &["audit"][..],
     ] {
         let (code, stdout, stderr) = incident_bot(args, &url);
         assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}: {stderr}");

@@ -7,10 +7,11 @@
 
 use std::path::PathBuf;
 
+use incident_bot::incident::Person;
 use incident_bot::platform::Platform;
 use incident_bot::store::{
-    Backend, ChannelKey, Commit, IncidentId, NewEvent, NewPost, OutboxPost, Replaces, Store,
-    StoreError, Timer, TimerKind, UnixMillis,
+    AuditOutcome, AuditRecord, Backend, ChannelKey, Commit, IncidentId, NewEvent, NewPost,
+    OutboxPost, Replaces, Store, StoreError, Timer, TimerKind, UnixMillis,
 };
 
 use sqlx::Executor;
@@ -243,6 +244,7 @@ async fn many_writers_at_once(store: &Store) {
 async fn creating_and_reading_back(store: &Store) {
     let chan = incidents_channel();
     let commit = Commit {
+        audit: None,
         events: vec![
             event(
                 T0,
@@ -410,6 +412,17 @@ async fn racing_commits(a: &Store, b: &Store) {
         .await
         .unwrap();
     let attempt = |who: &str, version: u64| Commit {
+        audit: Some(AuditRecord {
+            at: T0,
+            channel: incidents_channel(),
+            person: Person {
+                id: who.to_owned(),
+                name: who.to_owned(),
+            },
+            command: "/incident step done".to_owned(),
+            incident: None,
+            outcome: AuditOutcome::Done,
+        }),
         events: vec![
             event(T0 + 1, who, "step-done", r#"{"step":1}"#),
             event(T0 + 1, "bot", "step-shown", r#"{"step":2}"#),
@@ -476,6 +489,18 @@ async fn racing_commits(a: &Store, b: &Store) {
             posts.len(),
             round + 1,
             "one post per round, none from losers"
+        );
+        let audited: Vec<String> = a
+            .audit_since(T0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .inspect(|row| assert_eq!(row.incident, Some(id)))
+            .map(|row| row.person.id)
+            .collect();
+        assert_eq!(
+            audited, winners,
+            "the audit row goes with its commit, or not at all"
         );
 
         // Clear the timers so the next round can tell whose timer was written.
@@ -581,6 +606,7 @@ async fn failing_commits(store: &Store) {
     // Everything a resolve writes, but its last post edits a message that does not exist: the
     // database refuses that row, so the whole commit is rolled back.
     let doomed = Commit {
+        audit: None,
         events: vec![event(
             T0 + MINUTE,
             "U_ALICE",
@@ -769,6 +795,7 @@ async fn timers(store: &Store) {
     let chan = incidents_channel();
     let set = |timers: &[(TimerKind, Option<UnixMillis>)]| timers.to_vec();
     let with_timers = |timers: Vec<(TimerKind, Option<UnixMillis>)>, clear: bool| Commit {
+        audit: None,
         events: vec![event(T0, "bot", "timers", "{}")],
         state: "{}".to_owned(),
         is_open: true,
@@ -1120,6 +1147,7 @@ async fn user_text_round_trips(store: &Store) {
     for (n, text) in texts.iter().enumerate() {
         let chan = channel(Platform::Slack, text, &format!("{text}#{n}"));
         let commit = Commit {
+            audit: None,
             events: vec![event(T0, text, text, text)],
             state: (*text).to_owned(),
             is_open: true,
@@ -1251,6 +1279,7 @@ async fn write_a_bit_of_everything(store: &Store) -> String {
     let one = store.create_incident(&chan, T0, &commit, T0).await.unwrap();
     let two = store.create_incident(&chan, T0, &commit, T0).await.unwrap();
     let resolve = Commit {
+        audit: None,
         events: vec![event(
             T0 + MINUTE,
             "U_BOB",

@@ -43,6 +43,7 @@ async fn failing(bot: &TestBot, line: &str) -> EngineError {
             id: "U-alice".into(),
             name: "alice".into(),
         },
+        roles: Vec::new(),
     };
     match bot.engine.handle(&who, command).await {
         Ok(reply) => panic!("`{line}` was taken on a full disk: {reply:?}"),

@@ -67,6 +67,15 @@ impl TestBot {
         TestBot::start(db, runbook, &[]).await
     }
 
+    /// A bot that runs another runbook than the user's, with settings as `with_env`.
+    pub async fn with_runbook_and_env(
+        db: TestDb,
+        runbook: Runbook,
+        env: &[(&str, &str)],
+    ) -> TestBot {
+        TestBot::start(db, runbook, env).await
+    }
+
     async fn start(db: TestDb, runbook: Runbook, env: &[(&str, &str)]) -> TestBot {
         let clock = SimulatedClock::starting_at(
             DateTime::from_timestamp_millis(START_MS).unwrap_or_default(),
@@ -223,6 +232,7 @@ pub async fn say(engine: &Engine, who: &str, line: &str) -> Option<Message> {
             id: format!("U-{who}"),
             name: who.to_string(),
         },
+        roles: Vec::new(),
     };
     engine
         .handle(&invocation, command)

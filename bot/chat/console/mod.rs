@@ -152,6 +152,7 @@ impl<W: Write + Send + 'static> Console<W> {
                 let who = Invocation {
                     channel: channel(),
                     person: self.user.clone(),
+                    roles: Vec::new(),
                 };
                 let reply = self.engine.handle(&who, command).await?;
                 if let Some(message) = reply.message {

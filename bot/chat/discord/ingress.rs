@@ -130,6 +130,10 @@ fn invocation(
             id: user.id.to_string(),
             name: name.to_string(),
         },
+        // The roles of whoever acts come with every interaction in a server.
+        roles: member.map_or_else(Vec::new, |member| {
+            member.roles.iter().map(ToString::to_string).collect()
+        }),
     }
 }
 

@@ -8,6 +8,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use super::follow_ups::WebFollowUps;
+use super::groups::SlackGroups;
 use super::http::{routes, SlackHttp};
 use super::sender::{SenderOptions, SlackSender};
 use super::settings::{SlackIngress, SlackSettings};
@@ -48,6 +49,10 @@ pub async fn start(
             updates_in_channel: settings.updates_in_channel,
         },
     );
+    // The members of the user groups `RESPONDERS` names, for the engine's check of who acts.
+    engine
+        .group_members()
+        .serve(Arc::new(SlackGroups::new(web.clone())));
     let mut tasks = Vec::new();
     let follow_ups = Arc::new(WebFollowUps::new(web.clone()));
     let (routes, health): (Router, Arc<dyn Readiness>) = match &settings.ingress {

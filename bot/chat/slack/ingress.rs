@@ -111,6 +111,9 @@ fn invocation(team: &str, channel: &str, user_id: &str, user_name: &str) -> Invo
                 user_name.to_string()
             },
         },
+        // Slack sends no groups with a request: the engine asks for the members of those that
+        // `RESPONDERS` names.
+        roles: Vec::new(),
     }
 }
 

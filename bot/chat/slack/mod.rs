@@ -11,6 +11,8 @@
 //! - `http`: the signed routes; `socket_mode`: the same over a WebSocket the bot opens;
 //!   `follow_ups`: the modal and replies right after an answer, a reply to a clicker only
 //!   through a `response_url` that `response_url` finds to be Slack's.
+//! - `groups`: the members of a user group (`usergroups.users.list`), for the engine's check of
+//!   who may act.
 //! - `settings`: what the adapter reads from the environment (tokens, the way in, the API URL).
 //! - `adapter`: all of it as `serve` runs it, with the sender for the outbox worker.
 //!
@@ -43,6 +45,7 @@
 pub mod adapter;
 mod blocks;
 mod follow_ups;
+mod groups;
 pub mod http;
 pub mod ingress;
 mod mentions;

@@ -1,5 +1,6 @@
-//! The few Slack Web API calls the bot makes (`chat.postMessage`, `chat.update`, a file upload),
-//! over slack-morphism's client, and what their failures mean for the outbox.
+//! The few Slack Web API calls the bot makes (`chat.postMessage`, `chat.update`, a file upload,
+//! `usergroups.users.list`), over slack-morphism's client, and what their failures mean for the
+//! outbox.
 //!
 //! - One attempt per call: no rate control or retry of slack-morphism's own (the outbox paces and
 //!   retries), and a timeout per call ([`DEFAULT_TIMEOUT`]) so a hung Slack never holds a
@@ -121,7 +122,9 @@ fn hint(code: &str) -> Option<&'static str> {
         "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" | "account_inactive" => {
             "check SLACK_BOT_TOKEN"
         }
-        "missing_scope" => "add the OAuth scope (chat:write, files:write) and reinstall the app",
+        "missing_scope" => {
+            "add the OAuth scope (chat:write, files:write, usergroups:read) and reinstall the app"
+        }
         "message_not_found" | "cant_update_message" | "edit_window_closed" => {
             "the message to edit is gone or not the bot's"
         }
@@ -277,6 +280,18 @@ impl SlackWeb {
         self.call(METHOD, self.client.post_webhook_message(&url, &request))
             .await?;
         Ok(())
+    }
+
+    /// `usergroups.users.list`: the user ids of the members of user group `group` (scope
+    /// `usergroups:read`).
+    pub async fn usergroup_members(&self, group: &str) -> Result<Vec<String>, WebError> {
+        const METHOD: &str = "usergroups.users.list";
+        let request = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId(group.to_string()));
+        let session = self.client.open_session(&self.token);
+        let response = self
+            .call(METHOD, session.usergroups_users_list(&request))
+            .await?;
+        Ok(response.users.into_iter().map(|user| user.0).collect())
     }
 
     /// `apps.connections.open` with the app-level token (`xapp-…`, not the bot's): the URL of a

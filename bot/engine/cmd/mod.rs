@@ -111,6 +111,32 @@ impl Engine {
         )
     }
 
+    /// The checklist card after a change that may have made steps current: it pings the owner
+    /// of each step that became current (none was before `before`; every current one when
+    /// opening) whose role `ROLE_MENTIONS` maps to a chat id. A drill pings nobody.
+    fn checklist_post_pinging(
+        &self,
+        before: Option<&Incident>,
+        after: &Incident,
+        headline: Option<String>,
+    ) -> Message {
+        let mut message = self.checklist_post(after, headline);
+        if after.drill {
+            return message;
+        }
+        let was_current = before.map(Incident::current_steps).unwrap_or_default();
+        for index in after.current_steps() {
+            let owner = after.steps[index].role.as_deref();
+            let id = owner.and_then(|role| self.config.mention_of(role));
+            if let Some(id) =
+                id.filter(|id| !was_current.contains(&index) && !message.mentions.contains(id))
+            {
+                message.mentions.push(id);
+            }
+        }
+        message
+    }
+
     /// The runbook step an incident's checklist step came from, if the runbook still has it.
     fn runbook_step(&self, incident: &Incident, index: usize) -> Option<&crate::runbook::Step> {
         let scenario = self

@@ -150,7 +150,7 @@ impl Engine {
             self.stale_timer(incident),
         ];
         Effects {
-            posts: vec![opened, self.checklist_post(incident, None)],
+            posts: vec![opened, self.checklist_post_pinging(None, incident, None)],
             timers,
             ..Effects::default()
         }

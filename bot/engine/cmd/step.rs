@@ -72,7 +72,8 @@ impl Engine {
                     };
                     let post = match action {
                         StepAction::Fail => notify::step_failed(after, index),
-                        StepAction::Done | StepAction::Skip => self.checklist_post(
+                        StepAction::Done | StepAction::Skip => self.checklist_post_pinging(
+                            Some(before),
                             after,
                             Some(notify::confirmation_headline(after, index)),
                         ),

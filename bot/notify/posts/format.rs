@@ -64,12 +64,17 @@ pub fn allowance(step: &StepState) -> Option<String> {
     }
 }
 
-/// ` · budget 10m–15m`, ` · Immediate`, or nothing.
-pub fn allowance_suffix(step: &StepState) -> String {
-    match (&step.budget, &step.marker) {
+/// What follows a step's title: its allowance (` · budget 10m–15m`, ` · Immediate`), then who
+/// owns it when the runbook says (` · owner: DBA`); or nothing.
+pub fn step_suffix(step: &StepState) -> String {
+    let allowance = match (&step.budget, &step.marker) {
         (Some(budget), _) => format!(" · budget {}", budget_text(budget)),
         (None, Some(marker)) => format!(" · {marker}"),
         (None, None) => String::new(),
+    };
+    match &step.role {
+        Some(role) => format!("{allowance} · owner: {role}"),
+        None => allowance,
     }
 }
 

@@ -4,6 +4,7 @@
 //! Every message about an incident starts with a heading `INC-3 · …` (`[DRILL] INC-3 · …` for a
 //! drill), and every message that shows a step says how to confirm it.
 
+mod access;
 mod alerts;
 mod changes;
 mod checklist;
@@ -22,6 +23,7 @@ mod status;
 mod tests;
 mod tracks;
 
+pub use access::{elsewhere, not_a_responder};
 pub use alerts::{alert_offer, alert_told, alerts_cleared, opened_from_alert, AlertReading};
 pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
@@ -53,7 +55,7 @@ pub use status::status;
 
 use super::message::{Block, Message};
 use crate::incident::Incident;
-use format::allowance_suffix;
+use format::step_suffix;
 
 /// How to confirm the current step, for messages that show it as text.
 pub(crate) const CONFIRM_HINT: &str =
@@ -91,7 +93,7 @@ fn step_line(incident: &Incident, index: usize) -> String {
             index + 1,
             incident.steps.len(),
             step.title,
-            allowance_suffix(step)
+            step_suffix(step)
         ),
         None => format!("Step {}", index + 1),
     }

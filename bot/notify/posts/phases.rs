@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::format::{against_budget, allowance_suffix, count, hour_minute, secs_between};
+use super::format::{against_budget, count, hour_minute, secs_between, step_suffix};
 use crate::incident::{Incident, Outcome, StepState};
 use crate::notify::message::Foldable;
 
@@ -365,7 +365,8 @@ fn step_lines(
 
 /// `✓ 4 Provision new database instance · carol 03:24 · 11m (budget 10m–15m)`, `↷ 9 … ·
 /// skipped by alice 04:08`, `✗ 5 … · failed, bob 03:31 · running 7m (budget 15m–30m)`, `▶ 6 …
-/// · running 2m (budget 5m–10m)`, `☐ 7 Resume operations · budget 5m`.
+/// · running 2m (budget 5m–10m)`, `☐ 7 Resume operations · budget 5m`; a step with an owner
+/// says so while it runs and before (`· owner: DBA`).
 fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
     let step = &incident.steps[index];
     let name = format!("{} {}", index + 1, step.title);
@@ -419,9 +420,14 @@ fn step_line(incident: &Incident, index: usize, now_ms: i64) -> String {
                 }
                 _ => chosen,
             };
-            format!("▶ {name}{choose}{running}")
+            let owner = step
+                .role
+                .as_ref()
+                .map(|role| format!(" · owner: {role}"))
+                .unwrap_or_default();
+            format!("▶ {name}{choose}{running}{owner}")
         }
-        (None, None) => format!("☐ {name}{}", allowance_suffix(step)),
+        (None, None) => format!("☐ {name}{}", step_suffix(step)),
     }
 }
 

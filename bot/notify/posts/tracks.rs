@@ -5,7 +5,7 @@
 use commands::duration::format_duration;
 
 use super::checklist::{with_restore_hint, with_step};
-use super::format::{allowance_suffix, clock_time, minutes, secs_between};
+use super::format::{clock_time, minutes, secs_between, step_suffix};
 use super::{heading, state_hints, text, TRACKS_HINT};
 use crate::incident::{Incident, Outcome};
 use crate::notify::message::{Block, Message, TrackButton};
@@ -109,12 +109,7 @@ fn group_line(incident: &Incident, group: &[usize]) -> String {
 /// 6m`, `↷ … · skipped by bob: not needed`, `✗ … · 12m so far · FAILED`.
 fn track_line(incident: &Incident, index: usize, now_ms: i64) -> String {
     let state = &incident.steps[index];
-    let name = format!(
-        "Step {} · {}{}",
-        index + 1,
-        state.title,
-        allowance_suffix(state)
-    );
+    let name = format!("Step {} · {}{}", index + 1, state.title, step_suffix(state));
     if let Some(confirmation) = &state.confirmation {
         let by = &confirmation.by.name;
         return match (confirmation.outcome, state.actual_secs()) {

@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::cursor::Cursor;
 use crate::error::ErrorKind;
+use crate::incident_ref::IncidentRef;
 use crate::registry::CommandName;
 
 pub(crate) mod assign;
@@ -99,6 +100,84 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Which command this is.
+    pub fn name(&self) -> CommandName {
+        match self {
+            Command::Open(_) => CommandName::Open,
+            Command::Drill(_) => CommandName::Drill,
+            Command::List(_) => CommandName::List,
+            Command::Status(_) => CommandName::Status,
+            Command::Scenarios(_) => CommandName::Scenarios,
+            Command::Help(_) => CommandName::Help,
+            Command::Step(_) => CommandName::Step,
+            Command::Choose(_) => CommandName::Choose,
+            Command::Update(_) => CommandName::Update,
+            Command::Assign(_) => CommandName::Assign,
+            Command::Severity(_) => CommandName::Severity,
+            Command::Rpo(_) => CommandName::Rpo,
+            Command::Resolve(_) => CommandName::Resolve,
+            Command::Postmortem(_) => CommandName::Postmortem,
+            Command::Restored(_) => CommandName::Restored,
+            Command::Reopen(_) => CommandName::Reopen,
+            Command::Cancel(_) => CommandName::Cancel,
+            Command::FollowUp(_) => CommandName::FollowUp,
+            Command::Drills(_) => CommandName::Drills,
+        }
+    }
+
+    /// Whether the command only reads: it changes no incident (a post-mortem draft is read;
+    /// marking it final is a change). Where a team limits who may act, anyone may still read.
+    pub fn only_reads(&self) -> bool {
+        match self {
+            Command::List(_)
+            | Command::Status(_)
+            | Command::Scenarios(_)
+            | Command::Help(_)
+            | Command::Drills(_) => true,
+            Command::Postmortem(postmortem) => !postmortem.finalize,
+            Command::Open(_)
+            | Command::Drill(_)
+            | Command::Step(_)
+            | Command::Choose(_)
+            | Command::Update(_)
+            | Command::Assign(_)
+            | Command::Severity(_)
+            | Command::Rpo(_)
+            | Command::Resolve(_)
+            | Command::Restored(_)
+            | Command::Reopen(_)
+            | Command::Cancel(_)
+            | Command::FollowUp(_) => false,
+        }
+    }
+
+    /// The incident the command names, if it names one.
+    pub fn incident(&self) -> Option<IncidentRef> {
+        match self {
+            Command::Status(command) => command.incident,
+            Command::Step(command) => command.incident,
+            Command::Choose(command) => command.incident,
+            Command::Update(command) => command.incident,
+            Command::Assign(command) => command.incident,
+            Command::Severity(command) => command.incident,
+            Command::Rpo(command) => command.incident,
+            Command::Resolve(command) => command.incident,
+            Command::Postmortem(command) => command.incident,
+            Command::Restored(command) => command.incident,
+            Command::Reopen(command) => command.incident,
+            Command::Cancel(command) => command.incident,
+            Command::FollowUp(command) => command.incident,
+            Command::Open(_)
+            | Command::Drill(_)
+            | Command::List(_)
+            | Command::Scenarios(_)
+            | Command::Help(_)
+            | Command::Drills(_) => None,
+        }
+    }
+}
+
 /// The canonical form, which reads back as the same command.
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -123,5 +202,43 @@ impl fmt::Display for Command {
             Command::FollowUp(command) => command.fmt(f),
             Command::Drills(command) => command.fmt(f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_line;
+
+    #[test]
+    fn reading_commands_are_told_from_changes() {
+        for line in [
+            "/incident list",
+            "/incident status INC-3",
+            "/incident scenarios",
+            "/incident help resolve",
+            "/incident drills",
+            "/postmortem INC-3",
+        ] {
+            assert!(parse_line(line).expect(line).only_reads(), "{line}");
+        }
+        for line in [
+            "/incident open critical db-loss",
+            "/incident drill",
+            "/incident resolve INC-3",
+            "/incident severity INC-3 low",
+            "/incident step done",
+            "/postmortem INC-3 final",
+        ] {
+            assert!(!parse_line(line).expect(line).only_reads(), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_command_says_its_name_and_the_incident_it_names() {
+        let command = parse_line("/incident resolve INC-4 disk").expect("valid");
+        assert_eq!(command.name(), crate::CommandName::Resolve);
+        assert_eq!(command.incident(), Some(crate::IncidentRef(4)));
+        let open = parse_line("/incident open low db-loss").expect("valid");
+        assert_eq!((open.name().as_str(), open.incident()), ("open", None));
     }
 }
