@@ -2,6 +2,7 @@
 //! guided, timed incident checklists in chat. See ARCHITECTURE.md for the code map.
 
 pub mod access;
+pub mod alerts;
 pub mod chat;
 pub mod cli;
 pub mod clock;

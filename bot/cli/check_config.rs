@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use commands::duration::format_duration;
 use commands::Severity;
 
+use crate::alerts::settings::AlertsSettings;
 use crate::chat::discord::settings::DiscordSettings;
 use crate::chat::slack::settings::{SlackIngress, SlackSettings};
 use crate::engine::EngineConfig;
@@ -88,6 +89,23 @@ pub fn report(
         &mut problems,
     );
     let _ = writeln!(out, "Discord:     {discord}");
+    let alerts = match AlertsSettings::from_environment(&env) {
+        Ok(Some(alerts)) => {
+            if !platforms.contains(&alerts.channel.platform) {
+                problems.push(
+                    crate::serve::SettingsError::AlertsPlatform(alerts.channel.platform.name())
+                        .to_string(),
+                );
+            }
+            alerts_line(&alerts)
+        }
+        Ok(None) => "not configured".to_string(),
+        Err(error) => {
+            problems.push(error.to_string());
+            "not usable (see the problems below)".to_string()
+        }
+    };
+    let _ = writeln!(out, "Alerts:      {alerts}");
 
     let (config, config_problems) = EngineConfig::check(runbook, &lookup, &platforms);
     problems.extend(config_problems.iter().map(ToString::to_string));
@@ -196,6 +214,29 @@ fn list_or<T: AsRef<str>>(items: &[T], empty: &str) -> String {
             .join(", "),
     }
 }
+/// The alert routes served, where alerts go, and when they open incidents.
+fn alerts_line(alerts: &AlertsSettings) -> String {
+    let mut routes = Vec::new();
+    if alerts.token.is_some() {
+        routes.extend(["/alerts/alertmanager", "/alerts/grafana"]);
+    }
+    if alerts.pagerduty.is_some() {
+        routes.push("/alerts/pagerduty");
+    }
+    let channel = &alerts.channel;
+    let opens = match alerts.auto_open {
+        Some(severity) => format!("open incidents at {severity} or worse"),
+        None => "offered, never opened by themselves".to_string(),
+    };
+    format!(
+        "{} → {}:{}/{}; {opens}",
+        routes.join(", "),
+        channel.platform.as_str(),
+        channel.workspace,
+        channel.channel
+    )
+}
+
 /// A platform's line: what its settings say (and it is served), "not configured", or "not
 /// usable" with the problem recorded.
 fn platform_line<S, E: std::fmt::Display>(

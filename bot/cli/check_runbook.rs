@@ -10,6 +10,7 @@ use crate::notify::format::{budget_text, count};
 
 use serde::Serialize;
 
+use crate::alerts::matching::{listed_alerts, match_listed};
 use crate::incident::plan_checks::{plan_checks, PlanFinding};
 use crate::runbook::{
     BudgetForm, Diagnostic, Level, Marker, Phase, Runbook, RunbookSource, Scenario, ScenarioFound,
@@ -63,16 +64,36 @@ struct JsonReport<'a> {
     runbook: &'a Runbook,
 }
 
-/// The runbook's diagnostics with what its incidents could not keep (see `incident::plan_checks`),
-/// in line order.
+/// The runbook's diagnostics with what its incidents could not keep (see `incident::plan_checks`)
+/// and the alerts it lists that would match no scenario, in line order.
 fn add_plan_checks(runbook: &mut Runbook) {
     let findings = plan_checks(runbook);
+    let unmatched = unmatched_alerts(runbook);
     runbook
         .diagnostics
-        .extend(findings.into_iter().map(plan_diagnostic));
+        .extend(findings.into_iter().map(plan_diagnostic).chain(unmatched));
     runbook
         .diagnostics
         .sort_by_key(|diagnostic| diagnostic.line);
+}
+
+/// A warning for each alert the alerting section lists that would match no scenario.
+fn unmatched_alerts(runbook: &Runbook) -> Vec<Diagnostic> {
+    listed_alerts(runbook)
+        .into_iter()
+        .filter_map(|(alert, line)| {
+            let matched = match_listed(&alert, runbook);
+            matched.scenario(runbook).is_none().then(|| Diagnostic {
+                line,
+                level: Level::Warning,
+                message: format!(
+                    "the alert `{alert}` would match no scenario: {}. Add an `**Alerts:**` line \
+                     to the scenario it should start",
+                    matched.reason(runbook)
+                ),
+            })
+        })
+        .collect()
 }
 
 fn plan_diagnostic(finding: PlanFinding) -> Diagnostic {
@@ -219,8 +240,27 @@ pub fn report(origin: &str, runbook: &Runbook) -> String {
         }
         out.push('\n');
     }
+    write_listed_alerts(&mut out, runbook);
     write_diagnostics(&mut out, origin, runbook);
     out
+}
+
+/// Where each alert the runbook's alerting section lists would go, and why.
+fn write_listed_alerts(out: &mut String, runbook: &Runbook) {
+    let listed = listed_alerts(runbook);
+    if listed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "Alerts the runbook lists");
+    for (alert, _) in listed {
+        let matched = match_listed(&alert, runbook);
+        let goes = match matched.scenario(runbook) {
+            Some(scenario) => format!("Scenario {} ({})", scenario.number, matched.reason(runbook)),
+            None => format!("no scenario ({})", matched.reason(runbook)),
+        };
+        write_hanging(out, "  ", &format!("{alert} → {goes}"), 4);
+    }
+    out.push('\n');
 }
 
 fn write_scenario(out: &mut String, scenario: &Scenario) {
@@ -242,6 +282,10 @@ fn write_scenario(out: &mut String, scenario: &Scenario) {
     write_wrapped(out, "  found: ", &found(scenario));
     if !scenario.services.is_empty() {
         write_wrapped(out, "  services: ", &scenario.services.join(", "));
+    }
+    if !scenario.alerts.is_empty() {
+        let matchers: Vec<String> = scenario.alerts.iter().map(ToString::to_string).collect();
+        write_wrapped(out, "  alerts: ", &matchers.join(", "));
     }
     if !scenario.symptoms.is_empty() {
         write_wrapped(out, "  symptoms: ", &scenario.symptoms.join("; "));
@@ -513,4 +557,37 @@ fn write_diagnostics(out: &mut String, origin: &str, runbook: &Runbook) {
         count(errors, "error"),
         count(warnings, "warning")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenarios_alert_matchers_show_and_the_alerts_it_lists_go_to_it() {
+        let runbook = crate::runbook::parse(
+            "# Runbook\n\n## Disaster Scenarios\n\n\
+             ### Scenario 1: Disk Full\n\n**Severity:** HIGH\n\
+             **Alerts:** `DiskSpaceLow`, `mountpoint=~\"/var.*\"`\n\n\
+             #### Immediate Actions\n1. **Free space** (5 minutes)\n\n\
+             ## Monitoring and Alerting\n\n### Critical Alerts\n- DiskSpaceLow\n- Cosmic rays\n",
+        );
+        let mut runbook = runbook;
+        add_plan_checks(&mut runbook);
+        let report = report("r.md", &runbook);
+        assert!(
+            report.contains("  alerts: DiskSpaceLow, mountpoint=~\"/var.*\"\n"),
+            "{report}"
+        );
+        assert!(
+            report.contains(
+                "  DiskSpaceLow → Scenario 1 (matched on its Alerts: matcher `DiskSpaceLow`)\n"
+            ),
+            "{report}"
+        );
+        assert!(
+            report.contains("warning: the alert `Cosmic rays` would match no scenario"),
+            "{report}"
+        );
+    }
 }

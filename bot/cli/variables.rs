@@ -45,6 +45,8 @@ pub enum Group {
     Server,
     Slack,
     Discord,
+    /// Alerts from monitoring, into `serve`.
+    Alerts,
     /// The console's user.
     Console,
     /// Logging, read by every verb.
@@ -282,6 +284,30 @@ pub const VARIABLES: &[Variable] = &[
         group: Group::Discord,
     },
     Variable {
+        name: "ALERTS_TOKEN",
+        default: WhenUnset::Says("no /alerts/alertmanager nor /alerts/grafana"),
+        meaning: "the bearer token Alertmanager and Grafana send",
+        group: Group::Alerts,
+    },
+    Variable {
+        name: "PAGERDUTY_WEBHOOK_SECRET",
+        default: WhenUnset::Says("no /alerts/pagerduty"),
+        meaning: "the secret of PagerDuty's v3 webhook subscription",
+        group: Group::Alerts,
+    },
+    Variable {
+        name: "ALERTS_CHANNEL",
+        default: WhenUnset::Says("none (needed with an alert secret)"),
+        meaning: "where alerts go: slack:<team>/<channel> or discord:<guild>/<channel>",
+        group: Group::Alerts,
+    },
+    Variable {
+        name: "ALERTS_AUTO_OPEN",
+        default: WhenUnset::Says("never: alerts are offered"),
+        meaning: "the least severity at which an alert opens its incident by itself",
+        group: Group::Alerts,
+    },
+    Variable {
         name: "USER",
         default: WhenUnset::Says("your login name"),
         meaning: "your name in the channel (--as wins)",
@@ -302,6 +328,7 @@ pub const SERVE: &[Group] = &[
     Group::Server,
     Group::Slack,
     Group::Discord,
+    Group::Alerts,
     Group::Logging,
 ];
 

@@ -11,7 +11,7 @@ use super::{Engine, EngineError, Invocation, Reply, Stop, MAX_ATTEMPTS};
 use crate::incident::{ChannelKey, DomainError, Event, Incident, IncidentId, Recorded, TimerKind};
 use crate::instant::UnixMillis;
 use crate::notify::{self, Message, MessageKind};
-use crate::store::{Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
+use crate::store::{AlertRecord, Commit, NewEvent, NewPost, Replaces, StoreError, StoredIncident};
 
 /// An incident as read, with the version a change must be based on. Shared, not copied: the
 /// in-memory copy and every command reading it hold the same snapshot.
@@ -38,6 +38,8 @@ pub(super) struct Effects {
     pub timers: Vec<(TimerKind, Option<i64>)>,
     pub clear_timers: bool,
     pub reply: Option<Message>,
+    /// Monitoring alerts' states taken with the change (`engine::alerts`).
+    pub alerts: Vec<AlertRecord>,
 }
 
 impl Effects {
@@ -111,6 +113,7 @@ pub(super) fn commit_for(
             .map(|message| new_post(&after.channel, message))
             .collect::<Result<_, _>>()
             .map_err(unwritable)?,
+        alerts: effects.alerts.clone(),
         audit: None,
     })
 }

@@ -5,6 +5,7 @@
 //! outbox's [`Doorbell`], so they go out at once. Who may run what where is checked first, for
 //! every platform alike (`gate`), and every change or refusal is audited (`audit`).
 
+mod alerts;
 mod audit;
 mod cache;
 mod cmd;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use commands::Command;
 use tracing::Instrument;
 
+pub use alerts::{AlertRoute, AlertTaken};
 pub use config::{
     ConfigError, EngineConfig, DEFAULT_STALE_AFTER_SECS, DEFAULT_UPDATE_INTERVAL_SECS,
 };
@@ -98,6 +100,13 @@ pub enum EngineError {
     },
     #[error("{incident} kept changing under this command; try again")]
     Contended { incident: IncidentId },
+    #[error("alert {fingerprint} kept changing while it was taken; the sender will retry")]
+    AlertContended { fingerprint: String },
+    #[error("cannot write an alert's message: {source}")]
+    UnwritableAlert {
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl EngineError {

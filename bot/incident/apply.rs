@@ -22,7 +22,11 @@ impl Incident {
             services: opening.services,
             rto_secs: opening.rto_secs,
             rpo_secs: opening.rpo_secs,
-            roles: BTreeMap::from([("commander".to_string(), by.clone())]),
+            // The bot opening an incident from an alert leaves the commander to be claimed.
+            roles: match by.is_bot() {
+                true => BTreeMap::new(),
+                false => BTreeMap::from([("commander".to_string(), by.clone())]),
+            },
             steps: opening.steps,
             latest_note: None,
             last_good_data_ms: None,
@@ -38,6 +42,7 @@ impl Incident {
             quiet_posts: 0,
             quiet_post_at_ms: None,
             follow_ups: Vec::new(),
+            alerts: Vec::new(),
         };
         incident.start_current_steps(at_ms);
         incident
@@ -117,6 +122,8 @@ impl Incident {
                 self.tick_follow_up(*list, *item, *done, &recorded.by, recorded.at_ms)
             }
             Event::FollowUpOpened { .. } | Event::DrillReported(_) => {}
+            Event::AlertFired { alert } => super::alerts::fired(&mut self.alerts, alert),
+            Event::AlertResolved { alert } => super::alerts::resolved(&mut self.alerts, alert),
         }
         self.count_quiet(recorded);
     }

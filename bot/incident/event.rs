@@ -4,6 +4,7 @@
 use commands::Severity;
 use serde::{Deserialize, Serialize};
 
+use super::alerts::AlertNote;
 use super::drill_report::DrillReport;
 use super::follow_ups::FollowUpList;
 use super::model::{ChannelKey, Outcome, Person, ScenarioRef, StepState};
@@ -117,6 +118,14 @@ pub enum Event {
     },
     /// A drill's report, posted when the drill was resolved: kept for the drill history.
     DrillReported(Box<DrillReport>),
+    /// A monitoring alert fired (again) and was matched to this incident, or opened it.
+    AlertFired {
+        alert: AlertNote,
+    },
+    /// One of the incident's alerts resolved.
+    AlertResolved {
+        alert: AlertNote,
+    },
 }
 
 impl Event {
@@ -151,6 +160,8 @@ impl Event {
             Event::FollowUpOpened { .. } => "follow_up_opened",
             Event::FollowUpTicked { .. } => "follow_up_ticked",
             Event::DrillReported(_) => Event::DRILL_REPORTED,
+            Event::AlertFired { .. } => "alert_fired",
+            Event::AlertResolved { .. } => "alert_resolved",
         }
     }
 }

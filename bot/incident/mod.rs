@@ -2,6 +2,7 @@
 //! plan an incident starts from, and which steps are current when some run in parallel
 //! (`tracks`). Knows nothing of chat platforms or databases.
 
+pub mod alerts;
 mod apply;
 pub mod correction;
 pub mod decide;
@@ -21,6 +22,7 @@ pub(crate) mod test_support;
 mod timer;
 mod tracks;
 
+pub use alerts::{AlertNote, IncidentAlert};
 pub use correction::{Cancellation, Stamp};
 pub use drill_report::DrillReport;
 pub use error::DomainError;

@@ -200,6 +200,9 @@ pub struct Incident {
     /// The post-incident follow-up lists, scheduled at resolution (none for a drill).
     #[serde(default)]
     pub follow_ups: Vec<FollowUpList>,
+    /// The monitoring alerts it was told of, and whether each still fires.
+    #[serde(default)]
+    pub alerts: Vec<super::IncidentAlert>,
 }
 
 impl Incident {

@@ -32,6 +32,8 @@ pub enum MessageKind {
     Error,
     /// Services came back (`/incident restored`).
     Restored,
+    /// A monitoring alert: offered, or told in its incident.
+    Alert,
 }
 
 impl MessageKind {
@@ -51,6 +53,7 @@ impl MessageKind {
             MessageKind::Reply => "reply",
             MessageKind::Error => "error",
             MessageKind::Restored => "restored",
+            MessageKind::Alert => "alert",
         }
     }
 }

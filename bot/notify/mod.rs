@@ -12,6 +12,7 @@ pub use posts::{
     after_resolve, already_open, cancelled, note_after_resolve, postmortem_final,
     postmortem_final_marked, reopened, root_cause_amended,
 };
+pub use posts::{alert_offer, alert_told, alerts_cleared, opened_from_alert, AlertReading};
 pub use posts::{
     assigned, change, checklist, chosen_headline, confirmation_headline, drill_history,
     drill_report, elsewhere, follow_up, follow_up_due, follow_up_list, follow_up_ticked, help,

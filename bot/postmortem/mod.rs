@@ -364,6 +364,43 @@ mod tests {
     }
 
     #[test]
+    fn the_alerts_an_incident_was_told_of_are_on_its_timeline() {
+        let mut fixture = db_loss(at(4, 10, 0));
+        let alert = crate::incident::AlertNote {
+            source: crate::alerts::AlertSource::Alertmanager,
+            fingerprint: "5c1f0e2a9b7d3e41".into(),
+            name: "DatabaseConnectionFailures".into(),
+            summary: Some("Database connection errors across all services".into()),
+            link: None,
+        };
+        let opened_at = fixture.incident.opened_at_ms;
+        for (minutes, event) in [
+            (
+                1,
+                Event::AlertFired {
+                    alert: alert.clone(),
+                },
+            ),
+            (29, Event::AlertResolved { alert }),
+        ] {
+            fixture.timeline.push(Recorded {
+                at_ms: opened_at + minutes * MIN,
+                by: crate::incident::Person::bot(),
+                event,
+            });
+        }
+        fixture.timeline.sort_by_key(|recorded| recorded.at_ms);
+        let markdown = draft(&fixture.incident, &fixture.timeline, runbook(), fixture.now);
+        for told in ["fired", "resolved"] {
+            let line = format!(
+                "alert “DatabaseConnectionFailures” (“Database connection errors across all \
+                 services”) {told} (Alertmanager)"
+            );
+            assert!(markdown.contains(&line), "{line}\n{markdown}");
+        }
+    }
+
+    #[test]
     fn user_text_cannot_break_the_table() {
         let mut fixture = db_loss(at(3, 27, 0));
         fixture.incident.steps[0].title = "Confirm | the\nissue".to_string();

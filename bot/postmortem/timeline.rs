@@ -7,7 +7,7 @@ use commands::duration::format_duration;
 use super::{inline, quoted, time_of};
 use crate::incident::correction::amends;
 use crate::incident::follow_ups::item_ref;
-use crate::incident::{Event, Incident, Outcome, Recorded, Status};
+use crate::incident::{AlertNote, Event, Incident, Outcome, Recorded, Status};
 use crate::notify::format::{allowance, budget_text, date_time, minutes, secs_between};
 use crate::notify::{rpo_summary, since_opening};
 use crate::runbook::Runbook;
@@ -81,6 +81,22 @@ pub(super) fn told(incident: &Incident, timeline: &[Recorded], runbook: &Runbook
         }
     }
     told
+}
+
+/// An alert's name, and its summary when it says more.
+fn alert_told(alert: &AlertNote) -> String {
+    let name = quoted(&inline(&alert.name));
+    match alert.summary.as_deref().map(inline) {
+        Some(summary) if !summary.is_empty() && summary != alert.name => {
+            format!("{name} ({})", quoted(&summary))
+        }
+        _ => name,
+    }
+}
+
+/// ` (Alertmanager)`: which system told.
+fn from(alert: &AlertNote) -> String {
+    format!(" ({})", alert.source.display_name())
 }
 
 /// `step 1 “Confirm the issue”`.
@@ -228,6 +244,10 @@ fn describe(
             None => "follow-up reminder posted".to_string(),
         },
         Event::PostmortemPosted => format!("{by} posted the post-mortem draft"),
+        Event::AlertFired { alert } => format!("alert {} fired{}", alert_told(alert), from(alert)),
+        Event::AlertResolved { alert } => {
+            format!("alert {} resolved{}", alert_told(alert), from(alert))
+        }
         Event::StaleAsked => format!(
             "nobody had acted since {}: asked whether the incident is still going; updates hourly",
             time_of(before.last_human_ms(), incident.opened_at_ms)

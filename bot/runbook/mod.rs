@@ -8,6 +8,7 @@
 //! reader for that kind ([`scenario`], [`tables`], [`reference`]); [`tracks`] finds the steps of
 //! a phase that run in parallel.
 
+mod alert_matchers;
 mod blocks;
 mod diagnostics;
 mod lookup;

@@ -5,6 +5,8 @@ use commands::duration::DurationRange;
 use commands::Severity;
 use serde::Serialize;
 
+pub use super::alert_matchers::{AlertMatcher, LabelOp};
+
 /// Everything understood from one runbook file, plus what could not be placed.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Runbook {
@@ -38,6 +40,8 @@ pub struct Scenario {
     pub aliases: Vec<String>,
     /// Services from the `**Services:**` annotation, as written.
     pub services: Vec<String>,
+    /// Which monitoring alerts start it, from the `**Alerts:**` annotation.
+    pub alerts: Vec<AlertMatcher>,
     /// How to recognise the scenario: information, not steps.
     pub symptoms: Vec<String>,
     /// The headings the symptoms were under (`Symptoms`, `Signs`, `How you'll know`).

@@ -164,6 +164,7 @@ pub(crate) fn read_scenario(
         severity: None,
         aliases: Vec::new(),
         services: Vec::new(),
+        alerts: Vec::new(),
         symptoms: Vec::new(),
         symptoms_from: Vec::new(),
         found_by: heading.found_by,
@@ -291,6 +292,14 @@ fn read_annotation(scenario: &mut Scenario, line: &TextLine, diagnostics: &mut D
         }
         "services" | "service" | "affected services" | "systems" | "affects" => {
             scenario.services.extend(split_list(&value))
+        }
+        "alerts" | "alert" | "alert names" => {
+            for matcher in super::alert_matchers::parse_list(&value) {
+                match matcher {
+                    Ok(matcher) => scenario.alerts.push(matcher),
+                    Err(why) => diagnostics.warn(line.line, why),
+                }
+            }
         }
         "aliases" | "alias" | "short names" | "also known as" | "aka" => scenario.aliases.extend(
             split_list(&value)

@@ -6,6 +6,7 @@
 //! no new requests, in-flight ones finish (within `SHUTDOWN_TIMEOUT`, see `http`), deliveries in
 //! flight are recorded, and whatever is still queued stays in the outbox for the next start.
 
+mod alerts;
 mod health;
 mod http;
 mod limits;
@@ -104,7 +105,10 @@ pub async fn start(settings: &ServeSettings, clock: Arc<dyn Clock>) -> Result<Ru
         readiness,
         ..
     } = adapters;
-    let router = routes.merge(health::routes(engine.clone(), readiness));
+    let mut router = routes.merge(health::routes(engine.clone(), readiness));
+    if let Some(alert_settings) = &settings.alerts {
+        router = router.merge(alerts::routes(engine.clone(), alert_settings));
+    }
     tasks.push(tokio::spawn(scheduler(
         engine.clone(),
         settings.tick,

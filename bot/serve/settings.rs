@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::limits::{HttpLimits, LimitsError};
+use crate::alerts::settings::AlertsSettings;
 use crate::chat::discord::settings::{self as discord, DiscordSettings};
 use crate::chat::slack::settings::{self as slack, SlackSettings};
 use crate::cli::variables::{Group, VARIABLES};
@@ -24,6 +25,8 @@ pub struct ServeSettings {
     pub startup: Settings,
     pub slack: Option<SlackSettings>,
     pub discord: Option<DiscordSettings>,
+    /// The alert routes and where alerts go; `None` when no alert secret is set.
+    pub alerts: Option<AlertsSettings>,
     /// How often the scheduler looks for due timers (real time).
     pub tick: Duration,
     /// Pacing and retries of the outbox workers.
@@ -40,6 +43,10 @@ pub enum SettingsError {
     Slack(#[from] slack::SettingsError),
     #[error(transparent)]
     Discord(#[from] discord::SettingsError),
+    #[error(transparent)]
+    Alerts(#[from] crate::alerts::settings::SettingsError),
+    #[error("ALERTS_CHANNEL is on {0}, which this bot does not serve: set up {0} too (see the README), or send alerts to a channel of a platform it serves")]
+    AlertsPlatform(&'static str),
 }
 
 impl ServeSettings {
@@ -59,6 +66,7 @@ impl ServeSettings {
         let http = HttpLimits::from_environment(&env)?;
         let slack = SlackSettings::from_environment(&env)?;
         let discord = DiscordSettings::from_environment(&env)?;
+        let alerts = AlertsSettings::from_environment(&env)?;
         let mut startup = startup;
         startup.engine_variables = Some(engine_variables);
         startup.platforms = [
@@ -68,12 +76,20 @@ impl ServeSettings {
         .into_iter()
         .flatten()
         .collect();
+        if let Some(alerts) = &alerts {
+            if !startup.platforms.contains(&alerts.channel.platform) {
+                return Err(SettingsError::AlertsPlatform(
+                    alerts.channel.platform.name(),
+                ));
+            }
+        }
         Ok(ServeSettings {
             addr,
             http,
             startup,
             slack,
             discord,
+            alerts,
             tick: Duration::from_secs(1),
             outbox: DeliveryPolicy::default(),
         })

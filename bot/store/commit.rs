@@ -4,6 +4,7 @@
 
 use sqlx::{Any, Transaction};
 
+use super::alerts::{alert_row, AlertRecord};
 use super::audit::{audit_row, AuditRecord};
 use super::checks::check_commit;
 use super::dialect::run_on_postgres;
@@ -30,6 +31,8 @@ pub struct Commit {
     pub clear_all_timers: bool,
     /// Queued in the outbox, due at the commit's time.
     pub posts: Vec<NewPost>,
+    /// Alerts' states taken with this change (each must be news, or nothing is written).
+    pub alerts: Vec<AlertRecord>,
     /// The audit log's row of the command that made this change, about this incident.
     pub audit: Option<AuditRecord>,
 }
@@ -156,6 +159,9 @@ pub(super) fn commit_rows<'a>(
     }
     for post in &commit.posts {
         rows.push(post_row(Some(incident_id), post, now_ms)?);
+    }
+    for alert in &commit.alerts {
+        rows.push(alert_row(alert)?);
     }
     if let Some(audit) = &commit.audit {
         rows.push(audit_row(audit, Some(incident_id)));

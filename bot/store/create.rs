@@ -134,8 +134,10 @@ impl Store {
             let names = timer_names(&commit);
             let statements =
                 creation_statements(next, channel, opened_at_ms, &commit, &names, now_ms)?;
-            // None of them must change a row: they are written, or fail.
-            self.write(statements).await?;
+            // Only the states of the alerts that open it must change a row.
+            if !self.write(statements).await? {
+                return Err(StoreError::AlertTaken);
+            }
             Ok(Ok(id))
         }
         .await;
@@ -173,8 +175,10 @@ impl Store {
         };
         let names = timer_names(&commit);
         let statements = creation_statements(next, channel, opened_at_ms, &commit, &names, now_ms)?;
-        // None of them must change a row: they are written, or fail.
-        run_on_postgres(&mut tx, &statements).await?;
+        // Only the states of the alerts that open it must change a row.
+        if !run_on_postgres(&mut tx, &statements).await? {
+            return Err(StoreError::AlertTaken);
+        }
         tx.commit().await?;
         Ok(Ok(id))
     }

@@ -24,6 +24,10 @@ pub enum StoreError {
     /// The incident does not exist.
     #[error("{0} does not exist in the store")]
     NotFound(IncidentId),
+    /// A new incident's alert was taken first by another change (a repeat at the same moment,
+    /// another replica): nothing was written.
+    #[error("the alert that opens the incident was taken by another change first")]
+    AlertTaken,
 
     /// The outbox post does not exist.
     #[error("outbox post #{0} does not exist in the store")]

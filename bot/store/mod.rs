@@ -19,13 +19,15 @@
 //! reply to or edit); `create` and `commit` write, through `statements` and `group_commit`;
 //! `connect` and `writer_lock` open the database; `real_clock` keeps since when a real clock has
 //! written to it; `seen_requests` the signatures of signed requests accepted lately (replays);
-//! `checks` refuses what could not be stored; `audit` the audit log (who did what, done or refused).
+//! `alerts` the alerts from monitoring taken, once each; `checks` refuses what could not be
+//! stored; `audit` the audit log (who did what, done or refused).
 //!
 //! A SQLite file has one writing process (`writer_lock`); others may open it read-only. Within
 //! that process, writers are serialised by a mutex, commits waiting together are written together
 //! (`group_commit`), and transactions start with `BEGIN IMMEDIATE`, so a transaction never has to
 //! upgrade a read lock to a write lock (the classic SQLite deadlock).
 
+mod alerts;
 mod audit;
 mod checks;
 mod commit;
@@ -55,6 +57,7 @@ use writer_lock::WriterLock;
 
 pub use crate::incident::{ChannelKey, IncidentId, TimerKind};
 pub use crate::instant::UnixMillis;
+pub use alerts::{AlertRecord, StoredAlert};
 pub use audit::{AuditOutcome, AuditRecord};
 pub use commit::Commit;
 pub use connect::{redact_url, DatabaseUrl};

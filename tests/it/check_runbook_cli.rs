@@ -43,7 +43,18 @@ fn report_of_the_shared_runbook() {
         "{report}"
     );
     assert!(report.contains("option C: Manual correction (3 details)"));
-    assert!(report.ends_with("0 errors, 10 warnings\n"));
+    assert!(report.contains(
+        "  Error rate >5% → no scenario (too vague: “error” could be scenario 1 (Complete\n    \
+         Database Loss) or 2 (Application Server Failure) or 3 (Data Corruption))\n"
+    ), "{report}");
+    assert!(
+        report.contains(&format!(
+            "{SHARED}:303: warning: the alert `Disk space >90%` would match no scenario: no \
+         scenario's title, symptoms or services mention “disk” or “space”."
+        )),
+        "{report}"
+    );
+    assert!(report.ends_with("0 errors, 13 warnings\n"));
     let too_wide: Vec<&str> = report
         .lines()
         .skip(1)
@@ -106,8 +117,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(json["follow_ups"][1]["deadline"], "Within 1 Week");
     assert_eq!(json["source"], shared());
     assert_eq!(json["errors"], 0);
-    assert_eq!(json["warnings"], 10);
-    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(10));
+    assert_eq!(json["warnings"], 13);
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(13));
     assert_eq!(
         json["diagnostics"][0],
         serde_json::json!({

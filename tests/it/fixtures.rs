@@ -90,3 +90,24 @@ fn the_protocol_samples_are_the_shared_ones_unchanged() {
     }
     assert!(compared >= 15, "only {compared} samples compared");
 }
+
+#[test]
+fn the_alert_samples_are_the_shared_ones_unchanged() {
+    let copies = std::fs::read_dir(path("alerts")).expect("the fixture folder");
+    let mut compared = 0;
+    for copy in copies {
+        let copy = copy.expect("a fixture").path();
+        let name = copy
+            .file_name()
+            .and_then(|name| name.to_str())
+            .expect("a name");
+        assert_eq!(
+            std::fs::read_to_string(&copy).expect("the fixture"),
+            shared_text(&format!("protocol/alerts/{name}")),
+            "{} differs from shared/protocol/alerts/{name}: update the fixture copy",
+            copy.display()
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 5, "every alert sample the tests use is compared");
+}

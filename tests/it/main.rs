@@ -7,6 +7,8 @@ mod test_db;
 mod sender_contract;
 
 mod access;
+mod alertmanager_real;
+mod alerts_serve;
 mod audit_cli;
 mod check_runbook_cli;
 mod console_cli;
@@ -18,6 +20,7 @@ mod discord_rest;
 mod discord_sender;
 mod discord_serve;
 mod discord_standin;
+mod engine_alerts;
 mod engine_cadence;
 mod engine_corrections;
 mod engine_drills;

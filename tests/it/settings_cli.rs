@@ -237,6 +237,44 @@ fn check_config_says_which_settings_keep_a_platform_from_starting() {
 }
 
 #[test]
+fn check_config_shows_the_alert_routes_and_where_alerts_go() {
+    let (code, report, _) = incident_bot(
+        &["check-config"],
+        &[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_SIGNING_SECRET", "s"),
+            ("ALERTS_TOKEN", "a-secret-token"),
+            ("ALERTS_CHANNEL", "slack:T0TEAM/C0INC"),
+            ("ALERTS_AUTO_OPEN", "critical"),
+        ],
+    );
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        report.contains(
+            "Alerts:      /alerts/alertmanager, /alerts/grafana → slack:T0TEAM/C0INC; open \
+             incidents at critical or worse\n"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("a-secret-token"), "{report}");
+    let (code, report, _) = incident_bot(
+        &["check-config"],
+        &[
+            ("PAGERDUTY_WEBHOOK_SECRET", "p"),
+            ("ALERTS_CHANNEL", "discord:1/2"),
+        ],
+    );
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains(
+            "  - ALERTS_CHANNEL is on Discord, which this bot does not serve: set up Discord \
+             too (see the README), or send alerts to a channel of a platform it serves\n"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
 fn help_never_shows_the_database_password() {
     let url = "postgres://bot:hunter2@db.internal/incidents";
     for verb in ["check-config", "serve", "postmortem", "console"] {

@@ -262,6 +262,7 @@ async fn creating_and_reading_back(store: &Store) {
             "incident-opened",
             r#"{"text":"INCIDENT: database lost"}"#,
         )],
+        alerts: Vec::new(),
     };
     let id = store
         .create_incident(&chan, T0, &commit, T0 + 2)
@@ -431,6 +432,7 @@ async fn racing_commits(a: &Store, b: &Store) {
         timers: vec![(whose_timer(who), Some(T0 + MINUTE))],
         clear_all_timers: false,
         posts: vec![post("checklist", &format!("{who} confirmed"))],
+        alerts: Vec::new(),
     };
     let mut version = 1;
     let mut winners = Vec::new();
@@ -625,6 +627,7 @@ async fn failing_commits(store: &Store) {
                 ..post("checklist", "final checklist")
             },
         ],
+        alerts: Vec::new(),
     };
     let err = store.commit(id, 1, &doomed, T0 + MINUTE).await.unwrap_err();
     assert!(matches!(err, StoreError::Database(_)), "{err:?}");
@@ -799,6 +802,7 @@ async fn timers(store: &Store) {
         timers,
         clear_all_timers: clear,
         posts: vec![],
+        alerts: Vec::new(),
     };
     let one = store
         .create_incident(
@@ -1155,6 +1159,7 @@ async fn user_text_round_trips(store: &Store) {
                 body: (*text).to_owned(),
                 replaces: None,
             }],
+            alerts: Vec::new(),
         };
         let id = store.create_incident(&chan, T0, &commit, T0).await.unwrap();
         let incident = store.incident(id).await.unwrap().unwrap();
@@ -1286,6 +1291,7 @@ async fn write_a_bit_of_everything(store: &Store) -> String {
         timers: vec![(TimerKind::FollowUp(0), Some(T0 + 86_400_000))],
         clear_all_timers: true,
         posts: vec![post("resolved", "RESOLVED")],
+        alerts: Vec::new(),
     };
     store.commit(two, 1, &resolve, T0 + MINUTE).await.unwrap();
     let first_post = all_pending(store).await[0].id;

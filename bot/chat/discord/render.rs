@@ -191,7 +191,7 @@ fn colour(kind: MessageKind) -> u32 {
         MessageKind::Update => 0x58_65_F2,
         MessageKind::Note | MessageKind::Reply => 0x95_A5_A6,
         MessageKind::RtoWarning => 0xE6_7E_22,
-        MessageKind::Nudge => 0xF1_C4_0F,
+        MessageKind::Nudge | MessageKind::Alert => 0xF1_C4_0F,
         MessageKind::Change => 0x1A_BC_9C,
         MessageKind::Resolved | MessageKind::Restored => 0x2E_CC_71,
         MessageKind::FollowUp => 0x9B_59_B6,

@@ -9,7 +9,7 @@ use crate::engine::load::{commit_for, Effects};
 use crate::engine::scheduler::rto_timer;
 use crate::engine::timers::next_update_ms;
 use crate::engine::{Engine, Invocation, Reply, Stop};
-use crate::incident::{plan, restoration, Event, Incident, Recorded, TimerKind};
+use crate::incident::{plan, restoration, Event, Incident, IncidentId, Recorded, TimerKind};
 use crate::notify;
 use crate::runbook::Scenario;
 
@@ -68,27 +68,9 @@ impl Engine {
         request: plan::Request<'_>,
         matched_words: Option<&str>,
     ) -> Result<Reply, Stop> {
-        let planned = plan::opening(self.runbook(), scenario, request);
-        let now = self.now_ms();
-        let recorded = Recorded {
-            at_ms: now,
-            by: who.person.clone(),
-            event: Event::Opened(Box::new(planned.opening.clone())),
-        };
-        let mut built = None;
-        let created = self
-            .create_incident(&who.channel, now, now, |id| {
-                let incident = Incident::opened(id, &planned.opening, now, &who.person);
-                let effects = self.opening_effects(&incident, now);
-                let commit = commit_for(&incident, std::slice::from_ref(&recorded), &effects);
-                built = Some(incident);
-                commit
-            })
+        let (id, planned) = self
+            .open_planned(who, scenario, request, &[], |_| Effects::default())
             .await?;
-        let id = created?;
-        if let Some(incident) = built.filter(|incident| incident.id == id) {
-            self.remember_created(incident, 1);
-        }
         let matched = matched_words.map(|typed| (typed, scenario));
         Ok(
             match notify::opened_reply(id, matched, &planned.unknown_services) {
@@ -96,6 +78,50 @@ impl Engine {
                 None => Reply::none(),
             },
         )
+    }
+
+    /// Opens an incident of a scenario as planned, recording `more` events after the opening and
+    /// committing what `also` adds (posts, alerts' states) with the usual opening effects.
+    pub(in crate::engine) async fn open_planned(
+        &self,
+        who: &Invocation,
+        scenario: &Scenario,
+        request: plan::Request<'_>,
+        more: &[Event],
+        also: impl Fn(&Incident) -> Effects + Send + Sync,
+    ) -> Result<(IncidentId, plan::Planned), Stop> {
+        let planned = plan::opening(self.runbook(), scenario, request);
+        let now = self.now_ms();
+        let recorded: Vec<Recorded> =
+            std::iter::once(Event::Opened(Box::new(planned.opening.clone())))
+                .chain(more.iter().cloned())
+                .map(|event| Recorded {
+                    at_ms: now,
+                    by: who.person.clone(),
+                    event,
+                })
+                .collect();
+        let mut built = None;
+        let created = self
+            .create_incident(&who.channel, now, now, |id| {
+                let mut incident = Incident::opened(id, &planned.opening, now, &who.person);
+                for event in &recorded[1..] {
+                    incident.apply(event);
+                }
+                let mut effects = self.opening_effects(&incident, now);
+                let added = also(&incident);
+                effects.posts.extend(added.posts);
+                effects.alerts.extend(added.alerts);
+                let commit = commit_for(&incident, &recorded, &effects);
+                built = Some(incident);
+                commit
+            })
+            .await?;
+        let id = created?;
+        if let Some(incident) = built.filter(|incident| incident.id == id) {
+            self.remember_created(incident, recorded.len() as u64);
+        }
+        Ok((id, planned))
     }
 
     /// What opening posts and schedules: the INCIDENT notification (paging the roles the

@@ -5,6 +5,7 @@
 //! drill), and every message that shows a step says how to confirm it.
 
 mod access;
+mod alerts;
 mod changes;
 mod checklist;
 mod corrections;
@@ -23,6 +24,7 @@ mod tests;
 mod tracks;
 
 pub use access::{elsewhere, not_a_responder};
+pub use alerts::{alert_offer, alert_told, alerts_cleared, opened_from_alert, AlertReading};
 pub use changes::{
     assigned, chosen_headline, last_good_data_recorded, retried_headline, severity_changed,
     CadenceChange,
