@@ -76,22 +76,44 @@ pub(super) const PENDING_POSTS_SQL: &str =
        AND o.next_attempt_at_ms <= $1 AND o.platform = $2 \
      ORDER BY o.next_attempt_at_ms, o.id LIMIT $3";
 
+/// The head of each channel of platform `$1`, its oldest pending (unsent, not dead) post, as
+/// `heads(id)`: found channel after channel through the index of pending posts by channel (a
+/// recursive step from one channel's head to the next channel's), so that a backlog of any
+/// size costs a few index lookups per channel, where grouping every pending post would read
+/// them all. A macro so that the queries can be `concat!`enated constants.
+macro_rules! channel_heads {
+    () => {
+        "WITH RECURSIVE heads(id) AS ( \
+           SELECT id FROM (SELECT h.id FROM outbox h \
+                           WHERE h.sent_at_ms IS NULL AND h.dead_at_ms IS NULL AND h.platform = $1 \
+                           ORDER BY h.workspace, h.channel, h.id LIMIT 1) AS head_one \
+           UNION ALL \
+           SELECT COALESCE( \
+             (SELECT n.id FROM outbox c, outbox n WHERE c.id = heads.id \
+                AND n.sent_at_ms IS NULL AND n.dead_at_ms IS NULL AND n.platform = $1 \
+                AND n.workspace = c.workspace AND n.channel > c.channel \
+              ORDER BY n.channel, n.id LIMIT 1), \
+             (SELECT n.id FROM outbox c, outbox n WHERE c.id = heads.id \
+                AND n.sent_at_ms IS NULL AND n.dead_at_ms IS NULL AND n.platform = $1 \
+                AND n.workspace > c.workspace \
+              ORDER BY n.workspace, n.channel, n.id LIMIT 1)) \
+           FROM heads WHERE heads.id IS NOT NULL) "
+    };
+}
+
 /// The condition on `o` (an outbox row, `r` the post it replaces) of the heads that may go out:
-/// `o` is the oldest pending (unsent, not dead) post of its channel of platform `$1`, and if it
-/// edits another post, that post is sent or dead (so its message reference is known, or will
-/// never be). Within a channel the second part always holds already; across channels it keeps
-/// an edit behind the post it edits. A macro so that the queries can be `concat!`enated
-/// constants.
+/// `o` is the head of its channel (`channel_heads!`), and if it edits another post, that post
+/// is sent or dead (so its message reference is known, or will never be). Within a channel the
+/// second part always holds already; across channels it keeps an edit behind the post it edits.
 macro_rules! eligible_head {
     () => {
-        "o.id IN (SELECT MIN(h.id) FROM outbox h \
-                  WHERE h.sent_at_ms IS NULL AND h.dead_at_ms IS NULL AND h.platform = $1 \
-                  GROUP BY h.workspace, h.channel) \
+        "o.id IN (SELECT id FROM heads) \
          AND (r.id IS NULL OR r.sent_at_ms IS NOT NULL OR r.dead_at_ms IS NOT NULL)"
     };
 }
 
 const DUE_HEADS_SQL: &str = concat!(
+    channel_heads!(),
     "SELECT o.id, o.incident_id, o.platform, o.workspace, o.channel, o.kind, o.body, \
             o.created_at_ms, o.attempts, o.replaces_outbox_id, \
             r.message_ref AS replaces_message_ref \
@@ -101,6 +123,7 @@ const DUE_HEADS_SQL: &str = concat!(
 );
 
 const NEXT_HEAD_DUE_SQL: &str = concat!(
+    channel_heads!(),
     "SELECT MIN(o.next_attempt_at_ms) \
      FROM outbox o LEFT JOIN outbox r ON r.id = o.replaces_outbox_id WHERE ",
     eligible_head!(),
@@ -387,8 +410,9 @@ mod tests {
     use super::super::tests::{plan, reads_only_pending_posts};
     use super::*;
 
-    /// The heads come from an index of pending posts and the edited posts by primary key; no
-    /// table is scanned whole. (Sorting the heads is allowed.)
+    /// The heads come from an index of pending posts, channel after channel (a search for the
+    /// next channel, never a pass over every pending post), and the edited posts by primary key;
+    /// no table is scanned whole. (Sorting the heads is allowed.)
     #[tokio::test]
     async fn head_queries_read_only_pending_posts_on_sqlite() {
         let store = Store::connect("sqlite::memory:")
@@ -399,6 +423,16 @@ mod tests {
             assert!(
                 reads_only_pending_posts(&plan),
                 "expected the plan to read pending posts only: {plan:#?}"
+            );
+            assert!(
+                plan.iter().any(|line| line.contains(
+                    "INDEX outbox_channel_heads (platform=? AND workspace=? AND channel>?)"
+                )),
+                "expected a search for the next channel's head: {plan:#?}"
+            );
+            assert!(
+                plan.iter().all(|line| !line.contains("GROUP BY")),
+                "the heads are not found by grouping every pending post: {plan:#?}"
             );
         }
     }
