@@ -3,8 +3,6 @@
 //! refused with exit code 2 (a store that is not there: `status_cli`, with the other reading
 //! verbs).
 
-use std::process::Command;
-
 use incident_bot::incident::{ChannelKey, IncidentId, Person};
 use incident_bot::platform::Platform;
 use incident_bot::store::{AuditOutcome, AuditRecord, UnixMillis};
@@ -14,17 +12,7 @@ use crate::test_db::TestDb;
 
 /// Runs the binary with `args` and only `DATABASE_URL` set: exit code, stdout, stderr.
 fn incident_bot(args: &[&str], database_url: &str) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", database_url)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::transcript::run_apart(args, &[("DATABASE_URL", database_url)])
 }
 
 async fn prints_changes_and_refusals(db: TestDb) {

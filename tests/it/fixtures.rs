@@ -70,30 +70,23 @@ pub fn shared_text(relative: &str) -> String {
 
 #[test]
 fn the_protocol_samples_are_the_shared_ones_unchanged() {
-    let mut compared = 0;
-    for platform in ["discord", "slack"] {
-        let copies = std::fs::read_dir(path(platform)).expect("the fixture folder");
-        for copy in copies {
-            let copy = copy.expect("a fixture").path();
-            let name = copy
-                .file_name()
-                .and_then(|name| name.to_str())
-                .expect("a name");
-            assert_eq!(
-                std::fs::read_to_string(&copy).expect("the fixture"),
-                shared_text(&format!("protocol/{name}")),
-                "{} differs from shared/protocol/{name}: update the fixture copy",
-                copy.display()
-            );
-            compared += 1;
-        }
-    }
+    let compared: usize = ["discord", "slack"]
+        .into_iter()
+        .map(|platform| compare_with_shared(platform, "protocol"))
+        .sum();
     assert!(compared >= 15, "only {compared} samples compared");
 }
 
 #[test]
 fn the_alert_samples_are_the_shared_ones_unchanged() {
-    let copies = std::fs::read_dir(path("alerts")).expect("the fixture folder");
+    let compared = compare_with_shared("alerts", "protocol/alerts");
+    assert_eq!(compared, 5, "every alert sample the tests use is compared");
+}
+
+/// Compares each file of the fixture folder `folder` with the file of the same name in the
+/// shared folder `shared`; how many were compared.
+fn compare_with_shared(folder: &str, shared: &str) -> usize {
+    let copies = std::fs::read_dir(path(folder)).expect("the fixture folder");
     let mut compared = 0;
     for copy in copies {
         let copy = copy.expect("a fixture").path();
@@ -103,11 +96,11 @@ fn the_alert_samples_are_the_shared_ones_unchanged() {
             .expect("a name");
         assert_eq!(
             std::fs::read_to_string(&copy).expect("the fixture"),
-            shared_text(&format!("protocol/alerts/{name}")),
-            "{} differs from shared/protocol/alerts/{name}: update the fixture copy",
+            shared_text(&format!("{shared}/{name}")),
+            "{} differs from shared/{shared}/{name}: update the fixture copy",
             copy.display()
         );
         compared += 1;
     }
-    assert_eq!(compared, 5, "every alert sample the tests use is compared");
+    compared
 }

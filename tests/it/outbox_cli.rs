@@ -2,8 +2,6 @@
 //! delivered (a dead letter with its reason, a pending post), says how to retry, and
 //! `--retry ID` puts a dead letter back in line; anything else is refused with a reason.
 
-use std::process::Command;
-
 use incident_bot::notify::MessageKind;
 use incident_bot::platform::Platform;
 use incident_bot::store::{ChannelKey, Store};
@@ -13,17 +11,7 @@ use crate::test_db::{unique_suffix, TestDb};
 
 /// Runs the binary with `args` and only `DATABASE_URL` set: exit code, stdout, stderr.
 fn incident_bot(args: &[&str], database_url: &str) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", database_url)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    crate::transcript::run_apart(args, &[("DATABASE_URL", database_url)])
 }
 
 /// Incident 1 with two posts in #C0INCIDENTS: the first given up as a dead letter after Slack

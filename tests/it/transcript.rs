@@ -46,3 +46,19 @@ pub fn run(args: &[&str], vars: &[(&str, &str)], input: &str) -> Transcript {
         output,
     }
 }
+
+/// Runs `incident-bot args…` with only `vars` set, nothing piped in: its exit code, and its
+/// standard output and standard error apart.
+pub fn run_apart(args: &[&str], vars: &[(&str, &str)]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_incident-bot"))
+        .args(args)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
