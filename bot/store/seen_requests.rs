@@ -6,9 +6,10 @@
 //! database one process writes (SQLite) has that process remember what it accepted, so the
 //! store only keeps them for the next start: the rows ride along with the store's next write,
 //! most often the request's own commit, and cost the hot path no write (and no fsync) of their
-//! own. A request that committed nothing has its row written by the next write or the hourly
-//! the purge of expired ones ([`Store::forget_expired_requests`], every minute); a crash before then loses only
-//! signatures of requests that changed nothing, whose replay changes nothing either.
+//! own. That table is ordered by expiry, with no index of signatures to update at random. A
+//! request that committed nothing has its row written by the next write, at the latest the
+//! purge of expired ones ([`Store::forget_expired_requests`], every minute); a crash before then
+//! loses only signatures of requests that changed nothing, whose replay changes nothing either.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -104,10 +105,11 @@ impl Store {
     }
 }
 
-/// Records a signature unless already there.
+/// Records a signature unless already there (on PostgreSQL, its primary key; on SQLite, where
+/// the table is ordered by expiry and memory refuses replays, the same signature and expiry).
 fn seen_row(signature: &str, expires_at: UnixMillis) -> Statement<'_> {
     statement!(
         "INSERT INTO seen_requests (signature, expires_at_ms) \
-         VALUES (" {signature} ", " {expires_at} ") ON CONFLICT (signature) DO NOTHING"
+         VALUES (" {signature} ", " {expires_at} ") ON CONFLICT DO NOTHING"
     )
 }
