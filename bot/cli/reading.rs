@@ -24,9 +24,9 @@ pub(super) async fn print_incident(
     clock: Arc<dyn Clock>,
     text_of: impl AsyncFnOnce(&Engine, IncidentId) -> Result<Option<String>, EngineError>,
 ) -> ExitCode {
-    let Some(reference) = IncidentRef::parse(incident) else {
+    let Some(reference) = IncidentRef::parse_or_number(incident) else {
         eprintln!(
-            "error: `{incident}` is not an incident reference — usage: incident-bot {verb} INC-n"
+            "error: `{incident}` is not an incident reference — usage: incident-bot {verb} INC-n (or n)"
         );
         return ExitCode::from(2);
     };

@@ -20,6 +20,12 @@ impl IncidentRef {
         Self::from_number(strip_prefix_ignore_case(word, Self::PREFIX)?)
     }
 
+    /// Reads `INC-n`, or a bare `n` where a word can mean nothing but an incident (a command
+    /// line's argument that names one).
+    pub fn parse_or_number(word: &str) -> Option<IncidentRef> {
+        Self::parse(word).or_else(|| Self::from_number(word))
+    }
+
     /// Reads a bare number `n` as `INC-n`: a positive whole number of ASCII digits, else `None`.
     pub(crate) fn from_number(digits: &str) -> Option<IncidentRef> {
         if !is_number(digits) {
@@ -56,6 +62,10 @@ mod tests {
     #[test]
     fn reads_references_in_any_case() {
         assert_eq!(IncidentRef::parse("INC-3"), Some(IncidentRef(3)));
+        assert_eq!(IncidentRef::parse_or_number("3"), Some(IncidentRef(3)));
+        assert_eq!(IncidentRef::parse_or_number("inc-3"), Some(IncidentRef(3)));
+        assert_eq!(IncidentRef::parse_or_number("0"), None);
+        assert_eq!(IncidentRef::parse_or_number("three"), None);
         assert_eq!(IncidentRef::parse("inc-12"), Some(IncidentRef(12)));
         assert_eq!(IncidentRef::parse("Inc-007"), Some(IncidentRef(7)));
         assert_eq!(

@@ -156,6 +156,14 @@ async fn incident_bot_status_prints_the_whole_checklist_of_an_incident() {
         );
     }
 
+    // A bare number is the incident of that number, as in chat.
+    let (code, by_number, stderr) = incident_bot(&["status", "1"], &url);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        by_number.contains("\nINC-1 · Complete Database Loss · critical\n"),
+        "{by_number}"
+    );
+
     let (code, stdout, stderr) = incident_bot(&["status", "INC-9"], &url);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert!(
@@ -167,7 +175,7 @@ async fn incident_bot_status_prints_the_whole_checklist_of_an_incident() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr.trim(),
-        "error: `nine` is not an incident reference — usage: incident-bot status INC-n"
+        "error: `nine` is not an incident reference — usage: incident-bot status INC-n (or n)"
     );
 
     let unopenable = format!(
