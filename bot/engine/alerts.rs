@@ -18,7 +18,9 @@ use crate::alerts::{Alert, AlertStatus};
 use crate::incident::alerts::all_cleared;
 use crate::incident::{plan, AlertNote, ChannelKey, Event, IncidentId};
 use crate::notify::{self, AlertReading, Message};
-use crate::store::{AlertRecord, NewPost, Replaces, StoreError, StoredAlert, UnixMillis};
+use crate::store::{
+    AlertRecord, AuditOutcome, AuditRecord, NewPost, Replaces, StoreError, StoredAlert, UnixMillis,
+};
 
 /// Where alerts go, and from which severity they open incidents by themselves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,13 +125,25 @@ impl Engine {
             let fired = [Event::AlertFired {
                 alert: AlertNote::of(alert),
             }];
-            let opened = self
-                .open_planned(&who, scenario, request, &fired, |incident| Effects {
-                    posts: vec![notify::opened_from_alert(incident, alert, &reading.reason)],
-                    alerts: vec![record(Some(incident.id))],
-                    ..Effects::default()
-                })
-                .await;
+            let audited = AuditRecord {
+                at: UnixMillis::new(now),
+                channel: route.channel.clone(),
+                person: bot_person(),
+                command: format!(
+                    "/incident open {severity} {} (the alert {} from {})",
+                    scenario.short_name(),
+                    alert.name,
+                    alert.source.display_name()
+                ),
+                incident: None,
+                outcome: AuditOutcome::Done,
+            };
+            let opening = self.open_planned(&who, scenario, request, &fired, |incident| Effects {
+                posts: vec![notify::opened_from_alert(incident, alert, &reading.reason)],
+                alerts: vec![record(Some(incident.id))],
+                ..Effects::default()
+            });
+            let (opened, _) = super::audit::with_row(audited, opening).await;
             return match opened {
                 Ok((id, _)) => Ok(Some(AlertTaken::Opened(id))),
                 Err(Stop::Failed(EngineError::Store(StoreError::AlertTaken))) => Ok(None),

@@ -3,8 +3,10 @@
 //! that commits nothing (the domain refused it, or there was nothing to change) has it written
 //! alone, refused, with what the person was told. The row rides in a task-local for the length
 //! of the command, so the command modules, which commit through `load`, need not hand it on.
+//! An incident an alert opens has its row too, by the bot, written with its first commit.
 
 use std::cell::Cell;
+use std::future::Future;
 
 use commands::Command;
 
@@ -34,16 +36,7 @@ impl Engine {
         command: Command,
     ) -> Result<Reply, EngineError> {
         let record = self.audit_record(who, &command, AuditOutcome::Done);
-        let audited = Audited {
-            record: record.clone(),
-            written: Cell::new(false),
-        };
-        let (reply, written) = AUDITED
-            .scope(audited, async {
-                let reply = cmd::handle(self, who, command).await;
-                (reply, AUDITED.with(|audited| audited.written.get()))
-            })
-            .await;
+        let (reply, written) = with_row(record.clone(), cmd::handle(self, who, command)).await;
         let reply = reply?;
         if !written {
             let why = reply.message.as_ref().map_or_else(
@@ -76,6 +69,21 @@ impl Engine {
             outcome,
         }
     }
+}
+
+/// Runs `work` with `record` as the row of the change it makes, written by its commit if it
+/// commits one; whether it did.
+pub(super) async fn with_row<T>(record: AuditRecord, work: impl Future<Output = T>) -> (T, bool) {
+    let audited = Audited {
+        record,
+        written: Cell::new(false),
+    };
+    AUDITED
+        .scope(audited, async {
+            let done = work.await;
+            (done, AUDITED.with(|audited| audited.written.get()))
+        })
+        .await
 }
 
 /// Puts the row of the command in hand, if any and not yet written, into `commit`.

@@ -6,10 +6,11 @@
 
 use commands::Severity;
 use incident_bot::alerts::{alertmanager, Alert, AlertSource, AlertStatus};
-use incident_bot::engine::{AlertRoute, AlertTaken};
+use incident_bot::engine::{bot_person, AlertRoute, AlertTaken};
 use incident_bot::incident::IncidentId;
 use incident_bot::instant::UnixMillis;
 use incident_bot::platform::Platform;
+use incident_bot::store::AuditOutcome;
 
 use crate::fixtures::path;
 use crate::test_bot::{channel, TestBot};
@@ -96,6 +97,21 @@ on_both_backends! {
         assert!(from_alert.contains("Scenario 1: Complete Database Loss (matched on the symptom"), "{from_alert}");
         assert!(from_alert.contains("claim it: /incident assign INC-1 commander @me"), "{from_alert}");
         assert!(texts.last().unwrap().contains("Alert DatabaseConnectionFailures (Alertmanager) is firing"), "{texts:?}");
+        // The opening is in the audit log, by the bot, saying which alert opened it.
+        let audit = bot.engine.store().audit_since(UnixMillis::new(0), 10).await.unwrap();
+        let rows: Vec<(String, String, Option<IncidentId>, AuditOutcome)> = audit
+            .into_iter()
+            .map(|row| (row.person.name, row.command, row.incident, row.outcome))
+            .collect();
+        assert_eq!(
+            rows,
+            [(
+                bot_person().name,
+                "/incident open critical db-loss (the alert DatabaseConnectionFailures from Alertmanager)".to_string(),
+                Some(IncidentId::new(1)),
+                AuditOutcome::Done
+            )]
+        );
 
         // Someone opening the same scenario by hand is pointed at it: never a second incident.
         let reply = bot.say("alice", "/incident open critical db-loss").await.unwrap();
