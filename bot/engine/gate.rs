@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use commands::Command;
 
-use super::{Engine, EngineError, Invocation};
+use super::{Engine, EngineError, Invocation, Stop};
 use crate::access::{AccessPolicy, GroupLookupError};
 use crate::incident::{Incident, IncidentId};
 use crate::notify::{self, Message};
@@ -86,32 +86,17 @@ impl Engine {
         }))
     }
 
-    /// The incident a command is about, as far as its roles go: the one named (on this
-    /// platform and workspace), else the channel's only open one, else with none open its
-    /// latest; `None` when it cannot tell (several open, none at all).
+    /// The incident a command is about, as far as its roles go: the one the command would act
+    /// on ([`Engine::target_or_latest`]); `None` when it cannot tell (several open, none at all).
     async fn incident_meant(
         &self,
         who: &Invocation,
         command: &Command,
     ) -> Result<Option<Arc<Incident>>, EngineError> {
-        if let Some(named) = command.incident() {
-            let loaded = self.load(IncidentId::from(named)).await?;
-            return Ok(loaded.map(|loaded| loaded.incident).filter(|incident| {
-                incident.channel.platform == who.channel.platform
-                    && incident.channel.workspace == who.channel.workspace
-            }));
-        }
-        let mut open = self.open_loaded(&who.channel).await?;
-        match open.len() {
-            0 => Ok(self
-                .store
-                .latest_incident(&who.channel)
-                .await?
-                .map(super::load::decode)
-                .transpose()?
-                .map(|loaded| loaded.incident)),
-            1 => Ok(open.pop().map(|loaded| loaded.incident)),
-            _ => Ok(None),
+        match self.target_or_latest(who, command.incident(), "").await {
+            Ok(loaded) => Ok(Some(loaded.incident)),
+            Err(Stop::Refused(_)) => Ok(None),
+            Err(Stop::Failed(error)) => Err(error),
         }
     }
 }

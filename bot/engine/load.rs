@@ -52,7 +52,7 @@ impl Effects {
     }
 }
 
-pub(super) fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
+fn decode(stored: StoredIncident) -> Result<Loaded, EngineError> {
     let incident =
         serde_json::from_str(&stored.state).map_err(|source| EngineError::Unreadable {
             incident: stored.id,
