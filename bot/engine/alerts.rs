@@ -13,11 +13,12 @@ use commands::Severity;
 
 use super::load::{Attempt, Effects, Loaded};
 use super::{bot_person, Engine, EngineError, Invocation, Stop, MAX_ATTEMPTS};
-use crate::alerts::matching::{match_alert, Matched};
+use crate::alerts::matching::match_alert;
 use crate::alerts::{Alert, AlertStatus};
 use crate::incident::alerts::all_cleared;
 use crate::incident::{plan, AlertNote, ChannelKey, Event, IncidentId};
 use crate::notify::{self, AlertReading, Message};
+use crate::runbook::Scenario;
 use crate::store::{
     AlertRecord, AuditOutcome, AuditRecord, NewPost, Replaces, StoreError, StoredAlert, UnixMillis,
 };
@@ -52,6 +53,16 @@ impl Engine {
         alert: &Alert,
         route: &AlertRoute,
     ) -> Result<AlertTaken, EngineError> {
+        let runbook = self.runbook();
+        let matched = match_alert(alert, runbook);
+        let scenario = matched.scenario(runbook);
+        let reading = AlertReading {
+            scenario,
+            reason: matched.reason(runbook),
+            severity: alert
+                .severity()
+                .or(scenario.and_then(|found| found.severity)),
+        };
         for _ in 0..MAX_ATTEMPTS {
             let stored = self.store.alert(alert.source, &alert.fingerprint).await?;
             let starts_at = UnixMillis::new(alert.starts_at_ms);
@@ -61,7 +72,10 @@ impl Engine {
             {
                 return Ok(AlertTaken::Repeat);
             }
-            if let Some(taken) = self.try_take(alert, route, stored.as_ref()).await? {
+            if let Some(taken) = self
+                .try_take(alert, route, stored.as_ref(), &reading)
+                .await?
+            {
                 return Ok(taken);
             }
         }
@@ -76,17 +90,9 @@ impl Engine {
         alert: &Alert,
         route: &AlertRoute,
         stored: Option<&StoredAlert>,
+        reading: &AlertReading<'_>,
     ) -> Result<Option<AlertTaken>, EngineError> {
-        let runbook = self.runbook();
-        let matched = match_alert(alert, runbook);
-        let scenario = matched.scenario(runbook);
-        let reading = AlertReading {
-            scenario,
-            reason: matched.reason(runbook),
-            severity: alert
-                .severity()
-                .or(scenario.and_then(|found| found.severity)),
-        };
+        let scenario = reading.scenario;
         let now = self.now_ms();
         let record = |incident: Option<IncidentId>| AlertRecord {
             source: alert.source,
@@ -97,7 +103,7 @@ impl Engine {
             incident,
             offer_post: stored.and_then(|stored| stored.offer_post),
         };
-        if let Some(loaded) = self.incident_for(alert, route, stored, &matched).await? {
+        if let Some(loaded) = self.incident_for(alert, route, stored, scenario).await? {
             let id = loaded.incident.id;
             return Ok(self
                 .tell(loaded, alert, record(Some(id)))
@@ -157,7 +163,7 @@ impl Engine {
             let taken = self.store.record_alert(&record(None)).await?;
             return Ok(taken.then_some(AlertTaken::Recorded));
         }
-        let offer = notify::alert_offer(alert, &reading, runbook, now);
+        let offer = notify::alert_offer(alert, reading, self.runbook(), now);
         let post = new_alert_post(&route.channel, &offer, offered_before)?;
         let taken = self
             .store
@@ -177,7 +183,7 @@ impl Engine {
         alert: &Alert,
         route: &AlertRoute,
         stored: Option<&StoredAlert>,
-        matched: &Matched,
+        scenario: Option<&Scenario>,
     ) -> Result<Option<Loaded>, EngineError> {
         if let Some(id) = stored.and_then(|stored| stored.incident) {
             if let Some(loaded) = self.load(id).await? {
@@ -189,7 +195,7 @@ impl Engine {
         if alert.status == AlertStatus::Resolved {
             return Ok(None);
         }
-        let Some(scenario) = matched.scenario(self.runbook()) else {
+        let Some(scenario) = scenario else {
             return Ok(None);
         };
         Ok(self
