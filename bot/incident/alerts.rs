@@ -42,24 +42,13 @@ impl IncidentAlert {
     }
 }
 
-/// Records that `note` fires (again) among `alerts`.
-pub(super) fn fired(alerts: &mut Vec<IncidentAlert>, note: &AlertNote) {
+/// Records that `note` fires (again) or, `firing` false, resolved, among `alerts`.
+pub(super) fn set_firing(alerts: &mut Vec<IncidentAlert>, note: &AlertNote, firing: bool) {
     match alerts.iter_mut().find(|alert| alert.is(note)) {
-        Some(alert) => alert.firing = true,
+        Some(alert) => alert.firing = firing,
         None => alerts.push(IncidentAlert {
             note: note.clone(),
-            firing: true,
-        }),
-    }
-}
-
-/// Records that `note` resolved.
-pub(super) fn resolved(alerts: &mut Vec<IncidentAlert>, note: &AlertNote) {
-    match alerts.iter_mut().find(|alert| alert.is(note)) {
-        Some(alert) => alert.firing = false,
-        None => alerts.push(IncidentAlert {
-            note: note.clone(),
-            firing: false,
+            firing,
         }),
     }
 }
@@ -87,15 +76,15 @@ mod tests {
     fn cleared_once_every_alert_that_fired_resolved() {
         let mut alerts = Vec::new();
         assert!(!all_cleared(&alerts));
-        fired(&mut alerts, &note("a"));
-        fired(&mut alerts, &note("b"));
-        fired(&mut alerts, &note("a"));
+        set_firing(&mut alerts, &note("a"), true);
+        set_firing(&mut alerts, &note("b"), true);
+        set_firing(&mut alerts, &note("a"), true);
         assert_eq!(alerts.len(), 2);
-        resolved(&mut alerts, &note("a"));
+        set_firing(&mut alerts, &note("a"), false);
         assert!(!all_cleared(&alerts));
-        resolved(&mut alerts, &note("b"));
+        set_firing(&mut alerts, &note("b"), false);
         assert!(all_cleared(&alerts));
-        fired(&mut alerts, &note("b"));
+        set_firing(&mut alerts, &note("b"), true);
         assert!(!all_cleared(&alerts));
     }
 }

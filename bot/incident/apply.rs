@@ -122,8 +122,10 @@ impl Incident {
                 self.tick_follow_up(*list, *item, *done, &recorded.by, recorded.at_ms)
             }
             Event::FollowUpOpened { .. } | Event::DrillReported(_) => {}
-            Event::AlertFired { alert } => super::alerts::fired(&mut self.alerts, alert),
-            Event::AlertResolved { alert } => super::alerts::resolved(&mut self.alerts, alert),
+            Event::AlertFired { alert } => super::alerts::set_firing(&mut self.alerts, alert, true),
+            Event::AlertResolved { alert } => {
+                super::alerts::set_firing(&mut self.alerts, alert, false)
+            }
         }
         self.count_quiet(recorded);
     }
