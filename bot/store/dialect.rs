@@ -105,8 +105,12 @@ pub(super) async fn run_script(
     };
     // The script stopped inside its transaction; end it so the connection is clean.
     let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-    match script.guards.iter().position(|&guard| guard == finished) {
-        Some(guard) => Ok(Ran::Unchanged(script.guarded[guard])),
+    match script
+        .guards
+        .iter()
+        .find(|guard| guard.position == finished)
+    {
+        Some(guard) => Ok(Ran::Unchanged(guard.guarded)),
         None => Err(error),
     }
 }
@@ -115,10 +119,16 @@ pub(super) async fn run_script(
 struct Script<'a> {
     sql: String,
     args: Vec<Arg<'a>>,
-    /// The positions of the guards among the script's statements (`BEGIN IMMEDIATE` is 0).
-    guards: Vec<usize>,
-    /// For each guard, the index among the given statements of the one it guards.
-    guarded: Vec<usize>,
+    guards: Vec<Guard>,
+}
+
+/// A guard of a script: the statement after one that must change a row.
+#[derive(Debug, PartialEq, Eq)]
+struct Guard {
+    /// Its position among the script's statements (`BEGIN IMMEDIATE` is 0).
+    position: usize,
+    /// The index among the given statements of the one it guards.
+    guarded: usize,
 }
 
 impl<'a> Script<'a> {
@@ -126,7 +136,6 @@ impl<'a> Script<'a> {
         let mut sql = String::from("BEGIN IMMEDIATE;\n");
         let mut args = Vec::new();
         let mut guards = Vec::new();
-        let mut guarded = Vec::new();
         let mut position = 1;
         for (index, statement) in statements.iter().enumerate() {
             sql.push_str(statement.sql.sqlite);
@@ -136,18 +145,15 @@ impl<'a> Script<'a> {
             if statement.must_change {
                 sql.push_str(CHANGED_GUARD);
                 sql.push_str(";\n");
-                guards.push(position);
-                guarded.push(index);
+                guards.push(Guard {
+                    position,
+                    guarded: index,
+                });
                 position += 1;
             }
         }
         sql.push_str("COMMIT;");
-        Script {
-            sql,
-            args,
-            guards,
-            guarded,
-        }
+        Script { sql, args, guards }
     }
 }
 
@@ -194,8 +200,13 @@ mod tests {
              INSERT INTO v (a) VALUES (?);\nCOMMIT;"
         );
         assert_eq!(script.args.len(), 3);
-        assert_eq!(script.guards, [2]);
-        assert_eq!(script.guarded, [0]);
+        assert_eq!(
+            script.guards,
+            [Guard {
+                position: 2,
+                guarded: 0
+            }]
+        );
     }
 
     /// Statements that bind arguments run in one script, each with its own; a guarded statement
