@@ -13,7 +13,7 @@ use regex::Regex;
 use super::blocks::TableRow;
 use super::diagnostics::Diagnostics;
 use super::model::{BudgetForm, CodeBlock, Step, StepSource, StepTable};
-use super::tables::{column_matching, is_blank_cell};
+use super::tables::{column_matching, filled_cell, is_blank_cell};
 use super::timing::{parse_timing, split_step_heading};
 
 const ACTION: &[&str] = &[
@@ -140,13 +140,6 @@ pub(crate) fn read(
     Some((table, steps))
 }
 
-fn cell(row: &TableRow, index: Option<usize>) -> Option<&str> {
-    index
-        .and_then(|i| row.cells.get(i))
-        .map(|text| text.trim())
-        .filter(|text| !is_blank_cell(text))
-}
-
 fn read_row(
     row: &TableRow,
     columns: &Columns,
@@ -158,11 +151,11 @@ fn read_row(
     let notes: Vec<String> = others
         .iter()
         .filter_map(|&index| {
-            let value = cell(row, Some(index))?;
+            let value = filled_cell(row, Some(index))?;
             Some(format!("{}: {value}", header.get(index)?.trim()))
         })
         .collect();
-    let Some(title_cell) = cell(row, Some(columns.title)) else {
+    let Some(title_cell) = filled_cell(row, Some(columns.title)) else {
         if row.cells.iter().any(|text| !is_blank_cell(text)) {
             diagnostics.warn(
                 row.line,
@@ -180,7 +173,7 @@ fn read_row(
         Some(timing) => (timing.budget, timing.marker, heading.form.clone()),
         None => (None, None, None),
     };
-    if let (Some(text), Some(column)) = (cell(row, columns.budget), &table.budget) {
+    if let (Some(text), Some(column)) = (filled_cell(row, columns.budget), &table.budget) {
         let inner = text.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
         match parse_timing(inner.unwrap_or(text)) {
             Some(timing) => {
@@ -198,7 +191,9 @@ fn read_row(
         }
     }
     let commands = match columns.command {
-        Some(index) => cell(row, Some(index)).map_or_else(Vec::new, |text| code_of(text, true)),
+        Some(index) => {
+            filled_cell(row, Some(index)).map_or_else(Vec::new, |text| code_of(text, true))
+        }
         None => code_of(title_cell, false),
     };
     let details: Vec<String> = heading.remark.into_iter().chain(notes).collect();
@@ -209,7 +204,7 @@ fn read_row(
         details,
         commands,
         options: Vec::new(),
-        role: cell(row, columns.role).map(str::to_string),
+        role: filled_cell(row, columns.role).map(str::to_string),
         from: StepSource::TableRow,
         budget_from,
         line: row.line,

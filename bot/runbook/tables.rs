@@ -67,6 +67,11 @@ fn cell(row: &TableRow, index: Option<usize>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
+/// The cell at `index`, trimmed, unless it is blank or a placeholder (`-`, `n/a`, `TBD`…).
+pub(crate) fn filled_cell(row: &TableRow, index: Option<usize>) -> Option<&str> {
+    cell(row, index).filter(|text| !is_blank_cell(text))
+}
+
 /// Reads an RTO/RPO table. Rows whose times cannot be read are reported, never guessed.
 pub(crate) fn read_objectives(
     header: &[String],
@@ -93,7 +98,7 @@ pub(crate) fn read_objectives(
         .filter_map(|row| {
             let service = cell(row, Some(service_column))?.to_string();
             let mut objective_time = |index, what| {
-                let text = cell(row, index).filter(|text| !is_blank_cell(text))?;
+                let text = filled_cell(row, index)?;
                 let secs = objective_secs(text);
                 if secs.is_none() {
                     diagnostics.error(
